@@ -1,0 +1,86 @@
+# The two commands a fresh machine needs are `make synth` and `make test`; every
+# other target is reachable from them or is a developer convenience.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BOOTSTRAP ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CHECKOV_VENV := .venv-checkov
+# The OPA Go engine as a shared library. Its metadata asks for Python >= 3.14 but
+# it runs on 3.11, so it is installed on its own with --ignore-requires-python.
+OPA_BINDINGS := opa-golib-python-bindings==0.4.4
+CHECKOV := checkov==3.3.30
+
+# jsii warns on every run that Node 20 is past end of life; everything works on it.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CHECKPOINT_DISABLE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+STACK ?=
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --no-deps --ignore-requires-python $(OPA_BINDINGS)
+	touch $@
+
+$(CHECKOV_VENV)/.installed:
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet $(CHECKOV)
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed ## Create .venv with the pinned dependencies (skipped when up to date)
+
+.PHONY: synth
+synth: $(VENV)/.installed ## Synthesize every stack (or STACK=<id>) into cdktf.out/
+	$(PY) main.py $(if $(STACK),--stack $(STACK))
+
+.PHONY: check-synth
+check-synth: $(VENV)/.installed ## Fail when the committed cdktf.out/ differs from a fresh synth
+	$(PY) main.py --check
+
+.PHONY: lint
+lint: $(VENV)/.installed ## ruff (lint and format) and mypy, as pre-commit runs them
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+.PHONY: pytest
+pytest: $(VENV)/.installed
+	$(PY) -m pytest
+
+.PHONY: scan
+scan: $(CHECKOV_VENV)/.installed ## checkov over cdktf.out/: fails on any failed check, parse error or empty scan
+	$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov cdktf.out
+
+.PHONY: test
+test: lint pytest check-synth scan ## Everything CI runs: lint, tests, synth freshness, checkov
+
+.PHONY: bench
+bench: $(VENV)/.installed ## Measure synth and test-suite speed; writes docs/performance.md
+	$(PY) tools/bench.py
+
+.PHONY: cli-synth
+cli-synth: $(VENV)/.installed node_modules/.installed ## Synthesize through the cdktf CLI (npx cdktf synth)
+	CI=1 npx cdktf synth
+
+.PHONY: lock
+lock: $(VENV)/.installed ## Re-pin requirements.lock from the current .venv
+	{ head -n 2 requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -vi '^opa-golib'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+.PHONY: clean
+clean: ## Remove the virtualenvs and node_modules (cdktf.out/ is committed and kept)
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

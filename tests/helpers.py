@@ -1,0 +1,38 @@
+"""Small helpers shared by the tests: synthesize a stack and pick blocks out of it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cdktf import App, TerraformStack, Testing
+
+JsonDict = dict[str, Any]
+
+
+def new_stack(stack_id: str = "test") -> TerraformStack:
+    """An empty stack in a throwaway test app (stubbed version, future flags on)."""
+    app: App = Testing.app()
+    return TerraformStack(app, stack_id)
+
+
+def synth(stack: TerraformStack) -> JsonDict:
+    """The stack as Terraform JSON: sorted keys, no ``//`` metadata, no backend."""
+    return json.loads(Testing.synth(stack))  # type: ignore[no-any-return]
+
+
+def resources(doc: JsonDict, resource_type: str) -> dict[str, JsonDict]:
+    """Every resource of one type, keyed by logical id (empty when there is none)."""
+    return doc.get("resource", {}).get(resource_type, {})  # type: ignore[no-any-return]
+
+
+def only_resource(doc: JsonDict, resource_type: str) -> JsonDict:
+    """The single resource of a type; fails the test when there are zero or several."""
+    found = resources(doc, resource_type)
+    assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
+    return next(iter(found.values()))
+
+
+def data_sources(doc: JsonDict, data_type: str) -> dict[str, JsonDict]:
+    """Every data source of one type, keyed by logical id."""
+    return doc.get("data", {}).get(data_type, {})  # type: ignore[no-any-return]
