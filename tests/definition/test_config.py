@@ -1,0 +1,279 @@
+"""lab.yaml: the shipped file is valid, and every kind of bad value is named precisely."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lab.config import NatMode, load_config
+from lab.errors import LabDefinitionError, Problem
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def test_shipped_config_is_valid() -> None:
+    config = load_config(Path(__file__).resolve().parents[2] / "lab.yaml")
+    assert config.name == "illm-k8s-lab"
+    assert config.spacelift.branch == "main"
+    assert config.spacelift.opentofu_version == "1.11.14"
+    assert config.limits.max_nodes_per_cluster == 10
+    assert config.aws.nat_mode is NatMode.SINGLE
+    assert config.azure.vnet.aks_subnet == "snet-aks-nodes"
+    assert config.spacelift.aws_integration is None
+
+
+def test_defaults_apply_when_keys_are_omitted(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    del lab_yaml["limits"], lab_yaml["aws"]["nat_mode"], lab_yaml["aws"]["az_count"]
+    del lab_yaml["spacelift"]["drift_detection"], lab_yaml["spacelift"]["branch"]
+    config = load_config(write_config(lab_yaml))
+    assert config.limits.max_nodes_per_cluster == 10
+    assert config.aws.nat_mode is NatMode.SINGLE
+    assert config.aws.az_count == 3
+    assert config.spacelift.branch == "main"
+    assert config.spacelift.drift_detection.schedule == ("0 6 * * 1-5",)
+
+
+def _set(path: str, value: Any) -> Mutation:
+    def mutate(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        for key in parents:
+            data = data[key]
+        data[last] = value
+
+    return mutate
+
+
+def _delete(path: str) -> Mutation:
+    def mutate(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        for key in parents:
+            data = data[key]
+        del data[last]
+
+    return mutate
+
+
+BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
+    (
+        "unknown top-level key",
+        _set("colour", "blue"),
+        "colour",
+        "is not a known key (allowed: aws, azure, limits, name, spacelift, tags)",
+    ),
+    (
+        "unknown nested key",
+        _set("aws.eks.endpoint", "public"),
+        "aws.eks.endpoint",
+        "is not a known key (allowed: admin_principal_arns, kubernetes_version, "
+        "public_access_cidrs)",
+    ),
+    (
+        "missing required key",
+        _delete("spacelift.repository"),
+        "spacelift.repository",
+        "is required but missing",
+    ),
+    (
+        "wrong type",
+        _set("aws.az_count", "three"),
+        "aws.az_count",
+        "input should be a valid integer (got 'three')",
+    ),
+    (
+        "number given as a string",
+        _set("limits.max_nodes_per_cluster", "10"),
+        "limits.max_nodes_per_cluster",
+        "input should be a valid integer (got '10')",
+    ),
+    (
+        "value outside an enum",
+        _set("aws.nat_mode", "double"),
+        "aws.nat_mode",
+        "input should be 'none', 'single' or 'one_per_az' (got 'double')",
+    ),
+    (
+        "subnet outside the VNet",
+        _set("azure.vnet.subnets", [{"name": "snet-aks-nodes", "address_prefix": "10.99.0.0/20"}]),
+        "azure.vnet.subnets[0].address_prefix",
+        "10.99.0.0/20 lies outside the VNet address space (10.40.0.0/16); pick a prefix inside it",
+    ),
+    (
+        "overlapping subnets",
+        _set(
+            "azure.vnet.subnets",
+            [
+                {"name": "snet-aks-nodes", "address_prefix": "10.40.0.0/20"},
+                {"name": "snet-other", "address_prefix": "10.40.8.0/24"},
+            ],
+        ),
+        "azure.vnet.subnets[1].address_prefix",
+        "10.40.8.0/24 overlaps subnet 'snet-aks-nodes' (10.40.0.0/20); "
+        "subnets of one VNet must not overlap",
+    ),
+    (
+        "AKS subnet that does not exist",
+        _set("azure.vnet.aks_subnet", "snet-nodes"),
+        "azure.vnet.aks_subnet",
+        "'snet-nodes' is not one of the subnets (snet-aks-nodes, snet-private-endpoints); "
+        "name the subnet AKS nodes should join",
+    ),
+    (
+        "API server open to the internet (AKS)",
+        _set("azure.aks.authorized_ip_ranges", ["0.0.0.0/0"]),
+        "azure.aks.authorized_ip_ranges[0]",
+        "0.0.0.0/0 would open the Kubernetes API server to the whole internet; "
+        "list the egress CIDRs of your office, VPN or CI runners instead",
+    ),
+    (
+        "API server open to the internet (EKS)",
+        _set("aws.eks.public_access_cidrs", ["203.0.113.0/24", "0.0.0.0/0"]),
+        "aws.eks.public_access_cidrs[1]",
+        "0.0.0.0/0 would open the Kubernetes API server to the whole internet; "
+        "list the egress CIDRs of your office, VPN or CI runners instead",
+    ),
+    (
+        "AKS without authorized ranges or private cluster",
+        _set("azure.aks.authorized_ip_ranges", []),
+        "azure.aks.authorized_ip_ranges",
+        "list the CIDRs allowed to reach the API server, or set private_cluster: true",
+    ),
+    (
+        "CIDR with host bits",
+        _set("aws.vpc_cidr", "10.50.1.0/16"),
+        "aws.vpc_cidr",
+        "10.50.1.0/16 has host bits set; did you mean 10.50.0.0/16?",
+    ),
+    (
+        "not a CIDR",
+        _set("azure.vnet.address_space", ["10.40.0.0"]),
+        "azure.vnet.address_space[0]",
+        "'10.40.0.0' is not a CIDR block such as 10.0.0.0/16",
+    ),
+    (
+        "public VPC range",
+        _set("aws.vpc_cidr", "8.8.0.0/16"),
+        "aws.vpc_cidr",
+        "8.8.0.0/16 must be a private IPv4 range between /16 and /20 "
+        "(AWS allows /16 at most; smaller than /20 leaves too few pod IPs)",
+    ),
+    (
+        "unsupported Kubernetes version",
+        _set("aws.eks.kubernetes_version", "1.29"),
+        "aws.eks.kubernetes_version",
+        "'1.29' is not a supported minor version (supported: 1.34, 1.35, 1.36)",
+    ),
+    (
+        "malformed cron schedule",
+        _set("spacelift.drift_detection.schedule", ["daily"]),
+        "spacelift.drift_detection.schedule",
+        "'daily' is not a five-field cron expression (minute hour day-of-month month day-of-week)",
+    ),
+    (
+        "no EKS admin",
+        _set("aws.eks.admin_principal_arns", []),
+        "aws.eks.admin_principal_arns",
+        "tuple should have at least 1 item after validation, not 0 (got [])",
+    ),
+    (
+        "malformed admin ARN",
+        _set("aws.eks.admin_principal_arns", ["arn:aws:iam::1234:role/admin"]),
+        "aws.eks.admin_principal_arns[0]",
+        "'arn:aws:iam::1234:role/admin' is not valid here; "
+        "expected something like arn:aws:iam::123456789012:role/admin",
+    ),
+    (
+        "integration session too short for EKS",
+        _set(
+            "spacelift.aws_integration",
+            {"role_arn": "arn:aws:iam::111122223333:role/spacelift", "duration_seconds": 900},
+        ),
+        "spacelift.aws_integration.duration_seconds",
+        "input should be greater than or equal to 3600 (got 900)",
+    ),
+    (
+        "reserved label",
+        _set("spacelift.labels", ["autoattach:azure"]),
+        "spacelift.labels",
+        "'autoattach:azure' cannot be used; labels are non-empty, have no commas and do not "
+        "start with 'autoattach:' (the app manages attachments)",
+    ),
+    (
+        "project name that is not a DNS label",
+        _set("name", "ILLM Lab"),
+        "name",
+        "'ILLM Lab' must be a lowercase DNS label: a-z, 0-9 and '-', starting and ending "
+        "with a letter or digit, at most 63 characters",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "message"),
+    [pytest.param(m, f, msg, id=name) for name, m, f, msg in BAD_CONFIGS],
+)
+def test_bad_config_names_file_and_field(
+    lab_yaml: dict[str, Any],
+    write_config: Callable[[dict[str, Any]], Path],
+    mutate: Mutation,
+    field: str,
+    message: str,
+) -> None:
+    mutate(lab_yaml)
+    path = write_config(lab_yaml)
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(path)
+    assert caught.value.problems == (Problem.at(path, field, message),)
+
+
+def test_every_problem_is_reported_at_once(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    lab_yaml["aws"]["az_count"] = 9
+    lab_yaml["azure"]["location"] = "East US"
+    del lab_yaml["spacelift"]["opentofu_version"]
+    path = write_config(lab_yaml)
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(path)
+    assert [p.field for p in caught.value.problems] == [
+        "aws.az_count",
+        "azure.location",
+        "spacelift.opentofu_version",
+    ]
+    assert str(caught.value).startswith("3 problems in the lab definition; nothing was written:")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "name: [unclosed\n",
+            "is not valid YAML at line 2, column 1: expected ',' or ']', but got '<stream end>'",
+        ),
+        ("", "is empty; it must be a mapping of keys to values"),
+        ("- a\n- b\n", "must be a mapping of keys to values, not a list"),
+        ("just text\n", "must be a mapping of keys to values, not a str"),
+    ],
+    ids=["invalid-yaml", "empty", "list", "scalar"],
+)
+def test_unreadable_config_is_reported_for_the_whole_file(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "lab.yaml"
+    path.write_text(text)
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(path)
+    assert caught.value.problems == (Problem.at(path, "", message),)
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "absent.yaml"
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(path)
+    assert caught.value.problems == (
+        Problem.at(path, "", "cannot be read: No such file or directory"),
+    )
