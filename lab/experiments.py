@@ -1,0 +1,350 @@
+"""Experiments: discovered from ``experiments/<experiment>/<cluster>/cluster.yaml``.
+
+Each ``cluster.yaml`` is one cluster. Folders whose names start with ``_`` or ``.`` are
+skipped (``_template/`` documents the format). Sizes are presets that ``nodes``,
+``vm_size``, ``min_nodes`` and ``max_nodes`` may override. Every problem of every file is
+collected, so one run reports them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Final
+
+from pydantic import Field
+
+from lab.errors import LabDefinitionError, Problem
+from lab.yamlfile import StrictModel, load_mapping, validate_file
+
+DEFAULT_EXPERIMENTS_DIR: Final = Path("experiments")
+CLUSTER_FILE: Final = "cluster.yaml"
+
+MAX_CLUSTER_NAME_LENGTH: Final = 40
+"""``<experiment>-<cluster>`` names the cluster and prefixes its IAM roles, KMS alias and
+AKS DNS prefix; 40 characters keep every derived name inside its cloud's limit (and the
+experiment's stack id, ``exp-<experiment>-aks``, well inside a 63-character slug)."""
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_AZURE_VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
+_AWS_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+
+
+class Cloud(StrEnum):
+    """Where a cluster runs (the ``provider`` key of ``cluster.yaml``)."""
+
+    AZURE = "azure"
+    AWS = "aws"
+
+    @property
+    def kubernetes_service(self) -> str:
+        """``aks`` or ``eks``: the suffix of the experiment's stack id."""
+        return "aks" if self is Cloud.AZURE else "eks"
+
+
+class ClusterSize(StrEnum):
+    """Size presets: node count and machine type per cloud."""
+
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+@dataclass(frozen=True)
+class SizePreset:
+    node_count: int
+    azure_vm_size: str
+    aws_instance_type: str
+
+    def machine_type(self, cloud: Cloud) -> str:
+        return self.azure_vm_size if cloud is Cloud.AZURE else self.aws_instance_type
+
+
+SIZE_PRESETS: Final[dict[ClusterSize, SizePreset]] = {
+    ClusterSize.SMALL: SizePreset(2, "Standard_D2s_v3", "t3.large"),
+    ClusterSize.MEDIUM: SizePreset(3, "Standard_D4s_v3", "m5.xlarge"),
+    ClusterSize.LARGE: SizePreset(5, "Standard_D8s_v3", "m5.2xlarge"),
+}
+
+
+class ClusterFile(StrictModel):
+    """The schema of one ``cluster.yaml``, exactly as users write it."""
+
+    size: ClusterSize
+    provider: Cloud
+    nodes: int | None = Field(default=None, ge=1)
+    """Overrides the preset's node count."""
+    vm_size: str | None = None
+    """An Azure VM size (``Standard_D4s_v3``), or an EC2 instance type for provider aws."""
+    min_nodes: int | None = Field(default=None, ge=1)
+    """Autoscaling lower bound; defaults to the node count when only ``max_nodes`` is set."""
+    max_nodes: int | None = Field(default=None, ge=1)
+    """Autoscaling upper bound; defaults to the node count when only ``min_nodes`` is set."""
+    expires: date | None = None
+    """The experiment's clusters are deleted after this date (UTC)."""
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """One validated cluster, with the preset resolved."""
+
+    experiment: str
+    name: str
+    """The cluster folder name (``target``, ``loadgen``)."""
+    cloud: Cloud
+    size: ClusterSize
+    node_count: int
+    machine_type: str
+    """Azure VM size or EC2 instance type."""
+    min_nodes: int | None
+    max_nodes: int | None
+    expires: date | None
+    source: Path
+
+    @property
+    def full_name(self) -> str:
+        """``<experiment>-<cluster>``: the cloud resource name of the cluster."""
+        return f"{self.experiment}-{self.name}"
+
+    @property
+    def autoscaling(self) -> bool:
+        return self.min_nodes is not None
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    clusters: tuple[ClusterSpec, ...]
+    """Sorted by cluster name."""
+
+    @property
+    def clouds(self) -> tuple[Cloud, ...]:
+        return tuple(cloud for cloud in Cloud if any(c.cloud is cloud for c in self.clusters))
+
+    def clusters_on(self, cloud: Cloud) -> tuple[ClusterSpec, ...]:
+        return tuple(c for c in self.clusters if c.cloud is cloud)
+
+    @property
+    def expires(self) -> date | None:
+        """The date all clusters agree on (validation rejects disagreement)."""
+        return next((c.expires for c in self.clusters if c.expires), None)
+
+
+def stack_id(experiment: str, cloud: Cloud) -> str:
+    """``exp-<experiment>-aks`` or ``exp-<experiment>-eks``."""
+    return f"exp-{experiment}-{cloud.kubernetes_service}"
+
+
+def discover_experiments(
+    root: Path = DEFAULT_EXPERIMENTS_DIR, *, max_nodes_per_cluster: int
+) -> tuple[Experiment, ...]:
+    """Every experiment under ``root``, sorted by name.
+
+    Raises :class:`LabDefinitionError` with every problem found in every file.
+    """
+    if not root.is_dir():
+        raise LabDefinitionError(
+            [Problem.at(root, "", "is not a directory; create it or pass --experiments DIR")]
+        )
+    experiments: list[Experiment] = []
+    problems: list[Problem] = []
+    for folder in _visible_dirs(root):
+        experiment, found = _load_experiment(folder, max_nodes_per_cluster)
+        problems += found
+        if experiment is not None:
+            experiments.append(experiment)
+    if problems:
+        raise LabDefinitionError(problems)
+    return tuple(experiments)
+
+
+def _visible_dirs(parent: Path) -> list[Path]:
+    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def _load_experiment(folder: Path, cap: int) -> tuple[Experiment | None, list[Problem]]:
+    problems = _check_name(folder, "experiment", folder.name)
+    for stray in (folder / CLUSTER_FILE, folder / "cluster.yml"):
+        if stray.exists():
+            problems.append(
+                Problem.at(
+                    stray,
+                    "",
+                    "belongs in a cluster folder: "
+                    f"move it to {folder.name}/<cluster>/{CLUSTER_FILE}",
+                )
+            )
+    clusters: list[ClusterSpec] = []
+    for cluster_dir in _visible_dirs(folder):
+        misspelt = cluster_dir / "cluster.yml"
+        if misspelt.exists() and not (cluster_dir / CLUSTER_FILE).exists():
+            problems.append(Problem.at(misspelt, "", f"rename it to {CLUSTER_FILE}"))
+            continue
+        if not (cluster_dir / CLUSTER_FILE).is_file():
+            continue  # e.g. workflow/ or docs/: not a cluster
+        spec, found = _load_cluster(folder.name, cluster_dir, cap)
+        problems += found
+        if spec is not None:
+            clusters.append(spec)
+    if not clusters and not problems:
+        problems.append(
+            Problem.at(
+                folder,
+                "",
+                f"has no <cluster>/{CLUSTER_FILE}; "
+                "add one, or prefix the folder with '_' to skip it",
+            )
+        )
+    problems += _check_expiry_agrees(clusters)
+    if problems:
+        return None, problems
+    return Experiment(folder.name, tuple(clusters)), []
+
+
+def _load_cluster(
+    experiment: str, cluster_dir: Path, cap: int
+) -> tuple[ClusterSpec | None, list[Problem]]:
+    path = cluster_dir / CLUSTER_FILE
+    problems = _check_name(path, "cluster", cluster_dir.name)
+    full_name = f"{experiment}-{cluster_dir.name}"
+    if len(full_name) > MAX_CLUSTER_NAME_LENGTH:
+        problems.append(
+            Problem.at(
+                path,
+                "",
+                f"cluster name {full_name!r} (<experiment>-<cluster>) is {len(full_name)} "
+                f"characters; shorten the folder names to at most {MAX_CLUSTER_NAME_LENGTH}",
+            )
+        )
+    data, found = load_mapping(path)
+    if data is None:
+        return None, problems + found
+    parsed, found = validate_file(ClusterFile, data, path)
+    if parsed is None:
+        return None, problems + found
+    spec, found = _resolve(experiment, cluster_dir.name, parsed, path, cap)
+    problems += found
+    return (spec if not problems else None), problems
+
+
+def _resolve(
+    experiment: str, name: str, parsed: ClusterFile, path: Path, cap: int
+) -> tuple[ClusterSpec | None, list[Problem]]:
+    preset = SIZE_PRESETS[parsed.size]
+    problems: list[Problem] = []
+    machine_type = parsed.vm_size or preset.machine_type(parsed.provider)
+    if parsed.vm_size is not None:
+        problems += _check_machine_type(path, parsed.provider, parsed.vm_size)
+
+    nodes = parsed.nodes if parsed.nodes is not None else preset.node_count
+    source = "nodes" if parsed.nodes is not None else f"size {parsed.size.value}"
+    # Autoscaling is on when either bound is given; the missing bound is the node count.
+    autoscaling = parsed.min_nodes is not None or parsed.max_nodes is not None
+    low = parsed.min_nodes if parsed.min_nodes is not None else nodes
+    high = parsed.max_nodes if parsed.max_nodes is not None else nodes
+
+    cap_note = f"the cap of {cap} nodes per cluster (limits.max_nodes_per_cluster in lab.yaml)"
+    if nodes > cap:
+        field = "nodes" if parsed.nodes is not None else "size"
+        problems.append(Problem.at(path, field, f"{nodes} nodes (from {source}) exceed {cap_note}"))
+    if parsed.max_nodes is not None and parsed.max_nodes > cap:
+        problems.append(Problem.at(path, "max_nodes", f"{parsed.max_nodes} exceeds {cap_note}"))
+    if parsed.min_nodes is not None and parsed.max_nodes is not None and low > high:
+        problems.append(
+            Problem.at(
+                path,
+                "min_nodes",
+                f"min_nodes ({low}) is greater than max_nodes ({high}); swap or adjust them",
+            )
+        )
+    elif autoscaling and nodes < low:
+        problems.append(
+            Problem.at(
+                path,
+                "min_nodes",
+                f"the node count {nodes} (from {source}) is below min_nodes ({low}); "
+                "raise nodes or lower min_nodes",
+            )
+        )
+    elif autoscaling and nodes > high:
+        problems.append(
+            Problem.at(
+                path,
+                "max_nodes",
+                f"the node count {nodes} (from {source}) is above max_nodes ({high}); "
+                "lower nodes or raise max_nodes",
+            )
+        )
+    if problems:
+        return None, problems
+    return (
+        ClusterSpec(
+            experiment=experiment,
+            name=name,
+            cloud=parsed.provider,
+            size=parsed.size,
+            node_count=nodes,
+            machine_type=machine_type,
+            min_nodes=low if autoscaling else None,
+            max_nodes=high if autoscaling else None,
+            expires=parsed.expires,
+            source=path,
+        ),
+        [],
+    )
+
+
+def _check_machine_type(path: Path, cloud: Cloud, value: str) -> list[Problem]:
+    if cloud is Cloud.AZURE and not _AZURE_VM_SIZE.match(value):
+        hint = " (that is an EC2 instance type)" if _AWS_INSTANCE_TYPE.match(value) else ""
+        return [
+            Problem.at(
+                path,
+                "vm_size",
+                f"{value!r} is not an Azure VM size{hint}; use a name like Standard_D4s_v3",
+            )
+        ]
+    if cloud is Cloud.AWS and not _AWS_INSTANCE_TYPE.match(value):
+        hint = " (that is an Azure VM size)" if _AZURE_VM_SIZE.match(value) else ""
+        return [
+            Problem.at(
+                path,
+                "vm_size",
+                f"{value!r} is not an EC2 instance type{hint}; use a name like m5.xlarge",
+            )
+        ]
+    return []
+
+
+def _check_name(path: Path, what: str, name: str) -> list[Problem]:
+    if _DNS_LABEL.match(name):
+        return []
+    return [
+        Problem.at(
+            path,
+            "",
+            f"{what} folder name {name!r} is not a lowercase DNS label; use a-z, 0-9 and '-', "
+            "starting and ending with a letter or digit",
+        )
+    ]
+
+
+def _check_expiry_agrees(clusters: Iterable[ClusterSpec]) -> list[Problem]:
+    dated = [c for c in clusters if c.expires is not None]
+    if not dated:
+        return []
+    first = dated[0]
+    return [
+        Problem.at(
+            other.source,
+            "expires",
+            f"{other.expires} differs from {first.expires} in {first.name}/{CLUSTER_FILE}; "
+            "an experiment's clusters expire together, so give them one date",
+        )
+        for other in dated[1:]
+        if other.expires != first.expires
+    ]
