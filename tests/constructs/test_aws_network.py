@@ -1,0 +1,560 @@
+"""AwsNetwork: subnet layout, NAT wiring, locked-down defaults, flow logs, validation."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from typing import Any
+
+import pytest
+from cdktf import Fn, TerraformOutput
+from syrupy.assertion import SnapshotAssertion
+
+from lab.constructs.aws.network import (
+    DEFAULT_AZ_COUNT,
+    DEFAULT_FLOW_LOG_RETENTION_DAYS,
+    DEFAULT_NAT_MODE,
+    DEFAULT_VPC_CIDR,
+    AwsNetwork,
+    AwsNetworkProps,
+    NatMode,
+)
+from tests.helpers import JsonDict, data_sources, new_stack, only_resource, resources, synth
+
+TAGS = {"project": "lab", "owner": "platform"}
+ANY_IPV4 = "0.0.0.0/0"
+
+
+def build(**overrides: Any) -> tuple[AwsNetwork, JsonDict]:
+    stack = new_stack()
+    network = AwsNetwork(stack, "Network", AwsNetworkProps(name="lab", tags=TAGS, **overrides))
+    return network, synth(stack)
+
+
+@pytest.fixture(scope="module")
+def doc() -> JsonDict:
+    """The default network (three AZs, one NAT gateway), synthesized once for this module."""
+    return build()[1]
+
+
+def logical_id(doc: JsonDict, resource_type: str, construct_id: str) -> str:
+    """The logical id of the resource whose construct id (under ``Network``) is given."""
+    matches = [
+        key for key in resources(doc, resource_type) if key.startswith(f"Network_{construct_id}_")
+    ]
+    assert len(matches) == 1, f"no single {resource_type} {construct_id}: {matches}"
+    return matches[0]
+
+
+def ref(doc: JsonDict, resource_type: str, construct_id: str, attribute: str = "id") -> str:
+    return f"${{{resource_type}.{logical_id(doc, resource_type, construct_id)}.{attribute}}}"
+
+
+def data_ref(doc: JsonDict, data_type: str, attribute: str) -> str:
+    (key,) = data_sources(doc, data_type)
+    return f"${{data.{data_type}.{key}.{attribute}}}"
+
+
+def resource(doc: JsonDict, resource_type: str, construct_id: str) -> JsonDict:
+    return resources(doc, resource_type)[logical_id(doc, resource_type, construct_id)]
+
+
+def subnets(doc: JsonDict, tier: str) -> list[JsonDict]:
+    """The subnets of one tier ("Public" or "Private"), in AZ order."""
+    found = {
+        key: value for key, value in resources(doc, "aws_subnet").items() if f"_{tier}Subnet" in key
+    }
+    return [resource(doc, "aws_subnet", f"{tier}Subnet{n}") for n in range(1, len(found) + 1)]
+
+
+def jsonencoded(expression: str) -> Any:
+    """Read back a ``${jsonencode({...})}`` expression (HCL object syntax) as JSON."""
+    match = re.fullmatch(r"\$\{jsonencode\((.*)\)\}", expression, re.DOTALL)
+    assert match, expression
+    return json.loads(match.group(1).replace('" = ', '": '))
+
+
+# --- props --------------------------------------------------------------------------
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    props = AwsNetworkProps(name="lab")
+    assert props.cidr == DEFAULT_VPC_CIDR == "10.0.0.0/16"
+    assert props.az_count == DEFAULT_AZ_COUNT == 3
+    assert props.nat_mode is DEFAULT_NAT_MODE is NatMode.SINGLE
+    assert props.flow_log_retention_days == DEFAULT_FLOW_LOG_RETENTION_DAYS == 365
+    assert props.tags == {}
+
+
+def test_nat_mode_given_as_a_string_becomes_the_enum() -> None:
+    props = AwsNetworkProps(name="lab", nat_mode="one_per_az")  # type: ignore[arg-type]
+    assert props.nat_mode is NatMode.ONE_PER_AZ
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"name": "Lab_VPC"},
+            "name: 'Lab_VPC' must be a lowercase DNS label (a-z, 0-9 and '-', starting and ending "
+            "with a letter or digit) of at most 24 characters, so that the flow-log IAM role name "
+            "fits IAM's 64; use e.g. 'lab'",
+        ),
+        (
+            {"name": "a" * 25},
+            f"name: '{'a' * 25}' must be a lowercase DNS label (a-z, 0-9 and '-', starting and "
+            "ending with a letter or digit) of at most 24 characters, so that the flow-log IAM "
+            "role name fits IAM's 64; use e.g. 'lab'",
+        ),
+        (
+            {"cidr": "10.0.0.1/16"},
+            "cidr: '10.0.0.1/16' has host bits set; use its network address '10.0.0.0/16'",
+        ),
+        (
+            {"cidr": "10.0.0.0"},
+            "cidr: '10.0.0.0' is not an IPv4 CIDR block; use one such as '10.0.0.0/16'",
+        ),
+        (
+            {"cidr": "10.0.0.0/255.255.0.0"},
+            "cidr: '10.0.0.0/255.255.0.0' is not in prefix notation; use '10.0.0.0/16'",
+        ),
+        (
+            {"cidr": "vpc"},
+            "cidr: 'vpc' is not an IPv4 CIDR block; use one such as '10.0.0.0/16'",
+        ),
+        (
+            {"cidr": "100.64.0.0/16"},
+            "cidr: 100.64.0.0/16 is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, "
+            "172.16.0.0/12 or 192.168.0.0/16",
+        ),
+        (
+            {"cidr": "10.0.0.0/8"},
+            "cidr: 10.0.0.0/8 is a /8; use a prefix from /16 (the largest VPC AWS allows) to /20 "
+            "(a public subnet is 1/256 of the VPC and AWS's smallest subnet is a /28)",
+        ),
+        (
+            {"cidr": "192.168.0.0/24"},
+            "cidr: 192.168.0.0/24 is a /24; use a prefix from /16 (the largest VPC AWS allows) to "
+            "/20 (a public subnet is 1/256 of the VPC and AWS's smallest subnet is a /28)",
+        ),
+        (
+            {"az_count": 1},
+            "az_count: 1 is outside 2..6; use at least 2 (EKS needs subnets in two Availability "
+            "Zones) and at most 6",
+        ),
+        (
+            {"az_count": 7},
+            "az_count: 7 is outside 2..6; use at least 2 (EKS needs subnets in two Availability "
+            "Zones) and at most 6",
+        ),
+        (
+            {"nat_mode": "two"},
+            "nat_mode: 'two' is not a NatMode; use one of none, single, one_per_az",
+        ),
+        (
+            {"flow_log_retention_days": 100},
+            "flow_log_retention_days: 100 is not a retention CloudWatch Logs accepts; use one of "
+            "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, "
+            "2557, 2922, 3288, 3653 (365 or more passes CKV_AWS_338)",
+        ),
+        (
+            {"flow_log_retention_days": 0},
+            "flow_log_retention_days: 0 is not a retention CloudWatch Logs accepts; use one of "
+            "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, "
+            "2557, 2922, 3288, 3653 (365 or more passes CKV_AWS_338)",
+        ),
+        (
+            {"tags": {"Name": "mine"}},
+            "tags: 'Name' is set per resource by the construct (from name); remove it from tags",
+        ),
+    ],
+)
+def test_invalid_props_are_rejected_with_what_to_change(
+    overrides: dict[str, Any], message: str
+) -> None:
+    props = {"name": "lab", **overrides}
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        AwsNetworkProps(**props)
+
+
+def test_a_cidr_token_is_rejected_because_subnets_are_computed_at_synth() -> None:
+    new_stack()  # tokens need a live jsii runtime
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "cidr: must be a literal CIDR such as '10.0.0.0/16', not a Terraform reference; "
+            "the subnet CIDRs are computed from it at synth time"
+        ),
+    ):
+        AwsNetworkProps(name="lab", cidr=Fn.lower("10.0.0.0/16"))
+
+
+# --- VPC and subnets ----------------------------------------------------------------
+
+
+def test_vpc_has_dns_support_and_hostnames(doc: JsonDict) -> None:
+    vpc = only_resource(doc, "aws_vpc")
+    assert vpc["cidr_block"] == "10.0.0.0/16"
+    assert vpc["enable_dns_support"] is True
+    assert vpc["enable_dns_hostnames"] is True
+
+
+def test_no_subnet_assigns_public_ips_on_launch(doc: JsonDict) -> None:
+    all_subnets = resources(doc, "aws_subnet")
+    assert len(all_subnets) == 6
+    # Explicitly false, on the public tier too (CKV_AWS_130).
+    assert all(subnet["map_public_ip_on_launch"] is False for subnet in all_subnets.values())
+
+
+def test_each_tier_spreads_over_the_first_available_zones_in_order(doc: JsonDict) -> None:
+    (zones,) = data_sources(doc, "aws_availability_zones").values()
+    assert zones["state"] == "available"
+    assert zones["filter"] == [{"name": "opt-in-status", "values": ["opt-in-not-required"]}]
+    # A region with too few zones fails the plan with a message, not an index error.
+    (check,) = zones["lifecycle"]["postcondition"]
+    assert check["condition"] == "${length(self.names) >= 3}"
+    assert "lower az_count" in check["error_message"]
+    names = data_ref(doc, "aws_availability_zones", "names")[:-1]
+    for tier in ("Public", "Private"):
+        assert [subnet["availability_zone"] for subnet in subnets(doc, tier)] == [
+            f"{names}.{index}}}" for index in range(3)
+        ]
+        # A later change of the zone list must not move (replace) existing subnets.
+        assert all(
+            subnet["lifecycle"] == {"ignore_changes": ["availability_zone"]}
+            for subnet in subnets(doc, tier)
+        )
+
+
+def test_subnets_carry_the_eks_load_balancer_tags(doc: JsonDict) -> None:
+    for subnet in subnets(doc, "Public"):
+        assert subnet["tags"]["kubernetes.io/role/elb"] == "1"
+        assert "kubernetes.io/role/internal-elb" not in subnet["tags"]
+    for subnet in subnets(doc, "Private"):
+        assert subnet["tags"]["kubernetes.io/role/internal-elb"] == "1"
+        assert "kubernetes.io/role/elb" not in subnet["tags"]
+
+
+@pytest.mark.parametrize(
+    ("cidr", "az_count", "private", "public"),
+    [
+        (
+            "10.0.0.0/16",
+            3,
+            ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"],
+            ["10.0.240.0/24", "10.0.241.0/24", "10.0.242.0/24"],
+        ),
+        (
+            "10.50.0.0/16",
+            2,
+            ["10.50.0.0/20", "10.50.16.0/20"],
+            ["10.50.240.0/24", "10.50.241.0/24"],
+        ),
+        (
+            "172.16.0.0/18",
+            4,
+            ["172.16.0.0/22", "172.16.4.0/22", "172.16.8.0/22", "172.16.12.0/22"],
+            ["172.16.60.0/26", "172.16.60.64/26", "172.16.60.128/26", "172.16.60.192/26"],
+        ),
+        (
+            "192.168.0.0/20",
+            6,
+            [f"192.168.{n}.0/24" for n in range(6)],
+            [f"192.168.15.{16 * n}/28" for n in range(6)],
+        ),
+    ],
+)
+def test_subnet_cidrs_derive_from_the_vpc_cidr_and_az_count(
+    cidr: str, az_count: int, private: list[str], public: list[str]
+) -> None:
+    network, doc = build(cidr=cidr, az_count=az_count)
+    assert network.vpc_cidr == cidr
+    assert network.private_subnet_cidrs == private
+    assert network.public_subnet_cidrs == public
+    assert [subnet["cidr_block"] for subnet in subnets(doc, "Private")] == private
+    assert [subnet["cidr_block"] for subnet in subnets(doc, "Public")] == public
+    blocks = [ipaddress.IPv4Network(block) for block in private + public]
+    assert all(block.subnet_of(ipaddress.IPv4Network(cidr)) for block in blocks)
+    assert not any(a.overlaps(b) for i, a in enumerate(blocks) for b in blocks[i + 1 :])
+
+
+def test_exposed_ids_reference_the_vpc_and_subnets_in_az_order() -> None:
+    stack = new_stack()
+    network = AwsNetwork(stack, "Network", AwsNetworkProps(name="lab"))
+    TerraformOutput(stack, "vpc", value=network.vpc_id)
+    TerraformOutput(stack, "private", value=network.private_subnet_ids)
+    TerraformOutput(stack, "public", value=network.public_subnet_ids)
+    doc = synth(stack)
+    assert doc["output"]["vpc"]["value"] == ref(doc, "aws_vpc", "Vpc")
+    for tier in ("Private", "Public"):
+        assert doc["output"][tier.lower()]["value"] == [
+            ref(doc, "aws_subnet", f"{tier}Subnet{n}") for n in (1, 2, 3)
+        ]
+
+
+# --- routing and NAT ----------------------------------------------------------------
+
+
+def routes_of(doc: JsonDict, table_ref: str) -> list[JsonDict]:
+    return [r for r in resources(doc, "aws_route").values() if r["route_table_id"] == table_ref]
+
+
+def table_of(doc: JsonDict, subnet_ref: str) -> str:
+    (table,) = [
+        a["route_table_id"]
+        for a in resources(doc, "aws_route_table_association").values()
+        if a["subnet_id"] == subnet_ref
+    ]
+    return str(table)
+
+
+@pytest.mark.parametrize("mode", list(NatMode))
+def test_public_subnets_route_to_the_internet_gateway(mode: NatMode) -> None:
+    _, doc = build(nat_mode=mode)
+    public_table = ref(doc, "aws_route_table", "PublicRouteTable")
+    assert routes_of(doc, public_table) == [
+        {
+            "destination_cidr_block": ANY_IPV4,
+            "gateway_id": ref(doc, "aws_internet_gateway", "InternetGateway"),
+            "route_table_id": public_table,
+        }
+    ]
+    for n in (1, 2, 3):
+        assert table_of(doc, ref(doc, "aws_subnet", f"PublicSubnet{n}")) == public_table
+
+
+def test_nat_mode_none_leaves_private_subnets_without_internet_egress() -> None:
+    _, doc = build(nat_mode=NatMode.NONE)
+    assert resources(doc, "aws_nat_gateway") == {}
+    assert resources(doc, "aws_eip") == {}
+    private_table = ref(doc, "aws_route_table", "PrivateRouteTable1")
+    assert len(resources(doc, "aws_route_table")) == 2  # public + one private
+    assert routes_of(doc, private_table) == []
+    for n in (1, 2, 3):
+        assert table_of(doc, ref(doc, "aws_subnet", f"PrivateSubnet{n}")) == private_table
+
+
+def test_nat_mode_single_shares_one_gateway_in_the_first_public_subnet() -> None:
+    _, doc = build(nat_mode=NatMode.SINGLE)
+    gateway = only_resource(doc, "aws_nat_gateway")
+    assert gateway["subnet_id"] == ref(doc, "aws_subnet", "PublicSubnet1")
+    assert gateway["allocation_id"] == ref(doc, "aws_eip", "NatEip1", "allocation_id")
+    assert only_resource(doc, "aws_eip")["domain"] == "vpc"
+    private_table = ref(doc, "aws_route_table", "PrivateRouteTable1")
+    assert len(resources(doc, "aws_route_table")) == 2
+    assert routes_of(doc, private_table) == [
+        {
+            "destination_cidr_block": ANY_IPV4,
+            "nat_gateway_id": ref(doc, "aws_nat_gateway", "NatGateway1"),
+            "route_table_id": private_table,
+        }
+    ]
+    for n in (1, 2, 3):
+        assert table_of(doc, ref(doc, "aws_subnet", f"PrivateSubnet{n}")) == private_table
+
+
+def test_nat_mode_one_per_az_routes_each_private_subnet_through_its_own_az() -> None:
+    _, doc = build(nat_mode=NatMode.ONE_PER_AZ)
+    assert len(resources(doc, "aws_nat_gateway")) == 3
+    assert len(resources(doc, "aws_eip")) == 3
+    assert len(resources(doc, "aws_route_table")) == 4  # public + one private per AZ
+    for n in (1, 2, 3):
+        gateway = resource(doc, "aws_nat_gateway", f"NatGateway{n}")
+        assert gateway["subnet_id"] == ref(doc, "aws_subnet", f"PublicSubnet{n}")
+        assert gateway["allocation_id"] == ref(doc, "aws_eip", f"NatEip{n}", "allocation_id")
+        table = ref(doc, "aws_route_table", f"PrivateRouteTable{n}")
+        assert routes_of(doc, table) == [
+            {
+                "destination_cidr_block": ANY_IPV4,
+                "nat_gateway_id": ref(doc, "aws_nat_gateway", f"NatGateway{n}"),
+                "route_table_id": table,
+            }
+        ]
+        assert table_of(doc, ref(doc, "aws_subnet", f"PrivateSubnet{n}")) == table
+
+
+def test_elastic_ips_and_nat_gateways_wait_for_the_internet_gateway() -> None:
+    _, doc = build(nat_mode=NatMode.ONE_PER_AZ)
+    igw = f"aws_internet_gateway.{logical_id(doc, 'aws_internet_gateway', 'InternetGateway')}"
+    for resource_type in ("aws_eip", "aws_nat_gateway"):
+        assert all(r["depends_on"] == [igw] for r in resources(doc, resource_type).values())
+
+
+# --- default resources ---------------------------------------------------------------
+
+
+def test_default_security_group_is_adopted_with_every_rule_removed(doc: JsonDict) -> None:
+    group = only_resource(doc, "aws_default_security_group")
+    assert group["vpc_id"] == ref(doc, "aws_vpc", "Vpc")
+    assert group["ingress"] == []
+    assert group["egress"] == []
+    assert resources(doc, "aws_security_group_rule") == {}
+
+
+def test_default_route_table_keeps_only_the_local_route(doc: JsonDict) -> None:
+    table = only_resource(doc, "aws_default_route_table")
+    assert table["default_route_table_id"] == ref(doc, "aws_vpc", "Vpc", "default_route_table_id")
+    assert table["route"] == []
+
+
+def test_default_network_acl_states_the_aws_defaults_for_every_subnet(doc: JsonDict) -> None:
+    acl = only_resource(doc, "aws_default_network_acl")
+    assert acl["default_network_acl_id"] == ref(doc, "aws_vpc", "Vpc", "default_network_acl_id")
+    assert sorted(acl["subnet_ids"]) == sorted(
+        ref(doc, "aws_subnet", f"{tier}Subnet{n}")
+        for tier in ("Public", "Private")
+        for n in (1, 2, 3)
+    )
+    allow_all = {
+        "action": "allow",
+        "cidr_block": ANY_IPV4,
+        "from_port": 0,
+        "protocol": "-1",
+        "rule_no": 100,
+        "to_port": 0,
+    }
+    assert acl["ingress"] == [allow_all]
+    assert acl["egress"] == [allow_all]
+    assert resources(doc, "aws_network_acl") == {}
+
+
+# --- flow logs -----------------------------------------------------------------------
+
+
+def test_flow_log_captures_all_traffic_into_the_log_group(doc: JsonDict) -> None:
+    flow_log = only_resource(doc, "aws_flow_log")
+    assert flow_log["vpc_id"] == ref(doc, "aws_vpc", "Vpc")
+    assert flow_log["traffic_type"] == "ALL"
+    assert flow_log["log_destination_type"] == "cloud-watch-logs"
+    assert flow_log["log_destination"] == ref(
+        doc, "aws_cloudwatch_log_group", "FlowLogGroup", "arn"
+    )
+    assert flow_log["iam_role_arn"] == ref(doc, "aws_iam_role", "FlowLogRole", "arn")
+
+
+def test_log_group_is_kms_encrypted_and_kept_a_year(doc: JsonDict) -> None:
+    group = only_resource(doc, "aws_cloudwatch_log_group")
+    assert group["name"] == "/aws/vpc-flow-logs/lab"
+    assert group["kms_key_id"] == ref(doc, "aws_kms_key", "FlowLogKey", "arn")
+    assert group["retention_in_days"] == 365
+
+
+def test_log_retention_follows_the_prop() -> None:
+    _, doc = build(flow_log_retention_days=731)
+    assert only_resource(doc, "aws_cloudwatch_log_group")["retention_in_days"] == 731
+
+
+def test_flow_log_key_rotates_and_its_policy_names_exactly_two_principals(doc: JsonDict) -> None:
+    key = only_resource(doc, "aws_kms_key")
+    assert key["enable_key_rotation"] is True
+    assert key.get("is_enabled", True) is True
+    partition = data_ref(doc, "aws_partition", "partition")
+    account = data_ref(doc, "aws_caller_identity", "account_id")
+    region = data_ref(doc, "aws_region", "region")
+    dns_suffix = data_ref(doc, "aws_partition", "dns_suffix")
+    policy = jsonencoded(key["policy"])
+    assert policy["Version"] == "2012-10-17"
+    admin, logs = policy["Statement"]
+    assert admin == {
+        "Sid": "AccountAdministers",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    assert logs == {
+        "Sid": "CloudWatchLogsEncryptsFlowLogGroup",
+        "Effect": "Allow",
+        "Principal": {"Service": f"logs.{region}.{dns_suffix}"},
+        "Action": [
+            "kms:Encrypt*",
+            "kms:Decrypt*",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:Describe*",
+        ],
+        "Resource": "*",
+        "Condition": {
+            "ArnEquals": {
+                "kms:EncryptionContext:aws:logs:arn": (
+                    f"arn:{partition}:logs:{region}:{account}:log-group:/aws/vpc-flow-logs/lab"
+                )
+            }
+        },
+    }
+
+
+def test_flow_log_role_trusts_only_this_accounts_flow_log_service(doc: JsonDict) -> None:
+    role = only_resource(doc, "aws_iam_role")
+    trust_key = next(key for key in data_sources(doc, "aws_iam_policy_document") if "Trust" in key)
+    assert role["assume_role_policy"] == (f"${{data.aws_iam_policy_document.{trust_key}.json}}")
+    partition = data_ref(doc, "aws_partition", "partition")
+    account = data_ref(doc, "aws_caller_identity", "account_id")
+    region = data_ref(doc, "aws_region", "region")
+    (statement,) = data_sources(doc, "aws_iam_policy_document")[trust_key]["statement"]
+    assert statement == {
+        "effect": "Allow",
+        "actions": ["sts:AssumeRole"],
+        "principals": [{"type": "Service", "identifiers": ["vpc-flow-logs.amazonaws.com"]}],
+        "condition": [
+            {"test": "StringEquals", "variable": "aws:SourceAccount", "values": [account]},
+            {
+                "test": "ArnLike",
+                "variable": "aws:SourceArn",
+                "values": [f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*"],
+            },
+        ],
+    }
+    assert role["name"] == f"lab-{region}-vpc-flow-logs"
+
+
+def test_flow_log_role_can_only_write_to_its_log_group(doc: JsonDict) -> None:
+    role_policy = only_resource(doc, "aws_iam_role_policy")
+    assert role_policy["role"] == ref(doc, "aws_iam_role", "FlowLogRole")
+    write_key = next(key for key in data_sources(doc, "aws_iam_policy_document") if "Write" in key)
+    assert role_policy["policy"] == f"${{data.aws_iam_policy_document.{write_key}.json}}"
+    group_arn = ref(doc, "aws_cloudwatch_log_group", "FlowLogGroup", "arn")
+    (statement,) = data_sources(doc, "aws_iam_policy_document")[write_key]["statement"]
+    assert statement == {
+        "effect": "Allow",
+        "actions": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        "resources": [group_arn, f"{group_arn}:*"],
+    }
+    assert resources(doc, "aws_iam_role_policy_attachment") == {}
+
+
+# --- tags and snapshot ---------------------------------------------------------------
+
+UNTAGGABLE = {"aws_route", "aws_route_table_association", "aws_iam_role_policy"}
+
+
+def test_every_taggable_resource_gets_the_tags_and_a_name(doc: JsonDict) -> None:
+    taggable = set(doc["resource"]) - UNTAGGABLE
+    assert taggable == {
+        "aws_vpc",
+        "aws_subnet",
+        "aws_internet_gateway",
+        "aws_eip",
+        "aws_nat_gateway",
+        "aws_route_table",
+        "aws_default_security_group",
+        "aws_default_route_table",
+        "aws_default_network_acl",
+        "aws_kms_key",
+        "aws_cloudwatch_log_group",
+        "aws_iam_role",
+        "aws_flow_log",
+    }
+    for resource_type in taggable:
+        for key, body in resources(doc, resource_type).items():
+            assert body["tags"].items() >= TAGS.items(), key
+            assert body["tags"]["Name"].startswith("lab"), key
+    names = [subnet["tags"]["Name"] for subnet in resources(doc, "aws_subnet").values()]
+    assert sorted(names) == [f"lab-{tier}-{n}" for tier in ("private", "public") for n in (1, 2, 3)]
+
+
+def test_synthesized_network_matches_the_snapshot(
+    doc: JsonDict, json_snapshot: SnapshotAssertion
+) -> None:
+    assert doc == json_snapshot

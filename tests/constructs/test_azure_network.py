@@ -1,0 +1,401 @@
+"""AzureNetwork: resource group, VNet, an NSG per subnet, no default outbound access, validation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from cdktf import TerraformOutput
+from syrupy.assertion import SnapshotAssertion
+
+from lab.constructs.azure.network import (
+    DEFAULT_ADDRESS_SPACE,
+    DEFAULT_AKS_SUBNET_NAME,
+    DEFAULT_SUBNETS,
+    AzureNetwork,
+    AzureNetworkProps,
+    SubnetSpec,
+)
+from tests.helpers import JsonDict, new_stack, only_resource, resources, synth
+
+TAGS = {"project": "lab", "owner": "platform"}
+SUBNETS = (
+    SubnetSpec(name="snet-aks-nodes", address_prefix="10.40.0.0/20"),
+    SubnetSpec(name="snet-private-endpoints", address_prefix="10.40.16.0/24"),
+)
+
+
+def props(**overrides: Any) -> AzureNetworkProps:
+    values: dict[str, Any] = {
+        "name": "lab",
+        "location": "westeurope",
+        "address_space": ["10.40.0.0/16"],
+        "subnets": SUBNETS,
+        "aks_subnet_name": "snet-aks-nodes",
+        "tags": TAGS,
+        **overrides,
+    }
+    return AzureNetworkProps(**values)
+
+
+def build(network_props: AzureNetworkProps) -> tuple[AzureNetwork, JsonDict]:
+    stack = new_stack()
+    network = AzureNetwork(stack, "Network", network_props)
+    return network, synth(stack)
+
+
+@pytest.fixture(scope="module")
+def doc() -> JsonDict:
+    """Two subnets (AKS nodes, private endpoints), synthesized once for this module."""
+    return build(props())[1]
+
+
+def logical_id(doc: JsonDict, resource_type: str, construct_id: str) -> str:
+    matches = [
+        key for key in resources(doc, resource_type) if key.startswith(f"Network_{construct_id}_")
+    ]
+    assert len(matches) == 1, f"no single {resource_type} {construct_id}: {matches}"
+    return matches[0]
+
+
+def ref(doc: JsonDict, resource_type: str, construct_id: str, attribute: str = "id") -> str:
+    return f"${{{resource_type}.{logical_id(doc, resource_type, construct_id)}.{attribute}}}"
+
+
+# --- props --------------------------------------------------------------------------
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    defaults = AzureNetworkProps(name="lab", location="westeurope")
+    assert defaults.address_space == DEFAULT_ADDRESS_SPACE == ("10.224.0.0/16",)
+    assert defaults.subnets == DEFAULT_SUBNETS
+    assert defaults.subnets == (SubnetSpec(name="aks-nodes", address_prefix="10.224.0.0/20"),)
+    assert defaults.aks_subnet_name == DEFAULT_AKS_SUBNET_NAME == "aks-nodes"
+    assert defaults.resource_group_name is None
+    assert defaults.vnet_name is None
+    assert defaults.tags == {}
+    _, doc = build(defaults)
+    assert only_resource(doc, "azurerm_resource_group")["name"] == "lab-rg"
+    assert only_resource(doc, "azurerm_virtual_network")["name"] == "lab-vnet"
+    assert only_resource(doc, "azurerm_subnet")["address_prefixes"] == ["10.224.0.0/20"]
+
+
+def subnet_error(name: str, prefix: str, message: str) -> tuple[dict[str, Any], str]:
+    return {"subnets": [SubnetSpec(name=name, address_prefix=prefix)]}, message
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: SubnetSpec(name="-nodes", address_prefix="10.40.0.0/20"),
+            "subnet '-nodes': name must be 1-76 letters, digits, '_', '.' or '-' (its NSG "
+            "'<name>-nsg' must fit Azure's 80), start with a letter or digit and end with a "
+            "letter, digit or '_'; use e.g. 'aks-nodes'",
+        ),
+        (
+            lambda: SubnetSpec(name="nodes.", address_prefix="10.40.0.0/20"),
+            "subnet 'nodes.': name must be 1-76 letters, digits, '_', '.' or '-' (its NSG "
+            "'<name>-nsg' must fit Azure's 80), start with a letter or digit and end with a "
+            "letter, digit or '_'; use e.g. 'aks-nodes'",
+        ),
+        (
+            lambda: SubnetSpec(name="n" * 77, address_prefix="10.40.0.0/20"),
+            f"subnet '{'n' * 77}': name must be 1-76 letters, digits, '_', '.' or '-' (its NSG "
+            "'<name>-nsg' must fit Azure's 80), start with a letter or digit and end with a "
+            "letter, digit or '_'; use e.g. 'aks-nodes'",
+        ),
+        (
+            lambda: SubnetSpec(name="GatewaySubnet", address_prefix="10.40.0.0/27"),
+            "subnet 'GatewaySubnet': name is reserved for an Azure service whose subnet must not "
+            "get this construct's NSG; choose another name",
+        ),
+        (
+            lambda: SubnetSpec(name="azurebastionsubnet", address_prefix="10.40.0.0/26"),
+            "subnet 'azurebastionsubnet': name is reserved for an Azure service whose subnet "
+            "must not get this construct's NSG; choose another name",
+        ),
+        (
+            lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.1/20"),
+            "subnet 'nodes' address_prefix: '10.40.0.1/20' has host bits set; use its network "
+            "address '10.40.0.0/20'",
+        ),
+        (
+            lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0"),
+            "subnet 'nodes' address_prefix: '10.40.0.0' is not an IPv4 CIDR block; use one such "
+            "as '10.224.0.0/20'",
+        ),
+        (
+            lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0/255.255.240.0"),
+            "subnet 'nodes' address_prefix: '10.40.0.0/255.255.240.0' is not in prefix notation; "
+            "use '10.40.0.0/20'",
+        ),
+        (
+            lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0/30"),
+            "subnet 'nodes' address_prefix: 10.40.0.0/30 is smaller than Azure's smallest "
+            "subnet, a /29; use a /29 or larger block",
+        ),
+    ],
+)
+def test_invalid_subnet_specs_are_rejected_with_what_to_change(make: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"name": "Lab"},
+            "name: 'Lab' must be a lowercase DNS label (a-z, 0-9 and '-', starting and ending with "
+            "a letter or digit) of at most 24 characters; use e.g. 'lab'",
+        ),
+        (
+            {"name": "l" * 25},
+            f"name: '{'l' * 25}' must be a lowercase DNS label (a-z, 0-9 and '-', starting and "
+            "ending with a letter or digit) of at most 24 characters; use e.g. 'lab'",
+        ),
+        (
+            {"location": "West Europe"},
+            "location: 'West Europe' is not a programmatic region name; use the Name column of "
+            "`az account list-locations -o table`, e.g. 'westeurope'",
+        ),
+        (
+            {"resource_group_name": "rg-lab."},
+            "resource_group_name: 'rg-lab.' must be 1-90 letters, digits, '_', '-', '.', '(' or "
+            "')' and must not end with '.'; use e.g. 'rg-lab'",
+        ),
+        (
+            {"vnet_name": "v"},
+            "vnet_name: 'v' must be 2-64 letters, digits, '_', '.' or '-', start with a letter or "
+            "digit and end with a letter, digit or '_'; use e.g. 'vnet-lab'",
+        ),
+        (
+            {"address_space": []},
+            "address_space: [] must be a non-empty list of CIDR blocks; use e.g. ['10.224.0.0/16']",
+        ),
+        (
+            {"address_space": "10.40.0.0/16"},
+            "address_space: '10.40.0.0/16' must be a non-empty list of CIDR blocks; use e.g. "
+            "['10.224.0.0/16']",
+        ),
+        (
+            {"address_space": ["10.40.0.0/16", "10.40.128.0/17"]},
+            "address_space[1]: 10.40.128.0/17 overlaps 10.40.0.0/16; list disjoint blocks (or "
+            "one block that covers both)",
+        ),
+        (
+            {"address_space": ["10.40.0.0/16", "10.41.0.0"]},
+            "address_space[1]: '10.41.0.0' is not an IPv4 CIDR block; use one such as "
+            "'10.224.0.0/16'",
+        ),
+        subnet_error(
+            "snet-aks-nodes",
+            "10.41.0.0/20",
+            "subnet 'snet-aks-nodes' address_prefix: 10.41.0.0/20 is outside the VNet address "
+            "space (10.40.0.0/16); choose a block inside it or add one that covers it to "
+            "address_space",
+        ),
+        (
+            {
+                "subnets": [
+                    SUBNETS[0],
+                    SubnetSpec(name="snet-pods", address_prefix="10.40.8.0/24"),
+                ]
+            },
+            "subnet 'snet-pods' address_prefix: 10.40.8.0/24 overlaps subnet 'snet-aks-nodes' "
+            "(10.40.0.0/20); choose a block that is free",
+        ),
+        (
+            {
+                "subnets": [
+                    SUBNETS[0],
+                    SubnetSpec(name="SNET-AKS-NODES", address_prefix="10.40.16.0/24"),
+                ]
+            },
+            "subnet 'SNET-AKS-NODES': name clashes with subnet 'snet-aks-nodes' (names that "
+            "differ only in case or in '-', '_' and '.' give the same resource ids); rename one "
+            "of them",
+        ),
+        (
+            {
+                "subnets": [
+                    SUBNETS[0],
+                    SubnetSpec(name="snet_aks.nodes", address_prefix="10.40.16.0/24"),
+                ]
+            },
+            "subnet 'snet_aks.nodes': name clashes with subnet 'snet-aks-nodes' (names that "
+            "differ only in case or in '-', '_' and '.' give the same resource ids); rename one "
+            "of them",
+        ),
+        (
+            {"aks_subnet_name": "aks"},
+            "aks_subnet_name: 'aks' is not one of the subnets ('snet-aks-nodes', "
+            "'snet-private-endpoints'); name one of them or add a subnet with that name",
+        ),
+        (
+            {"subnets": []},
+            "aks_subnet_name: 'snet-aks-nodes' is not one of the subnets (none); name one of them "
+            "or add a subnet with that name",
+        ),
+    ],
+)
+def test_invalid_props_are_rejected_with_what_to_change(
+    overrides: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        props(**overrides)
+
+
+def test_a_subnet_may_sit_in_any_of_several_address_spaces() -> None:
+    _, doc = build(
+        props(
+            address_space=["10.40.0.0/16", "172.20.0.0/24"],
+            subnets=[SUBNETS[0], SubnetSpec(name="edge", address_prefix="172.20.0.0/28")],
+        )
+    )
+    vnet = only_resource(doc, "azurerm_virtual_network")
+    assert vnet["address_space"] == ["10.40.0.0/16", "172.20.0.0/24"]
+    prefixes = sorted(s["address_prefixes"] for s in resources(doc, "azurerm_subnet").values())
+    assert prefixes == [["10.40.0.0/20"], ["172.20.0.0/28"]]
+
+
+# --- resources ----------------------------------------------------------------------
+
+
+def test_resource_group_and_vnet(doc: JsonDict) -> None:
+    group = only_resource(doc, "azurerm_resource_group")
+    assert group == {"name": "lab-rg", "location": "westeurope", "tags": TAGS}
+    vnet = only_resource(doc, "azurerm_virtual_network")
+    assert vnet["name"] == "lab-vnet"
+    assert vnet["address_space"] == ["10.40.0.0/16"]
+    assert vnet["resource_group_name"] == ref(
+        doc, "azurerm_resource_group", "ResourceGroup", "name"
+    )
+    assert vnet["location"] == ref(doc, "azurerm_resource_group", "ResourceGroup", "location")
+    # Azure-provided DNS: no single custom server (CKV_AZURE_182/183 stay satisfied).
+    assert "dns_servers" not in vnet
+
+
+def test_explicit_resource_group_and_vnet_names_win() -> None:
+    _, doc = build(props(resource_group_name="rg-lab-foundation", vnet_name="vnet-lab"))
+    assert only_resource(doc, "azurerm_resource_group")["name"] == "rg-lab-foundation"
+    assert only_resource(doc, "azurerm_virtual_network")["name"] == "vnet-lab"
+
+
+@pytest.mark.parametrize(
+    ("key", "spec"), [("SnetAksNodes", SUBNETS[0]), ("SnetPrivateEndpoints", SUBNETS[1])]
+)
+def test_each_subnet_has_no_default_outbound_access(
+    doc: JsonDict, key: str, spec: SubnetSpec
+) -> None:
+    subnet = resources(doc, "azurerm_subnet")[logical_id(doc, "azurerm_subnet", f"{key}Subnet")]
+    assert subnet == {
+        "name": spec.name,
+        "address_prefixes": [spec.address_prefix],
+        "default_outbound_access_enabled": False,
+        "resource_group_name": ref(doc, "azurerm_resource_group", "ResourceGroup", "name"),
+        "virtual_network_name": ref(doc, "azurerm_virtual_network", "VirtualNetwork", "name"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "spec"), [("SnetAksNodes", SUBNETS[0]), ("SnetPrivateEndpoints", SUBNETS[1])]
+)
+def test_each_subnet_is_associated_with_its_own_nsg(
+    doc: JsonDict, key: str, spec: SubnetSpec
+) -> None:
+    nsg = resources(doc, "azurerm_network_security_group")[
+        logical_id(doc, "azurerm_network_security_group", f"{key}SecurityGroup")
+    ]
+    # Only Azure's default rules, which deny inbound traffic from the internet.
+    assert nsg == {
+        "name": f"{spec.name}-nsg",
+        "location": ref(doc, "azurerm_resource_group", "ResourceGroup", "location"),
+        "resource_group_name": ref(doc, "azurerm_resource_group", "ResourceGroup", "name"),
+        "tags": TAGS,
+    }
+    association = resources(doc, "azurerm_subnet_network_security_group_association")[
+        logical_id(
+            doc,
+            "azurerm_subnet_network_security_group_association",
+            f"{key}SecurityGroupAssociation",
+        )
+    ]
+    assert association == {
+        "subnet_id": ref(doc, "azurerm_subnet", f"{key}Subnet"),
+        "network_security_group_id": ref(
+            doc, "azurerm_network_security_group", f"{key}SecurityGroup"
+        ),
+    }
+
+
+def test_one_nsg_and_one_association_per_subnet_and_no_rules(doc: JsonDict) -> None:
+    associations = resources(doc, "azurerm_subnet_network_security_group_association").values()
+    assert len(resources(doc, "azurerm_subnet")) == 2
+    assert len(resources(doc, "azurerm_network_security_group")) == 2
+    assert sorted(a["subnet_id"] for a in associations) == sorted(
+        f"${{azurerm_subnet.{key}.id}}" for key in resources(doc, "azurerm_subnet")
+    )
+    assert len({a["network_security_group_id"] for a in associations}) == 2
+    assert resources(doc, "azurerm_network_security_rule") == {}
+
+
+def test_subnet_resource_ids_do_not_depend_on_list_order() -> None:
+    _, forward = build(props())
+    _, backward = build(props(subnets=list(reversed(SUBNETS))))
+    for resource_type in forward["resource"]:
+        assert resources(forward, resource_type).keys() == resources(backward, resource_type).keys()
+
+
+def test_exposed_attributes_reference_the_resources() -> None:
+    stack = new_stack()
+    network = AzureNetwork(stack, "Network", props())
+    outputs = {
+        "rg": network.resource_group_name,
+        "location": network.location,
+        "vnet_id": network.vnet_id,
+        "vnet_name": network.vnet_name,
+        "aks": network.aks_subnet_id,
+        "subnets": network.subnet_ids,
+        "nsgs": network.network_security_group_ids,
+    }
+    for name, value in outputs.items():
+        TerraformOutput(stack, name, value=value)
+    doc = synth(stack)
+    values = {name: output["value"] for name, output in doc["output"].items()}
+    assert values == {
+        "rg": ref(doc, "azurerm_resource_group", "ResourceGroup", "name"),
+        "location": ref(doc, "azurerm_resource_group", "ResourceGroup", "location"),
+        "vnet_id": ref(doc, "azurerm_virtual_network", "VirtualNetwork"),
+        "vnet_name": ref(doc, "azurerm_virtual_network", "VirtualNetwork", "name"),
+        "aks": ref(doc, "azurerm_subnet", "SnetAksNodesSubnet"),
+        "subnets": {
+            "snet-aks-nodes": ref(doc, "azurerm_subnet", "SnetAksNodesSubnet"),
+            "snet-private-endpoints": ref(doc, "azurerm_subnet", "SnetPrivateEndpointsSubnet"),
+        },
+        "nsgs": {
+            "snet-aks-nodes": ref(
+                doc, "azurerm_network_security_group", "SnetAksNodesSecurityGroup"
+            ),
+            "snet-private-endpoints": ref(
+                doc, "azurerm_network_security_group", "SnetPrivateEndpointsSecurityGroup"
+            ),
+        },
+    }
+
+
+def test_tags_reach_every_taggable_resource(doc: JsonDict) -> None:
+    for resource_type in (
+        "azurerm_resource_group",
+        "azurerm_virtual_network",
+        "azurerm_network_security_group",
+    ):
+        assert all(body["tags"] == TAGS for body in resources(doc, resource_type).values())
+
+
+def test_synthesized_network_matches_the_snapshot(
+    doc: JsonDict, json_snapshot: SnapshotAssertion
+) -> None:
+    assert doc == json_snapshot
