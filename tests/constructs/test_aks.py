@@ -1,0 +1,773 @@
+"""AksCluster: secure defaults, sizing, the private option, token inputs and every validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cdktf import TerraformOutput, TerraformStack, TerraformVariable
+from syrupy.assertion import SnapshotAssertion
+
+from lab.constructs.azure.aks import (
+    AksCluster,
+    AksClusterProps,
+    MaintenanceWindow,
+    NodeOsSku,
+    NodeOsUpgradeChannel,
+    OutboundType,
+    SkuTier,
+    UpgradeChannel,
+    WeekDay,
+)
+from tests.helpers import JsonDict, new_stack, only_resource, resources, synth
+
+SUBNET_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/lab-network"
+    "/providers/Microsoft.Network/virtualNetworks/lab/subnets/aks"
+)
+WORKSPACE_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/exp-demo-aks"
+    "/providers/Microsoft.OperationalInsights/workspaces/exp-demo-aks"
+)
+ADMIN_GROUP = "11111111-2222-3333-4444-555555555555"
+TAGS = {"lab": "illm-k8s-lab", "experiment": "demo"}
+
+CLUSTER = "azurerm_kubernetes_cluster"
+IDENTITY = "azurerm_user_assigned_identity"
+ROLE = "azurerm_role_assignment"
+RULE = "azurerm_monitor_data_collection_rule"
+ASSOCIATION = "azurerm_monitor_data_collection_rule_association"
+
+
+def make_props(**overrides: Any) -> AksClusterProps:
+    """Props like the experiment stack passes for a "small" cluster, with overrides."""
+    values: dict[str, Any] = {
+        "name": "demo-blue",
+        "resource_group_name": "exp-demo-aks",
+        "location": "westeurope",
+        "subnet_id": SUBNET_ID,
+        "log_analytics_workspace_id": WORKSPACE_ID,
+        "kubernetes_version": "1.35",
+        "vm_size": "Standard_D2s_v3",
+        "node_count": 2,
+        "authorized_ip_ranges": ["203.0.113.0/24", "198.51.100.7/32"],
+        "tags": TAGS,
+    }
+    values.update(overrides)
+    return AksClusterProps(**values)
+
+
+def synth_cluster(**overrides: Any) -> JsonDict:
+    stack = new_stack()
+    AksCluster(stack, "Aks", make_props(**overrides))
+    return synth(stack)
+
+
+def logical_id(doc: JsonDict, resource_type: str) -> str:
+    (found,) = resources(doc, resource_type)
+    return found
+
+
+def ref(doc: JsonDict, resource_type: str, attribute: str) -> str:
+    return f"${{{resource_type}.{logical_id(doc, resource_type)}.{attribute}}}"
+
+
+@pytest.fixture(scope="module")
+def default_doc() -> JsonDict:
+    return synth_cluster()
+
+
+@pytest.fixture(scope="module")
+def cluster(default_doc: JsonDict) -> JsonDict:
+    return only_resource(default_doc, CLUSTER)
+
+
+@pytest.fixture(scope="module")
+def pool(cluster: JsonDict) -> JsonDict:
+    return cluster["default_node_pool"]  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------------------------------
+# Snapshot
+# --------------------------------------------------------------------------------------------------
+
+
+def test_default_cluster_matches_snapshot(
+    default_doc: JsonDict, json_snapshot: SnapshotAssertion
+) -> None:
+    assert default_doc == json_snapshot
+
+
+def test_creates_exactly_the_expected_resources(default_doc: JsonDict) -> None:
+    assert {kind: len(found) for kind, found in default_doc["resource"].items()} == {
+        CLUSTER: 1,
+        IDENTITY: 1,
+        ROLE: 1,
+        RULE: 1,
+        ASSOCIATION: 1,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Identity and access
+# --------------------------------------------------------------------------------------------------
+
+
+def test_control_plane_uses_a_user_assigned_identity(
+    default_doc: JsonDict, cluster: JsonDict
+) -> None:
+    assert cluster["identity"] == {
+        "type": "UserAssigned",
+        "identity_ids": [ref(default_doc, IDENTITY, "id")],
+    }
+    identity = only_resource(default_doc, IDENTITY)
+    assert identity["name"] == "demo-blue-control-plane"
+    assert identity["resource_group_name"] == "exp-demo-aks"
+    assert identity["location"] == "westeurope"
+
+
+def test_identity_is_network_contributor_on_the_node_subnet_before_the_cluster_exists(
+    default_doc: JsonDict, cluster: JsonDict
+) -> None:
+    role = only_resource(default_doc, ROLE)
+    assert role["role_definition_name"] == "Network Contributor"
+    assert role["scope"] == SUBNET_ID
+    assert role["principal_id"] == ref(default_doc, IDENTITY, "principal_id")
+    assert role["principal_type"] == "ServicePrincipal"
+    assert cluster["depends_on"] == [f"{ROLE}.{logical_id(default_doc, ROLE)}"]
+
+
+def test_entra_id_with_azure_rbac_and_no_local_accounts(cluster: JsonDict) -> None:
+    assert cluster["role_based_access_control_enabled"] is True
+    assert cluster["local_account_disabled"] is True
+    assert cluster["azure_active_directory_role_based_access_control"] == {
+        "azure_rbac_enabled": True,
+        "admin_group_object_ids": [],
+    }
+
+
+def test_admin_groups_pass_through() -> None:
+    cluster = only_resource(synth_cluster(admin_group_object_ids=[ADMIN_GROUP]), CLUSTER)
+    rbac = cluster["azure_active_directory_role_based_access_control"]
+    assert rbac["admin_group_object_ids"] == [ADMIN_GROUP]
+    assert rbac["azure_rbac_enabled"] is True
+
+
+def test_oidc_issuer_and_workload_identity(cluster: JsonDict) -> None:
+    assert cluster["oidc_issuer_enabled"] is True
+    assert cluster["workload_identity_enabled"] is True
+
+
+def test_run_command_is_disabled(cluster: JsonDict) -> None:
+    assert cluster["run_command_enabled"] is False
+
+
+# --------------------------------------------------------------------------------------------------
+# API server exposure
+# --------------------------------------------------------------------------------------------------
+
+
+def test_public_api_server_only_from_authorized_ranges(cluster: JsonDict) -> None:
+    assert cluster["private_cluster_enabled"] is False
+    assert cluster["api_server_access_profile"] == {
+        "authorized_ip_ranges": ["203.0.113.0/24", "198.51.100.7/32"]
+    }
+    assert "private_dns_zone_id" not in cluster
+
+
+def test_private_cluster_has_no_public_endpoint() -> None:
+    cluster = only_resource(synth_cluster(private_cluster=True, authorized_ip_ranges=()), CLUSTER)
+    assert cluster["private_cluster_enabled"] is True
+    assert cluster["private_cluster_public_fqdn_enabled"] is False
+    assert cluster["private_dns_zone_id"] == "System"
+    assert "api_server_access_profile" not in cluster
+
+
+# --------------------------------------------------------------------------------------------------
+# Networking
+# --------------------------------------------------------------------------------------------------
+
+
+def test_azure_cni_overlay_with_cilium_network_policy(cluster: JsonDict) -> None:
+    assert cluster["network_profile"] == {
+        "network_plugin": "azure",
+        "network_plugin_mode": "overlay",
+        "network_data_plane": "cilium",
+        "network_policy": "cilium",
+        "pod_cidr": "10.244.0.0/16",
+        "service_cidr": "10.96.0.0/16",
+        "dns_service_ip": "10.96.0.10",
+        "load_balancer_sku": "standard",
+        "outbound_type": "loadBalancer",
+    }
+
+
+def test_network_overrides_pass_through() -> None:
+    cluster = only_resource(
+        synth_cluster(
+            pod_cidr="100.64.0.0/16",
+            service_cidr="172.20.0.0/16",
+            dns_service_ip="172.20.0.10",
+            outbound_type=OutboundType.USER_ASSIGNED_NAT_GATEWAY,
+        ),
+        CLUSTER,
+    )
+    network = cluster["network_profile"]
+    assert network["pod_cidr"] == "100.64.0.0/16"
+    assert network["service_cidr"] == "172.20.0.0/16"
+    assert network["dns_service_ip"] == "172.20.0.10"
+    assert network["outbound_type"] == "userAssignedNATGateway"
+
+
+# --------------------------------------------------------------------------------------------------
+# Add-ons and monitoring
+# --------------------------------------------------------------------------------------------------
+
+
+def test_azure_policy_add_on(cluster: JsonDict) -> None:
+    assert cluster["azure_policy_enabled"] is True
+
+
+def test_key_vault_secrets_provider_rotates_secrets(cluster: JsonDict) -> None:
+    assert cluster["key_vault_secrets_provider"] == {
+        "secret_rotation_enabled": True,
+        "secret_rotation_interval": "2m",
+    }
+
+
+def test_image_cleaner(cluster: JsonDict) -> None:
+    assert cluster["image_cleaner_enabled"] is True
+    assert cluster["image_cleaner_interval_hours"] == 48
+
+
+def test_container_insights_with_managed_identity_auth(cluster: JsonDict) -> None:
+    assert cluster["oms_agent"] == {
+        "log_analytics_workspace_id": WORKSPACE_ID,
+        "msi_auth_for_monitoring_enabled": True,
+    }
+
+
+def test_container_insights_data_collection_rule_targets_the_workspace(
+    default_doc: JsonDict,
+) -> None:
+    rule = only_resource(default_doc, RULE)
+    assert rule["name"] == "MSCI-demo-blue"
+    assert rule["location"] == "westeurope"
+    assert rule["destinations"] == {
+        "log_analytics": [{"name": "workspace", "workspace_resource_id": WORKSPACE_ID}]
+    }
+    assert rule["data_flow"] == [
+        {"streams": ["Microsoft-ContainerInsights-Group-Default"], "destinations": ["workspace"]}
+    ]
+    (extension,) = rule["data_sources"]["extension"]
+    assert extension["extension_name"] == "ContainerInsights"
+    assert extension["streams"] == ["Microsoft-ContainerInsights-Group-Default"]
+
+
+def test_data_collection_rule_is_associated_with_the_cluster(default_doc: JsonDict) -> None:
+    association = only_resource(default_doc, ASSOCIATION)
+    assert association["name"] == "ContainerInsightsExtension"
+    assert association["target_resource_id"] == ref(default_doc, CLUSTER, "id")
+    assert association["data_collection_rule_id"] == ref(default_doc, RULE, "id")
+
+
+def test_defender_is_opt_in(cluster: JsonDict) -> None:
+    assert "microsoft_defender" not in cluster
+    enabled = only_resource(synth_cluster(defender_enabled=True), CLUSTER)
+    assert enabled["microsoft_defender"] == {"log_analytics_workspace_id": WORKSPACE_ID}
+
+
+def test_free_tier_by_default_and_standard_on_request(cluster: JsonDict) -> None:
+    assert cluster["sku_tier"] == "Free"
+    assert only_resource(synth_cluster(sku_tier=SkuTier.STANDARD), CLUSTER)["sku_tier"] == (
+        "Standard"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Version and upgrades
+# --------------------------------------------------------------------------------------------------
+
+
+def test_kubernetes_version_applies_to_control_plane_and_pool(
+    cluster: JsonDict, pool: JsonDict
+) -> None:
+    assert cluster["kubernetes_version"] == "1.35"
+    assert pool["orchestrator_version"] == "1.35"
+
+
+def test_automatic_upgrades_in_a_weekly_sunday_night_window(cluster: JsonDict) -> None:
+    window = {
+        "frequency": "Weekly",
+        "interval": 1,
+        "day_of_week": "Sunday",
+        "start_time": "22:00",
+        "duration": 4,
+        "utc_offset": "+00:00",
+    }
+    assert cluster["automatic_upgrade_channel"] == "patch"
+    assert cluster["node_os_upgrade_channel"] == "NodeImage"
+    assert cluster["maintenance_window_auto_upgrade"] == window
+    assert cluster["maintenance_window_node_os"] == window
+
+
+def test_upgrade_channels_and_window_overrides_pass_through() -> None:
+    cluster = only_resource(
+        synth_cluster(
+            upgrade_channel=UpgradeChannel.STABLE,
+            node_os_upgrade_channel=NodeOsUpgradeChannel.SECURITY_PATCH,
+            maintenance_window=MaintenanceWindow(
+                day_of_week=WeekDay.SATURDAY,
+                start_time="01:30",
+                duration_hours=6,
+                utc_offset="+01:00",
+            ),
+        ),
+        CLUSTER,
+    )
+    assert cluster["automatic_upgrade_channel"] == "stable"
+    assert cluster["node_os_upgrade_channel"] == "SecurityPatch"
+    for block in ("maintenance_window_auto_upgrade", "maintenance_window_node_os"):
+        assert cluster[block]["day_of_week"] == "Saturday"
+        assert cluster[block]["start_time"] == "01:30"
+        assert cluster[block]["duration"] == 6
+        assert cluster[block]["utc_offset"] == "+01:00"
+
+
+# --------------------------------------------------------------------------------------------------
+# Node pool
+# --------------------------------------------------------------------------------------------------
+
+
+def test_single_system_pool_in_the_foundation_subnet(
+    default_doc: JsonDict, cluster: JsonDict, pool: JsonDict
+) -> None:
+    assert pool["name"] == "system"
+    assert pool["type"] == "VirtualMachineScaleSets"
+    assert pool["vnet_subnet_id"] == SUBNET_ID
+    assert "azurerm_kubernetes_cluster_node_pool" not in default_doc["resource"]
+
+
+def test_node_hardening(pool: JsonDict) -> None:
+    assert pool["host_encryption_enabled"] is True
+    assert pool["node_public_ip_enabled"] is False
+    assert pool["os_disk_type"] == "Managed"
+    assert pool["os_sku"] == "AzureLinux"
+    assert pool["max_pods"] == 110
+
+
+def test_pool_changes_rotate_instead_of_recreating(pool: JsonDict) -> None:
+    assert pool["temporary_name_for_rotation"] == "systemrotate"
+    assert pool["upgrade_settings"] == {"max_surge": "10%", "drain_timeout_in_minutes": 30}
+
+
+@pytest.mark.parametrize(
+    ("vm_size", "node_count"),
+    [("Standard_D2s_v3", 2), ("Standard_D4s_v3", 3), ("Standard_D8s_v3", 5)],
+    ids=["small", "medium", "large"],
+)
+def test_preset_sizing_passes_through_without_autoscaling(vm_size: str, node_count: int) -> None:
+    doc = synth_cluster(vm_size=vm_size, node_count=node_count)
+    cluster = only_resource(doc, CLUSTER)
+    pool = cluster["default_node_pool"]
+    assert pool["vm_size"] == vm_size
+    assert pool["node_count"] == node_count
+    assert pool["auto_scaling_enabled"] is False
+    assert "min_count" not in pool
+    assert "max_count" not in pool
+    assert "lifecycle" not in cluster
+
+
+def test_autoscaling_when_bounds_are_given() -> None:
+    cluster = only_resource(synth_cluster(node_count=3, min_nodes=2, max_nodes=10), CLUSTER)
+    pool = cluster["default_node_pool"]
+    assert pool["auto_scaling_enabled"] is True
+    assert pool["min_count"] == 2
+    assert pool["max_count"] == 10
+    assert pool["node_count"] == 3
+    # The autoscaler's node count must not show up as drift.
+    assert cluster["lifecycle"] == {"ignore_changes": ["default_node_pool[0].node_count"]}
+
+
+def test_pool_overrides_pass_through() -> None:
+    pool = only_resource(
+        synth_cluster(max_pods=50, zones=["1", "2", "3"], os_sku=NodeOsSku.UBUNTU), CLUSTER
+    )["default_node_pool"]
+    assert pool["max_pods"] == 50
+    assert pool["zones"] == ["1", "2", "3"]
+    assert pool["os_sku"] == "Ubuntu"
+
+
+def test_no_zones_by_default(pool: JsonDict) -> None:
+    assert "zones" not in pool
+
+
+def test_tags_on_every_taggable_resource(default_doc: JsonDict, pool: JsonDict) -> None:
+    for resource_type in (CLUSTER, IDENTITY, RULE):
+        assert only_resource(default_doc, resource_type)["tags"] == TAGS
+    assert pool["tags"] == TAGS
+
+
+# --------------------------------------------------------------------------------------------------
+# Attributes
+# --------------------------------------------------------------------------------------------------
+
+
+def attribute_outputs(stack: TerraformStack, aks: AksCluster) -> dict[str, str]:
+    """Every public string attribute of the construct, as Terraform resolves it."""
+    for name, value in vars(aks).items():
+        if not name.startswith("_") and isinstance(value, str):
+            TerraformOutput(stack, name, value=value)
+    return {name: output["value"] for name, output in synth(stack)["output"].items()}
+
+
+def test_attributes_reference_the_cluster() -> None:
+    stack = new_stack()
+    outputs = attribute_outputs(stack, AksCluster(stack, "Aks", make_props()))
+    doc = synth(stack)
+    cluster = f"{CLUSTER}.{logical_id(doc, CLUSTER)}"
+    assert outputs == {
+        "cluster_name": f"${{{cluster}.name}}",
+        "cluster_id": f"${{{cluster}.id}}",
+        "fqdn": f"${{{cluster}.fqdn}}",
+        "endpoint": f"https://${{{cluster}.fqdn}}:443",
+        "oidc_issuer_url": f"${{{cluster}.oidc_issuer_url}}",
+        "kubelet_identity_object_id": f"${{{cluster}.kubelet_identity[0].object_id}}",
+        "node_resource_group": f"${{{cluster}.node_resource_group}}",
+        "control_plane_identity_principal_id": ref(doc, IDENTITY, "principal_id"),
+    }
+
+
+def test_private_cluster_endpoint_is_the_private_fqdn() -> None:
+    stack = new_stack()
+    aks = AksCluster(stack, "Aks", make_props(private_cluster=True, authorized_ip_ranges=()))
+    outputs = attribute_outputs(stack, aks)
+    cluster = f"{CLUSTER}.{logical_id(synth(stack), CLUSTER)}"
+    assert outputs["fqdn"] == f"${{{cluster}.private_fqdn}}"
+    assert outputs["endpoint"] == f"https://${{{cluster}.private_fqdn}}:443"
+
+
+def test_no_credentials_are_exposed(default_doc: JsonDict) -> None:
+    stack = new_stack()
+    exposed = " ".join(attribute_outputs(stack, AksCluster(stack, "Aks", make_props())).values())
+    for credential in ("kube_config", "kube_admin_config", "client_certificate", "client_key"):
+        assert credential not in exposed
+    assert "output" not in default_doc
+
+
+# --------------------------------------------------------------------------------------------------
+# Token inputs
+# --------------------------------------------------------------------------------------------------
+
+
+def test_unresolved_tokens_skip_validation() -> None:
+    stack = new_stack()
+    subnet = TerraformVariable(stack, "aks_subnet_id", type="string")
+    workspace = TerraformVariable(stack, "workspace_id", type="string")
+    location = TerraformVariable(stack, "location", type="string")
+    ranges = TerraformVariable(stack, "authorized_ip_ranges", type="list(string)")
+    count = TerraformVariable(stack, "node_count", type="number")
+    AksCluster(
+        stack,
+        "Aks",
+        make_props(
+            subnet_id=subnet.string_value,
+            log_analytics_workspace_id=workspace.string_value,
+            location=location.string_value,
+            authorized_ip_ranges=ranges.list_value,
+            node_count=count.number_value,
+            min_nodes=1,
+            max_nodes=count.number_value,
+        ),
+    )
+    doc = synth(stack)
+    cluster = only_resource(doc, CLUSTER)
+    assert cluster["default_node_pool"]["vnet_subnet_id"] == "${var.aks_subnet_id}"
+    assert cluster["default_node_pool"]["node_count"] == "${var.node_count}"
+    assert cluster["default_node_pool"]["max_count"] == "${var.node_count}"
+    assert cluster["api_server_access_profile"] == {
+        "authorized_ip_ranges": "${var.authorized_ip_ranges}"
+    }
+    assert cluster["oms_agent"]["log_analytics_workspace_id"] == "${var.workspace_id}"
+    assert cluster["location"] == "${var.location}"
+    assert only_resource(doc, ROLE)["scope"] == "${var.aks_subnet_id}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation: every non-compliant case with its exact message
+# --------------------------------------------------------------------------------------------------
+
+INVALID_PROPS: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "name-not-dns-label",
+        {"name": "Demo_Blue"},
+        "name: 'Demo_Blue' is not a lowercase DNS label of at most 54 characters; use letters, "
+        "digits and inner hyphens, e.g. 'demo-blue'",
+    ),
+    (
+        "name-too-long",
+        {"name": "a" * 55},
+        f"name: '{'a' * 55}' is not a lowercase DNS label of at most 54 characters; use letters, "
+        "digits and inner hyphens, e.g. 'demo-blue'",
+    ),
+    (
+        "resource-group-empty",
+        {"resource_group_name": ""},
+        "resource_group_name: empty; pass the name of the resource group the cluster goes in",
+    ),
+    (
+        "location-empty",
+        {"location": ""},
+        "location: empty; pass an Azure region such as 'eastus'",
+    ),
+    (
+        "subnet-id-not-a-subnet",
+        {"subnet_id": "aks-subnet"},
+        "subnet_id: 'aks-subnet' is not a subnet resource id; pass the foundation's AKS subnet id "
+        "(/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>)",
+    ),
+    (
+        "workspace-id-not-a-workspace",
+        {"log_analytics_workspace_id": SUBNET_ID},
+        f"log_analytics_workspace_id: '{SUBNET_ID}' is not a Log Analytics workspace resource id; "
+        "pass the workspace's id attribute",
+    ),
+    (
+        "vm-size-without-prefix",
+        {"vm_size": "D2s_v3"},
+        "vm_size: 'D2s_v3' is not an Azure VM size; write it like 'Standard_D4s_v3'",
+    ),
+    (
+        "version-not-a-version",
+        {"kubernetes_version": "latest"},
+        "kubernetes_version: 'latest' is not a Kubernetes minor version; write it like '1.35'",
+    ),
+    (
+        "version-with-patch",
+        {"kubernetes_version": "1.35.2"},
+        "kubernetes_version: '1.35.2' pins a patch release, which automatic upgrades move past; "
+        "give the minor version only, e.g. '1.35'",
+    ),
+    (
+        "version-out-of-support",
+        {"kubernetes_version": "1.29"},
+        "kubernetes_version: '1.29' is out of AKS support; use '1.34' or newer",
+    ),
+    (
+        "node-count-zero",
+        {"node_count": 0},
+        "node_count: 0 is below 1; the system pool needs a node",
+    ),
+    (
+        "min-without-max",
+        {"min_nodes": 2},
+        "min_nodes and max_nodes: got min_nodes=2, max_nodes=None; give both to turn autoscaling "
+        "on, or neither for a fixed pool of node_count nodes",
+    ),
+    (
+        "max-without-min",
+        {"max_nodes": 5},
+        "min_nodes and max_nodes: got min_nodes=None, max_nodes=5; give both to turn autoscaling "
+        "on, or neither for a fixed pool of node_count nodes",
+    ),
+    (
+        "min-zero",
+        {"node_count": 1, "min_nodes": 0, "max_nodes": 3},
+        "min_nodes: 0 is below 1; the system pool needs a node",
+    ),
+    (
+        "min-above-max",
+        {"node_count": 4, "min_nodes": 5, "max_nodes": 3},
+        "min_nodes: 5 is greater than max_nodes (3); swap them",
+    ),
+    (
+        "node-count-below-min",
+        {"node_count": 1, "min_nodes": 2, "max_nodes": 5},
+        "node_count: 1 is outside the autoscaling bounds 2-5; the initial size must lie between "
+        "min_nodes and max_nodes",
+    ),
+    (
+        "node-count-above-max",
+        {"node_count": 6, "min_nodes": 2, "max_nodes": 5},
+        "node_count: 6 is outside the autoscaling bounds 2-5; the initial size must lie between "
+        "min_nodes and max_nodes",
+    ),
+    (
+        "max-pods-below-50",
+        {"max_pods": 30},
+        "max_pods: 30 is outside 50-250; fewer than 50 starve the system add-ons, more than 250 "
+        "exceed what Azure CNI overlay allows",
+    ),
+    (
+        "max-pods-above-250",
+        {"max_pods": 300},
+        "max_pods: 300 is outside 50-250; fewer than 50 starve the system add-ons, more than 250 "
+        "exceed what Azure CNI overlay allows",
+    ),
+    (
+        "authorized-ranges-empty",
+        {"authorized_ip_ranges": []},
+        "authorized_ip_ranges: empty, which would open the API server to the internet; list the "
+        "CIDRs of your office or VPN (lab.yaml), or set private_cluster=True",
+    ),
+    (
+        "authorized-ranges-internet",
+        {"authorized_ip_ranges": ["203.0.113.0/24", "0.0.0.0/0"]},
+        "authorized_ip_ranges: 0.0.0.0/0 opens the API server to the internet; list the CIDRs of "
+        "your office or VPN instead",
+    ),
+    (
+        "authorized-ranges-internet-ipv6",
+        {"authorized_ip_ranges": ["::/0"]},
+        "authorized_ip_ranges: ::/0 opens the API server to the internet; list the CIDRs of your "
+        "office or VPN instead",
+    ),
+    (
+        "authorized-ranges-internet-host-bits",
+        {"authorized_ip_ranges": ["10.1.2.3/0"]},
+        "authorized_ip_ranges: 10.1.2.3/0 opens the API server to the internet; list the CIDRs of "
+        "your office or VPN instead",
+    ),
+    (
+        "authorized-ranges-not-a-cidr",
+        {"authorized_ip_ranges": ["office"]},
+        "authorized_ip_ranges: 'office' is not a CIDR; write it like '203.0.113.0/24' (or "
+        "'203.0.113.7/32' for one address)",
+    ),
+    (
+        "authorized-ranges-host-bits",
+        {"authorized_ip_ranges": ["203.0.113.7/24"]},
+        "authorized_ip_ranges: '203.0.113.7/24' has host bits set; write the network, "
+        "'203.0.113.0/24'",
+    ),
+    (
+        "authorized-ranges-with-private-cluster",
+        {"private_cluster": True},
+        "authorized_ip_ranges: a private cluster has no public endpoint to restrict; pass "
+        "authorized_ip_ranges=() with private_cluster=True",
+    ),
+    (
+        "admin-group-not-a-guid",
+        {"admin_group_object_ids": ["platform-admins"]},
+        "admin_group_object_ids: 'platform-admins' is not an object id; give the Entra ID group's "
+        "object id, a GUID like '00000000-0000-0000-0000-000000000000'",
+    ),
+    (
+        "pod-cidr-not-a-network",
+        {"pod_cidr": "10.244.0.1/16"},
+        "pod_cidr: '10.244.0.1/16' is not an IPv4 network in CIDR form; write it like "
+        "'10.244.0.0/16'",
+    ),
+    (
+        "pod-cidr-reserved",
+        {"pod_cidr": "172.31.0.0/16"},
+        "pod_cidr: 172.31.0.0/16 overlaps 172.31.0.0/16, which AKS reserves; pick another range",
+    ),
+    (
+        "service-cidr-reserved",
+        {"service_cidr": "169.254.0.0/16", "dns_service_ip": "169.254.0.10"},
+        "service_cidr: 169.254.0.0/16 overlaps 169.254.0.0/16, which AKS reserves; pick another "
+        "range",
+    ),
+    (
+        "service-cidr-too-large",
+        {"service_cidr": "10.0.0.0/8", "dns_service_ip": "10.0.0.10"},
+        "service_cidr: 10.0.0.0/8 is larger than AKS allows; use a /12 or smaller, e.g. "
+        "'10.96.0.0/16'",
+    ),
+    (
+        "pod-and-service-cidrs-overlap",
+        {"pod_cidr": "10.96.0.0/12"},
+        "pod_cidr and service_cidr: 10.96.0.0/12 overlaps 10.96.0.0/16; give them disjoint ranges",
+    ),
+    (
+        "dns-service-ip-not-an-address",
+        {"dns_service_ip": "coredns"},
+        "dns_service_ip: 'coredns' is not an IPv4 address; use an address inside service_cidr, "
+        "e.g. '10.96.0.10'",
+    ),
+    (
+        "dns-service-ip-outside-service-cidr",
+        {"dns_service_ip": "10.0.0.10"},
+        "dns_service_ip: 10.0.0.10 is not a free address of service_cidr 10.96.0.0/16; use e.g. "
+        "'10.96.0.10'",
+    ),
+    (
+        "dns-service-ip-is-kubernetes-service",
+        {"dns_service_ip": "10.96.0.1"},
+        "dns_service_ip: 10.96.0.1 is not a free address of service_cidr 10.96.0.0/16; use e.g. "
+        "'10.96.0.10'",
+    ),
+    (
+        "zone-unknown",
+        {"zones": ["1", "4"]},
+        "zones: '4' is not an availability zone; use some of '1', '2', '3'",
+    ),
+    (
+        "zone-twice",
+        {"zones": ["1", "1"]},
+        "zones: ['1', '1'] lists a zone twice; list each zone once",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [pytest.param(overrides, message, id=case) for case, overrides, message in INVALID_PROPS],
+)
+def test_invalid_props_are_rejected(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        make_props(**overrides)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param(
+            {"start_time": "25:00"},
+            "maintenance_window.start_time: '25:00' is not a 24-hour HH:MM time; write it like "
+            "'22:00'",
+            id="start-time",
+        ),
+        pytest.param(
+            {"duration_hours": 3},
+            "maintenance_window.duration_hours: 3 is outside 4-24; AKS needs at least 4 hours "
+            "for an upgrade",
+            id="too-short",
+        ),
+        pytest.param(
+            {"duration_hours": 25},
+            "maintenance_window.duration_hours: 25 is outside 4-24; AKS needs at least 4 hours "
+            "for an upgrade",
+            id="too-long",
+        ),
+        pytest.param(
+            {"utc_offset": "UTC"},
+            "maintenance_window.utc_offset: 'UTC' is not an offset; write it like '+00:00' or "
+            "'-05:00'",
+            id="utc-offset",
+        ),
+    ],
+)
+def test_invalid_maintenance_windows_are_rejected(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        MaintenanceWindow(**overrides)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"kubernetes_version": "1.34"}, id="oldest-supported-minor"),
+        pytest.param({"node_count": 1, "min_nodes": 1, "max_nodes": 1}, id="equal-bounds"),
+        pytest.param({"max_pods": 50}, id="max-pods-minimum"),
+        pytest.param({"max_pods": 250}, id="max-pods-maximum"),
+        pytest.param({"authorized_ip_ranges": ["198.51.100.7"]}, id="single-address"),
+        pytest.param({"authorized_ip_ranges": ["2001:db8::/32"]}, id="ipv6-range"),
+        pytest.param({"service_cidr": "10.96.0.0/12", "pod_cidr": "10.244.0.0/16"}, id="slash-12"),
+        pytest.param({"private_cluster": True, "authorized_ip_ranges": []}, id="private"),
+    ],
+)
+def test_boundary_values_are_accepted(overrides: dict[str, Any]) -> None:
+    make_props(**overrides)  # raises if the validation is too strict
