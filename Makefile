@@ -11,7 +11,8 @@ CHECKOV_VENV := .venv-checkov
 # The OPA Go engine as a shared library. Its metadata asks for Python >= 3.14 but
 # it runs on 3.11, so it is installed on its own with --ignore-requires-python.
 OPA_BINDINGS := opa-golib-python-bindings==0.4.4
-CHECKOV := checkov==3.3.30
+CHECKOV_VERSION := 3.3.30
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 # jsii warns on every run that Node 20 is past end of life; everything works on it.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -31,9 +32,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --no-deps --ignore-requires-python $(OPA_BINDINGS)
 	touch $@
 
-$(CHECKOV_VENV)/.installed:
+# Depends on the Makefile, where the pin lives; a reinstall of a satisfied pin is quick.
+$(CHECKOV_STAMP): Makefile
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet $(CHECKOV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -58,11 +60,11 @@ lint: $(VENV)/.installed ## ruff (lint and format) and mypy, as pre-commit runs 
 	$(VENV)/bin/mypy
 
 .PHONY: pytest
-pytest: $(VENV)/.installed
+pytest: $(VENV)/.installed $(CHECKOV_STAMP)
 	$(PY) -m pytest
 
 .PHONY: scan
-scan: $(CHECKOV_VENV)/.installed ## checkov over cdktf.out/: fails on any failed check, parse error or empty scan
+scan: $(VENV)/.installed $(CHECKOV_STAMP) ## checkov over cdktf.out/: fails on any failed check, parse error or empty scan
 	$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov cdktf.out
 
 .PHONY: test
