@@ -25,6 +25,7 @@ SUPPORTED_KUBERNETES_VERSIONS: Final = ("1.34", "1.35", "1.36")
 AKS support first). Update this tuple when a minor version enters or leaves support."""
 
 DEFAULT_MAX_NODES_PER_CLUSTER: Final = 10
+MAX_PROJECT_NAME_LENGTH: Final = 24
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
@@ -62,15 +63,6 @@ def _not_the_internet(value: str) -> str:
     return value
 
 
-def _dns_label(value: str) -> str:
-    if not _DNS_LABEL.match(value) or len(value) > 63:
-        raise ValueError(
-            f"{value!r} must be a lowercase DNS label: a-z, 0-9 and '-', "
-            "starting and ending with a letter or digit, at most 63 characters"
-        )
-    return value
-
-
 def _kubernetes_version(value: str) -> str:
     if value not in SUPPORTED_KUBERNETES_VERSIONS:
         allowed = ", ".join(SUPPORTED_KUBERNETES_VERSIONS)
@@ -78,9 +70,19 @@ def _kubernetes_version(value: str) -> str:
     return value
 
 
+def _project_name(value: str) -> str:
+    if not _DNS_LABEL.match(value) or len(value) > MAX_PROJECT_NAME_LENGTH:
+        raise ValueError(
+            f"{value!r} must be a lowercase DNS label of at most {MAX_PROJECT_NAME_LENGTH} "
+            "characters (a-z, 0-9 and '-', starting and ending with a letter or digit); "
+            "it prefixes resource names"
+        )
+    return value
+
+
 Cidr = Annotated[str, AfterValidator(_network)]
 ApiAllowedCidr = Annotated[str, AfterValidator(_network), AfterValidator(_not_the_internet)]
-DnsLabel = Annotated[str, AfterValidator(_dns_label)]
+ProjectName = Annotated[str, AfterValidator(_project_name)]
 KubernetesVersion = Annotated[str, AfterValidator(_kubernetes_version)]
 
 
@@ -156,6 +158,10 @@ class SpaceliftSettings(StrictModel):
     plan policy has no warnings. Foundations never autodeploy."""
     worker_pool_id: str | None = None
     """Default: none (the public worker pool)."""
+    root_role_attachment_id: str | None = None
+    """ID of the space-admin role attachment given to ``spacelift-root`` by hand at bootstrap.
+    When set, the stack imports that attachment instead of creating a second one.
+    Default: none."""
     drift_detection: DriftDetectionSettings = DriftDetectionSettings()
     aws_integration: AwsIntegrationSettings | None = None
     """Default: none (credentials come from the aws-credentials context)."""
@@ -232,6 +238,11 @@ class AksSettings(StrictModel):
 
     @model_validator(mode="after")
     def _check_exposure(self) -> AksSettings:
+        if self.private_cluster and self.authorized_ip_ranges:
+            raise ValueError(
+                "authorized_ip_ranges: a private cluster has no public API server to restrict; "
+                "remove the ranges or set private_cluster: false"
+            )
         if not self.private_cluster and not self.authorized_ip_ranges:
             raise ValueError(
                 "authorized_ip_ranges: list the CIDRs allowed to reach the API server, "
@@ -305,8 +316,8 @@ class Limits(StrictModel):
 class LabConfig(StrictModel):
     """The root of ``lab.yaml``."""
 
-    name: DnsLabel
-    """Project name: prefixes resource names."""
+    name: ProjectName
+    """Project name: prefixes resource names (at most 24 characters)."""
     spacelift: SpaceliftSettings
     tags: dict[str, str] = Field(default_factory=dict)
     """Tags on every cloud resource (AWS default_tags, Azure resource tags)."""

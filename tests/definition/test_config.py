@@ -143,6 +143,13 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "list the CIDRs allowed to reach the API server, or set private_cluster: true",
     ),
     (
+        "private AKS cluster with authorized ranges",
+        _set("azure.aks.private_cluster", True),
+        "azure.aks.authorized_ip_ranges",
+        "a private cluster has no public API server to restrict; "
+        "remove the ranges or set private_cluster: false",
+    ),
+    (
         "CIDR with host bits",
         _set("aws.vpc_cidr", "10.50.1.0/16"),
         "aws.vpc_cidr",
@@ -206,8 +213,8 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "project name that is not a DNS label",
         _set("name", "ILLM Lab"),
         "name",
-        "'ILLM Lab' must be a lowercase DNS label: a-z, 0-9 and '-', starting and ending "
-        "with a letter or digit, at most 63 characters",
+        "'ILLM Lab' must be a lowercase DNS label of at most 24 characters (a-z, 0-9 and '-', "
+        "starting and ending with a letter or digit); it prefixes resource names",
     ),
 ]
 

@@ -1,0 +1,70 @@
+"""The hand-off from foundation stacks to experiment stacks, defined once.
+
+Values cross stacks only through Spacelift: each foundation exports the outputs below,
+the management stack turns every value an experiment consumes into a
+``spacelift_stack_dependency_reference`` (output ``name`` -> input ``TF_VAR_<name>``),
+and the experiment stack declares a ``TerraformVariable`` of the same name. An output
+name is therefore a public contract: renaming one is a change to three sides at once,
+and ``tests/test_contract.py`` checks they agree.
+
+Environment variables carry strings, so lists travel JSON-encoded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from lab.experiments import Cloud
+
+
+@dataclass(frozen=True)
+class FoundationValue:
+    """One foundation output, and the experiment variable that receives it."""
+
+    name: str
+    """Output name in the foundation stack = variable name in the experiment stack."""
+    description: str
+    json_list: bool = False
+    """The value is a list encoded as a JSON string (decode with ``jsondecode``)."""
+
+    @property
+    def input_name(self) -> str:
+        """The environment variable Spacelift sets in the experiment's runs."""
+        return f"TF_VAR_{self.name}"
+
+
+RESOURCE_GROUP_NAME: Final = FoundationValue(
+    "resource_group_name", "Name of the foundation's Azure resource group."
+)
+LOCATION: Final = FoundationValue("location", "Azure region of the foundation network.")
+VNET_ID: Final = FoundationValue("vnet_id", "Resource id of the lab's virtual network.")
+AKS_SUBNET_ID: Final = FoundationValue("aks_subnet_id", "Resource id of the subnet AKS nodes join.")
+VPC_ID: Final = FoundationValue("vpc_id", "Id of the lab's VPC.")
+PRIVATE_SUBNET_IDS: Final = FoundationValue(
+    "private_subnet_ids",
+    "JSON list of the private subnet ids (one per AZ) that EKS nodes join.",
+    json_list=True,
+)
+PUBLIC_SUBNET_IDS: Final = FoundationValue(
+    "public_subnet_ids",
+    "JSON list of the public subnet ids (one per AZ), for internet-facing load balancers.",
+    json_list=True,
+)
+
+FOUNDATION_OUTPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
+    Cloud.AZURE: (RESOURCE_GROUP_NAME, LOCATION, VNET_ID, AKS_SUBNET_ID),
+    Cloud.AWS: (VPC_ID, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS),
+}
+"""What each foundation exports (all non-sensitive)."""
+
+EXPERIMENT_INPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
+    Cloud.AZURE: (LOCATION, AKS_SUBNET_ID),
+    Cloud.AWS: (PRIVATE_SUBNET_IDS,),
+}
+"""What an experiment stack of each cloud consumes: a subset of its foundation's outputs."""
+
+
+def foundation_stack_id(cloud: Cloud) -> str:
+    """``azure-foundation`` or ``aws-foundation``."""
+    return f"{cloud.value}-foundation"

@@ -1,0 +1,44 @@
+"""``aws-foundation``: the lab's AWS network, which every EKS experiment joins."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from constructs import Construct
+
+from lab.constructs.aws.network import AwsNetwork, AwsNetworkProps, NatMode
+from lab.contract import PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
+from lab.definition import LabDefinition, StackDefinition
+from lab.stacks.base import LabStack, export_value
+
+
+class AwsFoundationStack(LabStack):
+    """VPC, subnets, NAT and flow logs; exports the ids experiments consume.
+
+    Applied by hand (no autodeploy) and protected from deletion: every EKS experiment
+    runs inside this network.
+    """
+
+    def __init__(self, scope: Construct, definition: StackDefinition, lab: LabDefinition) -> None:
+        super().__init__(scope, definition)
+        aws = lab.config.aws
+        # No credentials here: Spacelift's AWS integration (or the aws-credentials
+        # context) provides them to each run.
+        AwsProvider(
+            self,
+            "aws",
+            region=aws.region,
+            default_tags=[AwsProviderDefaultTags(tags=dict(lab.config.tags))],
+        )
+        self.network = AwsNetwork(
+            self,
+            "Network",
+            AwsNetworkProps(
+                name=lab.config.name,
+                cidr=aws.vpc_cidr,
+                az_count=aws.az_count,
+                nat_mode=NatMode(aws.nat_mode.value),
+            ),
+        )
+        export_value(self, VPC_ID, self.network.vpc_id)
+        export_value(self, PRIVATE_SUBNET_IDS, self.network.private_subnet_ids)
+        export_value(self, PUBLIC_SUBNET_IDS, self.network.public_subnet_ids)

@@ -1,0 +1,47 @@
+"""``azure-foundation``: the lab's Azure network, which every AKS experiment joins."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+from constructs import Construct
+
+from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps, SubnetSpec
+from lab.contract import AKS_SUBNET_ID, LOCATION, RESOURCE_GROUP_NAME, VNET_ID
+from lab.definition import LabDefinition, StackDefinition
+from lab.stacks.base import LabStack, export_value
+
+
+class AzureFoundationStack(LabStack):
+    """Resource group, VNet and subnets (each with its own NSG); exports what AKS needs.
+
+    Applied by hand (no autodeploy) and protected from deletion: every AKS experiment
+    joins this network.
+    """
+
+    def __init__(self, scope: Construct, definition: StackDefinition, lab: LabDefinition) -> None:
+        super().__init__(scope, definition)
+        azure = lab.config.azure
+        # No credentials here: Spacelift's Azure integration (or the azure-credentials
+        # context) provides ARM_* variables to each run.
+        AzurermProvider(self, "azurerm", features=[AzurermProviderFeatures()])
+        self.network = AzureNetwork(
+            self,
+            "Network",
+            AzureNetworkProps(
+                name=lab.config.name,
+                resource_group_name=azure.resource_group,
+                vnet_name=azure.vnet.name,
+                location=azure.location,
+                address_space=azure.vnet.address_space,
+                subnets=[
+                    SubnetSpec(name=subnet.name, address_prefix=subnet.address_prefix)
+                    for subnet in azure.vnet.subnets
+                ],
+                aks_subnet_name=azure.vnet.aks_subnet,
+                tags=lab.config.tags,
+            ),
+        )
+        export_value(self, RESOURCE_GROUP_NAME, self.network.resource_group_name)
+        export_value(self, LOCATION, self.network.location)
+        export_value(self, VNET_ID, self.network.vnet_id)
+        export_value(self, AKS_SUBNET_ID, self.network.aks_subnet_id)

@@ -1,0 +1,77 @@
+"""What every stack of the lab shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdktf import Fn, TerraformOutput, TerraformStack, TerraformVariable, Token
+from constructs import Construct
+
+from lab.contract import FoundationValue
+from lab.definition import StackDefinition
+
+
+class LabStack(TerraformStack):
+    """A CDKTF stack as Spacelift runs it. Its construct id is its Spacelift slug.
+
+    Spacelift manages state and injects its own backend into every run; a backend in
+    the code would make initialization fail. CDKTF adds a local backend (with an
+    absolute path of the synthesizing machine) to any stack without one, so it is
+    removed here, which also keeps the output identical from any checkout.
+    """
+
+    def __init__(self, scope: Construct, definition: StackDefinition) -> None:
+        super().__init__(scope, definition.id)
+        self.definition = definition
+        self.add_override("terraform.backend", None)
+
+
+def export_value(stack: TerraformStack, value: FoundationValue, expression: Any) -> TerraformOutput:
+    """Publish a contract value as a non-sensitive stack output (lists JSON-encoded)."""
+    return TerraformOutput(
+        stack,
+        value.name,
+        value=Fn.jsonencode(expression) if value.json_list else expression,
+        description=value.description,
+        sensitive=False,
+    )
+
+
+def import_value(stack: TerraformStack, value: FoundationValue) -> Any:
+    """Declare the variable Spacelift fills from a foundation output; return its value.
+
+    Spacelift sets ``TF_VAR_<name>`` from the foundation's last applied output; until the
+    foundation has applied once, the run fails fast with the missing input named.
+    """
+    variable = TerraformVariable(
+        stack,
+        value.name,
+        type="string",
+        nullable=False,
+        description=f"{value.description} Set by Spacelift from the foundation's output.",
+    )
+    if value.json_list:
+        return Token.as_list(Fn.jsondecode(variable.string_value))
+    return variable.string_value
+
+
+def export_cluster(
+    stack: TerraformStack, cluster: str, *, name: str, api_endpoint: str, oidc_issuer_url: str
+) -> None:
+    """The outputs ArgoCD and people need to reach one cluster: no credentials among them.
+
+    Named ``<cluster>_cluster_name``, ``<cluster>_api_endpoint`` and
+    ``<cluster>_oidc_issuer_url`` (the cluster folder name, e.g. ``target``).
+    """
+    for suffix, value, description in (
+        ("cluster_name", name, "Name of the cluster in its cloud."),
+        ("api_endpoint", api_endpoint, "URL of the Kubernetes API server."),
+        ("oidc_issuer_url", oidc_issuer_url, "OIDC issuer of the cluster's service accounts."),
+    ):
+        TerraformOutput(
+            stack,
+            f"{cluster}_{suffix}",
+            value=value,
+            description=f"{cluster}: {description}",
+            sensitive=False,
+        )

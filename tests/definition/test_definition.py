@@ -1,0 +1,112 @@
+"""The app definition: which stacks exist, how they depend on each other, what they carry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS
+from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
+from lab.errors import LabDefinitionError
+from lab.experiments import Cloud
+from tests.definition.conftest import REPO, ClusterWriter
+
+
+def test_shipped_definition() -> None:
+    lab = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    assert [(s.id, s.kind, s.cloud) for s in lab.stacks] == [
+        ("spacelift-root", StackKind.MANAGEMENT, None),
+        ("azure-foundation", StackKind.FOUNDATION, Cloud.AZURE),
+        ("aws-foundation", StackKind.FOUNDATION, Cloud.AWS),
+        ("exp-http-baseline-aks", StackKind.EXPERIMENT, Cloud.AZURE),
+        ("exp-multi-cloud-demo-aks", StackKind.EXPERIMENT, Cloud.AZURE),
+        ("exp-multi-cloud-demo-eks", StackKind.EXPERIMENT, Cloud.AWS),
+    ]
+    assert [s.id for s in lab.managed_stacks] == [s.id for s in lab.stacks[1:]]
+    baseline = lab.get("exp-http-baseline-aks")
+    assert [c.name for c in baseline.clusters] == ["loadgen", "target"]
+    assert baseline.project_root == "cdktf.out/stacks/exp-http-baseline-aks"
+
+
+def test_stack_settings_by_kind() -> None:
+    lab = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    root = lab.get(MANAGEMENT_STACK_ID)
+    assert root.labels == ("management", "illm-k8s-lab")
+    assert (root.depends_on, root.autodeploy, root.protect_from_deletion) == ((), False, False)
+
+    for cloud in Cloud:
+        foundation = lab.get(f"{cloud.value}-foundation")
+        assert foundation.labels == ("foundation", cloud.value, "illm-k8s-lab")
+        assert (foundation.autodeploy, foundation.protect_from_deletion) == (False, True)
+        assert foundation.outputs == FOUNDATION_OUTPUTS[cloud]
+        assert foundation.depends_on == ()
+
+    eks = lab.get("exp-multi-cloud-demo-eks")
+    assert eks.labels == ("experiment", "aws", "experiment:multi-cloud-demo", "illm-k8s-lab")
+    assert eks.depends_on == ("aws-foundation",)
+    assert eks.inputs == EXPERIMENT_INPUTS[Cloud.AWS]
+    assert (eks.autodeploy, eks.protect_from_deletion, eks.expires) == (True, False, None)
+    assert [c.name for c in eks.clusters] == ["loadgen"]
+    aks = lab.get("exp-multi-cloud-demo-aks")
+    assert aks.depends_on == ("azure-foundation",)
+    assert [c.name for c in aks.clusters] == ["target"]
+
+
+def test_experiment_inputs_are_foundation_outputs() -> None:
+    for cloud in Cloud:
+        assert set(EXPERIMENT_INPUTS[cloud]) <= set(FOUNDATION_OUTPUTS[cloud])
+        assert all(v.input_name == f"TF_VAR_{v.name}" for v in EXPERIMENT_INPUTS[cloud])
+
+
+def test_autodeploy_and_labels_follow_lab_yaml(
+    lab_yaml: dict[str, Any],
+    write_config: Callable[[dict[str, Any]], Path],
+    experiments_dir: Path,
+) -> None:
+    lab_yaml["spacelift"]["experiment_autodeploy"] = False
+    lab_yaml["spacelift"]["labels"] = ["team:platform"]
+    lab = load_definition(write_config(lab_yaml), experiments_dir)
+    experiment = lab.get("exp-http-baseline-aks")
+    assert experiment.autodeploy is False
+    assert experiment.labels[-1] == "team:platform"
+    assert lab.get("azure-foundation").autodeploy is False
+
+
+def test_expiry_reaches_every_stack_of_the_experiment(
+    lab_yaml: dict[str, Any],
+    write_config: Callable[[dict[str, Any]], Path],
+    experiments_dir: Path,
+    write_cluster: ClusterWriter,
+) -> None:
+    write_cluster("spike", "a", "size: small\nprovider: azure\nexpires: 2027-01-31\n")
+    write_cluster("spike", "b", "size: small\nprovider: aws\n")
+    lab = load_definition(write_config(lab_yaml), experiments_dir)
+    assert lab.get("exp-spike-aks").expires == date(2027, 1, 31)
+    assert lab.get("exp-spike-eks").expires == date(2027, 1, 31)
+
+
+def test_config_and_experiment_problems_are_reported_together(
+    lab_yaml: dict[str, Any],
+    write_config: Callable[[dict[str, Any]], Path],
+    experiments_dir: Path,
+    write_cluster: ClusterWriter,
+) -> None:
+    lab_yaml["aws"]["nat_mode"] = "double"
+    bad = write_cluster("broken", "c1", {"size": "tiny", "provider": "aws"})
+    with pytest.raises(LabDefinitionError) as caught:
+        load_definition(write_config(lab_yaml), experiments_dir)
+    # Sorted by file: experiments/broken/c1/cluster.yaml, then lab.yaml.
+    assert [(Path(p.file).name, p.field) for p in caught.value.problems] == [
+        (bad.name, "size"),
+        ("lab.yaml", "aws.nat_mode"),
+    ]
+
+
+def test_unknown_stack_lists_the_known_ones() -> None:
+    lab = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    with pytest.raises(KeyError, match="no stack 'exp-nope-aks'; the stacks are: spacelift-root, "):
+        lab.get("exp-nope-aks")
