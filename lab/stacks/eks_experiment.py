@@ -1,0 +1,50 @@
+"""``exp-<experiment>-eks``: one experiment's EKS clusters, in the foundation's private subnets."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from constructs import Construct
+
+from lab.constructs.aws.eks import EksCluster, EksClusterProps
+from lab.contract import PRIVATE_SUBNET_IDS
+from lab.definition import LabDefinition, StackDefinition
+from lab.stacks.base import LabStack, export_cluster, import_value
+
+
+class EksExperimentStack(LabStack):
+    """One EKS cluster (with its KMS key, logs, roles and node group) per ``cluster.yaml``
+    with ``provider: aws``. Destroying the stack removes them all."""
+
+    def __init__(self, scope: Construct, definition: StackDefinition, lab: LabDefinition) -> None:
+        super().__init__(scope, definition)
+        aws = lab.config.aws
+        tags = {**lab.config.tags, "experiment": str(definition.experiment)}
+        AwsProvider(
+            self, "aws", region=aws.region, default_tags=[AwsProviderDefaultTags(tags=tags)]
+        )
+        subnet_ids = import_value(self, PRIVATE_SUBNET_IDS)
+        self.clusters: dict[str, EksCluster] = {}
+        for cluster in definition.clusters:
+            self.clusters[cluster.name] = built = EksCluster(
+                self,
+                cluster.name,
+                EksClusterProps(
+                    name=cluster.full_name,
+                    kubernetes_version=aws.eks.kubernetes_version,
+                    subnet_ids=subnet_ids,
+                    instance_type=cluster.machine_type,
+                    node_count=cluster.node_count,
+                    min_nodes=cluster.min_nodes,
+                    max_nodes=cluster.max_nodes,
+                    admin_principal_arns=aws.eks.admin_principal_arns,
+                    public_access_cidrs=aws.eks.public_access_cidrs,
+                    tags={"cluster": cluster.name},
+                ),
+            )
+            export_cluster(
+                self,
+                cluster.name,
+                name=built.cluster_name,
+                api_endpoint=built.endpoint,
+                oidc_issuer_url=built.oidc_issuer_url,
+            )
