@@ -1,0 +1,269 @@
+package spacelift_test
+
+import data.spacelift
+import rego.v1
+
+# Every test checks the whole decision: {"approve": ..., "reject": ...}.
+held := {"approve": false, "reject": false}
+
+approved := {"approve": true, "reject": false}
+
+# --- previews ------------------------------------------------------------------------
+
+test_preview_is_approved_on_a_foundation_stack if {
+	decision(foundation, a_run("PROPOSED", "QUEUED"), no_reviews) == approved
+}
+
+test_preview_is_approved_in_any_state if {
+	decision(management, a_run("PROPOSED", "PENDING_REVIEW"), no_reviews) == approved
+}
+
+test_drift_detection_check_is_approved if {
+	drift_check := object.union(a_run("PROPOSED", "QUEUED"), {"drift_detection": true, "triggered_by": null})
+	decision(foundation, drift_check, no_reviews) == approved
+}
+
+test_rejected_preview_is_rejected if {
+	decision(experiment, a_run("PROPOSED", "QUEUED"), reviews([], ["bob"])) == {"approve": true, "reject": true}
+}
+
+# --- queued runs ---------------------------------------------------------------------
+
+test_queued_tracked_run_starts_on_a_foundation_stack if {
+	decision(foundation, a_run("TRACKED", "QUEUED"), no_reviews) == approved
+}
+
+test_queued_tracked_run_starts_on_an_experiment_stack if {
+	decision(experiment, a_run("TRACKED", "QUEUED"), no_reviews) == approved
+}
+
+test_queued_task_on_a_foundation_stack_is_held if {
+	decision(foundation, a_run("TASK", "QUEUED"), no_reviews) == held
+}
+
+test_queued_task_on_the_management_stack_is_held if {
+	decision(management, a_run("TASK", "QUEUED"), no_reviews) == held
+}
+
+test_queued_task_on_an_experiment_stack_starts if {
+	decision(experiment, a_run("TASK", "QUEUED"), no_reviews) == approved
+}
+
+test_task_on_a_foundation_stack_starts_with_another_persons_approval if {
+	decision(foundation, a_run("TASK", "QUEUED"), reviews(["bob"], [])) == approved
+}
+
+test_task_held_for_review_starts_with_another_persons_approval if {
+	decision(management, a_run("TASK", "PENDING_REVIEW"), reviews(["bob"], [])) == approved
+}
+
+test_task_author_cannot_approve_their_own_task if {
+	decision(foundation, a_run("TASK", "QUEUED"), reviews(["alice"], [])) == held
+}
+
+test_queued_destroy_on_a_foundation_stack_is_held if {
+	decision(foundation, a_run("DESTROY", "QUEUED"), no_reviews) == held
+}
+
+test_queued_destroy_on_a_foundation_stack_starts_with_another_persons_approval if {
+	decision(foundation, a_run("DESTROY", "QUEUED"), reviews(["bob"], [])) == approved
+}
+
+test_queued_destroy_on_an_experiment_stack_starts if {
+	decision(experiment, a_run("DESTROY", "QUEUED"), no_reviews) == approved
+}
+
+# --- experiment runs awaiting confirmation -------------------------------------------
+
+test_experiment_plan_without_deletions_is_approved if {
+	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added]), no_reviews) == approved
+}
+
+test_experiment_plan_deleting_a_resource_is_held if {
+	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted]), no_reviews) == held
+}
+
+test_experiment_deletion_is_approved_by_one_approval_even_the_authors if {
+	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted]), reviews(["alice"], [])) == approved
+}
+
+test_experiment_plan_deleting_only_an_output_is_approved if {
+	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [output_deleted]), no_reviews) == approved
+}
+
+test_experiment_destroy_awaiting_confirmation_needs_one_approval if {
+	destroy := planned(a_run("DESTROY", "UNCONFIRMED"), [subnet_deleted])
+	decision(experiment, destroy, no_reviews) == held
+	decision(experiment, destroy, reviews(["bob"], [])) == approved
+}
+
+# --- foundation and management runs awaiting confirmation ----------------------------
+
+test_foundation_plan_without_approval_is_held if {
+	decision(foundation, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added]), no_reviews) == held
+}
+
+test_foundation_plan_approved_by_the_person_who_triggered_it_is_held if {
+	decision(foundation, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added]), reviews(["alice"], [])) == held
+}
+
+test_foundation_plan_approved_by_its_commit_author_is_held if {
+	# Started by a push: no trigger user or session, and carol wrote the commit.
+	dependent := object.union(
+		a_run("TRACKED", "UNCONFIRMED"),
+		{"triggered_by": null, "creator_session": null, "commit": {"author": "carol"}},
+	)
+	decision(foundation, dependent, reviews(["carol"], [])) == held
+	decision(foundation, dependent, reviews(["bob"], [])) == approved
+}
+
+test_foundation_plan_approved_by_another_person_is_approved if {
+	decision(foundation, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added]), reviews(["bob"], [])) == approved
+}
+
+test_foundation_deletion_needs_two_independent_approvals if {
+	deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted])
+	decision(foundation, deleting, reviews(["bob"], [])) == held
+	decision(foundation, deleting, reviews(["bob", "carol"], [])) == approved
+}
+
+test_foundation_deletion_does_not_count_the_authors_approval if {
+	deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted])
+	decision(foundation, deleting, reviews(["bob", "alice"], [])) == held
+}
+
+test_reviewer_is_counted_once if {
+	deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted])
+	twice := {"current": {"approvals": [review("bob"), review("Bob")], "rejections": []}, "older": []}
+	decision(foundation, deleting, twice) == held
+}
+
+test_logins_compare_case_insensitively if {
+	decision(foundation, a_run("TRACKED", "UNCONFIRMED"), reviews(["ALICE"], [])) == held
+}
+
+test_reviewer_matching_the_initiator_by_session_login_is_not_independent if {
+	renamed := {"author": "Alice Example", "session": {"login": "alice"}}
+	decision(management, a_run("TRACKED", "UNCONFIRMED"), {"current": {"approvals": [renamed], "rejections": []}}) == held
+}
+
+test_foundation_teardown_awaiting_confirmation_needs_two_independent_approvals if {
+	teardown := planned(a_run("DESTROY", "UNCONFIRMED"), [subnet_deleted])
+	decision(foundation, teardown, reviews(["bob"], [])) == held
+	decision(foundation, teardown, reviews(["bob", "carol"], [])) == approved
+}
+
+test_management_plan_needs_one_independent_approval_even_with_deletions if {
+	deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted])
+	decision(management, deleting, no_reviews) == held
+	decision(management, deleting, reviews(["bob"], [])) == approved
+}
+
+test_approval_given_before_the_plan_does_not_count if {
+	earlier := {"current": {"approvals": [], "rejections": []}, "older": [{"approvals": [review("bob")], "rejections": []}]}
+	decision(foundation, a_run("TRACKED", "UNCONFIRMED"), earlier) == held
+}
+
+test_pending_review_is_reviewed_like_awaiting_confirmation if {
+	decision(foundation, a_run("TRACKED", "PENDING_REVIEW"), no_reviews) == held
+	decision(experiment, a_run("TRACKED", "PENDING_REVIEW"), no_reviews) == approved
+}
+
+test_drift_reconciliation_on_a_foundation_needs_an_approval if {
+	reconcile := object.union(
+		a_run("TRACKED", "UNCONFIRMED"),
+		{"drift_detection": true, "triggered_by": null, "creator_session": null, "commit": {"author": null}},
+	)
+	decision(foundation, reconcile, no_reviews) == held
+	decision(foundation, reconcile, reviews(["alice"], [])) == approved
+}
+
+# --- stack labels --------------------------------------------------------------------
+
+test_unlabelled_stack_is_protected if {
+	decision([], a_run("TRACKED", "UNCONFIRMED"), no_reviews) == held
+	decision(experiment, a_run("TRACKED", "UNCONFIRMED"), no_reviews) == approved
+}
+
+test_stack_labelled_both_experiment_and_foundation_is_protected if {
+	decision(["experiment", "foundation"], a_run("TRACKED", "UNCONFIRMED"), no_reviews) == held
+}
+
+# --- rejections ----------------------------------------------------------------------
+
+test_rejection_rejects if {
+	decision(foundation, a_run("TRACKED", "UNCONFIRMED"), reviews([], ["bob"])) == {"approve": false, "reject": true}
+}
+
+test_author_can_reject_their_own_run if {
+	decision(experiment, a_run("TRACKED", "QUEUED"), reviews([], ["alice"])) == {"approve": true, "reject": true}
+}
+
+test_earlier_rejection_rejects_with_older_as_an_object if {
+	older := {"current": {"approvals": [], "rejections": []}, "older": {"approvals": [], "rejections": [review("bob")]}}
+	decision(foundation, a_run("TRACKED", "UNCONFIRMED"), older) == {"approve": false, "reject": true}
+}
+
+test_earlier_rejection_rejects_with_older_as_a_list if {
+	older := {"current": {"approvals": [], "rejections": []}, "older": [{"approvals": [], "rejections": [review("bob")]}]}
+	decision(foundation, a_run("TRACKED", "UNCONFIRMED"), older) == {"approve": false, "reject": true}
+}
+
+test_earlier_approvals_do_not_reject if {
+	older := {"current": {"approvals": [], "rejections": []}, "older": {"approvals": [review("bob")], "rejections": []}}
+	decision(experiment, a_run("TRACKED", "UNCONFIRMED"), older) == approved
+}
+
+# --- inputs --------------------------------------------------------------------------
+
+experiment := ["experiment", "azure", "experiment:http-baseline"]
+
+foundation := ["foundation", "azure"]
+
+management := ["management"]
+
+# A run of this type and state that alice triggered, created and committed.
+a_run(type, state) := {
+	"id": "01HQ7RUN",
+	"type": type,
+	"state": state,
+	"drift_detection": false,
+	"triggered_by": "alice",
+	"creator_session": {"login": "alice"},
+	"commit": {"author": "alice"},
+	"changes": [],
+}
+
+planned(run, changes) := object.union(run, {"changes": changes})
+
+subnet_added := change("added", "azurerm_subnet.extra", "azurerm_subnet")
+
+subnet_deleted := change("deleted", "azurerm_subnet.nodes", "azurerm_subnet")
+
+output_deleted := change("deleted", "subnet_id", "output")
+
+change(action, address, type) := {"action": action, "phase": "plan", "entity": {"address": address, "type": type}}
+
+review(login) := {"author": login, "session": {"login": login}}
+
+reviews(approvers, rejecters) := {
+	"current": {
+		"approvals": [review(login) | some login in approvers],
+		"rejections": [review(login) | some login in rejecters],
+	},
+	"older": [],
+}
+
+no_reviews := reviews([], [])
+
+decision(labels, run, run_reviews) := {"approve": approves(document), "reject": rejects(document)} if {
+	document := {"stack": {"labels": labels}, "run": run, "reviews": run_reviews}
+}
+
+approves(document) := true if {
+	spacelift.approve with input as document
+} else := false
+
+rejects(document) := true if {
+	spacelift.reject with input as document
+} else := false

@@ -1,0 +1,235 @@
+# METADATA
+# title: Plan guardrails
+# description: >-
+#   Checks every plan against the lab's guardrails. Foundation networks stay, no
+#   Kubernetes API server is open to the internet, and experiment node pools stay under
+#   the cost cap. Deletions on experiments and large runs produce a warning, which makes
+#   an autodeploy stack wait for someone to confirm. Values are compared in plain text
+#   because the management stack enables smart sanitization on every stack.
+# custom:
+#   spacelift:
+#     type: PLAN
+#     autoattach: ["*"]
+package spacelift
+
+import rego.v1
+
+# The cost cap: no node pool may grow beyond this many nodes. Keep it equal to the
+# default of limits.max_nodes_per_cluster in lab.yaml (a test compares the two).
+max_nodes_per_pool := 10
+
+# A run changing more resources than this gets a second look.
+large_run_threshold := 25
+
+# What every experiment cluster runs in: deleting or replacing one strands them.
+foundation_network_types := {
+	"azurerm_virtual_network",
+	"azurerm_subnet",
+	"aws_vpc",
+	"aws_subnet",
+	"aws_route_table",
+	"aws_nat_gateway",
+}
+
+# --- decisions ---------------------------------------------------------------------
+
+# METADATA
+# title: Foundation networks are not deleted
+# description: >-
+#   On a foundation stack, the plan deletes or replaces a virtual network, subnet, VPC,
+#   route table or NAT gateway. This applies to previews, tracked runs and drift
+#   detection. A DESTROY run (a deliberate teardown, which the approval policy holds for
+#   another person's approval) is exempt.
+# custom:
+#   outcome: deny (the run fails), naming the resource address
+deny contains msg if {
+	foundation_stack
+	not destroy_run
+	some change in input.terraform.resource_changes
+	change.type in foundation_network_types
+	"delete" in change.change.actions
+	msg := sprintf(
+		"%s would be %s: foundation networks are never deleted or replaced, because experiment clusters run in them",
+		[change.address, deleted_or_replaced(change)],
+	)
+}
+
+# METADATA
+# title: No Kubernetes API server is open to the internet
+# description: >-
+#   A cluster being created or updated accepts API traffic from anywhere. That is an AKS
+#   authorized IP range or EKS public access CIDR with prefix length 0 (0.0.0.0/0,
+#   ::/0), a public AKS cluster without authorized IP ranges, or a public EKS endpoint
+#   without public_access_cidrs (AWS then allows 0.0.0.0/0). This applies on every
+#   stack.
+# custom:
+#   outcome: deny (the run fails), naming the cluster address
+deny contains msg if {
+	some exposure in api_server_exposures
+	msg := sprintf("%s: %s", [exposure.address, exposure.reason])
+}
+
+# METADATA
+# title: Experiment node pools stay under the cost cap
+# description: >-
+#   On an experiment stack, a node pool being created or updated can grow beyond
+#   max_nodes_per_pool (10). For AKS (the default pool or an extra pool) the size is the
+#   larger of max_count and node_count; for an EKS node group, the larger of max_size
+#   and desired_size. The cap applies per pool.
+# custom:
+#   outcome: deny (the run fails), naming the pool address and its size
+deny contains msg if {
+	experiment_stack
+	some change in input.terraform.resource_changes
+	planned(change)
+	size := pool_size(change)
+	size > max_nodes_per_pool
+	msg := sprintf(
+		"%s: the node pool can grow to %v nodes, above the lab's cost cap of %v; lower nodes or max_nodes in the experiment's cluster.yaml",
+		[change.address, size, max_nodes_per_pool],
+	)
+}
+
+# METADATA
+# title: Experiment deletions get a second look
+# description: >-
+#   On an experiment stack, the plan deletes or replaces a resource (one warning per
+#   resource). On an autodeploy stack the run then waits for confirmation, and the
+#   approval policy asks for one approval. A DESTROY run (the experiment's teardown)
+#   does not warn.
+# custom:
+#   outcome: warn (the run waits for confirmation)
+warn contains msg if {
+	experiment_stack
+	not destroy_run
+	some change in input.terraform.resource_changes
+	"delete" in change.change.actions
+	msg := sprintf("%s will be %s", [change.address, deleted_or_replaced(change)])
+}
+
+# METADATA
+# title: Large runs get a second look
+# description: >-
+#   On any stack, the plan creates, updates, deletes or replaces more than 25 resources.
+#   no-op and read actions do not count. A DESTROY run does not warn.
+# custom:
+#   outcome: warn (the run waits for confirmation)
+warn contains msg if {
+	not destroy_run
+	count(changing_resources) > large_run_threshold
+	msg := sprintf(
+		"this run changes %d resources, more than %d; review the plan before confirming",
+		[count(changing_resources), large_run_threshold],
+	)
+}
+
+# --- the stack and the run ---------------------------------------------------------
+
+foundation_stack if "foundation" in input.spacelift.stack.labels
+
+# A stack labelled both ways (a mistake) gets both sets of rules: the stricter outcome.
+experiment_stack if "experiment" in input.spacelift.stack.labels
+
+destroy_run if input.spacelift.run.type == "DESTROY"
+
+# --- resource changes --------------------------------------------------------------
+
+planned(change) if "create" in change.change.actions
+
+planned(change) if "update" in change.change.actions
+
+deleted_or_replaced(change) := "replaced" if "create" in change.change.actions
+else := "deleted"
+
+changing_resources contains change.address if {
+	some change in input.terraform.resource_changes
+	some action in change.change.actions
+	not action in {"no-op", "read"}
+}
+
+# --- API server exposure -----------------------------------------------------------
+
+api_server_exposures contains {"address": change.address, "reason": reason} if {
+	some change in input.terraform.resource_changes
+	change.type == "azurerm_kubernetes_cluster"
+	planned(change)
+	some cidr in aks_authorized_ranges(change.change.after)
+	whole_internet(cidr)
+	reason := sprintf(
+		"authorized_ip_ranges contains %s, which opens the Kubernetes API server to the whole internet; list your office or VPN egress CIDRs instead",
+		[cidr],
+	)
+}
+
+api_server_exposures contains {"address": change.address, "reason": reason} if {
+	some change in input.terraform.resource_changes
+	change.type == "azurerm_kubernetes_cluster"
+	planned(change)
+	not change.change.after.private_cluster_enabled
+	count(aks_authorized_ranges(change.change.after)) == 0
+	reason := "the API server is public and has no authorized_ip_ranges, so the whole internet can reach it; list your office or VPN egress CIDRs, or set private_cluster_enabled"
+}
+
+api_server_exposures contains {"address": change.address, "reason": reason} if {
+	some change in input.terraform.resource_changes
+	change.type == "aws_eks_cluster"
+	planned(change)
+	vpc := change.change.after.vpc_config[0]
+	eks_public_endpoint(vpc)
+	some cidr in eks_public_access_cidrs(vpc)
+	whole_internet(cidr)
+	reason := sprintf(
+		"public_access_cidrs contains %s, which opens the Kubernetes API server to the whole internet; list your office or VPN egress CIDRs instead",
+		[cidr],
+	)
+}
+
+api_server_exposures contains {"address": change.address, "reason": reason} if {
+	some change in input.terraform.resource_changes
+	change.type == "aws_eks_cluster"
+	planned(change)
+	vpc := change.change.after.vpc_config[0]
+	eks_public_endpoint(vpc)
+	count(eks_public_access_cidrs(vpc)) == 0
+	reason := "the public endpoint has no public_access_cidrs (or they are unknown until apply), and AWS then allows 0.0.0.0/0; list your office or VPN egress CIDRs, or set endpoint_public_access to false"
+}
+
+aks_authorized_ranges(after) := ranges if {
+	ranges := after.api_server_access_profile[0].authorized_ip_ranges
+	is_array(ranges)
+} else := []
+
+# The AWS default is a public endpoint, so only an explicit false makes it private.
+eks_public_endpoint(vpc) if object.get(vpc, "endpoint_public_access", true) != false
+
+eks_public_access_cidrs(vpc) := cidrs if {
+	cidrs := vpc.public_access_cidrs
+	is_array(cidrs)
+} else := []
+
+# Any prefix of length 0 covers its whole address family.
+whole_internet(cidr) if {
+	is_string(cidr)
+	regex.match(`/0+$`, trim_space(cidr))
+}
+
+# --- node pool size ----------------------------------------------------------------
+
+pool_size(change) := max(numbers(change.change.after.default_node_pool[0], {"max_count", "node_count"})) if {
+	change.type == "azurerm_kubernetes_cluster"
+}
+
+pool_size(change) := max(numbers(change.change.after, {"max_count", "node_count"})) if {
+	change.type == "azurerm_kubernetes_cluster_node_pool"
+}
+
+pool_size(change) := max(numbers(change.change.after.scaling_config[0], {"max_size", "desired_size"})) if {
+	change.type == "aws_eks_node_group"
+}
+
+# The numeric values of some keys of an object; unset (null) and unknown ones are skipped.
+numbers(attributes, keys) := {value |
+	some key in keys
+	value := attributes[key]
+	is_number(value)
+}

@@ -1,0 +1,317 @@
+"""The approval policy on whole, realistic runs of the lab's stacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.decisions import Evaluate
+from tests.policies.inputs import (
+    AWS_FOUNDATION,
+    AZURE_FOUNDATION,
+    HTTP_BASELINE_AKS,
+    MULTI_CLOUD_DEMO_EKS,
+    SPACELIFT_ROOT,
+    JsonDict,
+    approval_input,
+    commit,
+    entity_change,
+    review,
+    run,
+    session,
+)
+
+HELD = {"approve": False, "reject": False}
+APPROVED = {"approve": True, "reject": False}
+REJECTED = {"approve": False, "reject": True}
+
+MERGE = commit("8d3f1c2a9b7e6d5c4b3a29181716151413121110", "alice", "Merge pull request #42")
+ALICE = session("alice", "Alice Example")
+
+
+def subnet_removal() -> list[JsonDict]:
+    """A foundation plan that drops the private endpoints subnet and its NSG association."""
+    return [
+        entity_change(
+            "deleted",
+            "azurerm_subnet.Network_PrivateEndpointsSubnet_3F2A1B9C",
+            "azurerm_subnet",
+        ),
+        entity_change(
+            "deleted",
+            "azurerm_subnet_network_security_group_association.Network_PrivateEndpointsNsg_77D0E1F2",
+            "azurerm_subnet_network_security_group_association",
+        ),
+        entity_change(
+            "changed", "azurerm_virtual_network.Network_Vnet_0C9B8A7D", "azurerm_virtual_network"
+        ),
+    ]
+
+
+def test_foundation_delete_awaiting_review_needs_two_people_other_than_the_author(
+    approval_policy: Evaluate,
+) -> None:
+    # alice merged the change; the push started the run, which planned two deletions.
+    deleting = run(
+        AZURE_FOUNDATION,
+        run_id="01JGZ4Q8F6T1V2W3X4Y5Z6A7B8",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+        changes=subnet_removal(),
+    )
+
+    def with_approvals(*logins: str) -> JsonDict:
+        return approval_input(
+            AZURE_FOUNDATION,
+            deleting,
+            approvals=[review(login, login.title(), state="UNCONFIRMED") for login in logins],
+        )
+
+    assert approval_policy(with_approvals()) == HELD
+    assert approval_policy(with_approvals("bob")) == HELD
+    assert approval_policy(with_approvals("bob", "alice")) == HELD
+    assert approval_policy(with_approvals("bob", "carol")) == APPROVED
+
+
+def test_foundation_change_without_deletions_needs_one_other_person(
+    approval_policy: Evaluate,
+) -> None:
+    updating = run(
+        AWS_FOUNDATION,
+        run_id="01JGZ4R1K2M3N4P5Q6R7S8T9V0",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+        changes=[entity_change("changed", "aws_vpc.Network_Vpc_5E4D3C2B", "aws_vpc")],
+    )
+    by_bob = [review("bob", "Bob Example", state="UNCONFIRMED")]
+
+    assert approval_policy(approval_input(AWS_FOUNDATION, updating)) == HELD
+    assert approval_policy(approval_input(AWS_FOUNDATION, updating, approvals=by_bob)) == APPROVED
+
+
+def test_manual_deploy_cannot_be_approved_by_the_person_who_started_it(
+    approval_policy: Evaluate,
+) -> None:
+    # alice started the run from the UI (spacectl stack deploy) and approves it herself.
+    manual = run(
+        SPACELIFT_ROOT,
+        run_id="01JGZ4S5A6B7C8D9E0F1G2H3J4",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+        triggered_by="alice",
+        creator=ALICE,
+        changes=[entity_change("added", "spacelift_stack.exp-new-aks", "spacelift_stack")],
+    )
+    self_approved = approval_input(
+        SPACELIFT_ROOT, manual, approvals=[review("alice", "Alice Example", state="UNCONFIRMED")]
+    )
+
+    assert approval_policy(self_approved) == HELD
+
+
+def test_approval_given_while_queued_does_not_approve_the_plan(approval_policy: Evaluate) -> None:
+    # bob approved while the run was queued; Spacelift moves that review to reviews.older.
+    planned = run(
+        AZURE_FOUNDATION,
+        run_id="01JGZ4T7C8D9E0F1G2H3J4K5L6",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+    )
+    earlier = [{"approvals": [review("bob", "Bob Example", state="QUEUED")], "rejections": []}]
+
+    assert approval_policy(approval_input(AZURE_FOUNDATION, planned, older=earlier)) == HELD
+
+
+def test_pull_request_preview_runs_without_review_on_every_stack(approval_policy: Evaluate) -> None:
+    head = commit(
+        "c4a1e2f3d4b5a6978877665544332211ffeeddcc", "alice", "Bigger pool", branch="bigger-pool"
+    )
+    for lab_stack in (SPACELIFT_ROOT, AZURE_FOUNDATION, HTTP_BASELINE_AKS):
+        preview = run(
+            lab_stack,
+            run_id="01JGZ4V9E0F1G2H3J4K5L6M7N8",
+            run_type="PROPOSED",
+            state="QUEUED",
+            commit=head,
+        )
+        assert approval_policy(approval_input(lab_stack, preview)) == APPROVED, lab_stack.id
+
+
+def test_drift_detection_check_runs_without_review(approval_policy: Evaluate) -> None:
+    check = run(
+        AWS_FOUNDATION,
+        run_id="01JGZ4W1F2G3H4J5K6L7M8N9P0",
+        run_type="PROPOSED",
+        state="QUEUED",
+        commit=MERGE,
+        triggered_by="drift detection",
+        drift_detection=True,
+    )
+
+    assert approval_policy(approval_input(AWS_FOUNDATION, check)) == APPROVED
+
+
+def test_experiment_autodeploy_run_starts_and_applies_without_review(
+    approval_policy: Evaluate,
+) -> None:
+    queued = run(
+        HTTP_BASELINE_AKS,
+        run_id="01JGZ4X3G4H5J6K7L8M9N0P1Q2",
+        run_type="TRACKED",
+        state="QUEUED",
+        commit=MERGE,
+    )
+    growing = {
+        **queued,
+        "state": "UNCONFIRMED",
+        "changes": [
+            entity_change(
+                "changed",
+                "azurerm_kubernetes_cluster.target_Cluster_9A8B7C6D",
+                "azurerm_kubernetes_cluster",
+            )
+        ],
+    }
+
+    assert approval_policy(approval_input(HTTP_BASELINE_AKS, queued)) == APPROVED
+    assert approval_policy(approval_input(HTTP_BASELINE_AKS, growing)) == APPROVED
+
+
+def test_experiment_deletion_awaits_one_approval_which_its_author_may_give(
+    approval_policy: Evaluate,
+) -> None:
+    shrinking = run(
+        MULTI_CLOUD_DEMO_EKS,
+        run_id="01JGZ4Y5H6J7K8L9M0N1P2Q3R4",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+        changes=[
+            entity_change(
+                "deleted", "aws_eks_node_group.loadgen_NodeGroup_1F2E3D4C", "aws_eks_node_group"
+            )
+        ],
+    )
+    acknowledged = [review("alice", "Alice Example", state="UNCONFIRMED")]
+
+    assert approval_policy(approval_input(MULTI_CLOUD_DEMO_EKS, shrinking)) == HELD
+    assert (
+        approval_policy(approval_input(MULTI_CLOUD_DEMO_EKS, shrinking, approvals=acknowledged))
+        == APPROVED
+    )
+
+
+def test_state_surgery_task_on_the_management_stack_waits_for_another_person(
+    approval_policy: Evaluate,
+) -> None:
+    task = run(
+        SPACELIFT_ROOT,
+        run_id="01JGZ4Z7J8K9L0M1N2P3Q4R5S6",
+        run_type="TASK",
+        state="QUEUED",
+        commit=MERGE,
+        triggered_by="alice",
+        creator=ALICE,
+        command="tofu state rm spacelift_stack.exp-old-aks",
+    )
+
+    def reviewed_by(login: str) -> JsonDict:
+        return approval_input(
+            SPACELIFT_ROOT, task, approvals=[review(login, login.title(), state="QUEUED")]
+        )
+
+    assert approval_policy(approval_input(SPACELIFT_ROOT, task)) == HELD
+    assert approval_policy(reviewed_by("alice")) == HELD
+    assert approval_policy(reviewed_by("bob")) == APPROVED
+
+
+def test_task_on_an_experiment_runs_without_review(approval_policy: Evaluate) -> None:
+    task = run(
+        HTTP_BASELINE_AKS,
+        run_id="01JGZ5A9K0L1M2N3P4Q5R6S7T8",
+        run_type="TASK",
+        state="QUEUED",
+        commit=MERGE,
+        triggered_by="alice",
+        creator=ALICE,
+        command="tofu output -json",
+    )
+
+    assert approval_policy(approval_input(HTTP_BASELINE_AKS, task)) == APPROVED
+
+
+def test_foundation_teardown_waits_for_another_person_before_it_starts(
+    approval_policy: Evaluate,
+) -> None:
+    # The management stack deleted the stack; its destructor queued a DESTROY run.
+    teardown = run(
+        AWS_FOUNDATION,
+        run_id="01JGZ5B1L2M3N4P5Q6R7S8T9V0",
+        run_type="DESTROY",
+        state="QUEUED",
+        commit=MERGE,
+        triggered_by="spacelift-root",
+    )
+    by_bob = [review("bob", "Bob Example", state="QUEUED")]
+
+    assert approval_policy(approval_input(AWS_FOUNDATION, teardown)) == HELD
+    assert approval_policy(approval_input(AWS_FOUNDATION, teardown, approvals=by_bob)) == APPROVED
+
+
+def test_experiment_teardown_starts_without_review(approval_policy: Evaluate) -> None:
+    teardown = run(
+        HTTP_BASELINE_AKS,
+        run_id="01JGZ5C3M4N5P6Q7R8S9T0V1W2",
+        run_type="DESTROY",
+        state="QUEUED",
+        commit=MERGE,
+        triggered_by="spacelift-root",
+    )
+
+    assert approval_policy(approval_input(HTTP_BASELINE_AKS, teardown)) == APPROVED
+
+
+def test_a_reviewers_rejection_fails_the_run(approval_policy: Evaluate) -> None:
+    planned = run(
+        AZURE_FOUNDATION,
+        run_id="01JGZ5D5N6P7Q8R9S0T1V2W3X4",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+        changes=subnet_removal(),
+    )
+    rejected = approval_input(
+        AZURE_FOUNDATION, planned, rejections=[review("bob", "Bob Example", state="UNCONFIRMED")]
+    )
+
+    assert approval_policy(rejected) == REJECTED
+
+
+@pytest.mark.parametrize(
+    "older",
+    [
+        pytest.param(
+            {"approvals": [], "rejections": [review("bob", "Bob Example", state="QUEUED")]},
+            id="object",
+        ),
+        pytest.param(
+            [{"approvals": [], "rejections": [review("bob", "Bob Example", state="QUEUED")]}],
+            id="list",
+        ),
+    ],
+)
+def test_a_rejection_in_an_earlier_state_still_rejects(
+    approval_policy: Evaluate, older: object
+) -> None:
+    planned = run(
+        SPACELIFT_ROOT,
+        run_id="01JGZ5E7P8Q9R0S1T2V3W4X5Y6",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+    )
+
+    assert approval_policy(approval_input(SPACELIFT_ROOT, planned, older=older)) == REJECTED

@@ -1,0 +1,251 @@
+"""The plan policy on whole, realistic plans of the lab's stacks."""
+
+from __future__ import annotations
+
+from tests.policies.decisions import Evaluate
+from tests.policies.inputs import (
+    AWS_FOUNDATION,
+    AZURE_FOUNDATION,
+    HTTP_BASELINE_AKS,
+    MULTI_CLOUD_DEMO_EKS,
+    SPACELIFT_ROOT,
+    JsonDict,
+    LabStack,
+    aks_cluster,
+    aws_subnet,
+    commit,
+    eks_cluster,
+    eks_node_group,
+    plan_input,
+    resource_change,
+    run,
+)
+
+MERGE = commit("8d3f1c2a9b7e6d5c4b3a29181716151413121110", "alice", "Merge pull request #42")
+PASS: JsonDict = {"deny": [], "warn": []}
+
+SUBNET = "aws_subnet.Network_PrivateSubnet0_4C3B2A19"
+AKS = "azurerm_kubernetes_cluster.target_Cluster_9A8B7C6D"
+EKS = "aws_eks_cluster.loadgen_Cluster_2B3C4D5E"
+NODE_GROUP = "aws_eks_node_group.loadgen_NodeGroup_1F2E3D4C"
+
+
+def tracked(lab_stack: LabStack, changes: list[JsonDict], *, run_type: str = "TRACKED") -> JsonDict:
+    """The plan input of a run of ``lab_stack`` that planned ``changes``."""
+    planned = run(
+        lab_stack,
+        run_id="01JGZ6A1B2C3D4E5F6G7H8J9K0",
+        run_type=run_type,
+        state="PLANNING",
+        commit=MERGE,
+    )
+    return plan_input(lab_stack, planned, changes)
+
+
+def test_foundation_subnet_replacement_is_denied_naming_the_subnet(plan_policy: Evaluate) -> None:
+    # A new CIDR forces AWS to replace the subnet every experiment's nodes run in.
+    changes = [
+        resource_change(
+            SUBNET,
+            ["delete", "create"],
+            before=aws_subnet("10.50.0.0/20", "us-east-1a"),
+            after=aws_subnet("10.50.0.0/19", "us-east-1a"),
+        ),
+        resource_change(
+            "aws_vpc.Network_Vpc_5E4D3C2B",
+            ["update"],
+            before={"cidr_block": "10.50.0.0/16", "tags": {"project": "illm-k8s-lab"}},
+            after={
+                "cidr_block": "10.50.0.0/16",
+                "tags": {"project": "illm-k8s-lab", "tier": "lab"},
+            },
+        ),
+    ]
+
+    assert plan_policy(tracked(AWS_FOUNDATION, changes)) == {
+        "deny": [
+            f"{SUBNET} would be replaced: foundation networks are never deleted or replaced, "
+            "because experiment clusters run in them"
+        ],
+        "warn": [],
+    }
+
+
+def test_foundation_tag_update_passes(plan_policy: Evaluate) -> None:
+    changes = [
+        resource_change(
+            "azurerm_virtual_network.Network_Vnet_0C9B8A7D",
+            ["update"],
+            before={"address_space": ["10.40.0.0/16"], "tags": {"project": "illm-k8s-lab"}},
+            after={
+                "address_space": ["10.40.0.0/16"],
+                "tags": {"project": "illm-k8s-lab", "tier": "lab"},
+            },
+        ),
+        resource_change(
+            "azurerm_subnet.Network_AksNodesSubnet_8C1F2A3B",
+            ["no-op"],
+            before={"address_prefixes": ["10.40.0.0/20"]},
+            after={"address_prefixes": ["10.40.0.0/20"]},
+        ),
+    ]
+
+    assert plan_policy(tracked(AZURE_FOUNDATION, changes)) == PASS
+
+
+def test_foundation_teardown_is_not_denied(plan_policy: Evaluate) -> None:
+    # A DESTROY run from the stack destructor, already approved by another person.
+    changes = [
+        resource_change(SUBNET, ["delete"], before=aws_subnet("10.50.0.0/20", "us-east-1a")),
+        resource_change(
+            "aws_vpc.Network_Vpc_5E4D3C2B", ["delete"], before={"cidr_block": "10.50.0.0/16"}
+        ),
+    ]
+
+    assert plan_policy(tracked(AWS_FOUNDATION, changes, run_type="DESTROY")) == PASS
+
+
+def test_new_aks_experiment_within_the_guardrails_passes(plan_policy: Evaluate) -> None:
+    changes = [
+        resource_change(
+            "azurerm_resource_group.target_Group_6E5D4C3B",
+            ["create"],
+            after={"name": "rg-illm-http-baseline", "location": "eastus"},
+        ),
+        resource_change(AKS, ["create"], after=aks_cluster(max_count=4)),
+        resource_change(
+            "azurerm_role_assignment.target_NetworkContributor_2A3B4C5D",
+            ["create"],
+            after={"role_definition_name": "Network Contributor"},
+        ),
+    ]
+
+    assert plan_policy(tracked(HTTP_BASELINE_AKS, changes)) == PASS
+
+
+def test_aks_api_server_opened_to_the_internet_is_denied(plan_policy: Evaluate) -> None:
+    opened = resource_change(
+        AKS,
+        ["update"],
+        before=aks_cluster(),
+        after=aks_cluster(authorized_ip_ranges=["203.0.113.0/24", "0.0.0.0/0"]),
+    )
+
+    assert plan_policy(tracked(HTTP_BASELINE_AKS, [opened])) == {
+        "deny": [
+            f"{AKS}: authorized_ip_ranges contains 0.0.0.0/0, which opens the Kubernetes API "
+            "server to the whole internet; list your office or VPN egress CIDRs instead"
+        ],
+        "warn": [],
+    }
+
+
+def test_private_aks_cluster_without_ranges_passes(plan_policy: Evaluate) -> None:
+    private = resource_change(
+        AKS, ["create"], after=aks_cluster(authorized_ip_ranges=[], private=True)
+    )
+
+    assert plan_policy(tracked(HTTP_BASELINE_AKS, [private])) == PASS
+
+
+def test_eks_public_endpoint_without_cidrs_is_denied(plan_policy: Evaluate) -> None:
+    unrestricted = resource_change(
+        EKS, ["create"], after=eks_cluster(public=True, public_access_cidrs=None)
+    )
+
+    assert plan_policy(tracked(MULTI_CLOUD_DEMO_EKS, [unrestricted])) == {
+        "deny": [
+            f"{EKS}: the public endpoint has no public_access_cidrs (or they are unknown until "
+            "apply), and AWS then allows 0.0.0.0/0; list your office or VPN egress CIDRs, or set "
+            "endpoint_public_access to false"
+        ],
+        "warn": [],
+    }
+
+
+def test_eks_with_office_cidrs_and_a_capped_node_group_passes(plan_policy: Evaluate) -> None:
+    changes = [
+        resource_change(EKS, ["create"], after=eks_cluster(public_access_cidrs=["203.0.113.0/24"])),
+        resource_change(NODE_GROUP, ["create"], after=eks_node_group(max_size=10)),
+    ]
+
+    assert plan_policy(tracked(MULTI_CLOUD_DEMO_EKS, changes)) == PASS
+
+
+def test_node_group_above_the_cost_cap_is_denied(plan_policy: Evaluate) -> None:
+    grown = resource_change(
+        NODE_GROUP,
+        ["update"],
+        before=eks_node_group(max_size=4),
+        after=eks_node_group(max_size=15),
+    )
+
+    assert plan_policy(tracked(MULTI_CLOUD_DEMO_EKS, [grown])) == {
+        "deny": [
+            f"{NODE_GROUP}: the node pool can grow to 15 nodes, above the lab's cost cap of 10; "
+            "lower nodes or max_nodes in the experiment's cluster.yaml"
+        ],
+        "warn": [],
+    }
+
+
+def test_experiment_cluster_replacement_warns(plan_policy: Evaluate) -> None:
+    # Changing the system pool's VM size replaces the whole AKS cluster.
+    replaced = resource_change(AKS, ["create", "delete"], before=aks_cluster(), after=aks_cluster())
+
+    assert plan_policy(tracked(HTTP_BASELINE_AKS, [replaced])) == {
+        "deny": [],
+        "warn": [f"{AKS} will be replaced"],
+    }
+
+
+def test_experiment_teardown_neither_warns_nor_denies(plan_policy: Evaluate) -> None:
+    teardown = [
+        resource_change(
+            f"aws_iam_role_policy_attachment.loadgen_Policy{i}_0A1B2C3D", ["delete"], before={}
+        )
+        for i in range(30)
+    ] + [
+        resource_change(EKS, ["delete"], before=eks_cluster(public_access_cidrs=["203.0.113.0/24"]))
+    ]
+
+    assert plan_policy(tracked(MULTI_CLOUD_DEMO_EKS, teardown, run_type="DESTROY")) == PASS
+
+
+def test_management_run_adding_an_experiment_warns_about_its_size(plan_policy: Evaluate) -> None:
+    # A new experiment adds stacks, contexts, attachments and environment variables.
+    added = [
+        resource_change(
+            f"spacelift_environment_variable.exp-new-aks_Var{i}_7F6E5D4C",
+            ["create"],
+            after={"name": f"TF_VAR_{i}"},
+        )
+        for i in range(27)
+    ] + [resource_change("spacelift_stack.exp-new-aks", ["create"], after={"name": "exp-new-aks"})]
+
+    assert plan_policy(tracked(SPACELIFT_ROOT, added)) == {
+        "deny": [],
+        "warn": ["this run changes 28 resources, more than 25; review the plan before confirming"],
+    }
+
+
+def test_drift_detection_finding_a_replaced_foundation_subnet_is_denied(
+    plan_policy: Evaluate,
+) -> None:
+    # Someone changed the subnet by hand; reconciling would replace it.
+    drifted = resource_change(
+        SUBNET,
+        ["delete", "create"],
+        before=aws_subnet("10.50.64.0/20", "us-east-1a"),
+        after=aws_subnet("10.50.0.0/20", "us-east-1a"),
+    )
+    document = tracked(AWS_FOUNDATION, [drifted], run_type="PROPOSED")
+    document["spacelift"]["run"]["drift_detection"] = True
+
+    assert plan_policy(document) == {
+        "deny": [
+            f"{SUBNET} would be replaced: foundation networks are never deleted or replaced, "
+            "because experiment clusters run in them"
+        ],
+        "warn": [],
+    }

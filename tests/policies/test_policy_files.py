@@ -1,0 +1,198 @@
+"""The files in ``policies/``: valid for Spacelift, clean under strict checks, documented,
+and read by OPA exactly as :mod:`lab.policies` reads them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from lab.config import DEFAULT_MAX_NODES_PER_CLUSTER
+from lab.policies import (
+    DOCS_PATH,
+    SPACELIFT_PACKAGE,
+    PolicyFile,
+    PolicyType,
+    load_policies,
+    render_policies_markdown,
+)
+from tests.policies import POLICY_DIRECTORY, REPO_ROOT
+from tests.policies.engine import Engine, JsonValue, parse_module
+from tests.policies.strict import disabled_builtin_calls, strict_violations
+
+POLICY_NAMES = sorted(
+    path.stem for path in POLICY_DIRECTORY.glob("*.rego") if not path.stem.endswith("_test")
+)
+REGO_FILES = sorted(path.name for path in POLICY_DIRECTORY.glob("*.rego"))
+TEST_PACKAGE = "spacelift_test"
+
+
+# `lab` imports from the checkout even when the command runs elsewhere.
+CHECKOUT_ENV = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+
+
+def ast(filename: str) -> Mapping[str, JsonValue]:
+    """OPA's parse of ``policies/<filename>``."""
+    return parse_module(filename, (POLICY_DIRECTORY / filename).read_text(encoding="utf-8"))
+
+
+def rule_names(module: Mapping[str, JsonValue]) -> list[str]:
+    return [str(rule["head"].get("name", "")) for rule in module["rules"]]
+
+
+def test_the_lab_has_its_three_policies_on_every_stack(policies: Mapping[str, PolicyFile]) -> None:
+    assert {name: (policy.type, policy.autoattach_labels) for name, policy in policies.items()} == {
+        "approval": (PolicyType.APPROVAL, ("*",)),
+        "plan": (PolicyType.PLAN, ("*",)),
+        "push": (PolicyType.GIT_PUSH, ("*",)),
+    }
+
+
+@pytest.mark.parametrize("filename", REGO_FILES)
+def test_file_passes_strict_checks(filename: str) -> None:
+    assert strict_violations(ast(filename)) == []
+
+
+@pytest.mark.parametrize("filename", REGO_FILES)
+def test_file_is_rego_v1_with_the_rego_v1_import(filename: str) -> None:
+    imports = [
+        ".".join(str(part["value"]) for part in imported["path"]["value"])
+        for imported in ast(filename).get("imports", [])
+    ]
+
+    assert "rego.v1" in imports
+
+
+@pytest.mark.parametrize("name", POLICY_NAMES)
+def test_policy_calls_no_builtin_spacelift_disables(name: str) -> None:
+    assert disabled_builtin_calls(ast(f"{name}.rego")) == []
+
+
+@pytest.mark.parametrize("name", POLICY_NAMES)
+def test_policy_holds_no_tests(name: str) -> None:
+    assert [rule for rule in rule_names(ast(f"{name}.rego")) if rule.startswith("test_")] == []
+
+
+@pytest.mark.parametrize("name", POLICY_NAMES)
+def test_every_definition_of_a_decision_rule_is_documented(
+    name: str, policies: Mapping[str, PolicyFile]
+) -> None:
+    policy = policies[name]
+    defined = Counter(
+        rule for rule in rule_names(ast(f"{name}.rego")) if rule in policy.type.decision_rules
+    )
+
+    assert defined == Counter(rule.name for rule in policy.rules)
+
+
+@pytest.mark.parametrize("name", POLICY_NAMES)
+def test_no_rule_is_named_after_another_policy_types_decision(
+    name: str, policies: Mapping[str, PolicyFile]
+) -> None:
+    # An approval policy's `warn`, say, would be silently ignored by Spacelift.
+    policy = policies[name]
+    other_types = set().union(*(kind.decision_rules for kind in PolicyType)) - set(
+        policy.type.decision_rules
+    )
+
+    assert set(rule_names(ast(f"{name}.rego"))) & other_types == set()
+
+
+@pytest.mark.parametrize("name", POLICY_NAMES)
+def test_opa_reads_the_same_metadata_and_the_tests_reach_every_documented_rule(
+    name: str, policies: Mapping[str, PolicyFile]
+) -> None:
+    policy = policies[name]
+    test_file = POLICY_DIRECTORY / f"{name}_test.rego"
+    engine = Engine(
+        {policy.path.name: policy.body, test_file.name: test_file.read_text(encoding="utf-8")}
+    )
+    annotations = engine.annotations(SPACELIFT_PACKAGE, exercised_by=TEST_PACKAGE)
+
+    assert annotations.package == {
+        "scope": "package",
+        "title": policy.title,
+        "description": policy.description,
+        "custom": {
+            "spacelift": {"type": str(policy.type), "autoattach": list(policy.autoattach_labels)}
+        },
+    }
+    assert {
+        line: (found["scope"], found["title"], found["description"], found["custom"])
+        for (filename, line), found in annotations.rules.items()
+        if filename == policy.path.name
+    } == {
+        rule.line: ("rule", rule.title, rule.description, {"outcome": rule.outcome})
+        for rule in policy.rules
+    }
+
+
+def test_cost_cap_matches_the_lab_yaml_default(engines: Mapping[str, Engine]) -> None:
+    assert engines["plan"].value("spacelift.max_nodes_per_pool") == DEFAULT_MAX_NODES_PER_CLUSTER
+
+
+def test_docs_are_up_to_date(policies: Mapping[str, PolicyFile]) -> None:
+    committed = (REPO_ROOT / DOCS_PATH).read_text(encoding="utf-8")
+
+    assert committed == render_policies_markdown(policies.values()), (
+        f"{DOCS_PATH} is stale: run `python -m lab.policies` from the repository root"
+    )
+
+
+def test_command_writes_the_docs_from_the_policies(tmp_path: Path) -> None:
+    shutil.copytree(POLICY_DIRECTORY, tmp_path / "policies")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "lab.policies"],
+        cwd=tmp_path,
+        env=CHECKOUT_ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"wrote {DOCS_PATH} ({len(POLICY_NAMES)} policies)\n",
+        "",
+    )
+    assert (tmp_path / DOCS_PATH).read_text(encoding="utf-8") == render_policies_markdown(
+        load_policies(tmp_path / "policies")
+    )
+
+
+def test_command_reports_invalid_metadata(tmp_path: Path) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "broken.rego").write_text("package spacelift\n", encoding="utf-8")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "lab.policies"],
+        cwd=tmp_path,
+        env=CHECKOUT_ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert done.stderr == (
+        "error: policies/broken.rego: the package statement has no METADATA annotation; add one "
+        "with title, description and custom.spacelift.type (see lab/policies.py)\n"
+    )
+    assert not (tmp_path / DOCS_PATH).exists()
+
+
+def test_importing_lab_policies_stays_light() -> None:
+    # The management stack imports it during synth; YAML loads only when policies are read.
+    heavy = ("yaml", "pydantic", "cdktf", "constructs", "opa_bindings")
+    probe = f"import sys, lab.policies; print([m for m in {heavy!r} if m in sys.modules])"
+
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+
+    assert done.stdout == "[]\n"
