@@ -1,0 +1,225 @@
+"""A Spacelift stack with everything that belongs to it: settings, drift detection,
+cloud credentials, dependencies with output references, teardown and expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Final
+
+from cdktf import ITerraformDependable
+from constructs import Construct
+
+from lab.spacelift import (
+    AwsIntegrationAttachment,
+    AzureIntegrationAttachment,
+    DriftDetection,
+    OpenTofuWorkflowTool,
+    ScheduledDeleteStack,
+    Stack,
+    StackDependency,
+    StackDependencyReference,
+    StackDestructor,
+    StackGitHubEnterprise,
+    StackOpenTofu,
+)
+
+DEFAULT_DRIFT_TIMEZONE: Final = "UTC"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftDetectionSchedule:
+    """When Spacelift checks the stack for drift (a proposed run on a schedule)."""
+
+    schedule: Sequence[str]
+    """Cron expressions, e.g. ``("0 6 * * 1-5",)``."""
+    timezone: str = DEFAULT_DRIFT_TIMEZONE
+    """Default: UTC."""
+    reconcile: bool = False
+    """Default: false. True would start a tracked run to undo drift; the lab leaves that
+    decision to a person, since drift on a network usually means someone changed it by hand."""
+
+    def __post_init__(self) -> None:
+        if not self.schedule:
+            raise ValueError("schedule: give at least one cron expression")
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """A stack this one runs after, and the upstream outputs it receives as inputs."""
+
+    stack: SpaceliftStack
+    references: Mapping[str, str] = field(default_factory=dict)
+    """Upstream output name -> this stack's input (``{"vpc_id": "TF_VAR_vpc_id"}``).
+    Spacelift sets each input from the upstream's last applied output and reruns this
+    stack when a referenced output changes."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpaceliftStackProps:
+    """Inputs of :class:`SpaceliftStack`."""
+
+    slug: str
+    """The stack's immutable ID; equals the CDKTF stack id whose output it applies."""
+    description: str
+    repository: str
+    """Repository name without its owner."""
+    branch: str
+    project_root: str
+    """Directory the stack runs in, relative to the repository root."""
+    opentofu_version: str
+    """OpenTofu release the stack runs, pinned exactly."""
+    labels: Sequence[str] = ()
+    """Labels; they also select auto-attached contexts and policies. Default: none."""
+    space_id: str | None = None
+    """Default: the provider's default space."""
+    github_namespace: str | None = None
+    """Repository owner for a GitHub custom app integration. Default: the account's default
+    VCS integration."""
+    worker_pool_id: str | None = None
+    """Default: the public worker pool."""
+    autodeploy: bool = False
+    """Default: false: every tracked run waits for a confirmation."""
+    protect_from_deletion: bool = False
+    """Default: false. True makes deleting the stack fail until it is turned off."""
+    drift_detection: DriftDetectionSchedule | None = None
+    """Default: none."""
+    aws_integration_id: str | None = None
+    """Attach this AWS integration (read and write). Default: none."""
+    azure_integration_id: str | None = None
+    """Attach this Azure integration (read and write). Default: none."""
+    upstreams: Sequence[Upstream] = ()
+    """Stacks whose tracked runs must finish first. Default: none."""
+    destroy_on_delete: bool = False
+    """Default: false. True adds a stack destructor: removing the stack from the code first
+    destroys the cloud resources it manages, with its credentials and inputs still in place."""
+    expires: date | None = None
+    """After this date (UTC) Spacelift deletes the stack and its resources. Default: never."""
+
+    def __post_init__(self) -> None:
+        if self.expires is not None and not self.destroy_on_delete:
+            raise ValueError(
+                "expires: a scheduled deletion destroys the stack's resources; "
+                "set destroy_on_delete=True so removing the stack by hand does the same"
+            )
+
+
+class SpaceliftStack(Construct):
+    """One Spacelift stack running OpenTofu on Spacelift-managed state.
+
+    Every stack gets smart sanitization (plan policies then see plain, non-sensitive
+    values). Foundations and experiments differ only in props. Logical ids are the slug
+    (``spacelift_stack.aws-foundation``), so the synthesized JSON reads like the stack list.
+    """
+
+    def __init__(self, scope: Construct, id: str, props: SpaceliftStackProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        self.slug = props.slug
+        self.resource = Stack(
+            self,
+            "Stack",
+            name=props.slug,
+            slug=props.slug,
+            description=props.description,
+            repository=props.repository,
+            branch=props.branch,
+            project_root=props.project_root,
+            github_enterprise=(
+                StackGitHubEnterprise(namespace=props.github_namespace)
+                if props.github_namespace
+                else None
+            ),
+            space_id=props.space_id,
+            labels=sorted(set(props.labels)),
+            opentofu=StackOpenTofu(
+                version=props.opentofu_version,
+                workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
+                use_smart_sanitization=True,
+            ),
+            # Spacelift hosts the state; the synthesized JSON has no backend block.
+            manage_state=True,
+            autodeploy=props.autodeploy,
+            protect_from_deletion=props.protect_from_deletion,
+            worker_pool_id=props.worker_pool_id,
+            enable_well_known_secret_masking=True,
+        )
+        self.resource.override_logical_id(props.slug)
+        self.id: str = self.resource.id
+        # Whatever a destroy run needs (credentials, inputs) must outlive the destructor:
+        # it depends on all of it, so OpenTofu removes the destructor first, running the
+        # destroy while everything is in place, then the rest, then the stack.
+        teardown_prerequisites: list[ITerraformDependable] = []
+
+        if props.drift_detection is not None:
+            DriftDetection(
+                self,
+                "DriftDetection",
+                stack_id=self.id,
+                schedule=list(props.drift_detection.schedule),
+                timezone=props.drift_detection.timezone,
+                reconcile=props.drift_detection.reconcile,
+            ).override_logical_id(props.slug)
+        if props.aws_integration_id is not None:
+            aws = AwsIntegrationAttachment(
+                self,
+                "AwsIntegration",
+                integration_id=props.aws_integration_id,
+                stack_id=self.id,
+                read=True,
+                write=True,
+            )
+            aws.override_logical_id(props.slug)
+            teardown_prerequisites.append(aws)
+        if props.azure_integration_id is not None:
+            azure = AzureIntegrationAttachment(
+                self,
+                "AzureIntegration",
+                integration_id=props.azure_integration_id,
+                stack_id=self.id,
+                read=True,
+                write=True,
+            )
+            azure.override_logical_id(props.slug)
+            teardown_prerequisites.append(azure)
+        self.dependencies: dict[str, StackDependency] = {}
+        for upstream in props.upstreams:
+            dependency = StackDependency(
+                self,
+                f"DependsOn-{upstream.stack.slug}",
+                stack_id=self.id,
+                depends_on_stack_id=upstream.stack.id,
+            )
+            dependency.override_logical_id(f"{props.slug}--{upstream.stack.slug}")
+            self.dependencies[upstream.stack.slug] = dependency
+            teardown_prerequisites.append(dependency)
+            for output_name, input_name in sorted(upstream.references.items()):
+                reference = StackDependencyReference(
+                    self,
+                    f"Input-{input_name}",
+                    stack_dependency_id=dependency.id,
+                    output_name=output_name,
+                    input_name=input_name,
+                )
+                reference.override_logical_id(f"{props.slug}--{input_name}")
+                teardown_prerequisites.append(reference)
+        if props.destroy_on_delete:
+            StackDestructor(
+                self, "Destructor", stack_id=self.id, depends_on=teardown_prerequisites
+            ).override_logical_id(props.slug)
+        if props.expires is not None:
+            ScheduledDeleteStack(
+                self,
+                "ScheduledDelete",
+                stack_id=self.id,
+                at=deletion_timestamp(props.expires),
+                delete_resources=True,
+            ).override_logical_id(props.slug)
+
+
+def deletion_timestamp(expires: date) -> int:
+    """Unix time at which an experiment that expires on ``expires`` is deleted: the
+    following midnight UTC, so the whole expiry day is still usable."""
+    moment = datetime.combine(expires + timedelta(days=1), time(0), tzinfo=UTC)
+    return int(moment.timestamp())

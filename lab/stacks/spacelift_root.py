@@ -1,0 +1,191 @@
+"""``spacelift-root``: the management stack that creates every other Spacelift stack.
+
+It is created once by hand (docs/bootstrap.md) pointing at its own synthesized output;
+from then on it manages the lab's stacks, their dependencies and output references,
+credential contexts, cloud integrations, policies, drift detection and teardown. The
+list of stacks comes from the same :class:`LabDefinition` that synthesizes them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from constructs import Construct
+
+from lab.config import LabConfig
+from lab.constructs.spacelift.stack import (
+    DriftDetectionSchedule,
+    SpaceliftStack,
+    SpaceliftStackProps,
+    Upstream,
+)
+from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackDefinition, StackKind
+from lab.experiments import Cloud
+from lab.policies import load_policies
+from lab.spacelift import (
+    SPACE_ADMIN_ROLE_SLUG,
+    AwsIntegration,
+    AzureIntegration,
+    Context,
+    DataSpaceliftRole,
+    EnvironmentVariable,
+    Policy,
+    PolicyEngineType,
+    PolicyType,
+    RoleAttachment,
+    SpaceliftProvider,
+)
+from lab.stacks.base import LabStack
+
+CREDENTIAL_CONTEXTS: Final = {Cloud.AZURE: "azure-credentials", Cloud.AWS: "aws-credentials"}
+_HAND_ADDED_SECRETS: Final = {
+    Cloud.AZURE: "ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID",
+    Cloud.AWS: "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
+}
+
+
+class SpaceliftRootStack(LabStack):
+    """Every Spacelift resource of the lab, derived from the lab definition."""
+
+    def __init__(self, scope: Construct, definition: StackDefinition, lab: LabDefinition) -> None:
+        super().__init__(scope, definition)
+        config = lab.config
+        settings = config.spacelift
+        # No credentials: inside Spacelift the provider uses the run's SPACELIFT_API_TOKEN,
+        # which carries the rights of this stack's role attachment.
+        SpaceliftProvider(self, "spacelift")
+
+        self._grant_management_rights(config)
+        integration_ids = self._cloud_integrations(config)
+        for cloud in Cloud:
+            self._credentials_context(config, cloud)
+        for policy in load_policies(lab.policies_dir):
+            Policy(
+                self,
+                f"Policy-{policy.name}",
+                name=policy.name,
+                type=PolicyType(policy.type.value),
+                engine_type=PolicyEngineType.REGO_V1,
+                body=policy.body,
+                description=policy.description,
+                space_id=settings.space_id,
+                labels=[f"autoattach:{label}" for label in policy.autoattach_labels],
+            ).override_logical_id(policy.name)
+
+        self.stacks: dict[str, SpaceliftStack] = {}
+        drift = settings.drift_detection
+        for stack in lab.managed_stacks:  # foundations come before the experiments using them
+            self.stacks[stack.id] = SpaceliftStack(
+                self,
+                stack.id,
+                SpaceliftStackProps(
+                    slug=stack.id,
+                    description=stack.description,
+                    repository=settings.repository,
+                    branch=settings.branch,
+                    github_namespace=settings.github_namespace,
+                    project_root=stack.project_root,
+                    opentofu_version=settings.opentofu_version,
+                    labels=stack.labels,
+                    space_id=settings.space_id,
+                    worker_pool_id=settings.worker_pool_id,
+                    autodeploy=stack.autodeploy,
+                    protect_from_deletion=stack.protect_from_deletion,
+                    drift_detection=(
+                        DriftDetectionSchedule(schedule=drift.schedule, timezone=drift.timezone)
+                        if stack.kind is StackKind.FOUNDATION and drift.enabled
+                        else None
+                    ),
+                    aws_integration_id=(
+                        integration_ids.get(Cloud.AWS) if stack.cloud is Cloud.AWS else None
+                    ),
+                    azure_integration_id=(
+                        integration_ids.get(Cloud.AZURE) if stack.cloud is Cloud.AZURE else None
+                    ),
+                    upstreams=[
+                        Upstream(
+                            self.stacks[upstream],
+                            {value.name: value.input_name for value in stack.inputs},
+                        )
+                        for upstream in stack.depends_on
+                    ],
+                    destroy_on_delete=stack.kind is StackKind.EXPERIMENT,
+                    expires=stack.expires,
+                ),
+            )
+
+    def _grant_management_rights(self, config: LabConfig) -> None:
+        """This stack's own rights: the space-admin role in the lab's space.
+
+        Granted by hand once (nothing can run before), then managed here so the grant is
+        reviewed like any other change; ``spacelift.root_role_attachment_id`` imports the
+        hand-made attachment instead of creating a second one.
+        """
+        settings = config.spacelift
+        role = DataSpaceliftRole(self, "SpaceAdminRole", slug=SPACE_ADMIN_ROLE_SLUG)
+        attachment = RoleAttachment(
+            self,
+            "ManagementRights",
+            role_id=role.id,
+            stack_id=MANAGEMENT_STACK_ID,
+            space_id=settings.space_id,
+        )
+        if settings.root_role_attachment_id:
+            attachment.import_from(f"STACK/{settings.root_role_attachment_id}")
+
+    def _cloud_integrations(self, config: LabConfig) -> dict[Cloud, str]:
+        """Cloud integrations (short-lived credentials per run), when lab.yaml configures them."""
+        settings = config.spacelift
+        ids: dict[Cloud, str] = {}
+        if settings.aws_integration is not None:
+            ids[Cloud.AWS] = AwsIntegration(
+                self,
+                "AwsIntegration",
+                name=f"{config.name}-aws",
+                role_arn=settings.aws_integration.role_arn,
+                # Creating an EKS cluster outlasts the 900 s default session.
+                duration_seconds=settings.aws_integration.duration_seconds,
+                region=config.aws.region,
+                space_id=settings.space_id,
+            ).id
+        if settings.azure_integration is not None:
+            ids[Cloud.AZURE] = AzureIntegration(
+                self,
+                "AzureIntegration",
+                name=f"{config.name}-azure",
+                tenant_id=settings.azure_integration.tenant_id,
+                default_subscription_id=settings.azure_integration.subscription_id,
+                space_id=settings.space_id,
+            ).id
+        return ids
+
+    def _credentials_context(self, config: LabConfig, cloud: Cloud) -> Context:
+        """A context auto-attached to every stack of ``cloud``, holding non-secret settings.
+
+        Secrets never appear here: without a cloud integration, people add them by hand as
+        write-only variables (docs/bootstrap.md).
+        """
+        context = Context(
+            self,
+            f"Context-{CREDENTIAL_CONTEXTS[cloud]}",
+            name=CREDENTIAL_CONTEXTS[cloud],
+            description=(
+                f"Non-secret {cloud.value} settings for every {cloud.value} stack. Without a "
+                f"cloud integration, add {_HAND_ADDED_SECRETS[cloud]} here by hand as "
+                "write-only (secret) variables."
+            ),
+            space_id=config.spacelift.space_id,
+            labels=[f"autoattach:{cloud.value}"],
+        )
+        context.override_logical_id(CREDENTIAL_CONTEXTS[cloud])
+        if cloud is Cloud.AWS:
+            EnvironmentVariable(
+                self,
+                "AwsRegion",
+                context_id=context.id,
+                name="AWS_REGION",
+                value=config.aws.region,
+                write_only=False,
+                description="Region of the lab (not a secret).",
+            ).override_logical_id(f"{CREDENTIAL_CONTEXTS[cloud]}--AWS_REGION")
+        return context

@@ -1,0 +1,314 @@
+"""spacelift-root: one Spacelift stack per CDKTF stack, wired the way the definition says."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS
+from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackKind, load_definition
+from lab.policies import load_policies
+from tests.spacelift.conformance import check_terraform_json, load_schema
+from tests.stacks.conftest import REPO, SynthTree, synth_tree
+
+JsonDict = dict[str, Any]
+
+
+def _root(tree: SynthTree) -> JsonDict:
+    return tree[MANAGEMENT_STACK_ID]["resource"]  # type: ignore[no-any-return]
+
+
+def _ref(resource_type: str, name: str, attribute: str = "id") -> str:
+    return f"${{{resource_type}.{name}.{attribute}}}"
+
+
+def test_output_conforms_to_the_provider_schema(
+    shipped_synth: SynthTree, multi_synth: SynthTree
+) -> None:
+    schema = load_schema()
+    assert check_terraform_json(shipped_synth[MANAGEMENT_STACK_ID], schema) == []
+    assert check_terraform_json(multi_synth[MANAGEMENT_STACK_ID], schema) == []
+
+
+def test_one_spacelift_stack_per_cdktf_stack(
+    shipped: LabDefinition, shipped_synth: SynthTree, shipped_outdir: Path
+) -> None:
+    stacks = _root(shipped_synth)["spacelift_stack"]
+    assert sorted(stacks) == sorted(set(shipped_synth) - {MANAGEMENT_STACK_ID})
+    settings = shipped.config.spacelift
+    for stack_id, stack in stacks.items():
+        definition = shipped.get(stack_id)
+        assert stack["slug"] == stack["name"] == stack_id
+        assert stack["project_root"] == f"cdktf.out/stacks/{stack_id}"
+        assert (shipped_outdir / "stacks" / stack_id / "cdk.tf.json").is_file()
+        assert (stack["repository"], stack["branch"]) == (settings.repository, settings.branch)
+        assert stack["space_id"] == settings.space_id
+        assert stack["opentofu"] == {
+            "version": "1.11.14",
+            "workflow_tool": "OPENTOFU",
+            "use_smart_sanitization": True,
+        }
+        assert stack["manage_state"] is True
+        assert stack["labels"] == sorted(definition.labels)
+        assert stack["description"] == definition.description
+        assert "administrative" not in stack
+        assert "terraform_version" not in stack and "terraform_workflow_tool" not in stack
+
+
+def test_foundations_are_manual_protected_and_drift_checked(shipped_synth: SynthTree) -> None:
+    resources = _root(shipped_synth)
+    for foundation in ("azure-foundation", "aws-foundation"):
+        stack = resources["spacelift_stack"][foundation]
+        assert (stack["autodeploy"], stack["protect_from_deletion"]) == (False, True)
+        assert resources["spacelift_drift_detection"][foundation] == {
+            "//": resources["spacelift_drift_detection"][foundation]["//"],
+            "stack_id": _ref("spacelift_stack", foundation),
+            "schedule": ["0 6 * * 1-5"],
+            "timezone": "UTC",
+            "reconcile": False,
+        }
+        assert foundation not in resources["spacelift_stack_destructor"]
+    assert sorted(resources["spacelift_drift_detection"]) == ["aws-foundation", "azure-foundation"]
+
+
+def test_experiments_depend_on_their_foundation_with_one_reference_per_input(
+    shipped: LabDefinition, shipped_synth: SynthTree
+) -> None:
+    resources = _root(shipped_synth)
+    dependencies = resources["spacelift_stack_dependency"]
+    references = resources["spacelift_stack_dependency_reference"]
+    for stack in shipped.stacks:
+        if stack.kind is not StackKind.EXPERIMENT:
+            continue
+        assert stack.cloud is not None
+        foundation = f"{stack.cloud.value}-foundation"
+        dependency = f"{stack.id}--{foundation}"
+        assert dependencies[dependency]["stack_id"] == _ref("spacelift_stack", stack.id)
+        assert dependencies[dependency]["depends_on_stack_id"] == _ref(
+            "spacelift_stack", foundation
+        )
+        wired = {
+            (ref["output_name"], ref["input_name"])
+            for ref in references.values()
+            if ref["stack_dependency_id"] == _ref("spacelift_stack_dependency", dependency)
+        }
+        assert wired == {(v.name, f"TF_VAR_{v.name}") for v in EXPERIMENT_INPUTS[stack.cloud]}
+        spacelift_stack = resources["spacelift_stack"][stack.id]
+        assert (spacelift_stack["autodeploy"], spacelift_stack["protect_from_deletion"]) == (
+            True,
+            False,
+        )
+
+
+def test_the_three_sides_of_the_contract_agree(
+    shipped_synth: SynthTree, multi_synth: SynthTree
+) -> None:
+    """Foundation outputs, Spacelift references and experiment variables name the same values."""
+    for tree in (shipped_synth, multi_synth):
+        resources = _root(tree)
+        dependencies = resources["spacelift_stack_dependency"]
+        for reference in resources["spacelift_stack_dependency_reference"].values():
+            dependency_name = reference["stack_dependency_id"].split(".")[1]
+            experiment, foundation = dependency_name.split("--")
+            assert reference["output_name"] in tree[foundation]["output"]
+            assert reference["input_name"] == f"TF_VAR_{reference['output_name']}"
+            assert reference["output_name"] in tree[experiment]["variable"]
+            assert dependencies[dependency_name]
+        for stack_id, doc in tree.items():
+            for variable in doc.get("variable", {}):
+                assert any(
+                    ref["input_name"] == f"TF_VAR_{variable}"
+                    and ref["stack_dependency_id"].startswith(
+                        f"${{spacelift_stack_dependency.{stack_id}--"
+                    )
+                    for ref in resources["spacelift_stack_dependency_reference"].values()
+                ), f"{stack_id} declares {variable} but nothing fills it"
+    for cloud, outputs in FOUNDATION_OUTPUTS.items():
+        assert set(shipped_synth[f"{cloud.value}-foundation"]["output"]) == {
+            v.name for v in outputs
+        }
+
+
+def test_dependency_graph_is_acyclic_and_complete(
+    multi: LabDefinition, multi_synth: SynthTree
+) -> None:
+    resources = _root(multi_synth)
+    edges = {
+        (
+            dep["stack_id"].split(".")[1],
+            dep["depends_on_stack_id"].split(".")[1],
+        )
+        for dep in resources["spacelift_stack_dependency"].values()
+    }
+    expected = {(s.id, d) for s in multi.stacks for d in s.depends_on}
+    assert edges == expected
+    # Acyclic: repeatedly remove stacks without outgoing edges.
+    remaining = set(edges)
+    nodes = {n for edge in edges for n in edge}
+    while nodes:
+        leaves = {n for n in nodes if not any(src == n for src, _ in remaining)}
+        assert leaves, f"cycle among {sorted(nodes)}"
+        nodes -= leaves
+        remaining = {(s, d) for s, d in remaining if s not in leaves and d not in leaves}
+
+
+def test_experiments_are_torn_down_before_their_stack_disappears(multi_synth: SynthTree) -> None:
+    resources = _root(multi_synth)
+    destructors = resources["spacelift_stack_destructor"]
+    assert sorted(destructors) == [
+        "exp-alpha-aks",
+        "exp-alpha-eks",
+        "exp-beta-eks",
+        "exp-gamma-aks",
+    ]
+    alpha = destructors["exp-alpha-eks"]
+    assert alpha["stack_id"] == _ref("spacelift_stack", "exp-alpha-eks")
+    # Inputs and dependency must outlive the destroy run that needs them.
+    assert alpha["depends_on"] == [
+        "spacelift_stack_dependency.exp-alpha-eks--aws-foundation",
+        "spacelift_stack_dependency_reference.exp-alpha-eks--TF_VAR_private_subnet_ids",
+    ]
+    assert "deactivated" not in alpha
+
+
+def test_expiring_experiments_are_scheduled_for_deletion(multi_synth: SynthTree) -> None:
+    scheduled = _root(multi_synth)["spacelift_scheduled_delete_stack"]
+    assert sorted(scheduled) == ["exp-gamma-aks"]
+    expected = int(datetime(2027, 4, 1, tzinfo=UTC).timestamp())  # the day after 2027-03-31
+    gamma = scheduled["exp-gamma-aks"]
+    assert (gamma["at"], gamma["delete_resources"], gamma["stack_id"]) == (
+        expected,
+        True,
+        _ref("spacelift_stack", "exp-gamma-aks"),
+    )
+
+
+def test_policies_come_from_the_policy_files(
+    shipped: LabDefinition, shipped_synth: SynthTree
+) -> None:
+    policies = _root(shipped_synth)["spacelift_policy"]
+    files = {p.name: p for p in load_policies(REPO / "policies")}
+    assert sorted(policies) == sorted(files) == ["approval", "plan", "push"]
+    for name, policy in policies.items():
+        source = files[name]
+        assert policy["body"] == (REPO / "policies" / f"{name}.rego").read_text()
+        assert policy["type"] == source.type.value
+        assert policy["engine_type"] == "REGO_V1"
+        assert policy["labels"] == [f"autoattach:{label}" for label in source.autoattach_labels]
+        assert policy["space_id"] == shipped.config.spacelift.space_id
+    assert {p["type"] for p in policies.values()} == {"APPROVAL", "PLAN", "GIT_PUSH"}
+
+
+def test_credential_contexts_hold_no_secrets(shipped_synth: SynthTree) -> None:
+    resources = _root(shipped_synth)
+    contexts = resources["spacelift_context"]
+    assert {name: c["labels"] for name, c in contexts.items()} == {
+        "aws-credentials": ["autoattach:aws"],
+        "azure-credentials": ["autoattach:azure"],
+    }
+    variables = resources["spacelift_environment_variable"]
+    assert {(v["name"], v["value"], v["write_only"]) for v in variables.values()} == {
+        ("AWS_REGION", "us-east-1", False)
+    }
+    text = json.dumps(shipped_synth)
+    for secret_name in ("SECRET_ACCESS_KEY", "CLIENT_SECRET", "api_key_secret", "password"):
+        assert f'"{secret_name}"' not in text
+    assert "spacelift_aws_integration" not in resources  # not configured in lab.yaml
+
+
+def test_management_rights_by_role_attachment(shipped_synth: SynthTree) -> None:
+    doc = shipped_synth[MANAGEMENT_STACK_ID]
+    (role_name,) = doc["data"]["spacelift_role"]
+    assert doc["data"]["spacelift_role"][role_name]["slug"] == "space-admin"
+    attachment = doc["resource"]["spacelift_role_attachment"]["ManagementRights"]
+    assert attachment["stack_id"] == MANAGEMENT_STACK_ID
+    assert attachment["role_id"] == f"${{data.spacelift_role.{role_name}.id}}"
+    assert attachment["space_id"] == "root"
+    assert "import" not in doc
+
+
+@pytest.fixture(scope="module")
+def integrated(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> SynthTree:
+    """lab.yaml with both cloud integrations and an imported role attachment."""
+    data = yaml.safe_load((REPO / "lab.yaml").read_text())
+    data["spacelift"]["aws_integration"] = {
+        "role_arn": "arn:aws:iam::111122223333:role/spacelift-lab",
+        "duration_seconds": 7200,
+    }
+    data["spacelift"]["azure_integration"] = {
+        "tenant_id": "11111111-2222-3333-4444-555555555555",
+        "subscription_id": "66666666-7777-8888-9999-000000000000",
+    }
+    data["spacelift"]["root_role_attachment_id"] = "01JROLEATTACHMENT0000000000"
+    workdir = tmp_path_factory.mktemp("integrated")
+    config = workdir / "lab.yaml"
+    config.write_text(yaml.safe_dump(data))
+    return synth_tree(load_definition(config, REPO / "experiments"), workdir / "cdktf.out")
+
+
+def test_cloud_integrations_attach_to_the_stacks_of_their_cloud(integrated: SynthTree) -> None:
+    resources = _root(integrated)
+    (aws,) = resources["spacelift_aws_integration"].values()
+    assert (aws["role_arn"], aws["duration_seconds"], aws["region"]) == (
+        "arn:aws:iam::111122223333:role/spacelift-lab",
+        7200,
+        "us-east-1",
+    )
+    (azure,) = resources["spacelift_azure_integration"].values()
+    assert (azure["tenant_id"], azure["default_subscription_id"]) == (
+        "11111111-2222-3333-4444-555555555555",
+        "66666666-7777-8888-9999-000000000000",
+    )
+    aws_attached = {
+        a["stack_id"] for a in resources["spacelift_aws_integration_attachment"].values()
+    }
+    azure_attached = {
+        a["stack_id"] for a in resources["spacelift_azure_integration_attachment"].values()
+    }
+    assert aws_attached == {
+        _ref("spacelift_stack", s) for s in ("aws-foundation", "exp-multi-cloud-demo-eks")
+    }
+    assert azure_attached == {
+        _ref("spacelift_stack", s)
+        for s in ("azure-foundation", "exp-http-baseline-aks", "exp-multi-cloud-demo-aks")
+    }
+    for attachment in [
+        *resources["spacelift_aws_integration_attachment"].values(),
+        *resources["spacelift_azure_integration_attachment"].values(),
+    ]:
+        assert (attachment["read"], attachment["write"]) == (True, True)
+    # Credentials outlive the destroy run of an experiment.
+    destructor = resources["spacelift_stack_destructor"]["exp-multi-cloud-demo-eks"]
+    assert (
+        "spacelift_aws_integration_attachment.exp-multi-cloud-demo-eks" in destructor["depends_on"]
+    )
+    assert check_terraform_json(integrated[MANAGEMENT_STACK_ID], load_schema()) == []
+
+
+def test_a_hand_made_role_attachment_is_imported(integrated: SynthTree) -> None:
+    doc = integrated[MANAGEMENT_STACK_ID]
+    assert doc["import"] == [
+        {
+            "id": "STACK/01JROLEATTACHMENT0000000000",
+            "to": "spacelift_role_attachment.ManagementRights",
+        }
+    ]
+
+
+def test_autodeploy_and_drift_detection_follow_lab_yaml(tmp_path: Path) -> None:
+    data = yaml.safe_load((REPO / "lab.yaml").read_text())
+    data["spacelift"]["experiment_autodeploy"] = False
+    data["spacelift"]["drift_detection"]["enabled"] = False
+    config = tmp_path / "lab.yaml"
+    config.write_text(yaml.safe_dump(data))
+    tree = synth_tree(load_definition(config, REPO / "experiments"), tmp_path / "cdktf.out")
+    resources = _root(tree)
+    assert {s["autodeploy"] for s in resources["spacelift_stack"].values()} == {False}
+    assert "spacelift_drift_detection" not in resources
