@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
@@ -11,3 +14,23 @@ import lab  # noqa: F401  (installs the fast provider loading before any provide
 def json_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """A syrupy snapshot stored as a reviewable ``.json`` file."""
     return snapshot.use_extension(JSONSnapshotExtension)
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHECKOV_ENV_VAR = "LAB_CHECKOV"
+
+
+@pytest.fixture(scope="session")
+def real_checkov() -> Path:
+    """The pinned checkov (``.venv-checkov``), or the one ``LAB_CHECKOV`` names.
+
+    Missing is a failure, not a skip: ``make test`` installs it before pytest runs.
+    """
+    checkov = Path(os.environ.get(CHECKOV_ENV_VAR) or REPO_ROOT / ".venv-checkov/bin/checkov")
+    if not (checkov.is_file() and os.access(checkov, os.X_OK)):
+        pytest.fail(
+            f"checkov is not installed at {checkov}: run `make .venv-checkov/.installed` "
+            f"(or set {CHECKOV_ENV_VAR} to a checkov 3.3.30 executable)",
+            pytrace=False,
+        )
+    return checkov
