@@ -1,0 +1,255 @@
+"""Synthesis is deterministic and all-or-nothing: bad input never touches cdktf.out/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from lab import app as app_module
+from lab.cli import EXIT_CHECK_FAILED, EXIT_INVALID, synth
+from lab.definition import load_definition
+from lab.synth import check, synthesize
+
+REPO = Path(__file__).resolve().parents[1]
+COPIED = ("main.py", "lab.yaml", "cdktf.json", "lab", "experiments", "policies")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def committed_copy(tmp_path: Path) -> Path:
+    """A copy of the committed cdktf.out/ that a test may try (and fail) to overwrite."""
+    outdir = tmp_path / "cdktf.out"
+    shutil.copytree(REPO / "cdktf.out", outdir)
+    return outdir
+
+
+def test_two_checkouts_synthesize_byte_identical_output(tmp_path: Path) -> None:
+    """Same sources in different directories, synthesized by separate processes."""
+    outputs = []
+    for name in ("checkout-a", "nested/deeper/checkout-b"):
+        checkout = tmp_path / name
+        checkout.mkdir(parents=True)
+        for entry in COPIED:
+            source = REPO / entry
+            if source.is_dir():
+                shutil.copytree(
+                    source, checkout / entry, ignore=shutil.ignore_patterns("__pycache__")
+                )
+            else:
+                shutil.copy2(source, checkout / entry)
+        environment = {**os.environ, "PYTHONPATH": str(checkout)}
+        environment.pop("CDKTF_OUTDIR", None)
+        done = subprocess.run(
+            [sys.executable, "main.py"],
+            cwd=checkout,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(_tree(checkout / "cdktf.out"))
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == _tree(REPO / "cdktf.out"), "the committed cdktf.out/ is stale"
+
+
+Breakage = Callable[[Path, Path], str]
+
+
+def _bad_cluster(text: str, expected: str) -> Breakage:
+    def breakage(_config: Path, experiments: Path) -> str:
+        path = experiments / "broken" / "c1" / "cluster.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(text)
+        return expected
+
+    return breakage
+
+
+def _bad_config(change: Callable[[dict[str, Any]], None], expected: str) -> Breakage:
+    def breakage(config: Path, _experiments: Path) -> str:
+        data = yaml.safe_load(config.read_text())
+        change(data)
+        config.write_text(yaml.safe_dump(data))
+        return expected
+
+    return breakage
+
+
+def _renamed_experiment(name: str) -> Breakage:
+    def breakage(_config: Path, experiments: Path) -> str:
+        (experiments / "http-baseline").rename(experiments / name)
+        return f"experiment folder name {name!r} is not a lowercase DNS label"
+
+    return breakage
+
+
+BREAKAGES: dict[str, Breakage] = {
+    "invalid YAML": _bad_cluster(
+        "size: [small\n", "broken/c1/cluster.yaml: is not valid YAML at line 2"
+    ),
+    "empty file": _bad_cluster("", "broken/c1/cluster.yaml: is empty"),
+    "non-mapping": _bad_cluster("- small\n", "broken/c1/cluster.yaml: must be a mapping"),
+    "unknown key": _bad_cluster(
+        "size: small\nprovider: aws\ncolour: red\n",
+        "broken/c1/cluster.yaml: colour: is not a known key",
+    ),
+    "missing key": _bad_cluster("size: small\n", "broken/c1/cluster.yaml: provider: is required"),
+    "wrong type": _bad_cluster(
+        "size: small\nprovider: aws\nnodes: three\n",
+        "broken/c1/cluster.yaml: nodes: input should be a valid integer",
+    ),
+    "size outside enum": _bad_cluster(
+        "size: xl\nprovider: aws\n", "broken/c1/cluster.yaml: size: input should be 'small'"
+    ),
+    "vm_size for the other cloud": _bad_cluster(
+        "size: small\nprovider: aws\nvm_size: Standard_D2s_v3\n",
+        "broken/c1/cluster.yaml: vm_size: 'Standard_D2s_v3' is not an EC2 instance type",
+    ),
+    "min above max": _bad_cluster(
+        "size: small\nprovider: aws\nmin_nodes: 4\nmax_nodes: 2\n",
+        "broken/c1/cluster.yaml: min_nodes: min_nodes (4) is greater than max_nodes (2)",
+    ),
+    "above the cap": _bad_cluster(
+        "size: small\nprovider: azure\nnodes: 40\n",
+        "broken/c1/cluster.yaml: nodes: 40 nodes (from nodes) exceed",
+    ),
+    "expires not a date": _bad_cluster(
+        "size: small\nprovider: azure\nexpires: soon\n",
+        "broken/c1/cluster.yaml: expires: input should be a valid date",
+    ),
+    "folder not a DNS label": _renamed_experiment("HTTP_Baseline"),
+    "overlapping subnets": _bad_config(
+        lambda d: d["azure"]["vnet"]["subnets"].append(
+            {"name": "snet-extra", "address_prefix": "10.40.1.0/24"}
+        ),
+        "lab.yaml: azure.vnet.subnets[2].address_prefix: "
+        "10.40.1.0/24 overlaps subnet 'snet-aks-nodes'",
+    ),
+    "open API server": _bad_config(
+        lambda d: d["aws"]["eks"].update(public_access_cidrs=["0.0.0.0/0"]),
+        "lab.yaml: aws.eks.public_access_cidrs[0]: 0.0.0.0/0 would open the Kubernetes API server",
+    ),
+}
+
+
+@pytest.mark.parametrize("breakage", list(BREAKAGES.values()), ids=list(BREAKAGES))
+def test_bad_input_exits_2_names_file_and_field_and_writes_nothing(
+    tmp_path: Path, committed_copy: Path, breakage: Breakage
+) -> None:
+    config = tmp_path / "lab.yaml"
+    shutil.copy2(REPO / "lab.yaml", config)
+    experiments = tmp_path / "experiments"
+    shutil.copytree(REPO / "experiments", experiments)
+    expected = breakage(config, experiments)
+    before = _tree(committed_copy)
+
+    result = CliRunner().invoke(
+        synth,
+        [
+            "--config",
+            str(config),
+            "--experiments",
+            str(experiments),
+            "--outdir",
+            str(committed_copy),
+        ],
+    )
+
+    assert result.exit_code == EXIT_INVALID
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "error: 1 problem in the lab definition; nothing was written:\n"
+    )
+    assert expected in result.stderr
+    assert _tree(committed_copy) == before
+    assert sorted(p.name for p in committed_copy.parent.iterdir()) == [
+        "cdktf.out",
+        "experiments",
+        "lab.yaml",
+    ]
+
+
+def test_failure_while_building_stacks_leaves_output_untouched(
+    committed_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A construct that raises halfway through the app: no partial output, no scratch left."""
+    definition = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    real_builder_for = app_module.builder_for
+
+    def builder_for(stack: Any) -> Any:
+        if stack.id == "exp-multi-cloud-demo-aks":
+            raise ValueError("authorized_ip_ranges: boom")
+        return real_builder_for(stack)
+
+    monkeypatch.setattr(app_module, "builder_for", builder_for)
+    before = _tree(committed_copy)
+    with pytest.raises(ValueError, match="boom"):
+        synthesize(definition, committed_copy)
+    assert _tree(committed_copy) == before
+    assert [p.name for p in committed_copy.parent.iterdir()] == ["cdktf.out"]
+
+
+def test_check_reports_stale_missing_and_unexpected_files(committed_copy: Path) -> None:
+    definition = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    assert check(definition, committed_copy) == []
+
+    stale = committed_copy / "stacks" / "aws-foundation" / "cdk.tf.json"
+    stale.write_text(stale.read_text().replace("10.50.0.0/16", "10.51.0.0/16"))
+    shutil.rmtree(committed_copy / "stacks" / "exp-multi-cloud-demo-eks")
+    (committed_copy / "stacks" / "exp-gone-aks").mkdir()
+    (committed_copy / "stacks" / "exp-gone-aks" / "cdk.tf.json").write_text("{}\n")
+    # What `tofu init` leaves behind is not the app's output and is ignored.
+    (committed_copy / "stacks" / "aws-foundation" / ".terraform").mkdir()
+    (committed_copy / "stacks" / "aws-foundation" / ".terraform.lock.hcl").write_text("#\n")
+
+    assert check(definition, committed_copy) == [
+        "missing: stacks/exp-multi-cloud-demo-eks/cdk.tf.json",
+        "unexpected: stacks/exp-gone-aks/cdk.tf.json",
+        "stale: stacks/aws-foundation/cdk.tf.json",
+    ]
+
+
+def test_check_command_exit_codes(committed_copy: Path) -> None:
+    runner = CliRunner()
+    fresh = runner.invoke(synth, ["--check", "--outdir", str(committed_copy)])
+    assert (fresh.exit_code, fresh.stdout) == (0, f"{committed_copy}/ is up to date (6 stacks)\n")
+
+    (committed_copy / "manifest.json").write_text("{}\n")
+    stale = runner.invoke(synth, ["--check", "--outdir", str(committed_copy)])
+    assert stale.exit_code == EXIT_CHECK_FAILED
+    assert stale.stderr == (
+        f"error: {committed_copy}/ is stale; run `make synth` and commit it:\n"
+        "  stale: manifest.json\n"
+    )
+
+
+def test_unknown_stack_is_refused_before_anything_is_built(committed_copy: Path) -> None:
+    result = CliRunner().invoke(synth, ["--stack", "exp-nope-eks", "--outdir", str(committed_copy)])
+    assert result.exit_code == EXIT_CHECK_FAILED
+    assert result.stderr.startswith(
+        "error: unknown stack exp-nope-eks; the stacks are: spacelift-root, "
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_cdktf_outdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # The cdktf CLI sets CDKTF_OUTDIR; a developer shell that has it must not redirect tests.
+    monkeypatch.delenv("CDKTF_OUTDIR", raising=False)
+    yield
