@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Final
 
 from pydantic import AfterValidator, Field, model_validator
 
+from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
 from lab.errors import LabDefinitionError, Problem
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
@@ -261,17 +261,6 @@ class AzureSettings(StrictModel):
 # --- AWS --------------------------------------------------------------------------------
 
 
-class NatMode(StrEnum):
-    """How private subnets reach the internet."""
-
-    NONE = "none"
-    """No NAT gateway: private subnets have no internet egress."""
-    SINGLE = "single"
-    """One NAT gateway for all AZs: the lab's cost choice (a single point of failure)."""
-    ONE_PER_AZ = "one_per_az"
-    """One NAT gateway per AZ: highly available, one gateway's cost per AZ."""
-
-
 class EksSettings(StrictModel):
     """Settings every EKS cluster of the lab shares."""
 
@@ -297,10 +286,11 @@ class AwsSettings(StrictModel):
     @model_validator(mode="after")
     def _check_vpc(self) -> AwsSettings:
         network = ipaddress.ip_network(self.vpc_cidr)
-        if network.version != 4 or not network.is_private or not 16 <= network.prefixlen <= 20:
+        private = network.version == 4 and any(network.subnet_of(block) for block in RFC1918_RANGES)
+        if not private or not 16 <= network.prefixlen <= 20:
             raise ValueError(
-                f"vpc_cidr: {network} must be a private IPv4 range between /16 and /20 "
-                "(AWS allows /16 at most; smaller than /20 leaves too few pod IPs)"
+                f"vpc_cidr: {network} must be a private (RFC 1918) IPv4 range between /16 and "
+                "/20 (AWS allows /16 at most; smaller than /20 leaves too few pod IPs)"
             )
         return self
 

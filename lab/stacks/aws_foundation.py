@@ -5,7 +5,7 @@ from __future__ import annotations
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
-from lab.constructs.aws.network import AwsNetwork, AwsNetworkProps, NatMode
+from lab.constructs.aws.network import AwsNetwork, AwsNetworkProps
 from lab.contract import PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
 from lab.definition import LabDefinition, StackDefinition
 from lab.stacks.base import LabStack, export_value
@@ -36,7 +36,7 @@ class AwsFoundationStack(LabStack):
                 name=lab.config.name,
                 cidr=aws.vpc_cidr,
                 az_count=aws.az_count,
-                nat_mode=NatMode(aws.nat_mode.value),
+                nat_mode=aws.nat_mode,
             ),
         )
         export_value(self, VPC_ID, self.network.vpc_id)

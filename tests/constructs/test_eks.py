@@ -588,11 +588,15 @@ def test_node_labels(node_group: JsonDict) -> None:
 
 def test_autoscaling_bounds_default_to_the_node_count(node_group: JsonDict) -> None:
     assert node_group["scaling_config"] == {"desired_size": 3, "min_size": 3, "max_size": 3}
+    # A fixed-size group keeps Terraform in charge of its size.
+    assert "lifecycle" not in node_group
 
 
 def test_autoscaling_bounds_from_the_props() -> None:
     node_group = only_resource(synth_cluster(node_count=3, min_nodes=2, max_nodes=6), NODE_GROUP)
     assert node_group["scaling_config"] == {"desired_size": 3, "min_size": 2, "max_size": 6}
+    # The autoscaler owns the node count from then on.
+    assert node_group["lifecycle"] == {"ignore_changes": ["scaling_config[0].desired_size"]}
 
 
 def test_one_bound_given_keeps_the_other_at_the_node_count() -> None:

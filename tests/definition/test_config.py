@@ -165,7 +165,14 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "public VPC range",
         _set("aws.vpc_cidr", "8.8.0.0/16"),
         "aws.vpc_cidr",
-        "8.8.0.0/16 must be a private IPv4 range between /16 and /20 "
+        "8.8.0.0/16 must be a private (RFC 1918) IPv4 range between /16 and /20 "
+        "(AWS allows /16 at most; smaller than /20 leaves too few pod IPs)",
+    ),
+    (
+        "private but not RFC 1918 VPC range",
+        _set("aws.vpc_cidr", "198.18.0.0/16"),
+        "aws.vpc_cidr",
+        "198.18.0.0/16 must be a private (RFC 1918) IPv4 range between /16 and /20 "
         "(AWS allows /16 at most; smaller than /20 leaves too few pod IPs)",
     ),
     (

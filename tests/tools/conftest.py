@@ -9,6 +9,7 @@ import pytest
 
 from tests.tools.support import FakeCheckov
 
+
 @pytest.fixture
 def fake_checkov(tmp_path: Path) -> FakeCheckov:
     workdir = tmp_path / "fake-checkov"

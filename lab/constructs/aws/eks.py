@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from cdktf import Fn, ITerraformDependable, Token
+from cdktf import Fn, ITerraformDependable, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_eks_addon_version import DataAwsEksAddonVersion
@@ -273,6 +273,11 @@ class EksClusterProps:
     def max_size(self) -> int:
         """The autoscaling upper bound in effect."""
         return self.node_count if self.max_nodes is None else self.max_nodes
+
+    @property
+    def autoscaling(self) -> bool:
+        """Whether the node count may move between ``min_size`` and ``max_size``."""
+        return self.min_size != self.max_size
 
     @property
     def resolved_ami_type(self) -> AmiType:
@@ -850,6 +855,13 @@ class EksCluster(Construct):
             ),
             update_config=EksNodeGroupUpdateConfig(max_unavailable=1),
             labels=dict(props.node_labels) or None,
+            # Once an autoscaler (installed in the cluster) owns the node count, Terraform must
+            # not scale the group back to node_count on every apply.
+            lifecycle=(
+                TerraformResourceLifecycle(ignore_changes=["scaling_config[0].desired_size"])
+                if props.autoscaling
+                else None
+            ),
             tags=self._tags,
             depends_on=list(depends_on),
         )

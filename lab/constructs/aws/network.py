@@ -6,7 +6,6 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Final
 
 from cdktf import Fn, Postcondition, TerraformResourceLifecycle, Token
@@ -45,6 +44,8 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
+from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
+
 DEFAULT_VPC_CIDR: Final = "10.0.0.0/16"
 DEFAULT_AZ_COUNT: Final = 3
 MIN_AZ_COUNT: Final = 2
@@ -62,11 +63,6 @@ FLOW_LOG_RETENTION_DAYS: Final = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
 
-RFC1918_RANGES: Final = (
-    ipaddress.IPv4Network("10.0.0.0/8"),
-    ipaddress.IPv4Network("172.16.0.0/12"),
-    ipaddress.IPv4Network("192.168.0.0/16"),
-)
 
 # Subnets the AWS Load Balancer Controller (and the in-tree cloud provider) picks for
 # internet-facing and internal load balancers.
@@ -79,24 +75,6 @@ _ANY_IPV4: Final = "0.0.0.0/0"
 # Each sixteenth of the VPC is one private subnet; the last sixteenth is cut into sixteen
 # public subnets. The sixteenths between them stay free for later tiers.
 _TIER_BITS: Final = 4
-
-
-class NatMode(StrEnum):
-    """How the private subnets reach the internet."""
-
-    NONE = "none"
-    """No NAT gateway: the private subnets have no route to the internet at all. EKS nodes there
-    can only pull images and join the cluster through VPC endpoints (ecr.api, ecr.dkr, s3, sts,
-    ec2, logs, eks-auth), which this construct does not create."""
-
-    SINGLE = "single"
-    """One NAT gateway in the first public subnet, shared by every private subnet. A cost choice:
-    one gateway and one Elastic IP instead of one per AZ, but a single point of failure, and the
-    other AZs pay cross-AZ data transfer to reach it."""
-
-    ONE_PER_AZ = "one_per_az"
-    """One NAT gateway per AZ, and one private route table per AZ that uses the gateway in its
-    own AZ, so losing an AZ only cuts that AZ off. The production setting."""
 
 
 DEFAULT_NAT_MODE: Final = NatMode.SINGLE
