@@ -123,7 +123,31 @@ warn contains msg if {
 	)
 }
 
+# METADATA
+# title: Expired experiments are not brought back
+# description: >-
+#   On the management stack, the plan creates a scheduled deletion whose time has
+#   already passed. The experiment expired and Spacelift deleted its stack with its
+#   clusters; applying would create the stack again and its next run would rebuild the
+#   clusters. Remove the experiment's folder (or move its expires date) instead.
+# custom:
+#   outcome: deny (the run fails), naming the expired stack
+deny contains msg if {
+	management_stack
+	some change in input.terraform.resource_changes
+	change.type == "spacelift_scheduled_delete_stack"
+	"create" in change.change.actions
+	is_number(change.change.after.at)
+	change.change.after.at * 1000000000 <= input.spacelift.request.timestamp_ns
+	msg := sprintf(
+		"%s: the experiment expired (its deletion time has passed); remove its folder under experiments/ or move its expires date instead of recreating its stack",
+		[change.address],
+	)
+}
+
 # --- the stack and the run ---------------------------------------------------------
+
+management_stack if "management" in input.spacelift.stack.labels
 
 foundation_stack if "foundation" in input.spacelift.stack.labels
 

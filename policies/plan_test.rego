@@ -56,6 +56,42 @@ test_experiment_network_deletion_is_not_denied if {
 	denials(plan(experiment, "TRACKED", [deleted])) == set()
 }
 
+# --- expired experiments -----------------------------------------------------------
+
+# 2026-11-26T00:00:00Z, the time of the run in these tests.
+now_ns := 1795651200000000000
+
+scheduled_deletion(at) := resource(
+	"spacelift_scheduled_delete_stack.exp-old-aks",
+	"spacelift_scheduled_delete_stack",
+	["create"],
+	{"at": at, "delete_resources": true},
+)
+
+at_time(document, timestamp_ns) := json.patch(document, [{"op": "add", "path": "/spacelift/request", "value": {"timestamp_ns": timestamp_ns}}])
+
+test_recreating_an_expired_experiment_is_denied if {
+	document := at_time(plan(management, "TRACKED", [scheduled_deletion(1795564800)]), now_ns)
+	denials(document) == {
+		"spacelift_scheduled_delete_stack.exp-old-aks: the experiment expired (its deletion time has passed); remove its folder under experiments/ or move its expires date instead of recreating its stack",
+	}
+}
+
+test_scheduling_a_future_deletion_is_allowed if {
+	document := at_time(plan(management, "TRACKED", [scheduled_deletion(1798761600)]), now_ns)
+	denials(document) == set()
+}
+
+test_expired_deletion_on_another_kind_of_stack_is_not_judged if {
+	document := at_time(plan(experiment, "TRACKED", [scheduled_deletion(1795564800)]), now_ns)
+	denials(document) == set()
+}
+
+test_unknown_deletion_time_is_not_denied if {
+	unknown := resource("spacelift_scheduled_delete_stack.exp-x-aks", "spacelift_scheduled_delete_stack", ["create"], {"delete_resources": true})
+	denials(at_time(plan(management, "TRACKED", [unknown]), now_ns)) == set()
+}
+
 # --- API server exposure -------------------------------------------------------------
 
 test_aks_range_open_to_the_internet_is_denied if {
