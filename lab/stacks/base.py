@@ -24,6 +24,8 @@ class LabStack(TerraformStack):
         super().__init__(scope, definition.id)
         self.definition = definition
         self.add_override("terraform.backend", None)
+        # CDKTF's metadata would still say "backend: local" to a reviewer of the JSON.
+        self.add_override("//.metadata.backend", None)
 
 
 def export_value(stack: TerraformStack, value: FoundationValue, expression: Any) -> TerraformOutput:

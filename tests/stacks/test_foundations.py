@@ -30,6 +30,7 @@ CREDENTIAL_KEYS = {
 def test_every_stack_is_backendless_and_free_of_machine_paths(shipped_synth: SynthTree) -> None:
     for stack_id, doc in shipped_synth.items():
         assert "backend" not in doc["terraform"], stack_id
+        assert "backend" not in doc["//"]["metadata"], stack_id
         text = json.dumps(doc)
         for machine_path in (str(REPO), "/tmp/", "/home/", "/root/", "/Users/"):
             assert machine_path not in text, f"{stack_id} mentions {machine_path}"
