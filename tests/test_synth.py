@@ -253,3 +253,20 @@ def _no_cdktf_outdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # The cdktf CLI sets CDKTF_OUTDIR; a developer shell that has it must not redirect tests.
     monkeypatch.delenv("CDKTF_OUTDIR", raising=False)
     yield
+
+
+def test_config_and_experiments_come_from_the_environment(
+    tmp_path: Path, committed_copy: Path
+) -> None:
+    experiments = tmp_path / "elsewhere"
+    (experiments / "solo" / "c1").mkdir(parents=True)
+    (experiments / "solo" / "c1" / "cluster.yaml").write_text("size: tiny\nprovider: aws\n")
+    result = CliRunner().invoke(
+        synth,
+        ["--outdir", str(committed_copy)],
+        env={"LAB_CONFIG": str(tmp_path / "missing.yaml"), "LAB_EXPERIMENTS_DIR": str(experiments)},
+    )
+    assert result.exit_code == EXIT_INVALID
+    assert result.stderr.startswith("error: 2 problems in the lab definition; nothing was written:")
+    assert "missing.yaml: cannot be read: No such file or directory" in result.stderr
+    assert "elsewhere/solo/c1/cluster.yaml: size: input should be" in result.stderr
