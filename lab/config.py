@@ -15,6 +15,7 @@ from typing import Annotated, Final
 from pydantic import AfterValidator, Field, model_validator
 
 from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
+from lab.constructs.cidr import parse_cidr
 from lab.errors import LabDefinitionError, Problem
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
@@ -42,24 +43,12 @@ _AZURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$")
 
 
 def _network(value: str) -> str:
-    try:
-        if "/" not in value:  # ip_network would read a bare address as a /32
-            raise ValueError(value)
-        ipaddress.ip_network(value, strict=True)
-    except ValueError as error:
-        if "has host bits set" in str(error):
-            fixed = ipaddress.ip_network(value, strict=False)
-            raise ValueError(f"{value} has host bits set; did you mean {fixed}?") from None
-        raise ValueError(f"{value!r} is not a CIDR block such as 10.0.0.0/16") from None
+    parse_cidr(value)
     return value
 
 
 def _not_the_internet(value: str) -> str:
-    if ipaddress.ip_network(value).prefixlen == 0:
-        raise ValueError(
-            f"{value} would open the Kubernetes API server to the whole internet; "
-            "list the egress CIDRs of your office, VPN or CI runners instead"
-        )
+    parse_cidr(value, example="203.0.113.0/24", reject_internet=True)
     return value
 
 

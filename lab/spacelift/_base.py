@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Final, TypeAlias, TypedDict, TypeGuard, Unpack
+from typing import Any, ClassVar, Final, TypeAlias, TypedDict, TypeGuard, Unpack, cast
 
 from cdktf import (
     ITerraformDependable,
@@ -155,7 +155,25 @@ def is_literal(value: str | None) -> TypeGuard[str]:
     return value is not None and not Token.is_unresolved(value) and "${" not in value
 
 
-class SpaceliftResource(TerraformResource):
+class _SpaceliftArguments:
+    """What resources and data sources share: typed arguments rendered for JSON and HCL."""
+
+    _spacelift_arguments: dict[str, Value]
+
+    @property
+    def id(self) -> str:
+        """The ID as a token (``${<type>.<name>.id}``); known after apply."""
+        element = cast("TerraformResource | TerraformDataSource", self)
+        return element.get_string_attribute("id")
+
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        return {name: to_terraform(value) for name, value in self._spacelift_arguments.items()}
+
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        return {name: to_hcl(value) for name, value in self._spacelift_arguments.items()}
+
+
+class SpaceliftResource(_SpaceliftArguments, TerraformResource):
     """Base of every ``spacelift_*`` resource binding."""
 
     TF_RESOURCE_TYPE: ClassVar[str]
@@ -178,19 +196,8 @@ class SpaceliftResource(TerraformResource):
         )
         self._spacelift_arguments = present(arguments.items())
 
-    @property
-    def id(self) -> str:
-        """The resource's ID as a token (``${<type>.<name>.id}``); known after apply."""
-        return self.get_string_attribute("id")
 
-    def _synthesize_attributes(self) -> Mapping[str, Any]:
-        return {name: to_terraform(value) for name, value in self._spacelift_arguments.items()}
-
-    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
-        return {name: to_hcl(value) for name, value in self._spacelift_arguments.items()}
-
-
-class SpaceliftDataSource(TerraformDataSource):
+class SpaceliftDataSource(_SpaceliftArguments, TerraformDataSource):
     """Base of every ``spacelift_*`` data source binding."""
 
     TF_RESOURCE_TYPE: ClassVar[str]
@@ -212,14 +219,3 @@ class SpaceliftDataSource(TerraformDataSource):
             **meta,
         )
         self._spacelift_arguments = present(arguments.items())
-
-    @property
-    def id(self) -> str:
-        """The data source's ID as a token (``${data.<type>.<name>.id}``)."""
-        return self.get_string_attribute("id")
-
-    def _synthesize_attributes(self) -> Mapping[str, Any]:
-        return {name: to_terraform(value) for name, value in self._spacelift_arguments.items()}
-
-    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
-        return {name: to_hcl(value) for name, value in self._spacelift_arguments.items()}

@@ -613,32 +613,30 @@ INVALID_PROPS: list[tuple[str, dict[str, Any], str]] = [
     (
         "authorized-ranges-internet",
         {"authorized_ip_ranges": ["203.0.113.0/24", "0.0.0.0/0"]},
-        "authorized_ip_ranges: 0.0.0.0/0 opens the API server to the internet; list the CIDRs of "
-        "your office or VPN instead",
+        "authorized_ip_ranges: 0.0.0.0/0 would open the Kubernetes API server to "
+        "the whole internet; list the egress CIDRs of your office, VPN or CI runners instead",
     ),
     (
         "authorized-ranges-internet-ipv6",
         {"authorized_ip_ranges": ["::/0"]},
-        "authorized_ip_ranges: ::/0 opens the API server to the internet; list the CIDRs of your "
-        "office or VPN instead",
+        "authorized_ip_ranges: ::/0 would open the Kubernetes API server to "
+        "the whole internet; list the egress CIDRs of your office, VPN or CI runners instead",
     ),
     (
         "authorized-ranges-internet-host-bits",
         {"authorized_ip_ranges": ["10.1.2.3/0"]},
-        "authorized_ip_ranges: 10.1.2.3/0 opens the API server to the internet; list the CIDRs of "
-        "your office or VPN instead",
+        "authorized_ip_ranges: 10.1.2.3/0 would open the Kubernetes API server to "
+        "the whole internet; list the egress CIDRs of your office, VPN or CI runners instead",
     ),
     (
         "authorized-ranges-not-a-cidr",
         {"authorized_ip_ranges": ["office"]},
-        "authorized_ip_ranges: 'office' is not a CIDR; write it like '203.0.113.0/24' (or "
-        "'203.0.113.7/32' for one address)",
+        "authorized_ip_ranges: 'office' is not a CIDR block; write one such as '203.0.113.0/24'",
     ),
     (
         "authorized-ranges-host-bits",
         {"authorized_ip_ranges": ["203.0.113.7/24"]},
-        "authorized_ip_ranges: '203.0.113.7/24' has host bits set; write the network, "
-        "'203.0.113.0/24'",
+        "authorized_ip_ranges: '203.0.113.7/24' has host bits set; did you mean '203.0.113.0/24'?",
     ),
     (
         "authorized-ranges-with-private-cluster",
@@ -763,7 +761,7 @@ def test_invalid_maintenance_windows_are_rejected(overrides: dict[str, Any], mes
         pytest.param({"node_count": 1, "min_nodes": 1, "max_nodes": 1}, id="equal-bounds"),
         pytest.param({"max_pods": 50}, id="max-pods-minimum"),
         pytest.param({"max_pods": 250}, id="max-pods-maximum"),
-        pytest.param({"authorized_ip_ranges": ["198.51.100.7"]}, id="single-address"),
+        pytest.param({"authorized_ip_ranges": ["198.51.100.7/32"]}, id="single-address"),
         pytest.param({"authorized_ip_ranges": ["2001:db8::/32"]}, id="ipv6-range"),
         pytest.param({"service_cidr": "10.96.0.0/12", "pod_cidr": "10.244.0.0/16"}, id="slash-12"),
         pytest.param({"private_cluster": True, "authorized_ip_ranges": []}, id="private"),

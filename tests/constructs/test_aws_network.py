@@ -109,19 +109,20 @@ def test_nat_mode_given_as_a_string_becomes_the_enum() -> None:
         ),
         (
             {"cidr": "10.0.0.1/16"},
-            "cidr: '10.0.0.1/16' has host bits set; use its network address '10.0.0.0/16'",
+            "cidr: '10.0.0.1/16' has host bits set; did you mean '10.0.0.0/16'?",
         ),
         (
             {"cidr": "10.0.0.0"},
-            "cidr: '10.0.0.0' is not an IPv4 CIDR block; use one such as '10.0.0.0/16'",
+            "cidr: '10.0.0.0' has no prefix length; write a CIDR such as '10.0.0.0/16', "
+            "or '10.0.0.0/32' for one address",
         ),
         (
             {"cidr": "10.0.0.0/255.255.0.0"},
-            "cidr: '10.0.0.0/255.255.0.0' is not in prefix notation; use '10.0.0.0/16'",
+            "cidr: '10.0.0.0/255.255.0.0' is not in prefix notation; write '10.0.0.0/16'",
         ),
         (
             {"cidr": "vpc"},
-            "cidr: 'vpc' is not an IPv4 CIDR block; use one such as '10.0.0.0/16'",
+            "cidr: 'vpc' is not a CIDR block; write one such as '10.0.0.0/16'",
         ),
         (
             {"cidr": "100.64.0.0/16"},

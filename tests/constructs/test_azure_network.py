@@ -118,18 +118,18 @@ def subnet_error(name: str, prefix: str, message: str) -> tuple[dict[str, Any], 
         ),
         (
             lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.1/20"),
-            "subnet 'nodes' address_prefix: '10.40.0.1/20' has host bits set; use its network "
-            "address '10.40.0.0/20'",
+            "subnet 'nodes' address_prefix: '10.40.0.1/20' has host bits set; "
+            "did you mean '10.40.0.0/20'?",
         ),
         (
             lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0"),
-            "subnet 'nodes' address_prefix: '10.40.0.0' is not an IPv4 CIDR block; use one such "
-            "as '10.224.0.0/20'",
+            "subnet 'nodes' address_prefix: '10.40.0.0' has no prefix length; write a CIDR "
+            "such as '10.224.0.0/20', or '10.40.0.0/32' for one address",
         ),
         (
             lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0/255.255.240.0"),
             "subnet 'nodes' address_prefix: '10.40.0.0/255.255.240.0' is not in prefix notation; "
-            "use '10.40.0.0/20'",
+            "write '10.40.0.0/20'",
         ),
         (
             lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0/30"),
@@ -187,8 +187,8 @@ def test_invalid_subnet_specs_are_rejected_with_what_to_change(make: Any, messag
         ),
         (
             {"address_space": ["10.40.0.0/16", "10.41.0.0"]},
-            "address_space[1]: '10.41.0.0' is not an IPv4 CIDR block; use one such as "
-            "'10.224.0.0/16'",
+            "address_space[1]: '10.41.0.0' has no prefix length; write a CIDR such as "
+            "'10.224.0.0/16', or '10.41.0.0/32' for one address",
         ),
         subnet_error(
             "snet-aks-nodes",

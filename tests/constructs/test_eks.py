@@ -779,38 +779,37 @@ NAME_RULE = (
         ),
         pytest.param(
             {"public_access_cidrs": ["0.0.0.0/0"]},
-            "public_access_cidrs: 0.0.0.0/0 opens the API server to the internet; list the "
-            "CIDRs of your office or VPN instead",
+            "public_access_cidrs: 0.0.0.0/0 would open the Kubernetes API server to "
+            "the whole internet; list the egress CIDRs of your office, VPN or CI runners instead",
             id="cidr-internet",
         ),
         pytest.param(
             {"public_access_cidrs": ["203.0.113.0/24", "::/0"]},
-            "public_access_cidrs: ::/0 opens the API server to the internet; list the "
-            "CIDRs of your office or VPN instead",
+            "public_access_cidrs: ::/0 would open the Kubernetes API server to "
+            "the whole internet; list the egress CIDRs of your office, VPN or CI runners instead",
             id="cidr-internet-v6",
         ),
         pytest.param(
             {"public_access_cidrs": ["203.0.113.7"]},
-            "public_access_cidrs: '203.0.113.7' has no prefix length; write a CIDR, e.g. "
-            "'203.0.113.7/32' for a single address",
+            "public_access_cidrs: '203.0.113.7' has no prefix length; write a CIDR such as "
+            "'203.0.113.0/24', or '203.0.113.7/32' for one address",
             id="cidr-bare-address",
         ),
         pytest.param(
             {"public_access_cidrs": ["office"]},
-            "public_access_cidrs: 'office' has no prefix length; write a CIDR, e.g. "
-            "'office/32' for a single address",
+            "public_access_cidrs: 'office' is not a CIDR block; write one such as '203.0.113.0/24'",
             id="cidr-word",
         ),
         pytest.param(
             {"public_access_cidrs": ["203.0.113.0/33"]},
-            "public_access_cidrs: '203.0.113.0/33' is not a valid CIDR; use the form "
-            "'203.0.113.0/24'",
+            "public_access_cidrs: '203.0.113.0/33' is not a CIDR block; "
+            "write one such as '203.0.113.0/24'",
             id="cidr-invalid",
         ),
         pytest.param(
             {"public_access_cidrs": ["203.0.113.7/24"]},
-            "public_access_cidrs: '203.0.113.7/24' has host bits set; use the network address "
-            "'203.0.113.0/24'",
+            "public_access_cidrs: '203.0.113.7/24' has host bits set; "
+            "did you mean '203.0.113.0/24'?",
             id="cidr-host-bits",
         ),
         pytest.param(

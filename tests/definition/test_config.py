@@ -153,13 +153,14 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "CIDR with host bits",
         _set("aws.vpc_cidr", "10.50.1.0/16"),
         "aws.vpc_cidr",
-        "10.50.1.0/16 has host bits set; did you mean 10.50.0.0/16?",
+        "'10.50.1.0/16' has host bits set; did you mean '10.50.0.0/16'?",
     ),
     (
         "not a CIDR",
         _set("azure.vnet.address_space", ["10.40.0.0"]),
         "azure.vnet.address_space[0]",
-        "'10.40.0.0' is not a CIDR block such as 10.0.0.0/16",
+        "'10.40.0.0' has no prefix length; write a CIDR such as '10.0.0.0/16', "
+        "or '10.40.0.0/32' for one address",
     ),
     (
         "public VPC range",

@@ -22,7 +22,6 @@ Terraform never talks to the Kubernetes API: everything here is an AWS API call.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -75,6 +74,8 @@ from cdktf_cdktf_provider_aws.launch_template import (
     LaunchTemplateTagSpecifications,
 )
 from constructs import Construct
+
+from lab.constructs.cidr import parse_cidr
 
 
 class AmiType(StrEnum):
@@ -361,28 +362,9 @@ class EksClusterProps:
         for cidr in self.public_access_cidrs:
             if Token.is_unresolved(cidr):
                 continue
-            if "/" not in cidr:
-                raise ValueError(
-                    f"public_access_cidrs: {cidr!r} has no prefix length; write a CIDR, e.g. "
-                    f"'{cidr}/32' for a single address"
-                )
-            try:
-                network = ipaddress.ip_network(cidr, strict=False)
-            except ValueError:
-                raise ValueError(
-                    f"public_access_cidrs: {cidr!r} is not a valid CIDR; use the form "
-                    "'203.0.113.0/24'"
-                ) from None
-            if network.prefixlen == 0:
-                raise ValueError(
-                    f"public_access_cidrs: {cidr} opens the API server to the internet; list the "
-                    "CIDRs of your office or VPN instead"
-                )
-            if str(network) != cidr:
-                raise ValueError(
-                    f"public_access_cidrs: {cidr!r} has host bits set; use the network address "
-                    f"'{network}'"
-                )
+            parse_cidr(
+                cidr, field="public_access_cidrs", example="203.0.113.0/24", reject_internet=True
+            )
             if cidr in seen:
                 raise ValueError(f"public_access_cidrs: {cidr!r} is listed twice; list it once")
             seen.add(cidr)

@@ -45,6 +45,7 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
 from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
+from lab.constructs.cidr import parse_ipv4_cidr
 
 DEFAULT_VPC_CIDR: Final = "10.0.0.0/16"
 DEFAULT_AZ_COUNT: Final = 3
@@ -161,7 +162,7 @@ def _check_vpc_cidr(cidr: str) -> None:
             "cidr: must be a literal CIDR such as '10.0.0.0/16', not a Terraform reference; "
             "the subnet CIDRs are computed from it at synth time"
         )
-    network = _parse_network(cidr, "cidr", DEFAULT_VPC_CIDR)
+    network = parse_ipv4_cidr(cidr, field="cidr", example=DEFAULT_VPC_CIDR)
     if not any(network.subnet_of(private) for private in RFC1918_RANGES):
         raise ValueError(
             f"cidr: {cidr} is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, "
@@ -173,26 +174,6 @@ def _check_vpc_cidr(cidr: str) -> None:
             f"largest VPC AWS allows) to /{MAX_VPC_PREFIX} (a public subnet is 1/256 of the VPC "
             "and AWS's smallest subnet is a /28)"
         )
-
-
-def _parse_network(value: str, what: str, example: str) -> ipaddress.IPv4Network:
-    """``value`` as an IPv4 network, or a ValueError that says how to write it."""
-    try:
-        # Without a "/", IPv4Network would read a bare address as a /32.
-        network = ipaddress.IPv4Network(value, strict=False) if "/" in value else None
-    except ValueError:
-        network = None
-    if network is None:
-        raise ValueError(
-            f"{what}: {value!r} is not an IPv4 CIDR block; use one such as {example!r}"
-        )
-    if network.network_address != ipaddress.IPv4Address(value.partition("/")[0]):
-        raise ValueError(
-            f"{what}: {value!r} has host bits set; use its network address {str(network)!r}"
-        )
-    if str(network) != value:
-        raise ValueError(f"{what}: {value!r} is not in prefix notation; use {str(network)!r}")
-    return network
 
 
 def _subnet_cidrs(cidr: str, az_count: int) -> tuple[list[str], list[str]]:

@@ -60,6 +60,8 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
 from constructs import Construct
 
+from lab.constructs.cidr import parse_cidr
+
 # --------------------------------------------------------------------------------------------------
 # Defaults and limits
 # --------------------------------------------------------------------------------------------------
@@ -721,23 +723,9 @@ def _validate_api_server_access(ranges: Sequence[str], *, private: bool) -> None
             "the CIDRs of your office or VPN (lab.yaml), or set private_cluster=True"
         )
     for cidr in ranges:
-        if _unresolved(cidr):
-            continue
-        try:
-            network = ipaddress.ip_network(cidr, strict=False)
-        except ValueError:
-            raise ValueError(
-                f"authorized_ip_ranges: {cidr!r} is not a CIDR; write it like '203.0.113.0/24' "
-                "(or '203.0.113.7/32' for one address)"
-            ) from None
-        if network.prefixlen == 0:
-            raise ValueError(
-                f"authorized_ip_ranges: {cidr} opens the API server to the internet; list the "
-                "CIDRs of your office or VPN instead"
-            )
-        if network.network_address != ipaddress.ip_address(cidr.split("/")[0]):
-            raise ValueError(
-                f"authorized_ip_ranges: {cidr!r} has host bits set; write the network, '{network}'"
+        if not _unresolved(cidr):
+            parse_cidr(
+                cidr, field="authorized_ip_ranges", example="203.0.113.0/24", reject_internet=True
             )
 
 

@@ -17,6 +17,8 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
+from lab.constructs.cidr import parse_ipv4_cidr
+
 # AKS's own defaults are 10.0.0.0/16 for services and 10.244.0.0/16 for overlay pods; the VNet
 # stays clear of both, inside the 10.224.0.0/12 that AKS uses when it creates a VNet itself.
 DEFAULT_ADDRESS_SPACE: Final = ("10.224.0.0/16",)
@@ -42,26 +44,6 @@ _RESERVED_SUBNET_NAMES: Final = frozenset(
     )
 )
 _MAX_SUBNET_PREFIX: Final = 29
-
-
-def _parse_network(value: str, what: str, example: str) -> ipaddress.IPv4Network:
-    """``value`` as an IPv4 network, or a ValueError that says how to write it."""
-    try:
-        # Without a "/", IPv4Network would read a bare address as a /32.
-        network = ipaddress.IPv4Network(value, strict=False) if "/" in value else None
-    except ValueError:
-        network = None
-    if network is None:
-        raise ValueError(
-            f"{what}: {value!r} is not an IPv4 CIDR block; use one such as {example!r}"
-        )
-    if network.network_address != ipaddress.IPv4Address(value.partition("/")[0]):
-        raise ValueError(
-            f"{what}: {value!r} has host bits set; use its network address {str(network)!r}"
-        )
-    if str(network) != value:
-        raise ValueError(f"{what}: {value!r} is not in prefix notation; use {str(network)!r}")
-    return network
 
 
 def _construct_key(subnet_name: str) -> str:
@@ -97,8 +79,10 @@ class SubnetSpec:
                 f"subnet {self.name!r}: name is reserved for an Azure service whose subnet must "
                 "not get this construct's NSG; choose another name"
             )
-        prefix = _parse_network(
-            self.address_prefix, f"subnet {self.name!r} address_prefix", "10.224.0.0/20"
+        prefix = parse_ipv4_cidr(
+            self.address_prefix,
+            field=f"subnet {self.name!r} address_prefix",
+            example="10.224.0.0/20",
         )
         if prefix.prefixlen > _MAX_SUBNET_PREFIX:
             raise ValueError(
@@ -181,7 +165,9 @@ class AzureNetworkProps:
                 f"use e.g. {list(DEFAULT_ADDRESS_SPACE)!r}"
             )
         spaces = [
-            _parse_network(space, f"address_space[{index}]", DEFAULT_ADDRESS_SPACE[0])
+            parse_ipv4_cidr(
+                space, field=f"address_space[{index}]", example=DEFAULT_ADDRESS_SPACE[0]
+            )
             for index, space in enumerate(self.address_space)
         ]
         for index, space in enumerate(spaces):
