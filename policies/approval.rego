@@ -68,17 +68,32 @@ approve if {
 # METADATA
 # title: Experiment deletions need one approval
 # description: >-
-#   A TRACKED or DESTROY run on an experiment stack has planned to delete resources,
-#   and someone approved it. The approval may come from the person who triggered the
-#   run, because an experiment is that person's sandbox.
+#   A TRACKED run on an experiment stack has planned to delete resources, and someone
+#   approved it. The approval may come from the person who triggered the run, because
+#   an experiment is that person's sandbox.
 # custom:
 #   outcome: approve
 approve if {
 	experiment_stack
-	deployment_run
+	input.run.type == "TRACKED"
 	input.run.state != "QUEUED"
 	deletes_resources
 	count(approvers) >= 1
+}
+
+# METADATA
+# title: Experiment teardowns proceed
+# description: >-
+#   A DESTROY run on an experiment stack has planned. Only its stack destructor (the
+#   experiment was removed from the code) or its scheduled deletion (the reviewed
+#   expires date passed) start one, so the decision was already reviewed and expiry
+#   stays hands-off.
+# custom:
+#   outcome: approve
+approve if {
+	experiment_stack
+	input.run.type == "DESTROY"
+	input.run.state != "QUEUED"
 }
 
 # METADATA

@@ -91,10 +91,18 @@ test_experiment_plan_deleting_only_an_output_is_approved if {
 	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [output_deleted]), no_reviews) == approved
 }
 
-test_experiment_destroy_awaiting_confirmation_needs_one_approval if {
+test_experiment_teardown_awaiting_confirmation_proceeds if {
 	destroy := planned(a_run("DESTROY", "UNCONFIRMED"), [subnet_deleted])
-	decision(experiment, destroy, no_reviews) == held
-	decision(experiment, destroy, reviews(["bob"], [])) == approved
+	decision(experiment, destroy, no_reviews) == approved
+}
+
+test_experiment_teardown_is_still_rejectable if {
+	destroy := planned(a_run("DESTROY", "UNCONFIRMED"), [subnet_deleted])
+	decision(experiment, destroy, reviews([], ["bob"])).reject
+}
+
+test_experiment_tracked_deletion_without_approval_is_held if {
+	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted]), no_reviews) == held
 }
 
 # --- foundation and management runs awaiting confirmation ----------------------------

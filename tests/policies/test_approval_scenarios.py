@@ -274,6 +274,21 @@ def test_experiment_teardown_starts_without_review(approval_policy: Evaluate) ->
     assert approval_policy(approval_input(HTTP_BASELINE_AKS, teardown)) == APPROVED
 
 
+def test_expired_experiment_is_destroyed_without_waiting(approval_policy: Evaluate) -> None:
+    # The scheduled deletion planned the teardown; nobody has to be around on expiry day.
+    teardown = run(
+        HTTP_BASELINE_AKS,
+        run_id="01JGZ5C3M4N5P6Q7R8S9T0V1W3",
+        run_type="DESTROY",
+        state="UNCONFIRMED",
+        commit=MERGE,
+        triggered_by="spacelift-root",
+        changes=subnet_removal(),
+    )
+
+    assert approval_policy(approval_input(HTTP_BASELINE_AKS, teardown)) == APPROVED
+
+
 def test_a_reviewers_rejection_fails_the_run(approval_policy: Evaluate) -> None:
     planned = run(
         AZURE_FOUNDATION,
