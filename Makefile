@@ -53,11 +53,24 @@ synth: $(VENV)/.installed ## Synthesize every stack (or STACK=<id>) into cdktf.o
 check-synth: $(VENV)/.installed ## Fail when the committed cdktf.out/ differs from a fresh synth
 	$(PY) main.py --check
 
+# The same commands as the hooks in .pre-commit-config.yaml (tests/cli/test_precommit.py
+# compares them). Synth freshness is the check-synth prerequisite, so `make test` runs it once.
 .PHONY: lint
-lint: $(VENV)/.installed ## ruff (lint and format) and mypy, as pre-commit runs them
+lint: $(VENV)/.installed check-synth ## ruff (lint, format), mypy, synth and docs freshness: the pre-commit hooks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(PY) -m lab docs --check
+
+.PHONY: docs
+docs: $(VENV)/.installed $(CHECKOV_STAMP) ## Rewrite the generated docs: stack graph, policy reference, README checkov counts
+	summary="$$(mktemp)"; trap 'rm -f "$$summary"' EXIT; \
+	$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --summary-json "$$summary" cdktf.out; \
+	$(PY) -m lab docs --checkov-summary "$$summary"
+
+.PHONY: precommit-install
+precommit-install: $(VENV)/.installed ## Install the pre-commit hooks (the checks of `make lint`) into .git/hooks
+	$(VENV)/bin/pre-commit install
 
 .PHONY: pytest
 pytest: $(VENV)/.installed $(CHECKOV_STAMP)

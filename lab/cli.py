@@ -1,24 +1,35 @@
 """The ``lab`` command (also ``python -m lab``) and the synth entry point behind ``main.py``.
 
-Exit codes: 0 success; 1 a check failed (stale output, unknown stack); 2 the lab
-definition or the command line is invalid. Errors go to stderr.
+A thin click layer: each command parses its options, calls the pure functions of its
+module in :mod:`lab.commands` and turns the result into output and an exit code. Only
+``synth`` imports cdktf; every other command reads the definition alone.
+
+Exit codes: 0 success; 1 a check failed (stale output, unknown stack, a refused
+overwrite); 2 the lab definition or the command line is invalid (including git errors
+in ``affected``). Errors and warnings go to stderr.
 """
 
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import sys
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Final, NoReturn
 
 import click
+from click.core import ParameterSource
 
-from lab.config import DEFAULT_CONFIG_PATH
-from lab.definition import OUTPUT_DIR, LabDefinition, load_definition
-from lab.errors import LabDefinitionError
-from lab.experiments import DEFAULT_EXPERIMENTS_DIR
+from lab.commands import affected, docs, graph, inventory, scaffold, validation
+from lab.commands.graph import GraphFormat
+from lab.config import DEFAULT_CONFIG_PATH, load_config
+from lab.definition import OUTPUT_DIR, LabDefinition, StackKind, load_definition
+from lab.errors import LabDefinitionError, display_path
+from lab.experiments import DEFAULT_EXPERIMENTS_DIR, Cloud, ClusterSize
+from lab.policies import load_policies
 
 EXIT_OK: Final = 0
 EXIT_CHECK_FAILED: Final = 1
@@ -137,10 +148,400 @@ def exit_promptly(code: int) -> NoReturn:
     os._exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# --- the lab command --------------------------------------------------------------------
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""\b
+Exit codes: 0 success, 1 a check failed (stale output, a refused write),
+2 invalid definition or usage. Errors and warnings go to stderr.
+Guides: docs/workflows.md.""",
+)
 @click.version_option(package_name="illm-k8s-lab")
 def main() -> None:
     """Operate the multi-cloud Kubernetes lab: synthesize, inspect and validate its stacks."""
 
 
 main.add_command(synth)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    """Print ``error: message`` on stderr and exit with ``code``."""
+    click.echo(f"error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def _print_json(document: object) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]
+
+
+@main.command(
+    "stacks",
+    epilog="""\b
+Examples:
+  lab stacks                        every stack, as a table
+  lab stacks -q --kind experiment   the experiment stack ids, one per line
+  lab stacks --cloud aws --wide     with cluster sizes, protection, project roots
+  lab stacks --json | jq '.stacks[] | select(.autodeploy) | .id'
+
+--json prints {"format_version": 1, "stacks": [...]}; each stack has id, kind,
+description, cloud, experiment, project_root, depends_on, labels, autodeploy,
+protect_from_deletion, expires, inputs, outputs and clusters (docs/workflows.md).""",
+)
+@_config_option
+@_experiments_option
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(_values(StackKind)),
+    multiple=True,
+    help="Only stacks of this kind (repeatable).",
+)
+@click.option(
+    "--cloud",
+    "clouds",
+    type=click.Choice(_values(Cloud)),
+    multiple=True,
+    help="Only stacks on this cloud (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("-w", "--wide", is_flag=True, help="Add cluster sizes, protection and project roots.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the stack ids, one per line.")
+def stacks_command(
+    *,
+    config_path: Path,
+    experiments_dir: Path,
+    kinds: tuple[str, ...],
+    clouds: tuple[str, ...],
+    as_json: bool,
+    wide: bool,
+    quiet: bool,
+) -> None:
+    """List every stack: kind, cloud, dependencies, autodeploy, expiry, clusters, labels."""
+    if as_json and quiet:
+        _fail("--json and --quiet cannot be combined", EXIT_INVALID)
+    definition = _load(config_path, experiments_dir)
+    selected = inventory.select_stacks(
+        definition,
+        kinds={StackKind(kind) for kind in kinds},
+        clouds={Cloud(cloud) for cloud in clouds},
+    )
+    if as_json:
+        _print_json(inventory.stacks_document(selected))
+    elif quiet:
+        for stack in selected:
+            click.echo(stack.id)
+    elif selected:
+        click.echo(inventory.render_table(selected, wide=wide))
+
+
+@main.command(
+    "graph",
+    epilog="""\b
+Examples:
+  lab graph                                 Mermaid, for Markdown
+  lab graph --format dot | dot -Tsvg > stacks.svg
+  lab graph --no-management                 only the dependency edges
+
+A solid edge A -> B reads "A depends on B": B's tracked runs go first and its
+outputs reach A as TF_VAR_* inputs. Dashed edges show what spacelift-root manages.""",
+)
+@_config_option
+@_experiments_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_values(GraphFormat)),
+    default=GraphFormat.MERMAID.value,
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--management/--no-management",
+    default=True,
+    show_default=True,
+    help="Include spacelift-root and the stacks it manages (dashed edges).",
+)
+def graph_command(*, config_path: Path, experiments_dir: Path, fmt: str, management: bool) -> None:
+    """Print the Spacelift stack dependency graph (Mermaid or Graphviz dot)."""
+    definition = _load(config_path, experiments_dir)
+    click.echo(graph.render(definition, GraphFormat(fmt), include_management=management), nl=False)
+
+
+_EVENT_AUTO: Final = "auto"
+
+
+@main.command(
+    "affected",
+    epilog="""\b
+RANGE is anything git diff accepts:
+  A..B     the changes from A to B (a push of the commits after A)
+  A...B    the changes on B since it forked from A (a pull request of B into A)
+  REV      one commit: REV^..REV
+
+\b
+Examples:
+  lab affected main...HEAD        what this branch's pull request previews
+  lab affected HEAD~3..HEAD       what pushing the last three commits runs
+  lab affected --json main..feature
+
+\b
+The event is a push when RANGE's end is on the tracked branch (spacelift.branch in
+lab.yaml, locally or on a remote), else a pull request; --event overrides it.
+Stack settings (kind, autodeploy, dependencies) come from the working tree's
+definition. --json prints the shape documented in docs/workflows.md.""",
+)
+@click.argument("revision_range", metavar="RANGE")
+@_config_option
+@_experiments_option
+@click.option(
+    "--repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(),
+    show_default=True,
+    help="A directory inside the git repository. lab.yaml and experiments/ are read from "
+    "its top level unless --config/--experiments say otherwise.",
+)
+@click.option(
+    "--branch",
+    metavar="NAME",
+    help="The branch the stacks track.  [default: spacelift.branch in lab.yaml]",
+)
+@click.option(
+    "--event",
+    type=click.Choice([_EVENT_AUTO, "push", "pull-request"]),
+    default=_EVENT_AUTO,
+    show_default=True,
+    help="The git event to assume: a push to the tracked branch, or a pull request.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def affected_command(
+    *,
+    revision_range: str,
+    config_path: Path,
+    experiments_dir: Path,
+    repo: Path,
+    branch: str | None,
+    event: str,
+    as_json: bool,
+) -> None:
+    """Show the Spacelift stacks a change runs, and whether it is a tracked run or a preview.
+
+    A stack runs when its synthesized folder cdktf.out/stacks/<id>/ changes; a
+    change to anything else (docs, tests, Python alone) runs nothing.
+    """
+    try:
+        root = affected.repository_root(repo)
+    except affected.GitError as error:
+        _fail(str(error), EXIT_INVALID)
+    context = click.get_current_context()
+    if context.get_parameter_source("config_path") is ParameterSource.DEFAULT:
+        config_path = root / config_path
+    if context.get_parameter_source("experiments_dir") is ParameterSource.DEFAULT:
+        experiments_dir = root / experiments_dir
+    definition = _load(config_path, experiments_dir)
+    try:
+        report = affected.report_for(
+            root,
+            revision_range,
+            definition,
+            branch=branch or definition.config.spacelift.branch,
+            event=None if event == _EVENT_AUTO else affected.Event(event.replace("-", "_")),
+        )
+    except affected.GitError as error:
+        _fail(str(error), EXIT_INVALID)
+    if as_json:
+        _print_json(affected.report_document(report))
+    else:
+        click.echo(affected.render_report(report))
+
+
+@main.command(
+    "new-experiment",
+    epilog="""\b
+Examples:
+  lab new-experiment grpc-latency --cluster target --provider azure --size medium
+  lab new-experiment grpc-latency --cluster loadgen --provider aws --size small
+  lab new-experiment soak --cluster target --provider aws --size large \\
+      --min-nodes 3 --max-nodes 8 --expires 2026-12-31
+
+\b
+Writes experiments/NAME/CLUSTER/cluster.yaml and checks it with the same rules
+and messages as `lab validate`; an invalid result is removed again (exit 2).
+An existing file is never overwritten (exit 1). Run it again with another
+--cluster to add a cluster to the experiment.""",
+)
+@click.argument("name")
+@click.option("--cluster", required=True, metavar="NAME", help="The cluster's folder name.")
+@click.option(
+    "--provider",
+    type=click.Choice(_values(Cloud)),
+    required=True,
+    help="azure gives an AKS cluster, aws an EKS cluster.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(_values(ClusterSize)),
+    default=ClusterSize.SMALL.value,
+    show_default=True,
+    help="The preset: node count and machine type.",
+)
+@click.option("--nodes", type=int, help="Node count instead of the preset's.")
+@click.option(
+    "--vm-size",
+    metavar="TYPE",
+    help="Azure VM size (Standard_D4s_v3) or EC2 instance type (m5.xlarge).",
+)
+@click.option("--min-nodes", type=int, help="Autoscaling lower bound.")
+@click.option("--max-nodes", type=int, help="Autoscaling upper bound.")
+@click.option(
+    "--expires", metavar="YYYY-MM-DD", help="Delete the experiment's clusters after this day."
+)
+@_config_option
+@_experiments_option
+def new_experiment_command(
+    *,
+    name: str,
+    cluster: str,
+    provider: str,
+    size: str,
+    nodes: int | None,
+    vm_size: str | None,
+    min_nodes: int | None,
+    max_nodes: int | None,
+    expires: str | None,
+    config_path: Path,
+    experiments_dir: Path,
+) -> None:
+    """Scaffold a cluster of an experiment: write a valid cluster.yaml."""
+    try:
+        config = load_config(config_path)
+    except LabDefinitionError as error:
+        _fail(f"{error}\nfix lab.yaml first: it sets the node cap", EXIT_INVALID)
+    request = scaffold.NewCluster(
+        experiment=name,
+        cluster=cluster,
+        provider=Cloud(provider),
+        size=ClusterSize(size),
+        nodes=nodes,
+        vm_size=vm_size,
+        min_nodes=min_nodes,
+        max_nodes=max_nodes,
+        expires=expires,
+    )
+    try:
+        created = scaffold.create_cluster(
+            request, experiments_dir, max_nodes_per_cluster=config.limits.max_nodes_per_cluster
+        )
+    except scaffold.ScaffoldError as refusal:
+        _fail(str(refusal), EXIT_CHECK_FAILED)
+    except (LabDefinitionError, scaffold.FolderNameError) as error:
+        _fail(str(error), EXIT_INVALID)
+    spec = created.spec
+    scaling = f", autoscaling {spec.min_nodes}-{spec.max_nodes}" if spec.autoscaling else ""
+    stack_note = "a new stack" if created.new_stack else "joins the existing stack"
+    click.echo(
+        f"created {display_path(created.path)}: cluster {spec.full_name}, "
+        f"{spec.node_count}x {spec.machine_type}{scaling} on {spec.cloud.value}; "
+        f"stack {created.stack_id} ({stack_note})"
+    )
+    click.echo("next:")
+    for line in scaffold.next_steps(created, branch=config.spacelift.branch):
+        click.echo(f"  {line}")
+
+
+@main.command(
+    "validate",
+    epilog="""\b
+Examples:
+  lab validate                    check everything, print a summary
+  lab validate --strict           also fail (exit 1) on expired experiments
+  LAB_EXPERIMENTS_DIR=/tmp/exp lab validate
+
+\b
+Checks lab.yaml, every experiments/<experiment>/<cluster>/cluster.yaml and the
+policies in policies/, with the same messages as `make synth`, in under a second.
+Warns on stderr about experiments past their expires date (Spacelift has
+deleted their stacks) and notes those that expire within a week.""",
+)
+@_config_option
+@_experiments_option
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
+def validate_command(*, config_path: Path, experiments_dir: Path, strict: bool) -> None:
+    """Check the lab definition without synthesizing."""
+    definition = _load(config_path, experiments_dir)
+    try:
+        policies = load_policies(definition.policies_dir)
+    except ValueError as error:
+        _fail(str(error), EXIT_INVALID)
+    notices = validation.expiry_notices(definition, validation.today_utc())
+    for notice in notices:
+        click.echo(f"{'warning' if notice.expired else 'note'}: {notice.message}", err=True)
+    click.echo(validation.summary(definition, len(policies)))
+    if strict and any(notice.expired for notice in notices):
+        raise click.exceptions.Exit(EXIT_CHECK_FAILED)
+
+
+@main.command(
+    "docs",
+    epilog="""\b
+Examples:
+  lab docs                        rewrite what is stale
+  lab docs --check                exit 1 if anything is stale (CI, pre-commit)
+  make docs                       also refresh README.md's checkov counts
+
+\b
+Rewrites the stack graph in docs/architecture.md (between its marker comments)
+and docs/policies.md; with --checkov-summary FILE (from tools/checkov_gate.py
+--summary-json), also the checkov counts in README.md.""",
+)
+@_config_option
+@_experiments_option
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path(),
+    show_default=True,
+    help="The repository root.",
+)
+@click.option(
+    "--checkov-summary",
+    "checkov_summary",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    metavar="FILE",
+    help="A JSON summary from tools/checkov_gate.py --summary-json: rewrite README.md's counts.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a document is stale.")
+def docs_command(
+    *,
+    config_path: Path,
+    experiments_dir: Path,
+    root: Path,
+    checkov_summary: Path | None,
+    check: bool,
+) -> None:
+    """Rewrite the generated documentation (the stack graph, the policy reference)."""
+    definition = _load(config_path, experiments_dir)
+    try:
+        counts = docs.read_checkov_summary(checkov_summary) if checkov_summary else None
+        if check:
+            stale = docs.stale_documents(root, definition, checkov=counts)
+        else:
+            stale = docs.write_documents(root, definition, checkov=counts)
+    except docs.DocsError as error:
+        _fail(str(error), EXIT_INVALID)
+    if check and stale:
+        names = ", ".join(str(document.path) for document in stale)
+        _fail(f"stale generated documentation: {names}; run `make docs`", EXIT_CHECK_FAILED)
+    if check:
+        click.echo("generated documentation is up to date")
+    elif stale:
+        for document in stale:
+            click.echo(f"wrote {document.path} (from {document.source})")
+    else:
+        click.echo("generated documentation was up to date; nothing written")

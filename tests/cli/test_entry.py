@@ -1,0 +1,78 @@
+"""The command as people run it: `python -m lab`, help texts, and no cdktf for reading."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from lab.cli import main
+from tests.cli.conftest import REPO, Invoke
+
+READ_ONLY_COMMANDS = ("stacks", "graph", "affected", "new-experiment", "validate", "docs")
+
+
+def test_python_dash_m_lab_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lab", "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: python -m lab [OPTIONS] COMMAND [ARGS]...")
+    for command in (*READ_ONLY_COMMANDS, "synth"):
+        assert f"\n  {command} " in done.stdout
+
+
+def test_reading_commands_never_import_cdktf() -> None:
+    """stacks, graph, validate, affected and docs answer from the definition alone."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from click.testing import CliRunner
+        from lab.cli import main
+
+        runner = CliRunner()
+        for args in (["stacks"], ["stacks", "--json"], ["graph", "--format", "dot"],
+                     ["validate"], ["affected", "HEAD"], ["docs", "--check"],
+                     ["new-experiment", "x", "--cluster", "y", "--provider", "aws",
+                      "--experiments", "/nonexistent"]):
+            result = runner.invoke(main, args)
+            assert result.exit_code in (0, 1, 2), (args, result.output)
+            assert not isinstance(result.exception, Exception) or isinstance(
+                result.exception, SystemExit), (args, result.exception)
+        loaded = sorted(m for m in ("cdktf", "jsii", "constructs") if m in sys.modules)
+        print(",".join(loaded))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS)
+def test_every_command_explains_itself(invoke: Invoke, command: str) -> None:
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: main {command} [OPTIONS]")
+    assert "--config FILE" in result.stdout
+    assert "Examples:" in result.stdout
+
+
+def test_unknown_command_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke("deploy")
+    assert result.exit_code == 2
+    assert "No such command 'deploy'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_group_help_states_the_exit_codes(invoke: Invoke) -> None:
+    result = invoke("--help")
+    assert "Exit codes: 0 success, 1 a check failed" in result.stdout
+    assert main.name == "main"

@@ -1,0 +1,145 @@
+"""`lab stacks`: the table, the JSON document, the filters, and the error paths."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lab.commands.table import format_table
+from tests.cli.conftest import Invoke, Lab
+
+TABLE = """\
+STACK             KIND        CLOUD  DEPENDS ON        AUTODEPLOY  EXPIRES  CLUSTERS  LABELS
+spacelift-root    management  -      -                 no          -        -         management, illm-k8s-lab
+azure-foundation  foundation  azure  -                 no          -        -         foundation, azure, illm-k8s-lab
+aws-foundation    foundation  aws    -                 no          -        -         foundation, aws, illm-k8s-lab
+exp-alpha-aks     experiment  azure  azure-foundation  yes         -        target    experiment, azure, experiment:alpha, illm-k8s-lab
+exp-beta-aks      experiment  azure  azure-foundation  yes         -        target    experiment, azure, experiment:beta, illm-k8s-lab
+exp-beta-eks      experiment  aws    aws-foundation    yes         -        loadgen   experiment, aws, experiment:beta, illm-k8s-lab
+"""  # noqa: E501
+
+
+def test_table_lists_every_stack_aligned(invoke: Invoke, small_lab: Lab) -> None:
+    result = invoke("stacks", *small_lab.options)
+    assert result.exit_code == 0
+    assert result.stdout == TABLE
+    assert result.stderr == ""
+
+
+def test_wide_table_adds_sizes_protection_and_project_root(invoke: Invoke, small_lab: Lab) -> None:
+    result = invoke("stacks", "--wide", "--kind", "experiment", *small_lab.options)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split("  ")[0] == "STACK"
+    assert "PROTECTED  PROJECT ROOT" in lines[0]
+    assert [line.split()[0] for line in lines[1:]] == [
+        "exp-alpha-aks",
+        "exp-beta-aks",
+        "exp-beta-eks",
+    ]
+    assert "target (2x Standard_D2s_v3, 2-4)  no         cdktf.out/stacks/exp-beta-aks" in lines[2]
+    assert "loadgen (2x t3.large)" in lines[3]
+
+
+def test_filters_combine_kind_and_cloud(invoke: Invoke, small_lab: Lab) -> None:
+    result = invoke("stacks", "-q", "--cloud", "aws", *small_lab.options)
+    assert result.stdout == "aws-foundation\nexp-beta-eks\n"
+    result = invoke(
+        "stacks", "-q", "--kind", "foundation", "--kind", "management", *small_lab.options
+    )
+    assert result.stdout == "spacelift-root\nazure-foundation\naws-foundation\n"
+    result = invoke("stacks", "-q", "--kind", "experiment", "--cloud", "azure", *small_lab.options)
+    assert result.stdout == "exp-alpha-aks\nexp-beta-aks\n"
+
+
+def test_json_document_shape(invoke: Invoke, small_lab: Lab) -> None:
+    small_lab.cluster("beta", "target", size="small", provider="azure", expires="2031-01-31")
+    small_lab.cluster("beta", "loadgen", size="small", provider="aws", expires="2031-01-31")
+    result = invoke("stacks", "--json", *small_lab.options)
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["format_version"] == 1
+    stacks = {stack["id"]: stack for stack in document["stacks"]}
+    assert list(stacks) == [
+        "spacelift-root",
+        "azure-foundation",
+        "aws-foundation",
+        "exp-alpha-aks",
+        "exp-beta-aks",
+        "exp-beta-eks",
+    ]
+    assert stacks["spacelift-root"] == {
+        "id": "spacelift-root",
+        "kind": "management",
+        "description": "Creates and configures every other Spacelift stack of the lab.",
+        "cloud": None,
+        "experiment": None,
+        "project_root": "cdktf.out/stacks/spacelift-root",
+        "depends_on": [],
+        "labels": ["management", "illm-k8s-lab"],
+        "autodeploy": False,
+        "protect_from_deletion": False,
+        "expires": None,
+        "inputs": [],
+        "outputs": [],
+        "clusters": [],
+    }
+    aws = stacks["aws-foundation"]
+    assert (aws["protect_from_deletion"], aws["autodeploy"]) == (True, False)
+    assert aws["outputs"] == ["vpc_id", "private_subnet_ids", "public_subnet_ids"]
+    eks = stacks["exp-beta-eks"]
+    assert eks["depends_on"] == ["aws-foundation"]
+    assert eks["inputs"] == [{"name": "private_subnet_ids", "env": "TF_VAR_private_subnet_ids"}]
+    assert eks["expires"] == "2031-01-31"
+    assert eks["experiment"] == "beta"
+    [cluster] = eks["clusters"]
+    assert {k: v for k, v in cluster.items() if k != "source"} == {
+        "name": "loadgen",
+        "full_name": "beta-loadgen",
+        "size": "small",
+        "node_count": 2,
+        "machine_type": "t3.large",
+        "min_nodes": None,
+        "max_nodes": None,
+    }
+    assert cluster["source"].endswith("experiments/beta/loadgen/cluster.yaml")
+
+
+def test_json_respects_filters(invoke: Invoke, small_lab: Lab) -> None:
+    result = invoke("stacks", "--json", "--kind", "foundation", *small_lab.options)
+    ids = [stack["id"] for stack in json.loads(result.stdout)["stacks"]]
+    assert ids == ["azure-foundation", "aws-foundation"]
+
+
+def test_json_and_quiet_are_exclusive(invoke: Invoke, small_lab: Lab) -> None:
+    result = invoke("stacks", "--json", "-q", *small_lab.options)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "error: --json and --quiet cannot be combined\n"
+
+
+def test_unknown_kind_is_a_usage_error(invoke: Invoke, small_lab: Lab) -> None:
+    result = invoke("stacks", "--kind", "cluster", *small_lab.options)
+    assert result.exit_code == 2
+    assert "'cluster' is not one of 'management', 'foundation', 'experiment'" in result.stderr
+
+
+def test_invalid_definition_reports_every_problem_on_stderr(invoke: Invoke, small_lab: Lab) -> None:
+    small_lab.cluster("alpha", "target", size="huge", provider="azure")
+    small_lab.cluster("beta", "loadgen", size="small", provider="gcp")
+    result = invoke("stacks", *small_lab.options)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: 2 problems in the lab definition; nothing was written:"
+    assert any("alpha/target/cluster.yaml: size:" in line for line in lines[1:])
+    assert any("beta/loadgen/cluster.yaml: provider:" in line for line in lines[1:])
+
+
+def test_format_table_pads_all_but_the_last_column() -> None:
+    assert format_table(("A", "LONGER", "C"), [("x", "", "last"), ("yy", "z", "")]) == (
+        "A   LONGER  C\nx   -       last\nyy  z       -"
+    )
+    with pytest.raises(ValueError, match="has 2 cells; expected 3"):
+        format_table(("A", "B", "C"), [("x", "y")])

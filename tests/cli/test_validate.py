@@ -1,0 +1,137 @@
+"""`lab validate`: synth's messages without a synth, a summary, and expiry warnings."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lab import cli
+from lab.commands.validation import expiry_notices, summary
+from lab.definition import LabDefinition, load_definition
+from lab.errors import display_path
+from tests.cli.conftest import Invoke, Lab
+
+
+def test_valid_lab_prints_one_line(invoke: Invoke, small_lab: Lab) -> None:
+    result = invoke("validate", *small_lab.options)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "valid: 6 stacks (1 management, 2 foundation, 3 experiment), "
+        "2 experiments with 3 clusters, 3 policies\n"
+    )
+    assert result.stderr == ""
+
+
+def test_problems_are_exactly_synths(invoke: Invoke, small_lab: Lab) -> None:
+    small_lab.cluster("alpha", "target", size="medium", provider="azure", nodes=0)
+    small_lab.cluster("beta", "loadgen", provider="aws")
+    small_lab.config.write_text(small_lab.config.read_text().replace("az_count: 3", "az_count: 9"))
+    validate = invoke("validate", *small_lab.options)
+    # synth stops at the same check, before it imports cdktf.
+    synth = invoke("synth", "--outdir", str(small_lab.root / "out"), *small_lab.options)
+    assert validate.exit_code == synth.exit_code == 2
+    assert validate.stdout == synth.stdout == ""
+    assert validate.stderr == synth.stderr
+    lines = validate.stderr.splitlines()
+    assert lines[0] == "error: 3 problems in the lab definition; nothing was written:"
+    assert sorted(line.split(": ")[1] for line in lines[1:]) == ["aws.az_count", "nodes", "size"]
+    assert not (small_lab.root / "out").exists()
+
+
+def test_a_missing_experiments_tree_is_reported(invoke: Invoke, small_lab: Lab) -> None:
+    result = invoke("validate", "--config", str(small_lab.config), "--experiments", "nowhere")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[1] == (
+        "  nowhere: is not a directory; create it or pass --experiments DIR"
+    )
+
+
+def test_env_vars_select_the_files(invoke: Invoke, small_lab: Lab) -> None:
+    env = {"LAB_CONFIG": str(small_lab.config), "LAB_EXPERIMENTS_DIR": str(small_lab.experiments)}
+    result = invoke("validate", env=env)
+    assert result.exit_code == 0
+    assert "2 experiments with 3 clusters" in result.stdout
+
+
+def expire(lab: Lab, experiment: str, day: str) -> None:
+    for cluster in (lab.experiments / experiment).iterdir():
+        path = cluster / "cluster.yaml"
+        path.write_text(path.read_text() + f"expires: {day}\n")
+
+
+def test_an_expired_experiment_warns_but_passes(invoke: Invoke, small_lab: Lab) -> None:
+    expire(small_lab, "beta", "2020-03-31")
+    result = invoke("validate", *small_lab.options)
+    assert result.exit_code == 0
+    folder = display_path(small_lab.experiments / "beta")
+    assert result.stderr == (
+        "warning: experiment beta expired on 2020-03-31: Spacelift deleted exp-beta-aks, "
+        "exp-beta-eks and its clusters on 2020-04-01 at 00:00 UTC. Remove "
+        f"{folder}/ and run `make synth`; otherwise spacelift-root recreates an empty stack\n"
+    )
+    assert result.stdout.startswith("valid: ")
+
+    strict = invoke("validate", "--strict", *small_lab.options)
+    assert strict.exit_code == 1
+    assert strict.stderr == result.stderr
+
+
+def test_strict_passes_without_warnings(invoke: Invoke, small_lab: Lab) -> None:
+    expire(small_lab, "alpha", "2999-12-31")
+    result = invoke("validate", "--strict", *small_lab.options)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 30), "expires in 1 day (2026-12-01)"),
+        (date(2026, 12, 1), "expires today (2026-12-01)"),
+        (date(2026, 11, 25), "expires in 6 days (2026-12-01)"),
+    ],
+)
+def test_experiments_expiring_within_a_week_get_a_note(
+    small_lab: Lab, today: date, expected: str
+) -> None:
+    expire(small_lab, "alpha", "2026-12-01")
+    [notice] = expiry_notices(load_definition(small_lab.config, small_lab.experiments), today)
+    assert not notice.expired
+    assert notice.message.startswith(f"experiment alpha {expected}: exp-alpha-aks and its")
+
+
+def test_no_notice_a_week_ahead_and_a_warning_the_day_after(small_lab: Lab) -> None:
+    expire(small_lab, "alpha", "2026-12-01")
+    definition = load_definition(small_lab.config, small_lab.experiments)
+    assert expiry_notices(definition, date(2026, 11, 24)) == []
+    [notice] = expiry_notices(definition, date(2026, 12, 2))
+    assert notice.expired
+
+
+def test_summary_counts_each_kind(small_lab: Lab) -> None:
+    definition = load_definition(small_lab.config, small_lab.experiments)
+    assert summary(definition, 1) == (
+        "valid: 6 stacks (1 management, 2 foundation, 3 experiment), "
+        "2 experiments with 3 clusters, 1 policy"
+    )
+
+
+def test_an_invalid_policy_fails_validation(
+    invoke: Invoke, small_lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "broken.rego").write_text("package spacelift\n\nallow if true\n")
+
+    def with_policies(config: Path, experiments: Path) -> LabDefinition:
+        definition = load_definition(config, experiments)
+        return dataclasses.replace(definition, policies_dir=policies)
+
+    monkeypatch.setattr(cli, "load_definition", with_policies)
+    result = invoke("validate", *small_lab.options)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {policies / 'broken.rego'}: ")
+    assert "METADATA" in result.stderr
