@@ -6,12 +6,17 @@ the tests) imports provider resource modules without the packages' huge ``__init
 """
 
 import os
+import sys
 
 from lab import provider_loading
 
 # jsii prints a large banner on every run because Node 20 is past end of life;
 # everything the app uses works on it.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-provider_loading.install()
+try:
+    provider_loading.install()
+except ValueError as error:  # a mistyped LAB_PROVIDER_IMPORT: say so, as the CLI would
+    print(f"error: {error}", file=sys.stderr)
+    raise SystemExit(2) from None
 
 __version__ = "0.1.0"

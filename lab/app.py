@@ -46,5 +46,16 @@ def build_app(
     app = App(outdir=outdir, stack_traces=False)
     for stack in definition.stacks:
         if only is None or stack.id in only:
-            builder_for(stack)(app, stack, definition)
+            try:
+                builder_for(stack)(app, stack, definition)
+            except ValueError as error:  # a construct refused its props
+                raise StackBuildError(stack.id, error) from error
     return app
+
+
+class StackBuildError(ValueError):
+    """A construct of a stack refused its input; the message names the stack and field."""
+
+    def __init__(self, stack_id: str, cause: ValueError) -> None:
+        super().__init__(f"stack {stack_id}: {cause}")
+        self.stack_id = stack_id

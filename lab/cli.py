@@ -104,8 +104,16 @@ def synth(
         known = ", ".join(d.id for d in definition.stacks)
         click.echo(f"error: unknown stack {', '.join(unknown)}; the stacks are: {known}", err=True)
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
+    try:
+        if check:
+            differences = synthesis.check(definition, outdir, parallel=True)
+        else:
+            result = synthesis.synthesize(definition, outdir, only=stack_ids or None, parallel=True)
+    except (synthesis.SynthError, ValueError) as error:
+        # A construct refused its input (named stack and field); nothing was written.
+        click.echo(f"error: {error}; nothing was written", err=True)
+        raise click.exceptions.Exit(EXIT_INVALID) from None
     if check:
-        differences = synthesis.check(definition, outdir)
         if differences:
             click.echo(f"error: {outdir}/ is stale; run `make synth` and commit it:", err=True)
             for line in differences:
@@ -113,7 +121,6 @@ def synth(
             raise click.exceptions.Exit(EXIT_CHECK_FAILED)
         click.echo(f"{outdir}/ is up to date ({len(definition.stacks)} stacks)")
         return
-    result = synthesis.synthesize(definition, outdir, only=stack_ids or None)
     click.echo(
         f"synthesized {len(result.stack_ids)} stacks into {outdir}/: " + ", ".join(result.stack_ids)
     )

@@ -72,11 +72,21 @@ class StackDefinition:
 
 
 @dataclass(frozen=True)
+class DefinitionSources:
+    """The files a definition was read from (so another process can read it again)."""
+
+    config_path: Path
+    experiments_dir: Path
+
+
+@dataclass(frozen=True)
 class LabDefinition:
     config: LabConfig
     experiments: tuple[Experiment, ...]
     stacks: tuple[StackDefinition, ...]
     policies_dir: Path = field(default=POLICIES_DIR)
+    sources: DefinitionSources | None = None
+    """Where the definition came from; none when it was built in code."""
 
     def get(self, stack_id: str) -> StackDefinition:
         for stack in self.stacks:
@@ -112,7 +122,12 @@ def load_definition(
         problems += error.problems
     if problems or config is None:
         raise LabDefinitionError(problems)
-    return LabDefinition(config, experiments, define_stacks(config, experiments))
+    return LabDefinition(
+        config,
+        experiments,
+        define_stacks(config, experiments),
+        sources=DefinitionSources(config_path, experiments_dir),
+    )
 
 
 def define_stacks(

@@ -4,6 +4,13 @@ The app is synthesized into a temporary sibling directory, normalized (sorted ke
 fixed indent, the stack dependencies of the definition in the manifest), and only then
 swapped into place. A failure at any step leaves the existing ``cdktf.out/`` exactly as
 it was. ``check`` synthesizes the same way and compares instead of writing.
+
+Most of a synth is loading the provider's jsii assemblies into node (seconds each), one
+provider after the other. When both clouds are needed and this process has not loaded
+the aws provider yet, a second process synthesizes the aws stacks meanwhile, so the two
+loads overlap on two cores; its output is merged into the same scratch directory before
+anything is published. The CLI asks for that (``parallel=True``); ``LAB_SYNTH_PARALLEL=0``
+keeps everything in one process.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -19,11 +28,21 @@ from pathlib import Path
 from typing import Any, Final
 
 from lab.definition import LabDefinition
+from lab.experiments import Cloud
 
 MANIFEST: Final = "manifest.json"
 STACK_FILE: Final = "cdk.tf.json"
-# What `tofu init` or a local `cdktf deploy` may leave in a stack folder: never ours.
-_IGNORED_NAMES: Final = frozenset({".terraform", ".terraform.lock.hcl", "terraform.tfstate"})
+PARALLEL_ENV_VAR: Final = "LAB_SYNTH_PARALLEL"
+# What `tofu init` or a local `cdktf deploy` may leave in a stack folder: never ours to
+# compare or delete, so it is carried over when a stack folder is replaced.
+LOCAL_FILES: Final = frozenset({".terraform", ".terraform.lock.hcl", "terraform.tfstate"})
+_AWS_ASSEMBLY: Final = "cdktf_cdktf_provider_aws._jsii"
+# The worker is the CLI's own synth (prompt exit included), run wherever `lab` imports from.
+_WORKER_PROGRAM: Final = "import sys; from lab.cli import run_synth; run_synth(sys.argv[1:])"
+
+
+class SynthError(Exception):
+    """Synthesis failed; nothing was written. The message says why."""
 
 
 @dataclass(frozen=True)
@@ -33,15 +52,20 @@ class SynthResult:
 
 
 def synthesize(
-    definition: LabDefinition, outdir: Path, *, only: Collection[str] | None = None
+    definition: LabDefinition,
+    outdir: Path,
+    *,
+    only: Collection[str] | None = None,
+    parallel: bool = False,
 ) -> SynthResult:
     """Write every stack (or only the stacks in ``only``) of ``definition`` into ``outdir``.
 
     With ``only``, the other stacks' files are left untouched and the manifest keeps
-    their entries.
+    their entries. ``parallel`` lets a worker process synthesize the aws stacks (worth it
+    in a fresh process, as the CLI is; not for repeated calls in one process).
     """
     with _scratch_dir(outdir) as scratch:
-        stack_ids = _synthesize_into(definition, scratch, only)
+        stack_ids = _synthesize_into(definition, scratch, only, parallel=parallel)
         if only is None:
             _replace_tree(scratch, outdir)
         else:
@@ -49,10 +73,10 @@ def synthesize(
     return SynthResult(outdir, stack_ids)
 
 
-def check(definition: LabDefinition, outdir: Path) -> list[str]:
+def check(definition: LabDefinition, outdir: Path, *, parallel: bool = False) -> list[str]:
     """How the committed ``outdir`` differs from a fresh synth; empty when it is fresh."""
     with _scratch_dir(outdir) as scratch:
-        _synthesize_into(definition, scratch, None)
+        _synthesize_into(definition, scratch, None, parallel=parallel)
         expected = _tree(scratch)
         actual = _tree(outdir) if outdir.is_dir() else {}
     differences = [f"missing: {path}" for path in sorted(expected.keys() - actual.keys())]
@@ -66,22 +90,93 @@ def check(definition: LabDefinition, outdir: Path) -> list[str]:
 
 
 def _synthesize_into(
-    definition: LabDefinition, scratch: Path, only: Collection[str] | None
+    definition: LabDefinition, scratch: Path, only: Collection[str] | None, *, parallel: bool
 ) -> tuple[str, ...]:
-    from lab.app import build_app  # imports cdktf: keep `lab validate` and friends light
+    wanted = [s.id for s in definition.stacks if only is None or s.id in only]
+    offloaded = _offloadable(definition, wanted) if parallel else []
+    with _scratch_dir(scratch) as worker_dir:
+        # Start the worker before importing cdktf here, so both start-ups overlap too.
+        worker = _start_worker(definition, offloaded, worker_dir / "out") if offloaded else None
+        try:
+            from lab.app import build_app  # imports cdktf: keep `lab validate` light
 
-    build_app(definition, outdir=str(scratch), only=only).synth()
-    manifest = _read_json(scratch / MANIFEST)
+            local = [stack_id for stack_id in wanted if stack_id not in offloaded]
+            build_app(definition, outdir=str(scratch), only=local).synth()
+        except BaseException:
+            if worker is not None:
+                worker.kill()
+                worker.wait()
+            raise
+        manifest = _read_json(scratch / MANIFEST)
+        if worker is not None:
+            _merge_worker(worker, worker_dir / "out", scratch, manifest)
     for stack_id, entry in manifest["stacks"].items():
         # Dependencies come from the definition (the one source of truth) rather than from
         # CDKTF's add_dependency, so a stack synthesized alone gets the same manifest entry.
         entry["dependencies"] = list(definition.get(stack_id).depends_on)
-        _write_json(
-            scratch / entry["synthesizedStackPath"],
-            _read_json(scratch / entry["synthesizedStackPath"]),
-        )
+        stack_file = scratch / entry["synthesizedStackPath"]
+        _write_json(stack_file, _read_json(stack_file))
     _write_json(scratch / MANIFEST, manifest)
     return tuple(sorted(manifest["stacks"]))
+
+
+def _offloadable(definition: LabDefinition, wanted: list[str]) -> list[str]:
+    """The aws stacks, when another process can usefully synthesize them meanwhile."""
+    aws = [s for s in wanted if definition.get(s).cloud is Cloud.AWS]
+    if (
+        not aws
+        or len(aws) == len(wanted)
+        or definition.sources is None
+        or os.environ.get(PARALLEL_ENV_VAR, "1") == "0"
+        or _AWS_ASSEMBLY in sys.modules  # already loaded here: nothing to overlap
+        or _usable_cpus() < 2
+    ):
+        return []
+    return aws
+
+
+def _start_worker(
+    definition: LabDefinition, stack_ids: list[str], outdir: Path
+) -> subprocess.Popen[str]:
+    assert definition.sources is not None  # _offloadable checked it
+    arguments = [
+        "--config",
+        str(definition.sources.config_path),
+        "--experiments",
+        str(definition.sources.experiments_dir),
+        "--outdir",
+        str(outdir),
+    ]
+    for stack_id in stack_ids:
+        arguments += ["--stack", stack_id]
+    return subprocess.Popen(
+        [sys.executable, "-c", _WORKER_PROGRAM, *arguments],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, PARALLEL_ENV_VAR: "0"},
+    )
+
+
+def _merge_worker(
+    worker: subprocess.Popen[str], worker_out: Path, scratch: Path, manifest: dict[str, Any]
+) -> None:
+    """Wait for the worker and move its stacks into ``scratch``."""
+    _, errors = worker.communicate()
+    if worker.returncode != 0:
+        # The worker is this same CLI: take its message, not its framing.
+        message = errors.strip().removeprefix("error: ").removesuffix("; nothing was written")
+        raise SynthError(message or f"the aws synth process exited with {worker.returncode}")
+    for stack_id, entry in _read_json(worker_out / MANIFEST)["stacks"].items():
+        (worker_out / "stacks" / stack_id).rename(scratch / "stacks" / stack_id)
+        manifest["stacks"][stack_id] = entry
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _replace_tree(new: Path, outdir: Path) -> None:
@@ -89,6 +184,8 @@ def _replace_tree(new: Path, outdir: Path) -> None:
     old = outdir.with_name(f".{outdir.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if outdir.exists():
+        for stack_dir in sorted((outdir / "stacks").glob("*/")):
+            _carry_local_files(stack_dir, new / "stacks" / stack_dir.name)
         outdir.rename(old)
     try:
         new.rename(outdir)
@@ -108,11 +205,22 @@ def _replace_stacks(new: Path, outdir: Path, stack_ids: tuple[str, ...]) -> None
     manifest["version"] = fresh["version"]
     for stack_id in stack_ids:
         target = outdir / "stacks" / stack_id
+        if target.exists():
+            _carry_local_files(target, new / "stacks" / stack_id)
         _replace_tree(new / "stacks" / stack_id, target)
         manifest["stacks"][stack_id] = fresh["stacks"][stack_id]
     staged = manifest_path.with_name(f".{MANIFEST}.new")
     _write_json(staged, manifest)
     staged.replace(manifest_path)
+
+
+def _carry_local_files(old_stack: Path, new_stack: Path) -> None:
+    """Move local OpenTofu state and caches into the replacement folder (created if the
+    stack is gone), so a synth never deletes someone's local state."""
+    for name in sorted(LOCAL_FILES):
+        if (old_stack / name).exists():
+            new_stack.mkdir(parents=True, exist_ok=True)
+            (old_stack / name).rename(new_stack / name)
 
 
 @contextmanager
@@ -129,9 +237,9 @@ def _scratch_dir(outdir: Path) -> Iterator[Path]:
 def _tree(root: Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _IGNORED_NAMES)
+        dirnames[:] = sorted(d for d in dirnames if d not in LOCAL_FILES)
         for name in sorted(filenames):
-            if name in _IGNORED_NAMES:
+            if name in LOCAL_FILES:
                 continue
             path = Path(dirpath) / name
             files[path.relative_to(root).as_posix()] = path.read_bytes()

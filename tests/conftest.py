@@ -20,16 +20,19 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 CHECKOV_ENV_VAR = "LAB_CHECKOV"
 
 
+def installed_checkov() -> Path | None:
+    """The pinned checkov (``.venv-checkov``), or the one ``LAB_CHECKOV`` names, if present."""
+    checkov = Path(os.environ.get(CHECKOV_ENV_VAR) or REPO_ROOT / ".venv-checkov/bin/checkov")
+    return checkov if checkov.is_file() and os.access(checkov, os.X_OK) else None
+
+
 @pytest.fixture(scope="session")
 def real_checkov() -> Path:
-    """The pinned checkov (``.venv-checkov``), or the one ``LAB_CHECKOV`` names.
-
-    Missing is a failure, not a skip: ``make test`` installs it before pytest runs.
-    """
-    checkov = Path(os.environ.get(CHECKOV_ENV_VAR) or REPO_ROOT / ".venv-checkov/bin/checkov")
-    if not (checkov.is_file() and os.access(checkov, os.X_OK)):
+    """The pinned checkov; missing is a failure, not a skip (``make test`` installs it)."""
+    checkov = installed_checkov()
+    if checkov is None:
         pytest.fail(
-            f"checkov is not installed at {checkov}: run `make .venv-checkov/.installed` "
+            "checkov is not installed in .venv-checkov: run `make .venv-checkov/.installed` "
             f"(or set {CHECKOV_ENV_VAR} to a checkov 3.3.30 executable)",
             pytrace=False,
         )

@@ -39,36 +39,6 @@ def committed_copy(tmp_path: Path) -> Path:
     return outdir
 
 
-def test_two_checkouts_synthesize_byte_identical_output(tmp_path: Path) -> None:
-    """Same sources in different directories, synthesized by separate processes."""
-    outputs = []
-    for name in ("checkout-a", "nested/deeper/checkout-b"):
-        checkout = tmp_path / name
-        checkout.mkdir(parents=True)
-        for entry in COPIED:
-            source = REPO / entry
-            if source.is_dir():
-                shutil.copytree(
-                    source, checkout / entry, ignore=shutil.ignore_patterns("__pycache__")
-                )
-            else:
-                shutil.copy2(source, checkout / entry)
-        environment = {**os.environ, "PYTHONPATH": str(checkout)}
-        environment.pop("CDKTF_OUTDIR", None)
-        done = subprocess.run(
-            [sys.executable, "main.py"],
-            cwd=checkout,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        outputs.append(_tree(checkout / "cdktf.out"))
-    assert outputs[0] == outputs[1]
-    assert outputs[0] == _tree(REPO / "cdktf.out"), "the committed cdktf.out/ is stale"
-
-
 Breakage = Callable[[Path, Path], str]
 
 
@@ -270,3 +240,88 @@ def test_config_and_experiments_come_from_the_environment(
     assert result.stderr.startswith("error: 2 problems in the lab definition; nothing was written:")
     assert "missing.yaml: cannot be read: No such file or directory" in result.stderr
     assert "elsewhere/solo/c1/cluster.yaml: size: input should be" in result.stderr
+
+
+SITECUSTOMIZE = """
+import lab.constructs.aws.eks as eks
+
+def refuse(self):
+    raise ValueError("instance_type: refused by the test")
+
+eks.EksClusterProps.__post_init__ = refuse
+"""
+
+
+def test_a_construct_error_in_the_aws_worker_names_the_stack_and_writes_nothing(
+    tmp_path: Path, committed_copy: Path
+) -> None:
+    """A fresh process hands the aws stacks to a worker process; its error reads the same."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    before = _tree(committed_copy)
+    environment = {**os.environ, "PYTHONPATH": f"{hooks}:{REPO}", "LAB_SYNTH_PARALLEL": "1"}
+    environment.pop("CDKTF_OUTDIR", None)
+    # The management stack stays here (it loads no provider); the EKS stack goes to the worker.
+    only = ["--stack", "spacelift-root", "--stack", "exp-multi-cloud-demo-eks"]
+    done = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), *only, "--outdir", str(committed_copy)],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == EXIT_INVALID
+    assert done.stderr == (
+        "error: stack exp-multi-cloud-demo-eks: instance_type: refused by the test; "
+        "nothing was written\n"
+    )
+    assert _tree(committed_copy) == before
+    assert sorted(p.name for p in committed_copy.parent.iterdir()) == ["cdktf.out", "hooks"]
+
+
+def test_a_construct_error_in_this_process_names_the_stack_and_writes_nothing(
+    committed_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lab.constructs.aws import eks
+
+    def refuse(_props: object) -> None:
+        raise ValueError("instance_type: refused by the test")
+
+    monkeypatch.setattr(eks.EksClusterProps, "__post_init__", refuse)
+    before = _tree(committed_copy)
+    result = CliRunner().invoke(
+        synth, ["--outdir", str(committed_copy)], env={"LAB_SYNTH_PARALLEL": "0"}
+    )
+    assert result.exit_code == EXIT_INVALID
+    assert result.stderr == (
+        "error: stack exp-multi-cloud-demo-eks: instance_type: refused by the test; "
+        "nothing was written\n"
+    )
+    assert _tree(committed_copy) == before
+    assert [p.name for p in committed_copy.parent.iterdir()] == ["cdktf.out"]
+
+
+def test_local_opentofu_files_survive_a_synth(committed_copy: Path) -> None:
+    """`tofu init` or a local plan in a stack folder leaves files a synth must not delete."""
+    definition = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    aws = committed_copy / "stacks" / "aws-foundation"
+    (aws / ".terraform" / "providers").mkdir(parents=True)
+    (aws / ".terraform.lock.hcl").write_text("# lock\n")
+    (aws / "terraform.tfstate").write_text('{"version": 4}\n')
+    gone = committed_copy / "stacks" / "exp-retired-aks"
+    gone.mkdir()
+    (gone / "cdk.tf.json").write_text("{}\n")
+    (gone / "terraform.tfstate").write_text('{"version": 4}\n')
+
+    synthesize(definition, committed_copy, only=["aws-foundation"])
+    assert (aws / "terraform.tfstate").read_text() == '{"version": 4}\n'
+    assert (aws / ".terraform" / "providers").is_dir()
+
+    synthesize(definition, committed_copy)
+    assert (aws / ".terraform.lock.hcl").read_text() == "# lock\n"
+    assert (aws / "terraform.tfstate").read_text() == '{"version": 4}\n'
+    # A stack that left the definition loses its output but keeps its local state.
+    assert sorted(p.name for p in gone.iterdir()) == ["terraform.tfstate"]
+    assert check(definition, committed_copy) == []
