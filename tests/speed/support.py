@@ -1,0 +1,131 @@
+"""Run ``main.py`` in a subprocess, as users and the cdktf CLI do, and read what it wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from lab.definition import MANAGEMENT_STACK_ID
+
+REPO: Final = Path(__file__).resolve().parents[2]
+CONFIG: Final = REPO / "lab.yaml"
+EXPERIMENTS: Final = REPO / "experiments"
+PROBE: Final = Path(__file__).with_name("probe.py")
+AWS_STACK: Final = "aws-foundation"
+TAMPERED_STACK: Final = "azure-foundation"
+"""The stack whose file the per-stack test corrupts before synthesizing another one."""
+SYNTH_TIMEOUT_S: Final = 300
+
+
+@dataclass(frozen=True)
+class MainRun:
+    """One finished ``main.py`` process and what it left behind."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    outdir: Path
+    report: Mapping[str, Any] | None = None
+    """The probe's report (see ``probe.py``): what the process loaded."""
+
+    def tree(self) -> dict[str, bytes]:
+        """Every file under ``outdir`` by relative path."""
+        return read_tree(self.outdir)
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def environment(provider_import: str | None = None) -> dict[str, str]:
+    """This environment with the provider-import mode under test, and nothing else of ours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
+    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
+    if provider_import is not None:
+        env["LAB_PROVIDER_IMPORT"] = provider_import
+    return env
+
+
+def run_main(
+    outdir: Path,
+    *args: str,
+    provider_import: str | None = None,
+    experiments: Path = EXPERIMENTS,
+    report: Path | None = None,
+    checkout: Path | None = None,
+) -> MainRun:
+    """``python main.py --outdir OUTDIR ARGS``, through the probe when ``report`` is given.
+
+    With ``checkout``, the sources are first copied there and the run happens in the copy,
+    so the output can be compared with a run from the repository itself.
+    """
+    workdir = copy_sources(checkout) if checkout else REPO
+    script = [str(PROBE), str(report)] if report else [str(workdir / "main.py")]
+    # The probe reports on one process, so the whole app must synthesize in it.
+    env = environment(provider_import) | ({"LAB_SYNTH_PARALLEL": "0"} if report else {})
+    if checkout:
+        env["PYTHONPATH"] = str(workdir)
+    done = subprocess.run(
+        [
+            sys.executable,
+            *script,
+            *("--config", str(workdir / "lab.yaml")),
+            *("--experiments", str(workdir / "experiments" if checkout else experiments)),
+            *("--outdir", str(outdir), *args),
+        ],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SYNTH_TIMEOUT_S,
+        check=False,
+    )
+    loaded = json.loads(report.read_text()) if report and report.exists() else None
+    return MainRun(done.returncode, done.stdout, done.stderr, outdir, loaded)
+
+
+def synth_one_stack_over(full: Future[MainRun], workdir: Path) -> tuple[MainRun, dict[str, bytes]]:
+    """Per-stack synth of the management stack over a copy of a full synth, tampered with.
+
+    Before the run, another stack's file and the target's own file are overwritten, so
+    the test can tell a file left alone from a file rewritten. Returns the run and the
+    tree as it was just before it.
+    """
+    full_run = full.result()
+    if full_run.returncode != 0:
+        raise RuntimeError(f"the full synth to start from failed:\n{full_run.stderr}")
+    outdir = workdir / "cdktf.out"
+    shutil.copytree(full_run.outdir, outdir)
+    (outdir / "stacks" / TAMPERED_STACK / "cdk.tf.json").write_text("tampered\n")
+    (outdir / "stacks" / MANAGEMENT_STACK_ID / "cdk.tf.json").write_text("stale\n")
+    before = read_tree(outdir)
+    run = run_main(outdir, "--stack", MANAGEMENT_STACK_ID, report=workdir / "report.json")
+    return run, before
+
+
+CHECKOUT_ENTRIES: Final = ("main.py", "lab.yaml", "cdktf.json", "lab", "experiments", "policies")
+"""What a synth reads: copied to check that the output does not depend on where it runs."""
+
+
+def copy_sources(checkout: Path) -> Path:
+    """Copy what a synth reads to ``checkout`` (a directory that does not exist yet)."""
+    checkout.mkdir(parents=True)
+    for entry in CHECKOUT_ENTRIES:
+        source = REPO / entry
+        if source.is_dir():
+            shutil.copytree(source, checkout / entry, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, checkout / entry)
+    return checkout

@@ -1,0 +1,63 @@
+"""``main.py`` exit codes, and complete output although it exits without a teardown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lab.definition import load_definition
+from tests.speed.support import CONFIG, EXPERIMENTS, MainRun, run_main
+
+EXIT_CHECK_FAILED = 1
+EXIT_INVALID = 2
+
+
+def assert_failed_cleanly(run: MainRun, code: int, message: str) -> None:
+    assert run.returncode == code, run.stderr
+    assert message in run.stderr
+    assert not run.outdir.exists()  # all-or-nothing: nothing was written
+    assert [p.name for p in run.outdir.parent.iterdir()] == []  # no scratch left behind
+
+
+def test_synth_exits_0_with_every_stack_complete(lazy_app: MainRun) -> None:
+    stack_ids = sorted(s.id for s in load_definition(CONFIG, EXPERIMENTS).stacks)
+
+    assert lazy_app.returncode == 0, lazy_app.stderr
+    # stdout is a pipe: the summary line must survive the exit without teardown.
+    assert lazy_app.stdout.endswith(f": {', '.join(stack_ids)}\n")
+    manifest = json.loads((lazy_app.outdir / "manifest.json").read_text())
+    assert sorted(manifest["stacks"]) == stack_ids
+    for entry in manifest["stacks"].values():
+        text = (lazy_app.outdir / entry["synthesizedStackPath"]).read_text()
+        assert json.loads(text)["resource"], entry["name"]
+        assert text.endswith("}\n"), entry["name"]
+    assert sorted(p.name for p in lazy_app.outdir.parent.iterdir()) == [
+        "cdktf.out",
+        "report.json",  # the probe's atexit handler ran
+    ]
+
+
+def test_invalid_definition_exits_2(tmp_path: Path) -> None:
+    cluster = tmp_path / "experiments" / "broken" / "target" / "cluster.yaml"
+    cluster.parent.mkdir(parents=True)
+    cluster.write_text("size: huge\nprovider: azure\n")
+    outdir = tmp_path / "out" / "cdktf.out"
+    outdir.parent.mkdir()
+
+    run = run_main(outdir, experiments=tmp_path / "experiments")
+
+    assert_failed_cleanly(run, EXIT_INVALID, "size: input should be 'small', 'medium' or 'large'")
+
+
+def test_unknown_stack_exits_1_and_lists_the_stacks(tmp_path: Path) -> None:
+    run = run_main(tmp_path / "cdktf.out", "--stack", "no-such-stack")
+
+    assert_failed_cleanly(
+        run, EXIT_CHECK_FAILED, "unknown stack no-such-stack; the stacks are: spacelift-root"
+    )
+
+
+def test_unknown_option_exits_2(tmp_path: Path) -> None:
+    run = run_main(tmp_path / "cdktf.out", "--no-such-option")
+
+    assert_failed_cleanly(run, EXIT_INVALID, "No such option")

@@ -1,0 +1,633 @@
+#!/usr/bin/env python3
+"""Benchmark the synth and the test suite against the targets of the "fast synth" issue.
+
+Usage::
+
+    make bench                                   # or: .venv/bin/python tools/bench.py
+    tools/bench.py [--runs N] [--quick] [--output FILE]
+
+Every scenario runs as a subprocess (``main.py`` into a fresh ``--outdir`` in a temporary
+directory, or the test suite), ``--runs`` times. Runs are interleaved, one run of every
+scenario per round, so a change in the machine's load hits every scenario alike; the
+tables report medians. It prints the report and writes it to ``docs/performance.md``.
+
+What is measured, per run:
+
+* wall time: from spawning the process to reaping it.
+* peak tree RSS: the largest sum of the resident set sizes of the process and all its
+  descendants (Python and jsii's node process), sampled from ``/proc`` every 20 ms.
+  Pages shared between processes count once per process, so this is an upper bound of
+  the memory in use; a peak shorter than the sampling interval can be missed.
+* largest process: ``ru_maxrss`` from ``wait4``: exact, but the peak of the single
+  largest process of the tree (the kernel keeps the maximum over the process and its
+  reaped descendants, never a sum).
+
+Linux only (``/proc``, ``wait4``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+from lab.contract import foundation_stack_id
+from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
+from lab.experiments import Cloud
+
+REPO: Final = Path(__file__).resolve().parent.parent
+CONFIG: Final = REPO / "lab.yaml"
+EXPERIMENTS: Final = REPO / "experiments"
+DEFAULT_OUTPUT: Final = REPO / "docs" / "performance.md"
+DEFAULT_RUNS: Final = 3
+EXPERIMENT_COUNTS: Final = (1, 10, 50)
+SAMPLE_INTERVAL_S: Final = 0.02
+PAGE_SIZE: Final = os.sysconf("SC_PAGE_SIZE")
+OUTPUT_TAIL_LINES: Final = 20
+TEST_COMMAND: Final = ("-m", "pytest", "-q", "-p", "no:cacheprovider")
+
+# The targets of the issue, on a 2-core machine.
+MAX_DEFAULT_TO_NAIVE_RATIO: Final = 0.3
+"""Full synth on the default path, as a fraction of the naive path's wall time."""
+MAX_MANAGEMENT_S: Final = 2.0
+MAX_PER_EXPERIMENT_STACK_S: Final = 0.030
+MAX_TEST_SUITE_S: Final = 60.0
+
+
+class BenchError(Exception):
+    """What stops the benchmark: a failed synth (its timings would mean nothing), a bad tree."""
+
+
+# --- Scenarios ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    label: str
+    args: tuple[str, ...]
+    """Arguments to the Python interpreter."""
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Set on top of the benchmark's base environment."""
+    synth: bool = True
+    """A ``main.py`` run: gets a fresh ``--outdir`` on every run."""
+    must_succeed: bool = True
+    """A failed synth makes its timings meaningless. A test suite with failing tests
+    (other people's work in progress) still costs what it costs: noted, not fatal."""
+    experiment_stacks: int | None = None
+    """For the generated-experiments scenarios: how many experiment stacks the app has."""
+
+    def argv(self, scratch: Path) -> list[str]:
+        outdir = ["--outdir", str(scratch / "cdktf.out")] if self.synth else []
+        return [sys.executable, *self.args, *outdir]
+
+
+def synth_args(*extra: str, experiments: Path = EXPERIMENTS) -> tuple[str, ...]:
+    return (
+        str(REPO / "main.py"),
+        "--config",
+        str(CONFIG),
+        "--experiments",
+        str(experiments),
+        *extra,
+    )
+
+
+def default_scenarios(generated: Mapping[int, Path]) -> list[Scenario]:
+    """Every scenario of the issue; ``generated`` maps experiment counts to their trees."""
+    definition = load_definition(CONFIG, EXPERIMENTS)
+    experiment = next((s.id for s in definition.stacks if s.kind is StackKind.EXPERIMENT), None)
+    if experiment is None:
+        raise BenchError(f"{EXPERIMENTS}/ defines no experiment stack to synthesize alone")
+    foundation = foundation_stack_id(Cloud.AWS)  # the larger of the two foundations
+    scenarios = [
+        Scenario("full", "Full synth, default path", synth_args()),
+        Scenario(
+            "naive",
+            "Full synth, naive path (`LAB_PROVIDER_IMPORT=full`)",
+            synth_args(),
+            env={"LAB_PROVIDER_IMPORT": "full"},
+        ),
+        Scenario(
+            "management",
+            f"Per-stack synth: `{MANAGEMENT_STACK_ID}`",
+            synth_args("--stack", MANAGEMENT_STACK_ID),
+        ),
+        Scenario(
+            "foundation",
+            f"Per-stack synth: `{foundation}`",
+            synth_args("--stack", foundation),
+        ),
+        Scenario(
+            "experiment", f"Per-stack synth: `{experiment}`", synth_args("--stack", experiment)
+        ),
+    ]
+    for count, tree in generated.items():
+        scenarios.append(
+            Scenario(
+                f"experiments-{count}",
+                f"Full synth, {count} generated experiment{'s' if count > 1 else ''}",
+                synth_args(experiments=tree),
+                experiment_stacks=count_experiment_stacks(tree),
+            )
+        )
+    scenarios.append(
+        Scenario(
+            "tests",
+            "Warm test suite (`pytest -q`)",
+            TEST_COMMAND,
+            synth=False,
+            must_succeed=False,
+        )
+    )
+    return scenarios
+
+
+def write_experiments(root: Path, count: int) -> Path:
+    """A tree of ``count`` one-cluster experiments, alternating Azure and AWS.
+
+    Names are lowercase DNS labels, and ``<experiment>-<cluster>`` ("bench-007-target")
+    stays well inside the 40-character limit.
+    """
+    clouds = tuple(Cloud)
+    for index in range(count):
+        cluster_dir = root / f"bench-{index:03d}" / "target"
+        cluster_dir.mkdir(parents=True)
+        cloud = clouds[index % len(clouds)]
+        (cluster_dir / "cluster.yaml").write_text(f"size: small\nprovider: {cloud.value}\n")
+    return root
+
+
+def count_experiment_stacks(experiments: Path) -> int:
+    """Validates the tree as the synth will, so a bad tree fails before any timing."""
+    definition = load_definition(CONFIG, experiments)
+    return sum(1 for s in definition.stacks if s.kind is StackKind.EXPERIMENT)
+
+
+# --- Measuring one run -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    wall_s: float
+    tree_rss: int
+    """Bytes: the sampled peak of the summed RSS of the process tree."""
+    max_process_rss: int
+    """Bytes: ru_maxrss, the peak of the largest single process of the tree."""
+    exit_code: int = 0
+
+
+class TreeSampler:
+    """Polls the summed RSS of a process and its descendants in a background thread."""
+
+    def __init__(self, root_pid: int, interval_s: float = SAMPLE_INTERVAL_S) -> None:
+        self.root_pid = root_pid
+        self.interval_s = interval_s
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="rss-sampler", daemon=True)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        while True:
+            total = sum(rss_bytes(pid) for pid in process_tree(self.root_pid))
+            self.peak = max(self.peak, total)
+            if self._stop.wait(self.interval_s):
+                return
+
+
+def process_tree(root_pid: int) -> list[int]:
+    """``root_pid`` and its descendants (a process that just exited is simply missing)."""
+    pids = [root_pid]
+    for pid in pids:  # grows while iterating: a breadth-first walk
+        pids.extend(child_pids(pid))
+    return pids
+
+
+def child_pids(pid: int) -> list[int]:
+    # The kernel lists children per thread (the thread that forked them).
+    children: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children.extend(int(c) for c in (task / "children").read_text().split())
+    except OSError:
+        pass
+    return children
+
+
+def rss_bytes(pid: int) -> int:
+    try:
+        resident_pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return resident_pages * PAGE_SIZE
+
+
+def measure(scenario: Scenario, env: Mapping[str, str]) -> Sample:
+    """Run ``scenario`` once; raise :class:`BenchError` when it fails."""
+    with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
+        scratch = Path(tmp)
+        argv = scenario.argv(scratch)
+        log = scratch / "output.log"
+        with log.open("wb") as output:
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                argv,
+                cwd=REPO,
+                env={**env, **scenario.env},
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+            with TreeSampler(process.pid) as sampler:
+                # wait4 rather than Popen.wait: it also returns the child's resource usage.
+                _, status, usage = os.wait4(process.pid, 0)
+                wall_s = time.perf_counter() - started
+            process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0 and scenario.must_succeed:
+            tail = log.read_text(errors="replace").splitlines()[-OUTPUT_TAIL_LINES:]
+            raise BenchError(
+                f"{scenario.label} exited with {process.returncode}: {' '.join(argv)}\n"
+                + "\n".join(tail)
+            )
+    # ru_maxrss is in KiB.
+    return Sample(wall_s, sampler.peak, usage.ru_maxrss * 1024, process.returncode)
+
+
+def base_environment() -> dict[str, str]:
+    """The caller's environment, minus what would change which path is measured."""
+    env = dict(os.environ)
+    env.pop("LAB_PROVIDER_IMPORT", None)
+    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
+    env["CHECKPOINT_DISABLE"] = "1"
+    return env
+
+
+# --- Summaries and targets ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    scenario: Scenario
+    samples: tuple[Sample, ...]
+
+    @property
+    def failed_runs(self) -> int:
+        return sum(1 for s in self.samples if s.exit_code != 0)
+
+    @property
+    def label(self) -> str:
+        if not self.failed_runs:
+            return self.scenario.label
+        runs = len(self.samples)
+        return f"{self.scenario.label} (failed in {self.failed_runs} of {runs} runs)"
+
+    @property
+    def wall_s(self) -> float:
+        return statistics.median(s.wall_s for s in self.samples)
+
+    @property
+    def tree_rss(self) -> float:
+        return statistics.median(s.tree_rss for s in self.samples)
+
+    @property
+    def max_process_rss(self) -> float:
+        return statistics.median(s.max_process_rss for s in self.samples)
+
+
+@dataclass(frozen=True)
+class Marginal:
+    """The cost of one more experiment stack: slopes of least-squares fits over medians."""
+
+    wall_s: float
+    tree_rss: float
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: str
+    limit: str
+    measured: str
+    met: bool
+
+
+def marginal_cost(summaries: Sequence[Summary]) -> Marginal:
+    points = [s for s in summaries if s.scenario.experiment_stacks is not None]
+    stacks = [float(s.scenario.experiment_stacks or 0) for s in points]
+    return Marginal(
+        wall_s=statistics.linear_regression(stacks, [s.wall_s for s in points]).slope,
+        tree_rss=statistics.linear_regression(stacks, [s.tree_rss for s in points]).slope,
+    )
+
+
+def evaluate_targets(by_key: Mapping[str, Summary], marginal: Marginal) -> list[TargetResult]:
+    full, naive = by_key["full"].wall_s, by_key["naive"].wall_s
+    management, tests = by_key["management"].wall_s, by_key["tests"].wall_s
+    suite_note = " (with failing tests)" if by_key["tests"].failed_runs else ""
+    ratio = full / naive
+    return [
+        TargetResult(
+            "Full synth, default path vs naive path",
+            f"≤ {MAX_DEFAULT_TO_NAIVE_RATIO:.2f}x naive",
+            f"{ratio:.2f}x ({seconds(full)} vs {seconds(naive)})",
+            ratio <= MAX_DEFAULT_TO_NAIVE_RATIO,
+        ),
+        TargetResult(
+            "Management stack alone",
+            f"≤ {seconds(MAX_MANAGEMENT_S)}",
+            seconds(management),
+            management <= MAX_MANAGEMENT_S,
+        ),
+        TargetResult(
+            "Each extra experiment stack",
+            f"≤ {milliseconds(MAX_PER_EXPERIMENT_STACK_S)}",
+            milliseconds(marginal.wall_s),
+            marginal.wall_s <= MAX_PER_EXPERIMENT_STACK_S,
+        ),
+        TargetResult(
+            "Warm test suite",
+            f"≤ {seconds(MAX_TEST_SUITE_S)}",
+            seconds(tests) + suite_note,
+            tests <= MAX_TEST_SUITE_S,
+        ),
+    ]
+
+
+# --- The machine -------------------------------------------------------------------------
+
+
+def describe_machine() -> dict[str, str]:
+    return {
+        "CPU": f"{cpu_model()}, {os.cpu_count()} logical CPUs "
+        f"({len(os.sched_getaffinity(0))} usable)",
+        "RAM": f"{meminfo_kib('MemTotal') / 1024**2:.1f} GiB",
+        "OS": f"{os_release()} (Linux {platform.release()})",
+        "Python": f"{platform.python_version()} ({sys.executable})",
+        "Node": command_output([os.environ.get("JSII_NODE", "node"), "--version"]),
+        "Packages": ", ".join(
+            f"{name} {version(name)}"
+            for name in ("cdktf", "cdktf-cdktf-provider-aws", "cdktf-cdktf-provider-azurerm")
+        ),
+        "Commit": git_commit(),
+    }
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "model name":
+            return value.strip()
+    return platform.processor() or "unknown"
+
+
+def meminfo_kib(key: str) -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == key:
+            return int(value.split()[0])
+    raise BenchError(f"/proc/meminfo has no {key}")
+
+
+def os_release() -> str:
+    try:
+        return platform.freedesktop_os_release().get("PRETTY_NAME", "Linux")
+    except OSError:
+        return "Linux"
+
+
+def git_commit() -> str:
+    commit = command_output(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    dirty = command_output(["git", "-C", str(REPO), "status", "--porcelain"])
+    return f"{commit} (with uncommitted changes)" if dirty else commit
+
+
+def command_output(argv: Sequence[str]) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip()
+
+
+def load_average() -> str:
+    return " / ".join(f"{load:.2f}" for load in os.getloadavg()) + " (1 / 5 / 15 min)"
+
+
+# --- The report --------------------------------------------------------------------------
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def milliseconds(value: float) -> str:
+    return f"{value * 1000:.1f} ms"
+
+
+def mebibytes(value: float) -> str:
+    return f"{value / 1024**2:,.0f} MiB"
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def render(
+    *,
+    machine: Mapping[str, str],
+    summaries: Sequence[Summary],
+    marginal: Marginal,
+    targets: Sequence[TargetResult],
+    runs: int,
+    duration_s: float,
+) -> str:
+    results = [
+        [
+            s.label,
+            seconds(s.wall_s),
+            f"{seconds(min(x.wall_s for x in s.samples))} to "
+            f"{seconds(max(x.wall_s for x in s.samples))}",
+            mebibytes(s.tree_rss),
+            mebibytes(s.max_process_rss),
+        ]
+        for s in summaries
+    ]
+    lines = [
+        "# Performance",
+        "",
+        "Generated by `tools/bench.py`; do not edit by hand. Regenerate with `make bench`",
+        f"(this run: {runs} run{'s' if runs > 1 else ''} per scenario, "
+        f"{duration_s / 60:.1f} minutes).",
+        "",
+        "## Machine",
+        "",
+        *(f"- {key}: {value}" for key, value in machine.items()),
+        "",
+        "## Targets",
+        "",
+        *markdown_table(
+            ["Target", "Limit", "Measured (median)", "Result"],
+            [[t.target, t.limit, t.measured, "pass" if t.met else "MISS"] for t in targets],
+        ),
+        "",
+        "## Results",
+        "",
+        *markdown_table(
+            [
+                "Scenario",
+                "Wall time (median)",
+                "Wall time (range)",
+                "Peak tree RSS",
+                "Largest process RSS",
+            ],
+            results,
+        ),
+        "",
+        f"Marginal cost per experiment stack (least-squares slope over the medians of "
+        f"{', '.join(str(n) for n in EXPERIMENT_COUNTS)} generated experiments, one stack "
+        f"each): {milliseconds(marginal.wall_s)} of wall time, "
+        f"{marginal.tree_rss / 1024**2:.1f} MiB of peak tree RSS.",
+        "",
+        "## Method",
+        "",
+        "- Each scenario is a subprocess: `main.py` synthesizing into a fresh `--outdir` in a",
+        "  temporary directory, or `python -m pytest -q -p no:cacheprovider` after one untimed",
+        "  warm-up run. Runs are interleaved (one run of every scenario per round); the tables",
+        "  show medians.",
+        "- Wall time: from spawning the process to reaping it, interpreter exit included.",
+        "- Peak tree RSS: the largest sum of the resident set sizes of the process and all its",
+        "  descendants (Python and jsii's node process), sampled from `/proc` every "
+        f"{SAMPLE_INTERVAL_S * 1000:.0f} ms.",
+        "  Shared pages count once per process, so it is an upper bound.",
+        "- Largest process RSS: `ru_maxrss` from `wait4`, the exact peak of the largest single",
+        "  process of the tree (not a sum).",
+        "- The naive path is the same `main.py` with `LAB_PROVIDER_IMPORT=full`: it exits",
+        "  promptly too, so the ratio credits the provider loading alone.",
+        "- Generated experiments have one small cluster each, alternating Azure and AWS.",
+        "- Other work on the machine shows in the load averages above; compare runs made",
+        "  under similar load.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --- Running it all ----------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def generated_trees(counts: Sequence[int]) -> Iterator[dict[int, Path]]:
+    with tempfile.TemporaryDirectory(prefix="lab-bench-experiments-") as tmp:
+        yield {n: write_experiments(Path(tmp) / f"experiments-{n}", n) for n in counts}
+
+
+def run_rounds(scenarios: Sequence[Scenario], runs: int, env: Mapping[str, str]) -> list[Summary]:
+    samples: dict[str, list[Sample]] = {s.key: [] for s in scenarios}
+    for round_number in range(1, runs + 1):
+        for scenario in scenarios:
+            sample = measure(scenario, env)
+            samples[scenario.key].append(sample)
+            failed = f", exit code {sample.exit_code}" if sample.exit_code else ""
+            progress(
+                f"[{round_number}/{runs}] {scenario.label}: {seconds(sample.wall_s)}, "
+                f"{mebibytes(sample.tree_rss)}{failed}"
+            )
+    return [Summary(s, tuple(samples[s.key])) for s in scenarios]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=DEFAULT_RUNS,
+        help=f"runs per scenario; medians are reported (default: {DEFAULT_RUNS})",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="one run per scenario: a smoke test, not a benchmark"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help="where to write the report (default: docs/performance.md)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs = 1
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
+        progress("error: needs Linux with /proc/<pid>/task/<tid>/children")
+        return 1
+    started = time.perf_counter()
+    machine = describe_machine()
+    load_at_start = load_average()
+    env = base_environment()
+    try:
+        with generated_trees(EXPERIMENT_COUNTS) as trees:
+            scenarios = default_scenarios(trees)
+            tests = next(s for s in scenarios if s.key == "tests")
+            progress("warming up the test suite (untimed) ...")
+            measure(tests, env)
+            summaries = run_rounds(scenarios, args.runs, env)
+    except BenchError as error:
+        progress(f"error: {error}")
+        return 1
+    machine["Load average at start"] = load_at_start
+    machine["Load average at end"] = load_average()
+    machine["Date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    marginal = marginal_cost(summaries)
+    targets = evaluate_targets({s.scenario.key: s for s in summaries}, marginal)
+    report = render(
+        machine=machine,
+        summaries=summaries,
+        marginal=marginal,
+        targets=targets,
+        runs=args.runs,
+        duration_s=time.perf_counter() - started,
+    )
+    print(report)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(report, encoding="utf-8")
+    progress(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
