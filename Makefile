@@ -77,8 +77,10 @@ pytest: $(VENV)/.installed $(CHECKOV_STAMP)
 	$(PY) -m pytest
 
 .PHONY: scan
-scan: $(VENV)/.installed $(CHECKOV_STAMP) ## checkov over cdktf.out/: fails on any failed check, parse error or empty scan
-	$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov cdktf.out
+scan: $(VENV)/.installed $(CHECKOV_STAMP) ## checkov over cdktf.out/: fails on any failed check, parse error or empty scan, or stale README counts
+	summary="$$(mktemp)"; trap 'rm -f "$$summary"' EXIT; \
+	$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --summary-json "$$summary" cdktf.out; \
+	$(PY) -m lab docs --check --checkov-summary "$$summary"
 
 .PHONY: test
 test: lint pytest check-synth scan ## Everything CI runs: lint, tests, synth freshness, checkov
