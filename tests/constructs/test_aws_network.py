@@ -454,26 +454,43 @@ def test_flow_log_key_rotates_and_its_policy_names_exactly_two_principals(doc: J
     account = data_ref(doc, "aws_caller_identity", "account_id")
     region = data_ref(doc, "aws_region", "region")
     dns_suffix = data_ref(doc, "aws_partition", "dns_suffix")
-    policy = jsonencoded(key["policy"])
+    policy = json.loads(key["policy"])
     assert policy["Version"] == "2012-10-17"
     admin, logs = policy["Statement"]
+    # The account administers the key but cannot use it: only CloudWatch Logs encrypts.
     assert admin == {
-        "Sid": "AccountAdministers",
+        "Sid": "KeyAdministration",
         "Effect": "Allow",
         "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
-        "Action": "kms:*",
+        "Action": [
+            "kms:CancelKeyDeletion",
+            "kms:Create*",
+            "kms:Delete*",
+            "kms:Describe*",
+            "kms:Disable*",
+            "kms:Enable*",
+            "kms:Get*",
+            "kms:List*",
+            "kms:Put*",
+            "kms:Revoke*",
+            "kms:RotateKeyOnDemand",
+            "kms:ScheduleKeyDeletion",
+            "kms:TagResource",
+            "kms:UntagResource",
+            "kms:Update*",
+        ],
         "Resource": "*",
     }
     assert logs == {
-        "Sid": "CloudWatchLogsEncryptsFlowLogGroup",
+        "Sid": "FlowLogGroupEncryption",
         "Effect": "Allow",
         "Principal": {"Service": f"logs.{region}.{dns_suffix}"},
         "Action": [
-            "kms:Encrypt*",
             "kms:Decrypt*",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
             "kms:Describe*",
+            "kms:Encrypt*",
+            "kms:GenerateDataKey*",
+            "kms:ReEncrypt*",
         ],
         "Resource": "*",
         "Condition": {

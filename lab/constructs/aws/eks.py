@@ -75,6 +75,12 @@ from cdktf_cdktf_provider_aws.launch_template import (
 )
 from constructs import Construct
 
+from lab.constructs.aws.key_policy import (
+    account_administers,
+    key_policy,
+    log_group_arn,
+    logs_may_encrypt,
+)
 from lab.constructs.cidr import parse_cidr
 
 
@@ -134,35 +140,8 @@ NODE_GROUP_NAME: Final = "default"
 IRSA_AUDIENCE: Final = "sts.amazonaws.com"
 VPC_CNI_SERVICE_ACCOUNT: Final = "system:serviceaccount:kube-system:aws-node"
 
-# Administration without use: the account (and so IAM policies in it) can always manage, disable or
-# delete the key, but only the principals named in the key policy encrypt or decrypt with it.
-KEY_ADMIN_ACTIONS: Final = (
-    "kms:CancelKeyDeletion",
-    "kms:Create*",
-    "kms:Delete*",
-    "kms:Describe*",
-    "kms:Disable*",
-    "kms:Enable*",
-    "kms:Get*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Revoke*",
-    "kms:RotateKeyOnDemand",
-    "kms:ScheduleKeyDeletion",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:Update*",
-)
 # What the EKS control plane does with the key, as the cluster role, to envelope-encrypt secrets.
 CLUSTER_KEY_ACTIONS: Final = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants")
-# What CloudWatch Logs needs to encrypt a log group (from the CloudWatch Logs KMS documentation).
-LOGS_KEY_ACTIONS: Final = (
-    "kms:Decrypt*",
-    "kms:Describe*",
-    "kms:Encrypt*",
-    "kms:GenerateDataKey*",
-    "kms:ReEncrypt*",
-)
 
 # Add-ons that run as Deployments only become ACTIVE once nodes can run their pods.
 _ADDONS_AFTER_NODES: Final = frozenset({"coredns"})
@@ -665,19 +644,8 @@ class EksCluster(Construct):
         region: str,
         log_group_name: str,
     ) -> KmsKey:
-        log_group_arn = (
-            f"arn:{partition.partition}:logs:{region}:{account_id}:log-group:{log_group_name}"
-        )
         statements = [
-            # The account stays the key's administrator, so deleting a role named below can never
-            # leave the key unmanageable (orphaned).
-            {
-                "Sid": "KeyAdministration",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{partition.partition}:iam::{account_id}:root"},
-                "Action": list(KEY_ADMIN_ACTIONS),
-                "Resource": "*",
-            },
+            account_administers(partition.partition, account_id),
             {
                 "Sid": "ClusterSecretsEncryption",
                 "Effect": "Allow",
@@ -685,15 +653,12 @@ class EksCluster(Construct):
                 "Action": list(CLUSTER_KEY_ACTIONS),
                 "Resource": "*",
             },
-            # CloudWatch Logs in this region, for this cluster's log group only.
-            {
-                "Sid": "ControlPlaneLogs",
-                "Effect": "Allow",
-                "Principal": {"Service": f"logs.{region}.{partition.dns_suffix}"},
-                "Action": list(LOGS_KEY_ACTIONS),
-                "Resource": "*",
-                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-            },
+            logs_may_encrypt(
+                "ControlPlaneLogs",
+                region=region,
+                dns_suffix=partition.dns_suffix,
+                group_arn=log_group_arn(partition.partition, region, account_id, log_group_name),
+            ),
         ]
         key = KmsKey(
             self,
@@ -705,7 +670,7 @@ class EksCluster(Construct):
             # JSON rather than an aws_iam_policy_document: in a key policy, "Resource": "*" means
             # this key, which IAM policy checks (checkov CKV_AWS_109/111/356) read as any resource.
             # The tokens in the string become Terraform references at synth.
-            policy=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+            policy=json.dumps(key_policy(*statements)),
             tags=self._tags,
         )
         KmsAlias(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,12 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
+from lab.constructs.aws.key_policy import (
+    account_administers,
+    key_policy,
+    log_group_arn,
+    logs_may_encrypt,
+)
 from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
 from lab.constructs.cidr import parse_ipv4_cidr
 
@@ -452,53 +459,22 @@ class AwsNetwork(Construct):
         partition = DataAwsPartition(self, "Partition")
         region = DataAwsRegion(self, "Region").region
         log_group_name = f"/aws/vpc-flow-logs/{name}"
-        log_group_arn = (
-            f"arn:{partition.partition}:logs:{region}:{account_id}:log-group:{log_group_name}"
-        )
-
-        # A key policy always says Resource "*" (this key). It is written with jsonencode rather
-        # than an aws_iam_policy_document, which checkov would scan as an identity policy and
-        # flag for that "*" (CKV_AWS_109/111/356).
+        group_arn = log_group_arn(partition.partition, region, account_id, log_group_name)
         key = KmsKey(
             self,
             "FlowLogKey",
             description=f"Encrypts the {name} VPC flow logs",
             enable_key_rotation=True,
-            policy=Fn.jsonencode(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            # The account keeps full control, so IAM policies can manage the key
-                            # and it can never become unmanageable.
-                            "Sid": "AccountAdministers",
-                            "Effect": "Allow",
-                            "Principal": {
-                                "AWS": f"arn:{partition.partition}:iam::{account_id}:root"
-                            },
-                            "Action": "kms:*",
-                            "Resource": "*",
-                        },
-                        {
-                            "Sid": "CloudWatchLogsEncryptsFlowLogGroup",
-                            "Effect": "Allow",
-                            "Principal": {"Service": f"logs.{region}.{partition.dns_suffix}"},
-                            "Action": [
-                                "kms:Encrypt*",
-                                "kms:Decrypt*",
-                                "kms:ReEncrypt*",
-                                "kms:GenerateDataKey*",
-                                "kms:Describe*",
-                            ],
-                            "Resource": "*",
-                            # CloudWatch Logs names the log group in the encryption context:
-                            # the key serves this account's flow-log group and nothing else.
-                            "Condition": {
-                                "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}
-                            },
-                        },
-                    ],
-                }
+            policy=json.dumps(
+                key_policy(
+                    account_administers(partition.partition, account_id),
+                    logs_may_encrypt(
+                        "FlowLogGroupEncryption",
+                        region=region,
+                        dns_suffix=partition.dns_suffix,
+                        group_arn=group_arn,
+                    ),
+                )
             ),
             tags=self._tags(f"{name}-vpc-flow-logs"),
         )

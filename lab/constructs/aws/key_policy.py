@@ -1,0 +1,74 @@
+"""Statements of the customer-managed KMS key policies the AWS constructs write.
+
+A key policy always says ``"Resource": "*"`` (meaning this key). The constructs encode
+it with ``jsonencode`` rather than an ``aws_iam_policy_document``, which checkov would
+scan as an identity policy and flag for that ``"*"`` (CKV_AWS_109/111/356); the tests
+assert the statements exactly instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+KEY_ADMIN_ACTIONS: Final = (
+    "kms:CancelKeyDeletion",
+    "kms:Create*",
+    "kms:Delete*",
+    "kms:Describe*",
+    "kms:Disable*",
+    "kms:Enable*",
+    "kms:Get*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Revoke*",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:Update*",
+)
+"""Managing the key, not using it: the account administers, named principals encrypt."""
+
+LOGS_KEY_ACTIONS: Final = (
+    "kms:Decrypt*",
+    "kms:Describe*",
+    "kms:Encrypt*",
+    "kms:GenerateDataKey*",
+    "kms:ReEncrypt*",
+)
+"""What CloudWatch Logs needs to encrypt a log group (from its KMS documentation)."""
+
+Statement = dict[str, Any]
+
+
+def account_administers(partition: str, account_id: str) -> Statement:
+    """The account stays the key's administrator, so deleting a role named in the policy
+    can never leave the key unmanageable (orphaned)."""
+    return {
+        "Sid": "KeyAdministration",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+        "Action": list(KEY_ADMIN_ACTIONS),
+        "Resource": "*",
+    }
+
+
+def log_group_arn(partition: str, region: str, account_id: str, name: str) -> str:
+    return f"arn:{partition}:logs:{region}:{account_id}:log-group:{name}"
+
+
+def logs_may_encrypt(sid: str, *, region: str, dns_suffix: str, group_arn: str) -> Statement:
+    """CloudWatch Logs in ``region`` may use the key, for the one log group ``group_arn`` only
+    (CloudWatch Logs names the log group in the encryption context)."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": f"logs.{region}.{dns_suffix}"},
+        "Action": list(LOGS_KEY_ACTIONS),
+        "Resource": "*",
+        "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}},
+    }
+
+
+def key_policy(*statements: Statement) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
