@@ -161,28 +161,23 @@ class SpaceliftStack(Construct):
                 timezone=props.drift_detection.timezone,
                 reconcile=props.drift_detection.reconcile,
             ).override_logical_id(props.slug)
-        if props.aws_integration_id is not None:
-            aws = AwsIntegrationAttachment(
+        integrations = (
+            (AwsIntegrationAttachment, "AwsIntegration", props.aws_integration_id),
+            (AzureIntegrationAttachment, "AzureIntegration", props.azure_integration_id),
+        )
+        for binding, construct_id, integration_id in integrations:
+            if integration_id is None:
+                continue
+            attachment = binding(
                 self,
-                "AwsIntegration",
-                integration_id=props.aws_integration_id,
+                construct_id,
+                integration_id=integration_id,
                 stack_id=self.id,
                 read=True,
                 write=True,
             )
-            aws.override_logical_id(props.slug)
-            teardown_prerequisites.append(aws)
-        if props.azure_integration_id is not None:
-            azure = AzureIntegrationAttachment(
-                self,
-                "AzureIntegration",
-                integration_id=props.azure_integration_id,
-                stack_id=self.id,
-                read=True,
-                write=True,
-            )
-            azure.override_logical_id(props.slug)
-            teardown_prerequisites.append(azure)
+            attachment.override_logical_id(props.slug)
+            teardown_prerequisites.append(attachment)
         self.dependencies: dict[str, StackDependency] = {}
         for upstream in props.upstreams:
             dependency = StackDependency(
