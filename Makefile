@@ -27,15 +27,15 @@ help: ## List the targets
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
-	$(PY) -m pip install --quiet --no-deps --ignore-requires-python $(OPA_BINDINGS)
+	$(PY) -m pip install -qq -r requirements.lock
+	$(PY) -m pip install -qq --no-deps -e .
+	$(PY) -m pip install -qq --no-deps --ignore-requires-python $(OPA_BINDINGS)
 	touch $@
 
 # Depends on the Makefile, where the pin lives; a reinstall of a satisfied pin is quick.
 $(CHECKOV_STAMP): Makefile
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
+	$(CHECKOV_VENV)/bin/python -m pip install -qq checkov==$(CHECKOV_VERSION)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
