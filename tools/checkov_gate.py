@@ -582,7 +582,9 @@ def gate(checkov: Path, config_path: Path, directory: Path) -> Verdict:
                 f"checkov would also read {directory / name}; keep its settings in {config_path}"
             )
     inventory = read_inventory(root)
-    return judge(run_checkov(checkov, root, config), config, inventory)
+    # Nothing to scan fails anyway; starting checkov (seconds) would not change the verdict.
+    scan = run_checkov(checkov, root, config) if inventory else ScanResult()
+    return judge(scan, config, inventory)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
