@@ -394,7 +394,7 @@ def describe_machine() -> dict[str, str]:
         f"({len(os.sched_getaffinity(0))} usable)",
         "RAM": f"{meminfo_kib('MemTotal') / 1024**2:.1f} GiB",
         "OS": f"{os_release()} (Linux {platform.release()})",
-        "Python": f"{platform.python_version()} ({sys.executable})",
+        "Python": f"{platform.python_version()} ({display_executable()})",
         "Node": command_output([os.environ.get("JSII_NODE", "node"), "--version"]),
         "Packages": ", ".join(
             f"{name} {version(name)}"
@@ -402,6 +402,12 @@ def describe_machine() -> dict[str, str]:
         ),
         "Commit": git_commit(),
     }
+
+
+def display_executable() -> str:
+    """The interpreter, relative to the repository when it is the project's .venv."""
+    executable = Path(sys.executable)
+    return str(executable.relative_to(REPO)) if executable.is_relative_to(REPO) else str(executable)
 
 
 def cpu_model() -> str:
