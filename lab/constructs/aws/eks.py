@@ -75,13 +75,14 @@ from cdktf_cdktf_provider_aws.launch_template import (
 )
 from constructs import Construct
 
+from lab.constructs.aws.cloudwatch import LOG_RETENTION_DAYS, log_group_arn
 from lab.constructs.aws.key_policy import (
     account_administers,
     key_policy,
-    log_group_arn,
     logs_may_encrypt,
 )
 from lab.constructs.cidr import parse_cidr
+from lab.constructs.tokens import unresolved
 
 
 class AmiType(StrEnum):
@@ -128,11 +129,6 @@ MAX_NAME_LENGTH: Final = 40
 CONTROL_PLANE_LOG_TYPES: Final = tuple(ControlPlaneLogType)
 """The control-plane logs sent to CloudWatch: all five, always (checkov CKV_AWS_37)."""
 
-# The retention periods CloudWatch Logs accepts (PutRetentionPolicy).
-LOG_RETENTION_DAYS_CHOICES: Final = frozenset(
-    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-     3288, 3653}
-)  # fmt: skip
 MIN_ROOT_VOLUME_SIZE_GIB: Final = 20
 # The AL2023 AMIs boot from /dev/xvda: a mapping for this device replaces the image's root volume.
 ROOT_DEVICE_NAME: Final = "/dev/xvda"
@@ -238,10 +234,10 @@ class EksClusterProps:
                 f"root_volume_size_gib: {self.root_volume_size_gib} is smaller than the AL2023 "
                 f"image; use at least {MIN_ROOT_VOLUME_SIZE_GIB}"
             )
-        if self.log_retention_days not in LOG_RETENTION_DAYS_CHOICES:
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
             raise ValueError(
                 f"log_retention_days: CloudWatch Logs does not accept {self.log_retention_days}; "
-                f"use one of {sorted(LOG_RETENTION_DAYS_CHOICES)}"
+                f"use one of {sorted(LOG_RETENTION_DAYS)}"
             )
 
     @property
@@ -267,7 +263,7 @@ class EksClusterProps:
         return ami_type_for(self.instance_type)
 
     def _validate_name(self) -> None:
-        if Token.is_unresolved(self.name):
+        if unresolved(self.name):
             raise ValueError(
                 "name: must be a plain string, not a token: IAM role, KMS alias and log group "
                 "names are derived from it at synth time"
@@ -281,14 +277,14 @@ class EksClusterProps:
 
     def _validate_kubernetes_version(self) -> None:
         version = self.kubernetes_version
-        if not Token.is_unresolved(version) and not _KUBERNETES_MINOR.fullmatch(version):
+        if not unresolved(version) and not _KUBERNETES_MINOR.fullmatch(version):
             raise ValueError(
                 f"kubernetes_version: {version!r} is not a Kubernetes minor version; use the form "
                 "'1.35' (EKS picks the patch release)"
             )
 
     def _validate_subnet_ids(self) -> None:
-        if not Token.is_unresolved(list(self.subnet_ids)) and len(self.subnet_ids) < 2:
+        if not unresolved(self.subnet_ids) and len(self.subnet_ids) < 2:
             raise ValueError(
                 f"subnet_ids: {len(self.subnet_ids)} given, but EKS needs subnets in at least two "
                 "Availability Zones; pass the foundation's private subnet ids"
@@ -296,7 +292,7 @@ class EksClusterProps:
 
     def _validate_instance_type(self) -> None:
         instance_type = self.instance_type
-        if Token.is_unresolved(instance_type):
+        if unresolved(instance_type):
             if self.ami_type is None:
                 raise ValueError(
                     "ami_type: must be set when instance_type is a token, because the node "
@@ -339,7 +335,7 @@ class EksClusterProps:
     def _validate_public_access_cidrs(self) -> None:
         seen: set[str] = set()
         for cidr in self.public_access_cidrs:
-            if Token.is_unresolved(cidr):
+            if unresolved(cidr):
                 continue
             parse_cidr(
                 cidr, field="public_access_cidrs", example="203.0.113.0/24", reject_internet=True
@@ -349,7 +345,7 @@ class EksClusterProps:
             seen.add(cidr)
 
     def _validate_admin_principal_arns(self) -> None:
-        if Token.is_unresolved(list(self.admin_principal_arns)):
+        if unresolved(self.admin_principal_arns):
             raise ValueError(
                 "admin_principal_arns: a token list can't be expanded into one access entry per "
                 "principal at synth time; pass a list (its entries may be tokens)"
@@ -362,7 +358,7 @@ class EksClusterProps:
             )
         seen: set[str] = set()
         for arn in self.admin_principal_arns:
-            if Token.is_unresolved(arn):
+            if unresolved(arn):
                 continue
             if ":assumed-role/" in arn:
                 raise ValueError(
@@ -816,7 +812,7 @@ class EksCluster(Construct):
 
 def _principal_key(arn: str, index: int) -> str:
     """A construct-id suffix for an admin principal that stays the same when the list changes."""
-    match = None if Token.is_unresolved(arn) else _IAM_PRINCIPAL_ARN.fullmatch(arn)
+    match = None if unresolved(arn) else _IAM_PRINCIPAL_ARN.fullmatch(arn)
     if match is None:
         return str(index)
     name = match["path"].rsplit("/", 1)[-1]

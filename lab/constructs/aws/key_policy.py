@@ -53,10 +53,6 @@ def account_administers(partition: str, account_id: str) -> Statement:
     }
 
 
-def log_group_arn(partition: str, region: str, account_id: str, name: str) -> str:
-    return f"arn:{partition}:logs:{region}:{account_id}:log-group:{name}"
-
-
 def logs_may_encrypt(sid: str, *, region: str, dns_suffix: str, group_arn: str) -> Statement:
     """CloudWatch Logs in ``region`` may use the key, for the one log group ``group_arn`` only
     (CloudWatch Logs names the log group in the encryption context)."""

@@ -45,14 +45,15 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
+from lab.constructs.aws.cloudwatch import LOG_RETENTION_DAYS, log_group_arn
 from lab.constructs.aws.key_policy import (
     account_administers,
     key_policy,
-    log_group_arn,
     logs_may_encrypt,
 )
 from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
 from lab.constructs.cidr import parse_ipv4_cidr
+from lab.constructs.tokens import unresolved
 
 DEFAULT_VPC_CIDR: Final = "10.0.0.0/16"
 DEFAULT_AZ_COUNT: Final = 3
@@ -66,10 +67,6 @@ MIN_VPC_PREFIX: Final = 16
 MAX_VPC_PREFIX: Final = 20
 
 # The retention periods CloudWatch Logs accepts (0, "never expire", is left out on purpose).
-FLOW_LOG_RETENTION_DAYS: Final = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
-    1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
 
 
 # Subnets the AWS Load Balancer Controller (and the in-tree cloud provider) picks for
@@ -151,10 +148,10 @@ class AwsNetworkProps:
         # The props may come from config as plain strings; keep the enum from here on.
         object.__setattr__(self, "nat_mode", nat_mode)
         retention = self.flow_log_retention_days
-        if not Token.is_unresolved(retention) and retention not in FLOW_LOG_RETENTION_DAYS:
+        if not unresolved(retention) and retention not in LOG_RETENTION_DAYS:
             raise ValueError(
                 f"flow_log_retention_days: {retention} is not a retention CloudWatch Logs "
-                f"accepts; use one of {', '.join(map(str, FLOW_LOG_RETENTION_DAYS))} "
+                f"accepts; use one of {', '.join(map(str, LOG_RETENTION_DAYS))} "
                 f"({DEFAULT_FLOW_LOG_RETENTION_DAYS} or more passes CKV_AWS_338)"
             )
         if "Name" in self.tags:
@@ -164,7 +161,7 @@ class AwsNetworkProps:
 
 
 def _check_vpc_cidr(cidr: str) -> None:
-    if Token.is_unresolved(cidr):
+    if unresolved(cidr):
         raise ValueError(
             "cidr: must be a literal CIDR such as '10.0.0.0/16', not a Terraform reference; "
             "the subnet CIDRs are computed from it at synth time"

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, TypeVar
 
-from cdktf import TerraformResourceLifecycle, Token
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesCluster,
     KubernetesClusterApiServerAccessProfile,
@@ -61,6 +61,7 @@ from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIden
 from constructs import Construct
 
 from lab.constructs.cidr import parse_cidr
+from lab.constructs.tokens import unresolved
 
 # --------------------------------------------------------------------------------------------------
 # Defaults and limits
@@ -614,15 +615,8 @@ def _weekly(block: type[_Schedule], window: MaintenanceWindow) -> _Schedule:
 # --------------------------------------------------------------------------------------------------
 
 
-def _unresolved(value: object) -> bool:
-    """True for a token (a Terraform reference, variable...) that has no value before apply."""
-    if isinstance(value, tuple):
-        value = list(value)  # jsii passes lists, not tuples, to the token check
-    return Token.is_unresolved(value)
-
-
 def _validate_identifiers(props: AksClusterProps) -> None:
-    if not _unresolved(props.name) and not _NAME_PATTERN.match(props.name):
+    if not unresolved(props.name) and not _NAME_PATTERN.match(props.name):
         raise ValueError(
             f"name: {props.name!r} is not a lowercase DNS label of at most 54 characters; use "
             "letters, digits and inner hyphens, e.g. 'demo-blue'"
@@ -633,25 +627,25 @@ def _validate_identifiers(props: AksClusterProps) -> None:
         )
     if not props.location:
         raise ValueError("location: empty; pass an Azure region such as 'eastus'")
-    if not _unresolved(props.subnet_id) and not _SUBNET_ID_PATTERN.match(props.subnet_id):
+    if not unresolved(props.subnet_id) and not _SUBNET_ID_PATTERN.match(props.subnet_id):
         raise ValueError(
             f"subnet_id: {props.subnet_id!r} is not a subnet resource id; pass the foundation's "
             "AKS subnet id (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>)"
         )
     workspace_id = props.log_analytics_workspace_id
-    if not _unresolved(workspace_id) and not _WORKSPACE_ID_PATTERN.match(workspace_id):
+    if not unresolved(workspace_id) and not _WORKSPACE_ID_PATTERN.match(workspace_id):
         raise ValueError(
             f"log_analytics_workspace_id: {workspace_id!r} is not a Log Analytics workspace "
             "resource id; pass the workspace's id attribute"
         )
-    if not _unresolved(props.vm_size) and not _VM_SIZE_PATTERN.match(props.vm_size):
+    if not unresolved(props.vm_size) and not _VM_SIZE_PATTERN.match(props.vm_size):
         raise ValueError(
             f"vm_size: {props.vm_size!r} is not an Azure VM size; write it like 'Standard_D4s_v3'"
         )
 
 
 def _validate_version(version: str) -> None:
-    if _unresolved(version):
+    if unresolved(version):
         return
     match = _VERSION_PATTERN.match(version)
     if match is None:
@@ -679,11 +673,11 @@ def _validate_sizing(props: AksClusterProps) -> None:
             f"min_nodes and max_nodes: got min_nodes={min_nodes}, max_nodes={max_nodes}; give "
             "both to turn autoscaling on, or neither for a fixed pool of node_count nodes"
         )
-    if not _unresolved(node_count) and node_count < 1:
+    if not unresolved(node_count) and node_count < 1:
         raise ValueError(f"node_count: {node_count} is below 1; the system pool needs a node")
     if min_nodes is not None and max_nodes is not None:
         _validate_autoscaling_bounds(node_count, min_nodes, max_nodes)
-    if not _unresolved(props.max_pods) and not MIN_MAX_PODS <= props.max_pods <= MAX_MAX_PODS:
+    if not unresolved(props.max_pods) and not MIN_MAX_PODS <= props.max_pods <= MAX_MAX_PODS:
         raise ValueError(
             f"max_pods: {props.max_pods} is outside {MIN_MAX_PODS}-{MAX_MAX_PODS}; fewer than "
             f"{MIN_MAX_PODS} starve the system add-ons, more than {MAX_MAX_PODS} exceed what "
@@ -692,7 +686,7 @@ def _validate_sizing(props: AksClusterProps) -> None:
 
 
 def _validate_autoscaling_bounds(node_count: int, min_nodes: int, max_nodes: int) -> None:
-    if any(_unresolved(value) for value in (node_count, min_nodes, max_nodes)):
+    if any(unresolved(value) for value in (node_count, min_nodes, max_nodes)):
         return
     if min_nodes < 1:
         raise ValueError(f"min_nodes: {min_nodes} is below 1; the system pool needs a node")
@@ -708,7 +702,7 @@ def _validate_autoscaling_bounds(node_count: int, min_nodes: int, max_nodes: int
 
 
 def _validate_api_server_access(ranges: Sequence[str], *, private: bool) -> None:
-    if _unresolved(ranges):
+    if unresolved(ranges):
         return
     if private:
         if ranges:
@@ -723,17 +717,17 @@ def _validate_api_server_access(ranges: Sequence[str], *, private: bool) -> None
             "the CIDRs of your office or VPN (lab.yaml), or set private_cluster=True"
         )
     for cidr in ranges:
-        if not _unresolved(cidr):
+        if not unresolved(cidr):
             parse_cidr(
                 cidr, field="authorized_ip_ranges", example="203.0.113.0/24", reject_internet=True
             )
 
 
 def _validate_admin_groups(group_ids: Sequence[str]) -> None:
-    if _unresolved(group_ids):
+    if unresolved(group_ids):
         return
     for group_id in group_ids:
-        if _unresolved(group_id):
+        if unresolved(group_id):
             continue
         try:
             uuid.UUID(group_id)
@@ -756,7 +750,7 @@ def _validate_network(props: AksClusterProps) -> None:
         raise ValueError(
             f"pod_cidr and service_cidr: {pods} overlaps {services}; give them disjoint ranges"
         )
-    if services is None or _unresolved(props.dns_service_ip):
+    if services is None or unresolved(props.dns_service_ip):
         return
     suggestion = services.network_address + 10
     try:
@@ -776,7 +770,7 @@ def _validate_network(props: AksClusterProps) -> None:
 
 def _overlay_range(field_name: str, cidr: str) -> ipaddress.IPv4Network | None:
     """A pod or service range as a network (None for a token); rejects what AKS rejects."""
-    if _unresolved(cidr):
+    if unresolved(cidr):
         return None
     try:
         network = ipaddress.IPv4Network(cidr)
@@ -795,7 +789,7 @@ def _overlay_range(field_name: str, cidr: str) -> ipaddress.IPv4Network | None:
 
 
 def _validate_zones(zones: Sequence[str]) -> None:
-    if _unresolved(zones):
+    if unresolved(zones):
         return
     for zone in zones:
         if zone not in _AVAILABILITY_ZONES:
