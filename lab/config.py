@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
 from lab.constructs.cidr import parse_cidr
-from lab.errors import LabDefinitionError, Problem
+from lab.errors import LabDefinitionError
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
 DEFAULT_CONFIG_PATH: Final = Path("lab.yaml")
@@ -70,7 +70,7 @@ def _project_name(value: str) -> str:
 
 
 Cidr = Annotated[str, AfterValidator(_network)]
-ApiAllowedCidr = Annotated[str, AfterValidator(_network), AfterValidator(_not_the_internet)]
+ApiAllowedCidr = Annotated[str, AfterValidator(_not_the_internet)]
 ProjectName = Annotated[str, AfterValidator(_project_name)]
 KubernetesVersion = Annotated[str, AfterValidator(_kubernetes_version)]
 
@@ -115,8 +115,6 @@ class AwsIntegrationSettings(StrictModel):
     role_arn: Annotated[str, _matching(_IAM_ROLE_ARN, "arn:aws:iam::123456789012:role/spacelift")]
     duration_seconds: int = Field(default=3600, ge=3600, le=43200)
     """Default: 3600. At least an hour: creating an EKS cluster outlasts the 900 s API default."""
-    external_id_required: bool = True
-    """Default: true. Documents that the role's trust policy checks Spacelift's external id."""
 
 
 class AzureIntegrationSettings(StrictModel):
@@ -334,7 +332,6 @@ __all__ = [
     "LabConfig",
     "Limits",
     "NatMode",
-    "Problem",
     "SpaceliftSettings",
     "load_config",
 ]

@@ -25,11 +25,13 @@ from lab.experiments import (
     discover_experiments,
     stack_id,
 )
+from lab.policies import POLICY_DIRECTORY
 
 MANAGEMENT_STACK_ID: Final = "spacelift-root"
 OUTPUT_DIR: Final = "cdktf.out"
 """Where synthesis writes; committed, and each Spacelift stack's project root lives in it."""
-POLICIES_DIR: Final = Path(__file__).resolve().parent.parent / "policies"
+POLICIES_DIR: Final = Path(__file__).resolve().parent.parent / POLICY_DIRECTORY
+"""The policy files of this checkout, wherever the command runs."""
 
 
 class StackKind(StrEnum):
