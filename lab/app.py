@@ -15,6 +15,7 @@ from constructs import Construct
 
 from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.experiments import Cloud
+from lab.synth import StackBuildError
 
 StackBuilder = Callable[[Construct, StackDefinition, LabDefinition], object]
 
@@ -51,11 +52,3 @@ def build_app(
             except ValueError as error:  # a construct refused its props
                 raise StackBuildError(stack.id, error) from error
     return app
-
-
-class StackBuildError(ValueError):
-    """A construct of a stack refused its input; the message names the stack and field."""
-
-    def __init__(self, stack_id: str, cause: ValueError) -> None:
-        super().__init__(f"stack {stack_id}: {cause}")
-        self.stack_id = stack_id

@@ -57,12 +57,17 @@ _experiments_option = click.option(
 )
 
 
+def _fail(message: str, code: int) -> NoReturn:
+    """Print ``error: message`` on stderr and exit with ``code``."""
+    click.echo(f"error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
 def _load(config_path: Path, experiments_dir: Path) -> LabDefinition:
     try:
         return load_definition(config_path, experiments_dir)
     except LabDefinitionError as error:
-        click.echo(f"error: {error}", err=True)
-        raise click.exceptions.Exit(EXIT_INVALID) from None
+        _fail(str(error), EXIT_INVALID)
 
 
 @click.command("synth")
@@ -102,17 +107,15 @@ def synth(
     unknown = [s for s in stack_ids if s not in {d.id for d in definition.stacks}]
     if unknown:
         known = ", ".join(d.id for d in definition.stacks)
-        click.echo(f"error: unknown stack {', '.join(unknown)}; the stacks are: {known}", err=True)
-        raise click.exceptions.Exit(EXIT_CHECK_FAILED)
+        _fail(f"unknown stack {', '.join(unknown)}; the stacks are: {known}", EXIT_CHECK_FAILED)
     try:
         if check:
             differences = synthesis.check(definition, outdir, parallel=True)
         else:
             result = synthesis.synthesize(definition, outdir, only=stack_ids or None, parallel=True)
-    except (synthesis.SynthError, ValueError) as error:
+    except synthesis.SynthError as error:
         # A construct refused its input (named stack and field); nothing was written.
-        click.echo(f"error: {error}; nothing was written", err=True)
-        raise click.exceptions.Exit(EXIT_INVALID) from None
+        _fail(f"{error}; nothing was written", EXIT_INVALID)
     if check:
         if differences:
             click.echo(f"error: {outdir}/ is stale; run `make synth` and commit it:", err=True)
@@ -171,12 +174,6 @@ def main() -> None:
 
 
 main.add_command(synth)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with ``code``."""
-    click.echo(f"error: {message}", err=True)
-    raise click.exceptions.Exit(code)
 
 
 def _print_json(document: object) -> None:

@@ -45,6 +45,14 @@ class SynthError(Exception):
     """Synthesis failed; nothing was written. The message says why."""
 
 
+class StackBuildError(SynthError, ValueError):
+    """A construct of a stack refused its input; the message names the stack and field."""
+
+    def __init__(self, stack_id: str, cause: ValueError) -> None:
+        super().__init__(f"stack {stack_id}: {cause}")
+        self.stack_id = stack_id
+
+
 @dataclass(frozen=True)
 class SynthResult:
     outdir: Path
@@ -227,7 +235,9 @@ def _carry_local_files(old_stack: Path, new_stack: Path) -> None:
 def _scratch_dir(outdir: Path) -> Iterator[Path]:
     """A temporary directory beside ``outdir`` (same filesystem, so renames are atomic)."""
     outdir.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    # Named .cdktf.out.* (gitignored) also when ``outdir`` is itself a scratch directory.
+    prefix = f".{outdir.name.lstrip('.')}."
+    scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=outdir.parent))
     try:
         yield scratch
     finally:
