@@ -1,6 +1,6 @@
 """``lab docs``: rewrite the generated parts of ``docs/`` (``make docs``).
 
-Two documents are generated, so they cannot drift from their sources:
+These parts are generated, so they cannot drift from their sources:
 
 - the stack graph in ``docs/architecture.md``, a Mermaid block between the
   :data:`GRAPH_BEGIN` and :data:`GRAPH_END` marker comments (the prose around it is
@@ -9,9 +9,10 @@ Two documents are generated, so they cannot drift from their sources:
   (rendered by :func:`lab.policies.render_policies_markdown`);
 - when given a checkov summary (``tools/checkov_gate.py --summary-json``), the counts
   line in ``README.md`` between the ``checkov-summary`` comments. ``make docs`` runs
-  the gate for it; ``tests/stacks/test_security_scan.py`` keeps that line fresh.
+  the gate for it, and ``make scan`` fails when that line is stale.
 
-``lab docs --check`` and a test fail when the graph or the policy reference is stale.
+``lab docs --check`` (in ``make lint``) fails when the graph or the policy reference is
+stale.
 """
 
 from __future__ import annotations

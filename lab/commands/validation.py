@@ -66,7 +66,8 @@ def expiry_notices(definition: LabDefinition, today: date) -> list[ExpiryNotice]
             message = (
                 f"experiment {experiment.name} expired on {expires}: Spacelift deleted "
                 f"{stacks} and its clusters on {deleted} at 00:00 UTC. Remove {folder}/ and "
-                "run `make synth`; otherwise spacelift-root recreates an empty stack"
+                "run `make synth`; until then the plan policy denies spacelift-root's runs, which "
+                "would recreate the stack"
             )
             notices.append(ExpiryNotice(experiment, True, message))
         elif (expires - today).days < EXPIRY_NOTICE_DAYS:

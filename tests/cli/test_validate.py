@@ -70,7 +70,8 @@ def test_an_expired_experiment_warns_but_passes(invoke: Invoke, small_lab: Lab) 
     assert result.stderr == (
         "warning: experiment beta expired on 2020-03-31: Spacelift deleted exp-beta-aks, "
         "exp-beta-eks and its clusters on 2020-04-01 at 00:00 UTC. Remove "
-        f"{folder}/ and run `make synth`; otherwise spacelift-root recreates an empty stack\n"
+        f"{folder}/ and run `make synth`; until then the plan policy denies spacelift-root's "
+        "runs, which would recreate the stack\n"
     )
     assert result.stdout.startswith("valid: ")
 
