@@ -143,6 +143,9 @@ class SpaceliftSettings(StrictModel):
     experiment_autodeploy: bool = True
     """Default: true. Whether experiment stacks apply without a confirmation when their
     plan policy has no warnings. Foundations never autodeploy."""
+    policies: bool = True
+    """Default: true. Create the policies of ``policies/`` (approval, plan, push guardrails).
+    They need a paid Spacelift plan; without them, turn ``experiment_autodeploy`` off."""
     worker_pool_id: str | None = None
     """Default: none (the public worker pool)."""
     root_role_attachment_id: str | None = None

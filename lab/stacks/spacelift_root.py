@@ -59,7 +59,8 @@ class SpaceliftRootStack(LabStack):
         integration_ids = self._cloud_integrations(config)
         for cloud in Cloud:
             self._credentials_context(config, cloud)
-        for policy in load_policies(lab.policies_dir):
+        # Policies need a paid Spacelift plan; lab.yaml can leave them out.
+        for policy in load_policies(lab.policies_dir) if settings.policies else ():
             Policy(
                 self,
                 f"Policy-{policy.name}",

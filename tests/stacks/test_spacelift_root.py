@@ -312,3 +312,15 @@ def test_autodeploy_and_drift_detection_follow_lab_yaml(tmp_path: Path) -> None:
     resources = _root(tree)
     assert {s["autodeploy"] for s in resources["spacelift_stack"].values()} == {False}
     assert "spacelift_drift_detection" not in resources
+    assert sorted(resources["spacelift_policy"]) == ["approval", "plan", "push"]
+
+
+def test_policies_can_be_left_out_for_a_free_plan(tmp_path: Path) -> None:
+    data = yaml.safe_load((REPO / "lab.yaml").read_text())
+    data["spacelift"]["policies"] = False
+    config = tmp_path / "lab.yaml"
+    config.write_text(yaml.safe_dump(data))
+    tree = synth_tree(load_definition(config, REPO / "experiments"), tmp_path / "cdktf.out")
+    resources = _root(tree)
+    assert "spacelift_policy" not in resources
+    assert len(resources["spacelift_stack"]) == 5  # everything else is unchanged
