@@ -23,7 +23,7 @@ STACK ?=
 
 .PHONY: help
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -77,7 +77,7 @@ pytest: $(VENV)/.installed $(CHECKOV_STAMP)
 	$(PY) -m pytest
 
 .PHONY: scan
-scan: $(VENV)/.installed $(CHECKOV_STAMP) ## checkov over cdktf.out/: fails on any failed check, parse error or empty scan, or stale README counts
+scan: $(VENV)/.installed $(CHECKOV_STAMP) ## checkov over cdktf.out/: fails on a failed check, parse error, empty scan, unexplained or stale suppression, or stale generated docs
 	summary="$$(mktemp)"; trap 'rm -f "$$summary"' EXIT; \
 	$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --summary-json "$$summary" cdktf.out; \
 	$(PY) -m lab docs --check --checkov-summary "$$summary"

@@ -1,6 +1,7 @@
 """The CDKTF app entry point (`cdktf.json` runs it): synthesize the lab into cdktf.out/.
 
-    python main.py [--stack ID] [--check] [--config lab.yaml] [--experiments experiments/]
+    python main.py [--stack ID] [--check] [--outdir cdktf.out] [--config lab.yaml]
+                   [--experiments experiments/]
 
 All logic lives in the `lab` package; see `lab/cli.py`.
 """

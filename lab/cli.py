@@ -70,7 +70,19 @@ def _load(config_path: Path, experiments_dir: Path) -> LabDefinition:
         _fail(str(error), EXIT_INVALID)
 
 
-@click.command("synth")
+@click.command(
+    "synth",
+    epilog="""\b
+Examples:
+  lab synth                             every stack, into cdktf.out/ (what make synth runs)
+  lab synth --stack exp-demo-eks        one stack; the others' files stay untouched
+  lab synth --check                     exit 1 when the committed cdktf.out/ is stale
+
+\b
+LAB_SYNTH_PARALLEL=0 keeps the synth in one process (by default a second process
+synthesizes the aws stacks); LAB_PROVIDER_IMPORT=full imports the provider packages
+normally. Bad input exits 2 and writes nothing.""",
+)
 @_config_option
 @_experiments_option
 @click.option(

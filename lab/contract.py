@@ -5,7 +5,7 @@ the management stack turns every value an experiment consumes into a
 ``spacelift_stack_dependency_reference`` (output ``name`` -> input ``TF_VAR_<name>``),
 and the experiment stack declares a ``TerraformVariable`` of the same name. An output
 name is therefore a public contract: renaming one is a change to three sides at once,
-and ``tests/test_contract.py`` checks they agree.
+and ``tests/stacks/test_spacelift_root.py`` checks they agree.
 
 Environment variables carry strings, so lists travel JSON-encoded.
 """

@@ -2,9 +2,9 @@
 # title: Run approval
 # description: >-
 #   Decides which runs go ahead without a human and how many reviews the others need.
-#   Experiments run freely unless a plan deletes something. Foundation and management
-#   stacks need a reviewer other than the person who started the run. A stack without
-#   the experiment label is treated as protected.
+#   Experiments run freely unless a tracked plan deletes something; their teardowns
+#   proceed. Foundation and management stacks need a reviewer other than the person who
+#   started the run. A stack without the experiment label is treated as protected.
 # custom:
 #   spacelift:
 #     type: APPROVAL

@@ -39,7 +39,7 @@ foundation_network_types := {
 #   On a foundation stack, the plan deletes or replaces a virtual network, subnet, VPC,
 #   route table or NAT gateway. This applies to previews, tracked runs and drift
 #   detection. A DESTROY run (a deliberate teardown, which the approval policy holds for
-#   another person's approval) is exempt.
+#   independent approvals) is exempt.
 # custom:
 #   outcome: deny (the run fails), naming the resource address
 deny contains msg if {

@@ -141,7 +141,7 @@ def test_docs_are_up_to_date(policies: Mapping[str, PolicyFile]) -> None:
     committed = (REPO_ROOT / DOCS_PATH).read_text(encoding="utf-8")
 
     assert committed == render_policies_markdown(policies.values()), (
-        f"{DOCS_PATH} is stale: run `python -m lab.policies` from the repository root"
+        f"{DOCS_PATH} is stale: run `make docs`"
     )
 
 
