@@ -8,6 +8,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 import lab  # noqa: F401  (installs the fast provider loading before any provider import)
+from tests.helpers import REPO
 
 
 @pytest.fixture
@@ -16,13 +17,12 @@ def json_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(JSONSnapshotExtension)
 
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 CHECKOV_ENV_VAR = "LAB_CHECKOV"
 
 
 def installed_checkov() -> Path | None:
     """The pinned checkov (``.venv-checkov``), or the one ``LAB_CHECKOV`` names, if present."""
-    checkov = Path(os.environ.get(CHECKOV_ENV_VAR) or REPO_ROOT / ".venv-checkov/bin/checkov")
+    checkov = Path(os.environ.get(CHECKOV_ENV_VAR) or REPO / ".venv-checkov/bin/checkov")
     return checkov if checkov.is_file() and os.access(checkov, os.X_OK) else None
 
 

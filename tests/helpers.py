@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from cdktf import App, TerraformStack, Testing
 
 JsonDict = dict[str, Any]
+
+REPO = Path(__file__).resolve().parents[1]
+"""The repository root (lab.yaml, experiments/, cdktf.out/)."""
 
 
 def new_stack(stack_id: str = "test") -> TerraformStack:

@@ -18,9 +18,7 @@ from lab import app as app_module
 from lab.cli import EXIT_CHECK_FAILED, EXIT_INVALID, synth
 from lab.definition import load_definition
 from lab.synth import check, synthesize
-
-REPO = Path(__file__).resolve().parents[1]
-COPIED = ("main.py", "lab.yaml", "cdktf.json", "lab", "experiments", "policies")
+from tests.helpers import REPO
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -29,6 +27,13 @@ def _tree(root: Path) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_cdktf_outdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # The cdktf CLI sets CDKTF_OUTDIR; a developer shell that has it must not redirect tests.
+    monkeypatch.delenv("CDKTF_OUTDIR", raising=False)
+    yield
 
 
 @pytest.fixture
@@ -65,7 +70,7 @@ def _bad_config(change: Callable[[dict[str, Any]], None], expected: str) -> Brea
 def _renamed_experiment(name: str) -> Breakage:
     def breakage(_config: Path, experiments: Path) -> str:
         (experiments / "http-baseline").rename(experiments / name)
-        return f"experiment folder name {name!r} is not a lowercase DNS label"
+        return f"experiments/{name}: experiment folder name {name!r} is not a lowercase DNS label"
 
     return breakage
 
@@ -211,18 +216,14 @@ def test_check_command_exit_codes(committed_copy: Path) -> None:
 
 
 def test_unknown_stack_is_refused_before_anything_is_built(committed_copy: Path) -> None:
+    before = _tree(committed_copy)
     result = CliRunner().invoke(synth, ["--stack", "exp-nope-eks", "--outdir", str(committed_copy)])
     assert result.exit_code == EXIT_CHECK_FAILED
     assert result.stderr.startswith(
         "error: unknown stack exp-nope-eks; the stacks are: spacelift-root, "
     )
-
-
-@pytest.fixture(autouse=True)
-def _no_cdktf_outdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # The cdktf CLI sets CDKTF_OUTDIR; a developer shell that has it must not redirect tests.
-    monkeypatch.delenv("CDKTF_OUTDIR", raising=False)
-    yield
+    assert _tree(committed_copy) == before
+    assert [p.name for p in committed_copy.parent.iterdir()] == ["cdktf.out"]
 
 
 def test_config_and_experiments_come_from_the_environment(
@@ -231,6 +232,7 @@ def test_config_and_experiments_come_from_the_environment(
     experiments = tmp_path / "elsewhere"
     (experiments / "solo" / "c1").mkdir(parents=True)
     (experiments / "solo" / "c1" / "cluster.yaml").write_text("size: tiny\nprovider: aws\n")
+    before = _tree(committed_copy)
     result = CliRunner().invoke(
         synth,
         ["--outdir", str(committed_copy)],
@@ -240,18 +242,26 @@ def test_config_and_experiments_come_from_the_environment(
     assert result.stderr.startswith("error: 2 problems in the lab definition; nothing was written:")
     assert "missing.yaml: cannot be read: No such file or directory" in result.stderr
     assert "elsewhere/solo/c1/cluster.yaml: size: input should be" in result.stderr
+    assert _tree(committed_copy) == before
 
 
+# Makes the EKS construct refuse its props, but only in the aws worker (which the parent
+# starts with LAB_SYNTH_PARALLEL=0): if the parent built the aws stacks itself, the synth
+# would succeed and the test fail.
 SITECUSTOMIZE = """
-import lab.constructs.aws.eks as eks
+import os
 
-def refuse(self):
-    raise ValueError("instance_type: refused by the test")
+if os.environ.get("LAB_SYNTH_PARALLEL") == "0":
+    import lab.constructs.aws.eks as eks
 
-eks.EksClusterProps.__post_init__ = refuse
+    def refuse(self):
+        raise ValueError("instance_type: refused by the test")
+
+    eks.EksClusterProps.__post_init__ = refuse
 """
 
 
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the worker needs a second CPU")
 def test_a_construct_error_in_the_aws_worker_names_the_stack_and_writes_nothing(
     tmp_path: Path, committed_copy: Path
 ) -> None:
@@ -261,7 +271,6 @@ def test_a_construct_error_in_the_aws_worker_names_the_stack_and_writes_nothing(
     (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
     before = _tree(committed_copy)
     environment = {**os.environ, "PYTHONPATH": f"{hooks}:{REPO}", "LAB_SYNTH_PARALLEL": "1"}
-    environment.pop("CDKTF_OUTDIR", None)
     # The management stack stays here (it loads no provider); the EKS stack goes to the worker.
     only = ["--stack", "spacelift-root", "--stack", "exp-multi-cloud-demo-eks"]
     done = subprocess.run(

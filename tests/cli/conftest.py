@@ -13,8 +13,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from lab.cli import main
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
 
 
 @dataclass(frozen=True)

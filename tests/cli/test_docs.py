@@ -13,7 +13,8 @@ from lab.commands import docs
 from lab.commands.docs import GRAPH_BEGIN, GRAPH_END, DocsError, replace_block
 from lab.commands.graph import GraphFormat, render
 from lab.definition import load_definition
-from tests.cli.conftest import REPO, Invoke, Lab
+from tests.cli.conftest import Invoke, Lab
+from tests.helpers import REPO
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import textwrap
 import pytest
 
 from lab.cli import main
-from tests.cli.conftest import REPO, Invoke
+from tests.cli.conftest import Invoke
+from tests.helpers import REPO
 
 READ_ONLY_COMMANDS = ("stacks", "graph", "affected", "new-experiment", "validate", "docs")
 

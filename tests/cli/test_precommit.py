@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.cli.conftest import REPO
+from tests.helpers import REPO
 
 
 @pytest.fixture(scope="module")

@@ -339,9 +339,7 @@ def test_upgrade_channels_and_window_overrides_pass_through() -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_single_system_pool_in_the_foundation_subnet(
-    default_doc: JsonDict, cluster: JsonDict, pool: JsonDict
-) -> None:
+def test_single_system_pool_in_the_foundation_subnet(default_doc: JsonDict, pool: JsonDict) -> None:
     assert pool["name"] == "system"
     assert pool["type"] == "VirtualMachineScaleSets"
     assert pool["vnet_subnet_id"] == SUBNET_ID
@@ -449,7 +447,20 @@ def test_private_cluster_endpoint_is_the_private_fqdn() -> None:
 
 def test_no_credentials_are_exposed(default_doc: JsonDict) -> None:
     stack = new_stack()
-    exposed = " ".join(attribute_outputs(stack, AksCluster(stack, "Aks", make_props())).values())
+    aks = AksCluster(stack, "Aks", make_props())
+    # The public surface, exactly: a new attribute (say, a kubeconfig) must be added here.
+    assert sorted(name for name in vars(aks) if not name.startswith("_")) == [
+        "cluster_id",
+        "cluster_name",
+        "control_plane_identity_principal_id",
+        "endpoint",
+        "fqdn",
+        "kubelet_identity_object_id",
+        "node_resource_group",
+        "oidc_issuer_url",
+        "props",
+    ]
+    exposed = " ".join(attribute_outputs(stack, aks).values())
     for credential in ("kube_config", "kube_admin_config", "client_certificate", "client_key"):
         assert credential not in exposed
     assert "output" not in default_doc

@@ -18,8 +18,8 @@ from lab.constructs.aws.network import (
     DEFAULT_VPC_CIDR,
     AwsNetwork,
     AwsNetworkProps,
-    NatMode,
 )
+from lab.constructs.aws.vpc_types import NatMode
 from tests.helpers import JsonDict, data_sources, new_stack, only_resource, resources, synth
 
 TAGS = {"project": "lab", "owner": "platform"}
@@ -65,14 +65,8 @@ def subnets(doc: JsonDict, tier: str) -> list[JsonDict]:
     found = {
         key: value for key, value in resources(doc, "aws_subnet").items() if f"_{tier}Subnet" in key
     }
+    assert found, f"no {tier} subnets"
     return [resource(doc, "aws_subnet", f"{tier}Subnet{n}") for n in range(1, len(found) + 1)]
-
-
-def jsonencoded(expression: str) -> Any:
-    """Read back a ``${jsonencode({...})}`` expression (HCL object syntax) as JSON."""
-    match = re.fullmatch(r"\$\{jsonencode\((.*)\)\}", expression, re.DOTALL)
-    assert match, expression
-    return json.loads(match.group(1).replace('" = ', '": '))
 
 
 # --- props --------------------------------------------------------------------------

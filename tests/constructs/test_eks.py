@@ -89,7 +89,9 @@ def key_policy(doc: JsonDict) -> dict[str, JsonDict]:
     """The KMS key policy's statements by Sid."""
     policy = json.loads(only_resource(doc, KEY)["policy"])
     assert policy["Version"] == "2012-10-17"
-    return {statement["Sid"]: statement for statement in policy["Statement"]}
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    assert len(statements) == len(policy["Statement"]), "two statements share a Sid"
+    return statements
 
 
 def trust_statement(doc: JsonDict, role_id: str) -> JsonDict:
@@ -191,7 +193,11 @@ def test_key_policy_has_exactly_three_statements_and_no_wildcard_principal(
         assert "*" not in json.dumps(statement["Principal"])
 
 
-def test_account_root_administers_the_key_but_cannot_use_it(default_doc: JsonDict) -> None:
+def test_account_root_administers_the_key_but_cannot_encrypt_or_decrypt(
+    default_doc: JsonDict,
+) -> None:
+    # kms:Create* includes CreateGrant: creating the cluster needs it (EKS grants itself the
+    # key on the caller's behalf), and IAM policies reach it only through this statement.
     statement = key_policy(default_doc)["KeyAdministration"]
     account = data_ref(default_doc, "aws_caller_identity", "CallerIdentity", "account_id")
     partition = data_ref(default_doc, "aws_partition", "Partition", "partition")
@@ -230,8 +236,13 @@ def test_cloudwatch_logs_may_use_the_key_only_for_this_clusters_log_group(
             )
         }
     }
-    assert "kms:Decrypt*" in statement["Action"]
-    assert "kms:GenerateDataKey*" in statement["Action"]
+    assert statement["Action"] == [
+        "kms:Decrypt*",
+        "kms:Describe*",
+        "kms:Encrypt*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    ]
 
 
 def test_key_alias_names_the_cluster(default_doc: JsonDict) -> None:

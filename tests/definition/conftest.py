@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
 
 ClusterWriter = Callable[..., Path]
 

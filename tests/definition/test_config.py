@@ -10,12 +10,13 @@ import pytest
 
 from lab.config import NatMode, load_config
 from lab.errors import LabDefinitionError, Problem
+from tests.helpers import REPO
 
 Mutation = Callable[[dict[str, Any]], None]
 
 
 def test_shipped_config_is_valid() -> None:
-    config = load_config(Path(__file__).resolve().parents[2] / "lab.yaml")
+    config = load_config(REPO / "lab.yaml")
     assert config.name == "illm-k8s-lab"
     assert config.spacelift.branch == "main"
     assert config.spacelift.opentofu_version == "1.11.14"

@@ -13,7 +13,8 @@ from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS
 from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
 from lab.errors import LabDefinitionError
 from lab.experiments import Cloud
-from tests.definition.conftest import REPO, ClusterWriter
+from tests.definition.conftest import ClusterWriter
+from tests.helpers import REPO
 
 
 def test_shipped_definition() -> None:
@@ -74,6 +75,7 @@ def test_autodeploy_and_labels_follow_lab_yaml(
     assert experiment.autodeploy is False
     assert experiment.labels[-1] == "team:platform"
     assert lab.get("azure-foundation").autodeploy is False
+    assert {s.labels[-1] for s in lab.stacks} == {"team:platform"}  # every kind gets it
 
 
 def test_expiry_reaches_every_stack_of_the_experiment(

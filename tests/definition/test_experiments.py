@@ -16,7 +16,8 @@ from lab.experiments import (
     ClusterSpec,
     discover_experiments,
 )
-from tests.definition.conftest import REPO, ClusterWriter
+from tests.definition.conftest import ClusterWriter
+from tests.helpers import REPO
 
 CAP = 10
 

@@ -1,7 +1,6 @@
 """Tests of the Spacelift policies in ``policies/`` (Rego, on the real OPA engine) and of
 :mod:`lab.policies`."""
 
-from pathlib import Path
+from tests.helpers import REPO
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-POLICY_DIRECTORY = REPO_ROOT / "policies"
+POLICY_DIRECTORY = REPO / "policies"

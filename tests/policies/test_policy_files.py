@@ -22,7 +22,8 @@ from lab.policies import (
     load_policies,
     render_policies_markdown,
 )
-from tests.policies import POLICY_DIRECTORY, REPO_ROOT
+from tests.helpers import REPO
+from tests.policies import POLICY_DIRECTORY
 from tests.policies.engine import Engine, JsonValue, parse_module
 from tests.policies.strict import disabled_builtin_calls, strict_violations
 
@@ -34,7 +35,7 @@ TEST_PACKAGE = "spacelift_test"
 
 
 # `lab` imports from the checkout even when the command runs elsewhere.
-CHECKOUT_ENV = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+CHECKOUT_ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def ast(filename: str) -> Mapping[str, JsonValue]:
@@ -138,7 +139,7 @@ def test_cost_cap_matches_the_lab_yaml_default(engines: Mapping[str, Engine]) ->
 
 
 def test_docs_are_up_to_date(policies: Mapping[str, PolicyFile]) -> None:
-    committed = (REPO_ROOT / DOCS_PATH).read_text(encoding="utf-8")
+    committed = (REPO / DOCS_PATH).read_text(encoding="utf-8")
 
     assert committed == render_policies_markdown(policies.values()), (
         f"{DOCS_PATH} is stale: run `make docs`"

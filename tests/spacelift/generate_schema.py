@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-REPO_ROOT: Final = Path(__file__).resolve().parents[2]
-SCHEMA_PATH: Final = REPO_ROOT / "tests" / "data" / "spacelift_provider_schema.json"
+REPO: Final = Path(__file__).resolve().parents[2]
+SCHEMA_PATH: Final = REPO / "tests" / "data" / "spacelift_provider_schema.json"
 
 DOCS_VERSION: Final = "v1.53.5"
 """The provider release the documentation pages were taken from."""

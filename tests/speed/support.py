@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from lab.definition import MANAGEMENT_STACK_ID
+from tests.helpers import REPO
 
-REPO: Final = Path(__file__).resolve().parents[2]
 CONFIG: Final = REPO / "lab.yaml"
 EXPERIMENTS: Final = REPO / "experiments"
 PROBE: Final = Path(__file__).with_name("probe.py")

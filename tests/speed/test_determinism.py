@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.speed.support import REPO, MainRun, read_tree
+from tests.helpers import REPO
+from tests.speed.support import MainRun, read_tree
 
 
 def test_two_checkouts_synthesize_the_committed_output(

@@ -10,8 +10,7 @@ import pytest
 
 from lab.definition import LabDefinition, load_definition
 from lab.synth import synthesize
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
 
 SynthTree = dict[str, dict[str, Any]]
 

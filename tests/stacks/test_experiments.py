@@ -110,13 +110,21 @@ def test_clusters_join_the_foundation_through_declared_variables(
     }
 
 
-def test_outputs_are_names_endpoints_and_issuers_only(multi_synth: SynthTree) -> None:
-    outputs = multi_synth["exp-alpha-aks"]["output"]
-    assert sorted(outputs) == [
+def test_outputs_are_names_endpoints_and_issuers_only(
+    multi: LabDefinition, multi_synth: SynthTree
+) -> None:
+    assert sorted(multi_synth["exp-alpha-aks"]["output"]) == [
         f"{cluster}_{suffix}"
         for cluster in ("api", "db")
         for suffix in ("api_endpoint", "cluster_name", "oidc_issuer_url")
     ]
+    for stack in multi.stacks:
+        if stack.experiment is not None:  # nothing else: no role ARNs, no credentials
+            assert set(multi_synth[stack.id]["output"]) == {
+                f"{cluster.name}_{suffix}"
+                for cluster in stack.clusters
+                for suffix in ("api_endpoint", "cluster_name", "oidc_issuer_url")
+            }, stack.id
     for stack_id, doc in multi_synth.items():
         for name, output in doc.get("output", {}).items():
             assert output["sensitive"] is False, (stack_id, name)
@@ -137,3 +145,9 @@ def test_experiments_have_their_own_cloud_resources(
     (group,) = multi_synth["exp-alpha-aks"]["resource"]["azurerm_resource_group"].values()
     assert group["name"] == "rg-exp-alpha-aks"
     assert group["tags"]["experiment"] == "alpha"
+    (workspace,) = multi_synth["exp-alpha-aks"]["resource"][
+        "azurerm_log_analytics_workspace"
+    ].values()
+    # Entra ID only: the monitoring agents authenticate with managed identity.
+    assert workspace["local_authentication_disabled"] is True
+    assert (workspace["retention_in_days"], workspace["sku"]) == (30, "PerGB2018")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -13,10 +12,9 @@ import yaml
 from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackKind, load_definition
 from lab.policies import load_policies
+from tests.helpers import REPO, JsonDict
 from tests.spacelift.conformance import check_terraform_json, load_schema
-from tests.stacks.conftest import REPO, SynthTree, synth_tree
-
-JsonDict = dict[str, Any]
+from tests.stacks.conftest import SynthTree, synth_tree
 
 
 def _root(tree: SynthTree) -> JsonDict:
@@ -216,7 +214,8 @@ def test_credential_contexts_hold_no_secrets(shipped_synth: SynthTree) -> None:
         ("AWS_REGION", "us-east-1", False)
     }
     text = json.dumps(shipped_synth)
-    for secret_name in ("SECRET_ACCESS_KEY", "CLIENT_SECRET", "api_key_secret", "password"):
+    # As names of variables or attributes (the context descriptions mention them in prose).
+    for secret_name in ("AWS_SECRET_ACCESS_KEY", "ARM_CLIENT_SECRET", "api_key_secret", "password"):
         assert f'"{secret_name}"' not in text
     assert "spacelift_aws_integration" not in resources  # not configured in lab.yaml
 

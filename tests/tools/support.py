@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDED = FIXTURES / "checkov_output"
 """Real checkov 3.3.30 output; see the README there for how it was recorded."""

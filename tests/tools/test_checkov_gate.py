@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.tools.support import FIXTURES, RECORDED, REPO_ROOT, FakeCheckov, recorded
+from tests.helpers import REPO
+from tests.tools.support import FIXTURES, RECORDED, FakeCheckov, recorded
 from tools import checkov_gate
 from tools.checkov_gate import (
     CheckRecord,
@@ -111,7 +112,7 @@ def test_config_without_entries_suppresses_nothing(write_config: WriteConfig, te
 
 
 def test_the_repository_config_is_valid_and_every_entry_has_a_reason() -> None:
-    loaded = load_config(REPO_ROOT / ".checkov.yaml")
+    loaded = load_config(REPO / ".checkov.yaml")
 
     assert loaded.checkov_settings == {"framework": ["terraform_json"]}
     assert [entry.check_id for entry in loaded.suppressions if not entry.reason] == []

@@ -11,9 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.tools.support import FIXTURES, REPO_ROOT
+from tests.helpers import REPO
+from tests.tools.support import FIXTURES
 
-GATE = REPO_ROOT / "tools/checkov_gate.py"
+GATE = REPO / "tools/checkov_gate.py"
 GATE_TIMEOUT_SECONDS = 300
 NO_SUPPRESSIONS = "framework:\n  - terraform_json\nskip-check: []\n"
 
