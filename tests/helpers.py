@@ -14,6 +14,15 @@ REPO = Path(__file__).resolve().parents[1]
 """The repository root (lab.yaml, experiments/, cdktf.out/)."""
 
 
+def read_tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (a synth output, say) by relative path, with its bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
 def new_stack(stack_id: str = "test") -> TerraformStack:
     """An empty stack in a throwaway test app (stubbed version, future flags on)."""
     app: App = Testing.app()

@@ -18,15 +18,7 @@ from lab import app as app_module
 from lab.cli import EXIT_CHECK_FAILED, EXIT_INVALID, synth
 from lab.definition import load_definition
 from lab.synth import check, synthesize
-from tests.helpers import REPO
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
+from tests.helpers import REPO, read_tree
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +125,7 @@ def test_bad_input_exits_2_names_file_and_field_and_writes_nothing(
     experiments = tmp_path / "experiments"
     shutil.copytree(REPO / "experiments", experiments)
     expected = breakage(config, experiments)
-    before = _tree(committed_copy)
+    before = read_tree(committed_copy)
 
     result = CliRunner().invoke(
         synth,
@@ -153,7 +145,7 @@ def test_bad_input_exits_2_names_file_and_field_and_writes_nothing(
         "error: 1 problem in the lab definition; nothing was written:\n"
     )
     assert expected in result.stderr
-    assert _tree(committed_copy) == before
+    assert read_tree(committed_copy) == before
     assert sorted(p.name for p in committed_copy.parent.iterdir()) == [
         "cdktf.out",
         "experiments",
@@ -174,10 +166,10 @@ def test_failure_while_building_stacks_leaves_output_untouched(
         return real_builder_for(stack)
 
     monkeypatch.setattr(app_module, "builder_for", builder_for)
-    before = _tree(committed_copy)
+    before = read_tree(committed_copy)
     with pytest.raises(ValueError, match="boom"):
         synthesize(definition, committed_copy)
-    assert _tree(committed_copy) == before
+    assert read_tree(committed_copy) == before
     assert [p.name for p in committed_copy.parent.iterdir()] == ["cdktf.out"]
 
 
@@ -216,13 +208,13 @@ def test_check_command_exit_codes(committed_copy: Path) -> None:
 
 
 def test_unknown_stack_is_refused_before_anything_is_built(committed_copy: Path) -> None:
-    before = _tree(committed_copy)
+    before = read_tree(committed_copy)
     result = CliRunner().invoke(synth, ["--stack", "exp-nope-eks", "--outdir", str(committed_copy)])
     assert result.exit_code == EXIT_CHECK_FAILED
     assert result.stderr.startswith(
         "error: unknown stack exp-nope-eks; the stacks are: spacelift-root, "
     )
-    assert _tree(committed_copy) == before
+    assert read_tree(committed_copy) == before
     assert [p.name for p in committed_copy.parent.iterdir()] == ["cdktf.out"]
 
 
@@ -232,7 +224,7 @@ def test_config_and_experiments_come_from_the_environment(
     experiments = tmp_path / "elsewhere"
     (experiments / "solo" / "c1").mkdir(parents=True)
     (experiments / "solo" / "c1" / "cluster.yaml").write_text("size: tiny\nprovider: aws\n")
-    before = _tree(committed_copy)
+    before = read_tree(committed_copy)
     result = CliRunner().invoke(
         synth,
         ["--outdir", str(committed_copy)],
@@ -242,7 +234,7 @@ def test_config_and_experiments_come_from_the_environment(
     assert result.stderr.startswith("error: 2 problems in the lab definition; nothing was written:")
     assert "missing.yaml: cannot be read: No such file or directory" in result.stderr
     assert "elsewhere/solo/c1/cluster.yaml: size: input should be" in result.stderr
-    assert _tree(committed_copy) == before
+    assert read_tree(committed_copy) == before
 
 
 # Makes the EKS construct refuse its props, but only in the aws worker (which the parent
@@ -269,7 +261,7 @@ def test_a_construct_error_in_the_aws_worker_names_the_stack_and_writes_nothing(
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    before = _tree(committed_copy)
+    before = read_tree(committed_copy)
     environment = {**os.environ, "PYTHONPATH": f"{hooks}:{REPO}", "LAB_SYNTH_PARALLEL": "1"}
     # The management stack stays here (it loads no provider); the EKS stack goes to the worker.
     only = ["--stack", "spacelift-root", "--stack", "exp-multi-cloud-demo-eks"]
@@ -286,7 +278,7 @@ def test_a_construct_error_in_the_aws_worker_names_the_stack_and_writes_nothing(
         "error: stack exp-multi-cloud-demo-eks: instance_type: refused by the test; "
         "nothing was written\n"
     )
-    assert _tree(committed_copy) == before
+    assert read_tree(committed_copy) == before
     assert sorted(p.name for p in committed_copy.parent.iterdir()) == ["cdktf.out", "hooks"]
 
 
@@ -299,7 +291,7 @@ def test_a_construct_error_in_this_process_names_the_stack_and_writes_nothing(
         raise ValueError("instance_type: refused by the test")
 
     monkeypatch.setattr(eks.EksClusterProps, "__post_init__", refuse)
-    before = _tree(committed_copy)
+    before = read_tree(committed_copy)
     result = CliRunner().invoke(
         synth, ["--outdir", str(committed_copy)], env={"LAB_SYNTH_PARALLEL": "0"}
     )
@@ -308,7 +300,7 @@ def test_a_construct_error_in_this_process_names_the_stack_and_writes_nothing(
         "error: stack exp-multi-cloud-demo-eks: instance_type: refused by the test; "
         "nothing was written\n"
     )
-    assert _tree(committed_copy) == before
+    assert read_tree(committed_copy) == before
     assert [p.name for p in committed_copy.parent.iterdir()] == ["cdktf.out"]
 
 

@@ -42,7 +42,7 @@ def test_architecture_embeds_the_lab_graph(generated: dict[str, docs.GeneratedDo
 
 
 @pytest.fixture
-def docs_root(tmp_path: Path, small_lab: Lab) -> Path:
+def docs_root(tmp_path: Path) -> Path:
     """A repository root with docs/ and policies/ copied from the real one."""
     root = tmp_path / "root"
     shutil.copytree(REPO / "docs", root / "docs")
@@ -167,7 +167,7 @@ def test_the_docs_index_and_readme_link_every_guide() -> None:
     for name in ("architecture.md", "workflows.md", "bootstrap.md", "policies.md"):
         assert f"]({name})" in index
     adrs = sorted(p.name for p in (REPO / "docs" / "adr").glob("ADR-*.md"))
-    assert len(adrs) == 5
+    assert adrs
     for adr in adrs:
         assert f"](adr/{adr})" in index
     readme = (REPO / "README.md").read_text(encoding="utf-8")
@@ -179,7 +179,8 @@ def test_the_docs_index_and_readme_link_every_guide() -> None:
 def test_adrs_share_one_format(adr: Path) -> None:
     text = adr.read_text(encoding="utf-8")
     assert re.match(rf"# {adr.name[:7]}: \S", text)
-    assert "- **Status:** accepted\n- **Date:** 2026-11-26\n" in text
+    status = r"^- \*\*Status:\*\* accepted\n- \*\*Date:\*\* \d{4}-\d{2}-\d{2}\n"
+    assert re.search(status, text, re.M)
     headings = re.findall(r"^## (.+)$", text, re.M)
     assert headings[0] == "Context" and headings[1] == "Decision"
     assert "Alternatives and trade-offs" in headings

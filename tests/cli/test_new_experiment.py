@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from lab.commands.scaffold import NewCluster, render_cluster_yaml
 from lab.definition import load_definition
@@ -250,5 +252,8 @@ def test_rendered_values_read_back_unchanged() -> None:
     )
     assert 'vm_size: "yes"\n' in text
     assert "expires: 2031-01-31\n" in text
+    loaded = yaml.safe_load(text)
+    assert (loaded["vm_size"], loaded["expires"]) == ("yes", date(2031, 1, 31))
     text = render_cluster_yaml(NewCluster("e", "c", Cloud.AWS, ClusterSize.SMALL, vm_size="a: b"))
     assert 'vm_size: "a: b"\n' in text
+    assert yaml.safe_load(text)["vm_size"] == "a: b"

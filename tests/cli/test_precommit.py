@@ -22,18 +22,22 @@ def hooks() -> list[dict[str, Any]]:
     return found
 
 
-def lint_commands() -> list[str]:
-    """What `make lint` runs, as make expands it (its venv stamp taken as up to date)."""
+def make_dry_run(target: str) -> list[str]:
+    """What `make <target>` runs, as make expands it (its venv stamp taken as up to date)."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     done = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "lint"],
+        ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", target],
         cwd=REPO,
         capture_output=True,
         text=True,
         check=True,
     )
     return done.stdout.splitlines()
+
+
+def lint_commands() -> list[str]:
+    return make_dry_run("lint")
 
 
 def test_every_hook_is_a_local_command_from_the_venv(hooks: list[dict[str, Any]]) -> None:
@@ -59,14 +63,7 @@ def test_the_required_checks_are_there(hooks: list[dict[str, Any]]) -> None:
 
 
 def test_make_test_runs_make_lint() -> None:
-    done = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "test"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    commands = done.stdout.splitlines()
+    commands = make_dry_run("test")
     for command in lint_commands():
         assert command in commands
     # Synth freshness is a prerequisite of both lint and test: make runs it once.

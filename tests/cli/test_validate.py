@@ -86,6 +86,17 @@ def test_strict_passes_without_warnings(invoke: Invoke, small_lab: Lab) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
 
 
+def test_strict_passes_with_notes(
+    invoke: Invoke, small_lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note (expiring within a week) informs; only expired experiments fail --strict."""
+    monkeypatch.setattr(cli.validation, "today_utc", lambda: date(2026, 11, 30))
+    expire(small_lab, "alpha", "2026-12-01")
+    result = invoke("validate", "--strict", *small_lab.options)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("note: experiment alpha expires in 1 day (2026-12-01): ")
+
+
 @pytest.mark.parametrize(
     ("today", "expected"),
     [

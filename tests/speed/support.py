@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from lab.definition import MANAGEMENT_STACK_ID
-from tests.helpers import REPO
+from tests.helpers import REPO, read_tree
 
 CONFIG: Final = REPO / "lab.yaml"
 EXPERIMENTS: Final = REPO / "experiments"
@@ -39,14 +39,6 @@ class MainRun:
     def tree(self) -> dict[str, bytes]:
         """Every file under ``outdir`` by relative path."""
         return read_tree(self.outdir)
-
-
-def read_tree(root: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 def environment(provider_import: str | None = None) -> dict[str, str]:
@@ -96,18 +88,20 @@ def run_main(
     return MainRun(done.returncode, done.stdout, done.stderr, outdir, loaded)
 
 
-def synth_one_stack_over(full: Future[MainRun], workdir: Path) -> tuple[MainRun, dict[str, bytes]]:
-    """Per-stack synth of the management stack over a copy of a full synth, tampered with.
+def synth_one_stack_over(
+    whole_app: Future[MainRun], workdir: Path
+) -> tuple[MainRun, dict[str, bytes]]:
+    """Per-stack synth of the management stack over a copy of a whole-app synth, tampered with.
 
     Before the run, another stack's file and the target's own file are overwritten, so
     the test can tell a file left alone from a file rewritten. Returns the run and the
     tree as it was just before it.
     """
-    full_run = full.result()
-    if full_run.returncode != 0:
-        raise RuntimeError(f"the full synth to start from failed:\n{full_run.stderr}")
+    base = whole_app.result()
+    if base.returncode != 0:
+        raise RuntimeError(f"the whole-app synth to start from failed:\n{base.stderr}")
     outdir = workdir / "cdktf.out"
-    shutil.copytree(full_run.outdir, outdir)
+    shutil.copytree(base.outdir, outdir)
     (outdir / "stacks" / TAMPERED_STACK / "cdk.tf.json").write_text("tampered\n")
     (outdir / "stacks" / MANAGEMENT_STACK_ID / "cdk.tf.json").write_text("stale\n")
     before = read_tree(outdir)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers import REPO
-from tests.speed.support import MainRun, read_tree
+from tests.helpers import REPO, read_tree
+from tests.speed.support import MainRun
 
 
 def test_two_checkouts_synthesize_the_committed_output(

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from lab.definition import load_definition
+from tests.helpers import REPO
 from tests.speed.support import CONFIG, EXPERIMENTS, MainRun, run_main
 
 EXIT_CHECK_FAILED = 1
 EXIT_INVALID = 2
 
 
-def assert_failed_cleanly(run: MainRun, code: int, message: str) -> None:
+def assert_failed_cleanly(run: MainRun, code: int, stderr: str) -> None:
     assert run.returncode == code, run.stderr
-    assert message in run.stderr
+    assert run.stderr == stderr
     assert not run.outdir.exists()  # all-or-nothing: nothing was written
     assert [p.name for p in run.outdir.parent.iterdir()] == []  # no scratch left behind
 
@@ -46,18 +48,32 @@ def test_invalid_definition_exits_2(tmp_path: Path) -> None:
 
     run = run_main(outdir, experiments=tmp_path / "experiments")
 
-    assert_failed_cleanly(run, EXIT_INVALID, "size: input should be 'small', 'medium' or 'large'")
+    shown = os.path.relpath(cluster, REPO)  # main.py runs in the repository
+    assert_failed_cleanly(
+        run,
+        EXIT_INVALID,
+        "error: 1 problem in the lab definition; nothing was written:\n"
+        f"  {shown}: size: input should be 'small', 'medium' or 'large' (got 'huge')\n",
+    )
 
 
 def test_unknown_stack_exits_1_and_lists_the_stacks(tmp_path: Path) -> None:
     run = run_main(tmp_path / "cdktf.out", "--stack", "no-such-stack")
 
+    stack_ids = ", ".join(s.id for s in load_definition(CONFIG, EXPERIMENTS).stacks)
     assert_failed_cleanly(
-        run, EXIT_CHECK_FAILED, "unknown stack no-such-stack; the stacks are: spacelift-root"
+        run,
+        EXIT_CHECK_FAILED,
+        f"error: unknown stack no-such-stack; the stacks are: {stack_ids}\n",
     )
 
 
 def test_unknown_option_exits_2(tmp_path: Path) -> None:
     run = run_main(tmp_path / "cdktf.out", "--no-such-option")
 
-    assert_failed_cleanly(run, EXIT_INVALID, "No such option")
+    assert_failed_cleanly(
+        run,
+        EXIT_INVALID,
+        "Usage: main.py [OPTIONS]\nTry 'main.py --help' for help.\n\n"
+        "Error: No such option '--no-such-option'.\n",
+    )
