@@ -12,10 +12,10 @@ Usage (from the repository root)::
 
     python -m tests.spacelift.generate_schema --docs DIR [--check]
 
-``DIR`` is the ``docs`` folder of a terraform-provider-spacelift checkout at the release in
-``DOCS_VERSION``, flattened as ``<resource>.md``, ``_provider.md`` (the index page) and
-``data-sources/<name>.md``. ``--check`` compares instead of writing and exits 1 on a
-difference.
+``DIR`` is the ``docs`` directory of a terraform-provider-spacelift checkout at the release in
+``DOCS_VERSION``, as the provider publishes it: ``index.md`` (the provider block),
+``resources/<name>.md`` and ``data-sources/<name>.md``. ``--check`` compares instead of
+writing and exits 1 on a difference.
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-REPO: Final = Path(__file__).resolve().parents[2]
-SCHEMA_PATH: Final = REPO / "tests" / "data" / "spacelift_provider_schema.json"
+from tests.spacelift.conformance import SCHEMA_PATH
 
 DOCS_VERSION: Final = "v1.53.5"
 """The provider release the documentation pages were taken from."""
@@ -190,16 +189,22 @@ def page_block(page: Path, where: str) -> dict[str, Any]:
 
 
 def build_schema(docs_dir: Path) -> dict[str, Any]:
-    """The schema document for the bound resources, data sources and the provider block."""
+    """The schema document for the bound resources, data sources and the provider block.
+
+    ``docs_dir`` is the provider's ``docs`` directory: ``index.md``, ``resources/<name>.md``
+    and ``data-sources/<name>.md``.
+    """
     return {
         "_provenance": PROVENANCE,
         "provider": {
             "name": "spacelift",
             "source": "spacelift-io/spacelift",
-            "block": page_block(docs_dir / "_provider.md", "provider.spacelift"),
+            "block": page_block(docs_dir / "index.md", "provider.spacelift"),
         },
         "resource_schemas": {
-            f"spacelift_{name}": page_block(docs_dir / f"{name}.md", f"spacelift_{name}")
+            f"spacelift_{name}": page_block(
+                docs_dir / "resources" / f"{name}.md", f"spacelift_{name}"
+            )
             for name in RESOURCES
         },
         "data_source_schemas": {
@@ -219,7 +224,13 @@ def render(schema: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Write (or with ``--check`` compare) the committed schema file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=Path, required=True, help="provider docs directory")
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the docs directory of a provider checkout (index.md, resources/, data-sources/)",
+    )
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     text = render(build_schema(args.docs))

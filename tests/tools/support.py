@@ -24,15 +24,15 @@ class FakeCheckov:
     """A stand-in checkov executable that replays a recorded output and logs how it was run.
 
     It replaces the placeholder with the directory it was asked to scan, like the real
-    checkov would name it, and exits with the code checkov gave for that output.
+    checkov would name it, and exits with the code checkov gave for that output. It can
+    also stand for a checkov that cannot start (:meth:`bad_interpreter`) or that hangs
+    (:meth:`hang`).
     """
 
     def __init__(self, workdir: Path) -> None:
         self.path = workdir / "checkov"
         self.stdout_file = workdir / "stdout.txt"
         self.call_file = workdir / "call.json"
-        self.exit_code = 0
-        self.stderr = ""
 
     def replay(self, output: str, exit_code: int, stderr: str = "") -> FakeCheckov:
         self.stdout_file.write_text(output, encoding="utf-8")
@@ -47,6 +47,20 @@ class FakeCheckov:
         reports = data if isinstance(data, list) else [data]
         failed = any(report.get("results", {}).get("failed_checks") for report in reports)
         return self.replay(output, int(failed))
+
+    def bad_interpreter(self) -> FakeCheckov:
+        """An executable whose ``#!`` line names no interpreter: running it raises OSError."""
+        self.path.write_text("#!/nonexistent/python3\n", encoding="utf-8")
+        self.path.chmod(0o755)
+        return self
+
+    def hang(self, seconds: float) -> FakeCheckov:
+        """Sleep ``seconds`` without printing anything, as a checkov that hangs would."""
+        self.path.write_text(
+            f"#!{sys.executable}\nimport time\ntime.sleep({seconds!r})\n", encoding="utf-8"
+        )
+        self.path.chmod(0o755)
+        return self
 
     def call(self) -> dict[str, Any]:
         """How the gate ran it: argv, cwd, environment and the config file's text."""

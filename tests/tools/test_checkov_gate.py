@@ -445,6 +445,9 @@ def test_checkov_runs_isolated_offline_and_without_the_suppressions(
 ) -> None:
     monkeypatch.setenv("CKV_SKIP_CHECK", "CKV_AWS_130")
     monkeypatch.setenv("BC_API_KEY", "not-for-checkov")
+    monkeypatch.setenv("PRISMA_API_URL", "https://api.prismacloud.invalid")
+    monkeypatch.setenv("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "true")
+    monkeypatch.setenv("LAB_UNRELATED_SETTING", "kept")
     fake_checkov.replay_recorded("failing")
     config_path = write_config(
         "framework: [terraform_json]\nskip-check:\n  - CKV_AWS_130  # bastion\n"
@@ -468,6 +471,9 @@ def test_checkov_runs_isolated_offline_and_without_the_suppressions(
     assert call["env"]["CKV_SKIP_PACKAGE_UPDATE_CHECK"] == "true"
     assert "CKV_SKIP_CHECK" not in call["env"]
     assert "BC_API_KEY" not in call["env"]
+    assert "PRISMA_API_URL" not in call["env"]
+    assert "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2" not in call["env"]
+    assert call["env"]["LAB_UNRELATED_SETTING"] == "kept", "only checkov's settings are dropped"
 
 
 @pytest.mark.parametrize(
@@ -518,6 +524,61 @@ def test_a_missing_checkov_says_how_to_install_it(
     )
 
 
+def test_a_checkov_that_cannot_start_says_how_to_reinstall_it(
+    capsys: pytest.CaptureFixture[str], fake_checkov: FakeCheckov, write_config: WriteConfig
+) -> None:
+    fake_checkov.bad_interpreter()
+
+    code, out, err = run_main(
+        capsys, "--checkov", fake_checkov.path, "--config", write_config(""), "compliant"
+    )
+
+    assert (code, out) == (1, "")
+    assert err == (
+        f"checkov gate: error: cannot run {fake_checkov.path}: [Errno 2] No such file or "
+        f"directory: {str(fake_checkov.path)!r}; reinstall with `make .venv-checkov/.installed`\n"
+    )
+
+
+def test_a_checkov_that_does_not_finish_in_time_is_an_error(
+    capsys: pytest.CaptureFixture[str],
+    fake_checkov: FakeCheckov,
+    write_config: WriteConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(checkov_gate, "CHECKOV_TIMEOUT_SECONDS", 0.2)
+    fake_checkov.hang(10)
+
+    code, out, err = run_main(
+        capsys, "--checkov", fake_checkov.path, "--config", write_config(""), "compliant"
+    )
+
+    assert (code, out) == (1, "")
+    assert err == "checkov gate: error: checkov did not finish within 0.2 s\n"
+
+
+def test_an_empty_directory_fails_without_starting_checkov(
+    capsys: pytest.CaptureFixture[str],
+    fake_checkov: FakeCheckov,
+    write_config: WriteConfig,
+    tmp_path: Path,
+) -> None:
+    fake_checkov.replay_recorded("no_files")
+    empty = tmp_path / "cdktf.out"
+    empty.mkdir()
+
+    code, out, err = run_main(
+        capsys, "--checkov", fake_checkov.path, "--config", write_config(""), empty
+    )
+
+    assert code == 1
+    assert out == (
+        "checkov: 0 passed, 0 failed, 0 skipped, 0 parsing errors (0 resources in 0 files)\n"
+    )
+    assert err == "checkov gate: no *.tf.json file to scan: synthesize first (`make synth`)\n"
+    assert not fake_checkov.call_file.exists(), "nothing to scan never starts checkov"
+
+
 def test_a_missing_directory_says_to_synthesize(
     capsys: pytest.CaptureFixture[str], fake_checkov: FakeCheckov, write_config: WriteConfig
 ) -> None:
@@ -533,15 +594,17 @@ def test_a_missing_directory_says_to_synthesize(
     )
 
 
+@pytest.mark.parametrize("name", [".checkov.yaml", ".checkov.yml"])
 def test_a_checkov_config_inside_the_scanned_directory_is_refused(
     capsys: pytest.CaptureFixture[str],
     fake_checkov: FakeCheckov,
     write_config: WriteConfig,
     tmp_path: Path,
+    name: str,
 ) -> None:
     scanned = tmp_path / "cdktf.out"
     scanned.mkdir()
-    (scanned / ".checkov.yml").write_text("skip-check: [CKV_AWS_130]\n", encoding="utf-8")
+    (scanned / name).write_text("skip-check: [CKV_AWS_130]\n", encoding="utf-8")
     fake_checkov.replay_recorded("compliant")
     config_path = write_config("")
 
@@ -551,9 +614,10 @@ def test_a_checkov_config_inside_the_scanned_directory_is_refused(
 
     assert code == 1
     assert err == (
-        f"checkov gate: error: checkov would also read {scanned / '.checkov.yml'}; "
+        f"checkov gate: error: checkov would also read {scanned / name}; "
         f"keep its settings in {config_path}\n"
     )
+    assert not fake_checkov.call_file.exists(), "refused before checkov runs"
 
 
 def test_an_unwritable_summary_path_is_an_error(
