@@ -125,6 +125,26 @@ test_foundation_plan_approved_by_its_commit_author_is_held if {
 	decision(foundation, dependent, reviews(["bob"], [])) == approved
 }
 
+test_foundation_plan_approved_by_the_person_who_only_triggered_it_is_held if {
+	# Only triggered_by names dave: carol wrote the commit and no session is recorded.
+	triggered := object.union(
+		a_run("TRACKED", "UNCONFIRMED"),
+		{"triggered_by": "dave", "creator_session": null, "commit": {"author": "carol"}},
+	)
+	decision(foundation, triggered, reviews(["dave"], [])) == held
+	decision(foundation, triggered, reviews(["bob"], [])) == approved
+}
+
+test_foundation_plan_approved_by_the_session_that_only_created_it_is_held if {
+	# Only creator_session names erin: carol wrote the commit and no trigger user is recorded.
+	created := object.union(
+		a_run("TRACKED", "UNCONFIRMED"),
+		{"triggered_by": null, "creator_session": {"login": "erin"}, "commit": {"author": "carol"}},
+	)
+	decision(foundation, created, reviews(["erin"], [])) == held
+	decision(foundation, created, reviews(["bob"], [])) == approved
+}
+
 test_foundation_plan_approved_by_another_person_is_approved if {
 	decision(foundation, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added]), reviews(["bob"], [])) == approved
 }

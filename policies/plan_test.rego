@@ -3,57 +3,62 @@ package spacelift_test
 import data.spacelift
 import rego.v1
 
+# A test that states an outcome checks the whole decision: {"deny": ..., "warn": ...}.
+passes := {"deny": set(), "warn": set()}
+
 # --- foundation networks -------------------------------------------------------------
 
 test_foundation_subnet_replacement_is_denied_naming_the_address if {
 	replaced := resource("azurerm_subnet.nodes", "azurerm_subnet", ["delete", "create"], {})
-	denials(plan(foundation, "TRACKED", [replaced])) == {
-		"azurerm_subnet.nodes would be replaced: foundation networks are never deleted or replaced, because experiment clusters run in them",
+	decision(plan(foundation, "TRACKED", [replaced])) == {
+		"deny": {"azurerm_subnet.nodes would be replaced: foundation networks are never deleted or replaced, because experiment clusters run in them"},
+		"warn": set(),
 	}
 }
 
 test_foundation_vpc_deletion_is_denied_naming_the_address if {
 	deleted := resource("aws_vpc.main", "aws_vpc", ["delete"], null)
-	denials(plan(foundation, "TRACKED", [deleted])) == {
-		"aws_vpc.main would be deleted: foundation networks are never deleted or replaced, because experiment clusters run in them",
+	decision(plan(foundation, "TRACKED", [deleted])) == {
+		"deny": {"aws_vpc.main would be deleted: foundation networks are never deleted or replaced, because experiment clusters run in them"},
+		"warn": set(),
 	}
 }
 
 test_every_foundation_network_type_is_protected if {
 	every type in network_types {
-		count(denials(plan(foundation, "TRACKED", [resource("x.y", type, ["create", "delete"], {})]))) == 1
+		decision(plan(foundation, "TRACKED", [resource("x.y", type, ["create", "delete"], {})])) == denied(network_kept("x.y", "replaced"))
 	}
 }
 
 test_foundation_network_update_in_place_is_allowed if {
 	updated := resource("azurerm_virtual_network.main", "azurerm_virtual_network", ["update"], {"tags": {"owner": "lab"}})
-	denials(plan(foundation, "TRACKED", [updated])) == set()
+	decision(plan(foundation, "TRACKED", [updated])) == passes
 }
 
 test_foundation_deletion_outside_the_network_is_allowed if {
 	deleted := resource("azurerm_log_analytics_workspace.logs", "azurerm_log_analytics_workspace", ["delete"], null)
-	denials(plan(foundation, "TRACKED", [deleted])) == set()
+	decision(plan(foundation, "TRACKED", [deleted])) == passes
 }
 
 test_preview_deleting_a_foundation_network_is_denied if {
 	deleted := resource("aws_nat_gateway.egress", "aws_nat_gateway", ["delete"], null)
-	count(denials(plan(foundation, "PROPOSED", [deleted]))) == 1
+	decision(plan(foundation, "PROPOSED", [deleted])) == denied(network_kept("aws_nat_gateway.egress", "deleted"))
 }
 
 test_drift_detection_replacing_a_foundation_network_is_denied if {
 	drifted := resource("aws_route_table.private", "aws_route_table", ["delete", "create"], {})
 	document := json.patch(plan(foundation, "PROPOSED", [drifted]), [{"op": "add", "path": "/spacelift/run/drift_detection", "value": true}])
-	count(denials(document)) == 1
+	decision(document) == denied(network_kept("aws_route_table.private", "replaced"))
 }
 
 test_destroy_run_on_a_foundation_is_not_denied if {
 	deleted := resource("aws_vpc.main", "aws_vpc", ["delete"], null)
-	denials(plan(foundation, "DESTROY", [deleted])) == set()
+	decision(plan(foundation, "DESTROY", [deleted])) == passes
 }
 
 test_experiment_network_deletion_is_not_denied if {
 	deleted := resource("azurerm_subnet.extra", "azurerm_subnet", ["delete"], null)
-	denials(plan(experiment, "TRACKED", [deleted])) == set()
+	decision(plan(experiment, "TRACKED", [deleted])) == {"deny": set(), "warn": {"azurerm_subnet.extra will be deleted"}}
 }
 
 # --- expired experiments -----------------------------------------------------------
@@ -72,142 +77,212 @@ at_time(document, timestamp_ns) := json.patch(document, [{"op": "add", "path": "
 
 test_recreating_an_expired_experiment_is_denied if {
 	document := at_time(plan(management, "TRACKED", [scheduled_deletion(1795564800)]), now_ns)
-	denials(document) == {
-		"spacelift_scheduled_delete_stack.exp-old-aks: the experiment expired (its deletion time has passed); remove its folder under experiments/ or move its expires date instead of recreating its stack",
+	decision(document) == {
+		"deny": {"spacelift_scheduled_delete_stack.exp-old-aks: the experiment expired (its deletion time has passed); remove its folder under experiments/ or move its expires date instead of recreating its stack"},
+		"warn": set(),
+	}
+}
+
+test_deletion_due_exactly_at_the_run_time_is_expired if {
+	document := at_time(plan(management, "TRACKED", [scheduled_deletion(1795651200)]), now_ns)
+	decision(document) == denied(expired("spacelift_scheduled_delete_stack.exp-old-aks"))
+}
+
+test_deletion_due_one_second_after_the_run_is_allowed if {
+	document := at_time(plan(management, "TRACKED", [scheduled_deletion(1795651201)]), now_ns)
+	decision(document) == passes
+}
+
+test_expired_deletion_that_is_kept_or_updated_is_not_denied if {
+	# Only creating the deletion again brings the experiment back; an existing one is not judged.
+	every actions in [["no-op"], ["update"]] {
+		kept := json.patch(scheduled_deletion(1795564800), [{"op": "replace", "path": "/change/actions", "value": actions}])
+		decision(at_time(plan(management, "TRACKED", [kept]), now_ns)) == passes
 	}
 }
 
 test_scheduling_a_future_deletion_is_allowed if {
 	document := at_time(plan(management, "TRACKED", [scheduled_deletion(1798761600)]), now_ns)
-	denials(document) == set()
+	decision(document) == passes
 }
 
 test_expired_deletion_on_another_kind_of_stack_is_not_judged if {
 	document := at_time(plan(experiment, "TRACKED", [scheduled_deletion(1795564800)]), now_ns)
-	denials(document) == set()
+	decision(document) == passes
 }
 
 test_unknown_deletion_time_is_not_denied if {
 	unknown := resource("spacelift_scheduled_delete_stack.exp-x-aks", "spacelift_scheduled_delete_stack", ["create"], {"delete_resources": true})
-	denials(at_time(plan(management, "TRACKED", [unknown]), now_ns)) == set()
+	decision(at_time(plan(management, "TRACKED", [unknown]), now_ns)) == passes
 }
 
 # --- API server exposure -------------------------------------------------------------
 
 test_aks_range_open_to_the_internet_is_denied if {
-	denials(plan(experiment, "TRACKED", [aks_cluster(["203.0.113.0/24", "0.0.0.0/0"], false)])) == {
-		"azurerm_kubernetes_cluster.target: authorized_ip_ranges contains 0.0.0.0/0, which opens the Kubernetes API server to the whole internet; list your office or VPN egress CIDRs instead",
+	decision(plan(experiment, "TRACKED", [aks_cluster(["203.0.113.0/24", "0.0.0.0/0"], false)])) == {
+		"deny": {"azurerm_kubernetes_cluster.target: authorized_ip_ranges contains 0.0.0.0/0, which opens the Kubernetes API server to the whole internet; list your office or VPN egress CIDRs instead"},
+		"warn": set(),
 	}
 }
 
 test_aks_range_covering_all_ipv6_is_denied if {
-	count(denials(plan(experiment, "TRACKED", [aks_cluster(["::/0"], false)]))) == 1
+	decision(plan(experiment, "TRACKED", [aks_cluster(["::/0"], false)])) == denied(open_range("azurerm_kubernetes_cluster.target", "authorized_ip_ranges", "::/0"))
+}
+
+test_open_range_written_with_surrounding_whitespace_is_denied if {
+	decision(plan(experiment, "TRACKED", [aks_cluster([" 0.0.0.0/0 "], false)])) == denied(open_range("azurerm_kubernetes_cluster.target", "authorized_ip_ranges", " 0.0.0.0/0 "))
+	decision(plan(experiment, "TRACKED", [eks_cluster(true, ["::/0\n"])])) == denied(open_range("aws_eks_cluster.target", "public_access_cidrs", "::/0\n"))
 }
 
 test_aks_with_office_ranges_is_allowed if {
-	denials(plan(experiment, "TRACKED", [aks_cluster(["203.0.113.0/24", "198.51.100.7/32"], false)])) == set()
+	decision(plan(experiment, "TRACKED", [aks_cluster(["203.0.113.0/24", "198.51.100.7/32"], false)])) == passes
 }
 
 test_public_aks_without_ranges_is_denied if {
-	denials(plan(experiment, "TRACKED", [aks_cluster([], false)])) == {
-		"azurerm_kubernetes_cluster.target: the API server is public and has no authorized_ip_ranges, so the whole internet can reach it; list your office or VPN egress CIDRs, or set private_cluster_enabled",
+	decision(plan(experiment, "TRACKED", [aks_cluster([], false)])) == {
+		"deny": {"azurerm_kubernetes_cluster.target: the API server is public and has no authorized_ip_ranges, so the whole internet can reach it; list your office or VPN egress CIDRs, or set private_cluster_enabled"},
+		"warn": set(),
 	}
 }
 
 test_public_aks_without_an_access_profile_is_denied if {
 	no_profile := resource("azurerm_kubernetes_cluster.target", "azurerm_kubernetes_cluster", ["create"], {"private_cluster_enabled": false})
-	count(denials(plan(experiment, "TRACKED", [no_profile]))) == 1
+	decision(plan(experiment, "TRACKED", [no_profile])) == denied(aks_without_ranges("azurerm_kubernetes_cluster.target"))
 }
 
 test_private_aks_without_ranges_is_allowed if {
-	denials(plan(experiment, "TRACKED", [aks_cluster([], true)])) == set()
+	decision(plan(experiment, "TRACKED", [aks_cluster([], true)])) == passes
 }
 
 test_eks_public_cidr_open_to_the_internet_is_denied if {
-	denials(plan(experiment, "TRACKED", [eks_cluster(true, ["0.0.0.0/0"])])) == {
-		"aws_eks_cluster.target: public_access_cidrs contains 0.0.0.0/0, which opens the Kubernetes API server to the whole internet; list your office or VPN egress CIDRs instead",
+	decision(plan(experiment, "TRACKED", [eks_cluster(true, ["0.0.0.0/0"])])) == {
+		"deny": {"aws_eks_cluster.target: public_access_cidrs contains 0.0.0.0/0, which opens the Kubernetes API server to the whole internet; list your office or VPN egress CIDRs instead"},
+		"warn": set(),
 	}
 }
 
 test_eks_public_endpoint_without_cidrs_is_denied if {
-	denials(plan(experiment, "TRACKED", [eks_cluster(true, [])])) == {
-		"aws_eks_cluster.target: the public endpoint has no public_access_cidrs (or they are unknown until apply), and AWS then allows 0.0.0.0/0; list your office or VPN egress CIDRs, or set endpoint_public_access to false",
+	decision(plan(experiment, "TRACKED", [eks_cluster(true, [])])) == {
+		"deny": {"aws_eks_cluster.target: the public endpoint has no public_access_cidrs (or they are unknown until apply), and AWS then allows 0.0.0.0/0; list your office or VPN egress CIDRs, or set endpoint_public_access to false"},
+		"warn": set(),
 	}
 }
 
 test_eks_public_endpoint_with_cidrs_unknown_until_apply_is_denied if {
 	unknown := resource("aws_eks_cluster.target", "aws_eks_cluster", ["create"], {"vpc_config": [{"endpoint_public_access": true}]})
-	count(denials(plan(experiment, "TRACKED", [unknown]))) == 1
+	decision(plan(experiment, "TRACKED", [unknown])) == denied(eks_without_cidrs("aws_eks_cluster.target"))
 }
 
 test_eks_endpoint_public_by_default_is_checked if {
 	default_access := resource("aws_eks_cluster.target", "aws_eks_cluster", ["create"], {"vpc_config": [{"public_access_cidrs": ["0.0.0.0/0"]}]})
-	count(denials(plan(experiment, "TRACKED", [default_access]))) == 1
+	decision(plan(experiment, "TRACKED", [default_access])) == denied(open_range("aws_eks_cluster.target", "public_access_cidrs", "0.0.0.0/0"))
 }
 
 test_eks_private_endpoint_is_allowed if {
 	# With the public endpoint off, AWS's 0.0.0.0/0 default for public_access_cidrs is inert.
-	denials(plan(experiment, "TRACKED", [eks_cluster(false, ["0.0.0.0/0"])])) == set()
+	decision(plan(experiment, "TRACKED", [eks_cluster(false, ["0.0.0.0/0"])])) == passes
 }
 
 test_eks_public_endpoint_with_office_cidrs_is_allowed if {
-	denials(plan(experiment, "TRACKED", [eks_cluster(true, ["203.0.113.0/24"])])) == set()
+	decision(plan(experiment, "TRACKED", [eks_cluster(true, ["203.0.113.0/24"])])) == passes
 }
 
 test_open_api_server_is_denied_on_any_stack if {
 	every labels in [foundation, management, []] {
-		count(denials(plan(labels, "TRACKED", [eks_cluster(true, [])]))) == 1
+		decision(plan(labels, "TRACKED", [eks_cluster(true, [])])) == denied(eks_without_cidrs("aws_eks_cluster.target"))
 	}
 }
 
 test_unchanged_cluster_is_not_rechecked if {
 	unchanged := json.patch(aks_cluster(["0.0.0.0/0"], false), [{"op": "replace", "path": "/change/actions", "value": ["no-op"]}])
-	denials(plan(experiment, "TRACKED", [unchanged])) == set()
+	decision(plan(experiment, "TRACKED", [unchanged])) == passes
+}
+
+test_unchanged_open_clusters_pass_every_exposure_rule if {
+	# One open cluster per exposure rule; a no-op change leaves each as it is.
+	every cluster in [
+		aks_cluster(["0.0.0.0/0"], false),
+		aks_cluster([], false),
+		eks_cluster(true, ["0.0.0.0/0"]),
+		eks_cluster(true, []),
+	] {
+		unchanged := json.patch(cluster, [{"op": "replace", "path": "/change/actions", "value": ["no-op"]}])
+		decision(plan(experiment, "TRACKED", [unchanged])) == passes
+	}
+}
+
+test_deleting_an_open_cluster_is_not_denied if {
+	# A deleted resource has no planned attributes (after is null).
+	every cluster in [aks_cluster([], false), eks_cluster(true, [])] {
+		deleted := json.patch(cluster, [
+			{"op": "replace", "path": "/change/actions", "value": ["delete"]},
+			{"op": "replace", "path": "/change/after", "value": null},
+		])
+		decision(plan(foundation, "TRACKED", [deleted])) == passes
+	}
 }
 
 # --- node pool cost cap --------------------------------------------------------------
 
 test_aks_default_pool_above_the_cap_is_denied_naming_its_size if {
 	cluster := json.patch(aks_cluster(["203.0.113.0/24"], false), [{"op": "add", "path": "/change/after/default_node_pool", "value": [{"max_count": 12, "node_count": 3}]}])
-	denials(plan(experiment, "TRACKED", [cluster])) == {
-		"azurerm_kubernetes_cluster.target: the node pool can grow to 12 nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml",
+	decision(plan(experiment, "TRACKED", [cluster])) == {
+		"deny": {"azurerm_kubernetes_cluster.target: the node pool can grow to 12 nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml"},
+		"warn": set(),
 	}
 }
 
 test_aks_default_pool_at_the_cap_is_allowed if {
 	cluster := json.patch(aks_cluster(["203.0.113.0/24"], false), [{"op": "add", "path": "/change/after/default_node_pool", "value": [{"max_count": 10, "node_count": 2}]}])
-	denials(plan(experiment, "TRACKED", [cluster])) == set()
+	decision(plan(experiment, "TRACKED", [cluster])) == passes
 }
 
 test_aks_fixed_size_pool_above_the_cap_is_denied if {
 	cluster := json.patch(aks_cluster(["203.0.113.0/24"], false), [{"op": "add", "path": "/change/after/default_node_pool", "value": [{"max_count": null, "node_count": 11}]}])
-	count(denials(plan(experiment, "TRACKED", [cluster]))) == 1
+	decision(plan(experiment, "TRACKED", [cluster])) == denied(over_the_cap("azurerm_kubernetes_cluster.target", 11))
 }
 
 test_aks_extra_node_pool_above_the_cap_is_denied if {
 	pool := resource("azurerm_kubernetes_cluster_node_pool.spot", "azurerm_kubernetes_cluster_node_pool", ["update"], {"max_count": 16, "node_count": 2})
-	denials(plan(experiment, "TRACKED", [pool])) == {
-		"azurerm_kubernetes_cluster_node_pool.spot: the node pool can grow to 16 nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml",
+	decision(plan(experiment, "TRACKED", [pool])) == {
+		"deny": {"azurerm_kubernetes_cluster_node_pool.spot: the node pool can grow to 16 nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml"},
+		"warn": set(),
 	}
 }
 
 test_eks_node_group_above_the_cap_is_denied if {
-	denials(plan(experiment, "TRACKED", [eks_node_group(11, 3)])) == {
-		"aws_eks_node_group.target: the node pool can grow to 11 nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml",
+	decision(plan(experiment, "TRACKED", [eks_node_group(11, 3)])) == {
+		"deny": {"aws_eks_node_group.target: the node pool can grow to 11 nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml"},
+		"warn": set(),
 	}
 }
 
+test_eks_node_group_desired_above_the_cap_is_denied if {
+	decision(plan(experiment, "TRACKED", [eks_node_group(4, 12)])) == denied(over_the_cap("aws_eks_node_group.target", 12))
+}
+
 test_eks_node_group_at_the_cap_is_allowed if {
-	denials(plan(experiment, "TRACKED", [eks_node_group(10, 3)])) == set()
+	decision(plan(experiment, "TRACKED", [eks_node_group(10, 3)])) == passes
 }
 
 test_node_pool_cap_applies_to_experiment_stacks_only if {
-	denials(plan(foundation, "TRACKED", [eks_node_group(11, 3)])) == set()
+	decision(plan(foundation, "TRACKED", [eks_node_group(11, 3)])) == passes
 }
 
 test_node_pool_size_unknown_until_apply_is_not_denied if {
 	unknown := resource("aws_eks_node_group.target", "aws_eks_node_group", ["create"], {"scaling_config": [{}]})
-	denials(plan(experiment, "TRACKED", [unknown])) == set()
+	decision(plan(experiment, "TRACKED", [unknown])) == passes
+}
+
+test_unchanged_pool_above_the_cap_is_not_rechecked if {
+	# The cap applies to what a run creates or changes; a pool this plan leaves alone passes.
+	every pool in [
+		eks_node_group(11, 3),
+		resource("azurerm_kubernetes_cluster_node_pool.spot", "azurerm_kubernetes_cluster_node_pool", ["update"], {"max_count": 16, "node_count": 2}),
+	] {
+		unchanged := json.patch(pool, [{"op": "replace", "path": "/change/actions", "value": ["no-op"]}])
+		decision(plan(experiment, "TRACKED", [unchanged])) == passes
+	}
 }
 
 # --- warnings: deletions on experiments ----------------------------------------------
@@ -218,36 +293,40 @@ test_experiment_deletions_warn_per_resource if {
 		resource("azurerm_kubernetes_cluster_node_pool.spot", "azurerm_kubernetes_cluster_node_pool", ["create", "delete"], {"max_count": 3}),
 		resource("azurerm_role_assignment.kubelet", "azurerm_role_assignment", ["create"], {}),
 	]
-	warnings(plan(experiment, "TRACKED", changes)) == {
-		"azurerm_kubernetes_cluster.loadgen will be deleted",
-		"azurerm_kubernetes_cluster_node_pool.spot will be replaced",
+	decision(plan(experiment, "TRACKED", changes)) == {
+		"deny": set(),
+		"warn": {
+			"azurerm_kubernetes_cluster.loadgen will be deleted",
+			"azurerm_kubernetes_cluster_node_pool.spot will be replaced",
+		},
 	}
 }
 
 test_experiment_without_deletions_does_not_warn if {
-	warnings(plan(experiment, "TRACKED", [eks_node_group(4, 2)])) == set()
+	decision(plan(experiment, "TRACKED", [eks_node_group(4, 2)])) == passes
 }
 
 test_foundation_deletion_does_not_get_the_experiment_warning if {
 	deleted := resource("azurerm_log_analytics_workspace.logs", "azurerm_log_analytics_workspace", ["delete"], null)
-	warnings(plan(foundation, "TRACKED", [deleted])) == set()
+	decision(plan(foundation, "TRACKED", [deleted])) == passes
 }
 
 test_experiment_teardown_does_not_warn if {
 	deleted := resource("azurerm_kubernetes_cluster.loadgen", "azurerm_kubernetes_cluster", ["delete"], null)
-	warnings(plan(experiment, "DESTROY", [deleted])) == set()
+	decision(plan(experiment, "DESTROY", [deleted])) == passes
 }
 
 # --- warnings: large runs ------------------------------------------------------------
 
 test_run_changing_26_resources_warns if {
-	warnings(plan(management, "TRACKED", created(26))) == {
-		"this run changes 26 resources, more than 25; review the plan before confirming",
+	decision(plan(management, "TRACKED", created(26))) == {
+		"deny": set(),
+		"warn": {"this run changes 26 resources, more than 25; review the plan before confirming"},
 	}
 }
 
 test_run_changing_25_resources_does_not_warn if {
-	warnings(plan(management, "TRACKED", created(25))) == set()
+	decision(plan(management, "TRACKED", created(25))) == passes
 }
 
 test_no_op_and_read_changes_do_not_count if {
@@ -255,12 +334,12 @@ test_no_op_and_read_changes_do_not_count if {
 		some i in numbers.range(1, 10)
 		some action in ["no-op", "read"]
 	]
-	warnings(plan(foundation, "TRACKED", array.concat(created(25), untouched))) == set()
+	decision(plan(foundation, "TRACKED", array.concat(created(25), untouched))) == passes
 }
 
 test_large_teardown_does_not_warn if {
 	deleted := [resource(sprintf("aws_subnet.s%d", [i]), "aws_subnet", ["delete"], null) | some i in numbers.range(1, 30)]
-	warnings(plan(experiment, "DESTROY", deleted)) == set()
+	decision(plan(experiment, "DESTROY", deleted)) == passes
 }
 
 # --- inputs --------------------------------------------------------------------------
@@ -313,6 +392,25 @@ eks_node_group(max_size, desired_size) := resource(
 )
 
 created(n) := [resource(sprintf("aws_subnet.s%d", [i]), "aws_subnet", ["create"], {}) | some i in numbers.range(1, n)]
+
+# The messages a plan policy decision is made of.
+network_kept(address, how) := sprintf("%s would be %s: foundation networks are never deleted or replaced, because experiment clusters run in them", [address, how])
+
+expired(address) := sprintf("%s: the experiment expired (its deletion time has passed); remove its folder under experiments/ or move its expires date instead of recreating its stack", [address])
+
+open_range(address, attribute, cidr) := sprintf("%s: %s contains %s, which opens the Kubernetes API server to the whole internet; list your office or VPN egress CIDRs instead", [address, attribute, cidr])
+
+aks_without_ranges(address) := sprintf("%s: the API server is public and has no authorized_ip_ranges, so the whole internet can reach it; list your office or VPN egress CIDRs, or set private_cluster_enabled", [address])
+
+eks_without_cidrs(address) := sprintf("%s: the public endpoint has no public_access_cidrs (or they are unknown until apply), and AWS then allows 0.0.0.0/0; list your office or VPN egress CIDRs, or set endpoint_public_access to false", [address])
+
+over_the_cap(address, size) := sprintf("%s: the node pool can grow to %d nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml", [address, size])
+
+# The decision of a plan that is denied for exactly one reason and warns of nothing.
+denied(message) := {"deny": {message}, "warn": set()}
+
+# Both halves of the policy's decision: what Spacelift denies and what it warns about.
+decision(document) := {"deny": denials(document), "warn": warnings(document)}
 
 denials(document) := messages if {
 	messages := spacelift.deny with input as document

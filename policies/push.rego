@@ -69,9 +69,11 @@ ignore if {
 # title: A newer preview cancels stale ones
 # description: >-
 #   This event proposes a run, and earlier proposed runs of the stack on the same branch
-#   are still waiting to start (queued or ready). They are cancelled. Runs for the same commit are kept, because
-#   Spacelift merges a commit's push and pull request events into one run. Drift
-#   detection runs are kept too.
+#   are in progress, whatever their state. They are listed for cancellation; Spacelift
+#   cancels on a best-effort basis, so a run a worker has already picked up may go on.
+#   Runs for the event's commits (the pushed commit and the pull request's head) are
+#   kept, because Spacelift merges a commit's push and pull request events into one
+#   run. Drift detection runs are kept too.
 # custom:
 #   outcome: cancel (the listed run ids)
 cancel contains run.id if {

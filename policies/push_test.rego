@@ -57,6 +57,11 @@ test_tag_push_is_ignored if {
 	decision(tag) == ignored
 }
 
+test_push_whose_tag_is_null_is_not_a_tag_push if {
+	untagged := json.patch(push("main", [stack_json]), [{"op": "replace", "path": "/push/tag", "value": null}])
+	decision(untagged) == tracked
+}
+
 # --- pull requests -------------------------------------------------------------------
 
 test_pull_request_opened_reopened_or_synchronized_is_proposed if {
@@ -99,6 +104,19 @@ test_newer_preview_cancels_stale_previews_of_its_branch if {
 	decision(event) == {"track": false, "propose": true, "ignore": false, "cancel": {"stale"}}
 }
 
+test_runs_for_the_pushed_commit_and_for_the_pull_request_head_are_kept if {
+	# The event's push carries a merge commit that differs from the pull request's head.
+	event := json.patch(pull_request("synchronize", [stack_json]), [
+		{"op": "replace", "path": "/push/hash", "value": merge_commit},
+		{"op": "add", "path": "/in_progress", "value": [
+			in_progress("stale", "PROPOSED", "feature/bigger-pool", "1a2b3c4"),
+			in_progress("pushed-commit", "PROPOSED", "feature/bigger-pool", merge_commit),
+			in_progress("head-commit", "PROPOSED", "feature/bigger-pool", head_commit),
+		]},
+	])
+	decision(event) == {"track": false, "propose": true, "ignore": false, "cancel": {"stale"}}
+}
+
 test_nothing_is_cancelled_without_a_new_preview if {
 	draft := json.patch(pull_request("synchronize", [stack_json]), [
 		{"op": "replace", "path": "/pull_request/draft", "value": true},
@@ -117,6 +135,8 @@ test_tracked_push_does_not_cancel_previews if {
 stack_json := "cdktf.out/stacks/exp-http-baseline-aks/cdk.tf.json"
 
 head_commit := "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"
+
+merge_commit := "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
 
 stack := {
 	"id": "exp-http-baseline-aks",

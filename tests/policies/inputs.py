@@ -188,12 +188,12 @@ def entity_change(action: str, address: str, resource_type: str) -> JsonDict:
 # --- approval --------------------------------------------------------------------------
 
 
-def review(login: str, name: str, *, state: str, minutes_ago: int = 2) -> JsonDict:
-    """A review made in the UI while the run was in ``state``."""
+def review(login: str, name: str, *, state: str) -> JsonDict:
+    """A review made in the UI, two minutes ago, while the run was in ``state``."""
     return {
         "author": login,
         "author_roles": [{"id": "space-writer", "name": "Space writer", "slug": "space-writer"}],
-        "request": {"remote_ip": "203.0.113.77", "timestamp_ns": NOW_NS - minutes_ago * MINUTE_NS},
+        "request": {"remote_ip": "203.0.113.77", "timestamp_ns": NOW_NS - 2 * MINUTE_NS},
         "session": {"login": login, "name": name, "teams": ["platform"]},
         "state": state,
         "state_version": 1,
@@ -284,11 +284,10 @@ def aks_cluster(
     *,
     authorized_ip_ranges: Sequence[str] = ("203.0.113.0/24",),
     private: bool = False,
-    min_count: int = 2,
     max_count: int = 4,
-    node_count: int = 2,
 ) -> JsonDict:
-    """The planned attributes of an experiment's AKS cluster."""
+    """The planned attributes of an experiment's AKS cluster (an autoscaling system pool
+    of 2 to ``max_count`` nodes, 2 to start with)."""
     return {
         "api_server_access_profile": [
             {
@@ -304,9 +303,9 @@ def aks_cluster(
                 "auto_scaling_enabled": True,
                 "max_count": max_count,
                 "max_pods": 110,
-                "min_count": min_count,
+                "min_count": 2,
                 "name": "system",
-                "node_count": node_count,
+                "node_count": 2,
                 "os_disk_size_gb": 128,
                 "type": "VirtualMachineScaleSets",
                 "vm_size": "Standard_D4s_v3",
@@ -357,17 +356,16 @@ def eks_cluster(*, public: bool = True, public_access_cidrs: Sequence[str] | Non
     }
 
 
-def eks_node_group(*, min_size: int = 1, desired_size: int = 2, max_size: int = 4) -> JsonDict:
-    """The planned attributes of an EKS managed node group."""
+def eks_node_group(*, max_size: int = 4) -> JsonDict:
+    """The planned attributes of an EKS managed node group (1 to ``max_size`` nodes, 2
+    desired)."""
     return {
         "ami_type": "AL2023_x86_64_STANDARD",
         "capacity_type": "ON_DEMAND",
         "cluster_name": "eks-illm-multi-cloud-demo-loadgen",
         "instance_types": ["t3.large"],
         "node_group_name": "default",
-        "scaling_config": [
-            {"desired_size": desired_size, "max_size": max_size, "min_size": min_size}
-        ],
+        "scaling_config": [{"desired_size": 2, "max_size": max_size, "min_size": 1}],
         "subnet_ids": ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"],
         "update_config": [{"max_unavailable": 1, "max_unavailable_percentage": None}],
     }
@@ -387,13 +385,11 @@ def aws_subnet(cidr: str, zone: str) -> JsonDict:
 # --- push ------------------------------------------------------------------------------
 
 
-def push(
-    branch: str, sha: str, files: Sequence[str], *, tag: str = "", author: str = "alice"
-) -> JsonDict:
-    """The ``push`` document: the pushed commit and every file its commits touched."""
+def push(branch: str, sha: str, files: Sequence[str], *, tag: str = "") -> JsonDict:
+    """The ``push`` document: alice's pushed commit and every file its commits touched."""
     return {
         "affected_files": list(files),
-        "author": author,
+        "author": "alice",
         "branch": branch,
         "created_at": NOW_NS - MINUTE_NS,
         "hash": sha,

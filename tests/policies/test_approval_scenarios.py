@@ -93,22 +93,30 @@ def test_foundation_change_without_deletions_needs_one_other_person(
 def test_manual_deploy_cannot_be_approved_by_the_person_who_started_it(
     approval_policy: Evaluate,
 ) -> None:
-    # alice started the run from the UI (spacectl stack deploy) and approves it herself.
+    # alice started a run of dave's commit from the UI (spacectl stack deploy) and approves
+    # it herself: she is only the trigger user and the session, not the commit author.
+    daves_commit = commit("3e9a7b5c1d2f4e6a8b0c9d7e5f3a1b2c4d6e8f0a", "dave", "Add exp-new-aks")
     manual = run(
         SPACELIFT_ROOT,
         run_id="01JGZ4S5A6B7C8D9E0F1G2H3J4",
         run_type="TRACKED",
         state="UNCONFIRMED",
-        commit=MERGE,
+        commit=daves_commit,
         triggered_by="alice",
         creator=ALICE,
         changes=[entity_change("added", "spacelift_stack.exp-new-aks", "spacelift_stack")],
     )
-    self_approved = approval_input(
-        SPACELIFT_ROOT, manual, approvals=[review("alice", "Alice Example", state="UNCONFIRMED")]
-    )
 
-    assert approval_policy(self_approved) == HELD
+    def approved_by(login: str) -> JsonDict:
+        return approval_input(
+            SPACELIFT_ROOT,
+            manual,
+            approvals=[review(login, f"{login.title()} Example", state="UNCONFIRMED")],
+        )
+
+    assert approval_policy(approved_by("alice")) == HELD
+    assert approval_policy(approved_by("dave")) == HELD
+    assert approval_policy(approved_by("bob")) == APPROVED
 
 
 def test_approval_given_while_queued_does_not_approve_the_plan(approval_policy: Evaluate) -> None:

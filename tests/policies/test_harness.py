@@ -130,6 +130,19 @@ def test_a_broken_suite_is_a_failing_case(
     assert problem in found[case_id].detail
 
 
+def test_a_test_rule_with_arguments_is_a_failing_case(tmp_path: Path) -> None:
+    # A function cannot run as a test; without the check it reads as an undefined test.
+    tests = HEADER + "\ntest_passes := true\n\ntest_x(a) := a == 1\n"
+
+    found = results(tmp_path, {"policy.rego": POLICY, "policy_test.rego": tests})
+
+    assert found == {
+        "policy::<invalid tests>": RegoResult(
+            passed=False, detail="test_x takes arguments; a test rule must not"
+        )
+    }
+
+
 def test_an_empty_directory_is_a_failing_case(tmp_path: Path) -> None:
     found = results(tmp_path, {})
 

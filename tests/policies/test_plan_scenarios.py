@@ -30,8 +30,11 @@ EKS = "aws_eks_cluster.loadgen_Cluster_2B3C4D5E"
 NODE_GROUP = "aws_eks_node_group.loadgen_NodeGroup_1F2E3D4C"
 
 
-def tracked(lab_stack: LabStack, changes: list[JsonDict], *, run_type: str = "TRACKED") -> JsonDict:
-    """The plan input of a run of ``lab_stack`` that planned ``changes``."""
+def planned_run(
+    lab_stack: LabStack, changes: list[JsonDict], *, run_type: str = "TRACKED"
+) -> JsonDict:
+    """The plan input of a run of ``lab_stack`` (TRACKED, or the ``run_type`` given: DESTROY,
+    PROPOSED) that planned ``changes``."""
     planned = run(
         lab_stack,
         run_id="01JGZ6A1B2C3D4E5F6G7H8J9K0",
@@ -62,7 +65,7 @@ def test_foundation_subnet_replacement_is_denied_naming_the_subnet(plan_policy: 
         ),
     ]
 
-    assert plan_policy(tracked(AWS_FOUNDATION, changes)) == {
+    assert plan_policy(planned_run(AWS_FOUNDATION, changes)) == {
         "deny": [
             f"{SUBNET} would be replaced: foundation networks are never deleted or replaced, "
             "because experiment clusters run in them"
@@ -90,7 +93,7 @@ def test_foundation_tag_update_passes(plan_policy: Evaluate) -> None:
         ),
     ]
 
-    assert plan_policy(tracked(AZURE_FOUNDATION, changes)) == PASS
+    assert plan_policy(planned_run(AZURE_FOUNDATION, changes)) == PASS
 
 
 def test_foundation_teardown_is_not_denied(plan_policy: Evaluate) -> None:
@@ -102,7 +105,7 @@ def test_foundation_teardown_is_not_denied(plan_policy: Evaluate) -> None:
         ),
     ]
 
-    assert plan_policy(tracked(AWS_FOUNDATION, changes, run_type="DESTROY")) == PASS
+    assert plan_policy(planned_run(AWS_FOUNDATION, changes, run_type="DESTROY")) == PASS
 
 
 def test_new_aks_experiment_within_the_guardrails_passes(plan_policy: Evaluate) -> None:
@@ -120,7 +123,7 @@ def test_new_aks_experiment_within_the_guardrails_passes(plan_policy: Evaluate) 
         ),
     ]
 
-    assert plan_policy(tracked(HTTP_BASELINE_AKS, changes)) == PASS
+    assert plan_policy(planned_run(HTTP_BASELINE_AKS, changes)) == PASS
 
 
 def test_aks_api_server_opened_to_the_internet_is_denied(plan_policy: Evaluate) -> None:
@@ -131,7 +134,7 @@ def test_aks_api_server_opened_to_the_internet_is_denied(plan_policy: Evaluate) 
         after=aks_cluster(authorized_ip_ranges=["203.0.113.0/24", "0.0.0.0/0"]),
     )
 
-    assert plan_policy(tracked(HTTP_BASELINE_AKS, [opened])) == {
+    assert plan_policy(planned_run(HTTP_BASELINE_AKS, [opened])) == {
         "deny": [
             f"{AKS}: authorized_ip_ranges contains 0.0.0.0/0, which opens the Kubernetes API "
             "server to the whole internet; list your office or VPN egress CIDRs instead"
@@ -145,7 +148,7 @@ def test_private_aks_cluster_without_ranges_passes(plan_policy: Evaluate) -> Non
         AKS, ["create"], after=aks_cluster(authorized_ip_ranges=[], private=True)
     )
 
-    assert plan_policy(tracked(HTTP_BASELINE_AKS, [private])) == PASS
+    assert plan_policy(planned_run(HTTP_BASELINE_AKS, [private])) == PASS
 
 
 def test_eks_public_endpoint_without_cidrs_is_denied(plan_policy: Evaluate) -> None:
@@ -153,7 +156,7 @@ def test_eks_public_endpoint_without_cidrs_is_denied(plan_policy: Evaluate) -> N
         EKS, ["create"], after=eks_cluster(public=True, public_access_cidrs=None)
     )
 
-    assert plan_policy(tracked(MULTI_CLOUD_DEMO_EKS, [unrestricted])) == {
+    assert plan_policy(planned_run(MULTI_CLOUD_DEMO_EKS, [unrestricted])) == {
         "deny": [
             f"{EKS}: the public endpoint has no public_access_cidrs (or they are unknown until "
             "apply), and AWS then allows 0.0.0.0/0; list your office or VPN egress CIDRs, or set "
@@ -169,7 +172,7 @@ def test_eks_with_office_cidrs_and_a_capped_node_group_passes(plan_policy: Evalu
         resource_change(NODE_GROUP, ["create"], after=eks_node_group(max_size=10)),
     ]
 
-    assert plan_policy(tracked(MULTI_CLOUD_DEMO_EKS, changes)) == PASS
+    assert plan_policy(planned_run(MULTI_CLOUD_DEMO_EKS, changes)) == PASS
 
 
 def test_node_group_above_the_cost_cap_is_denied(plan_policy: Evaluate) -> None:
@@ -180,7 +183,7 @@ def test_node_group_above_the_cost_cap_is_denied(plan_policy: Evaluate) -> None:
         after=eks_node_group(max_size=15),
     )
 
-    assert plan_policy(tracked(MULTI_CLOUD_DEMO_EKS, [grown])) == {
+    assert plan_policy(planned_run(MULTI_CLOUD_DEMO_EKS, [grown])) == {
         "deny": [
             f"{NODE_GROUP}: the node pool can grow to 15 nodes, above the lab's cost cap of 10; "
             "lower nodes or max_nodes in the experiment's cluster.yaml"
@@ -193,7 +196,7 @@ def test_experiment_cluster_replacement_warns(plan_policy: Evaluate) -> None:
     # Changing the system pool's VM size replaces the whole AKS cluster.
     replaced = resource_change(AKS, ["create", "delete"], before=aks_cluster(), after=aks_cluster())
 
-    assert plan_policy(tracked(HTTP_BASELINE_AKS, [replaced])) == {
+    assert plan_policy(planned_run(HTTP_BASELINE_AKS, [replaced])) == {
         "deny": [],
         "warn": [f"{AKS} will be replaced"],
     }
@@ -209,7 +212,7 @@ def test_experiment_teardown_neither_warns_nor_denies(plan_policy: Evaluate) -> 
         resource_change(EKS, ["delete"], before=eks_cluster(public_access_cidrs=["203.0.113.0/24"]))
     ]
 
-    assert plan_policy(tracked(MULTI_CLOUD_DEMO_EKS, teardown, run_type="DESTROY")) == PASS
+    assert plan_policy(planned_run(MULTI_CLOUD_DEMO_EKS, teardown, run_type="DESTROY")) == PASS
 
 
 def test_management_run_adding_an_experiment_warns_about_its_size(plan_policy: Evaluate) -> None:
@@ -223,7 +226,7 @@ def test_management_run_adding_an_experiment_warns_about_its_size(plan_policy: E
         for i in range(27)
     ] + [resource_change("spacelift_stack.exp-new-aks", ["create"], after={"name": "exp-new-aks"})]
 
-    assert plan_policy(tracked(SPACELIFT_ROOT, added)) == {
+    assert plan_policy(planned_run(SPACELIFT_ROOT, added)) == {
         "deny": [],
         "warn": ["this run changes 28 resources, more than 25; review the plan before confirming"],
     }
@@ -239,7 +242,7 @@ def test_drift_detection_finding_a_replaced_foundation_subnet_is_denied(
         before=aws_subnet("10.50.64.0/20", "us-east-1a"),
         after=aws_subnet("10.50.0.0/20", "us-east-1a"),
     )
-    document = tracked(AWS_FOUNDATION, [drifted], run_type="PROPOSED")
+    document = planned_run(AWS_FOUNDATION, [drifted], run_type="PROPOSED")
     document["spacelift"]["run"]["drift_detection"] = True
 
     assert plan_policy(document) == {

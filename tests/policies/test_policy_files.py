@@ -138,14 +138,6 @@ def test_cost_cap_matches_the_lab_yaml_default(engines: Mapping[str, Engine]) ->
     assert engines["plan"].value("spacelift.max_nodes_per_pool") == DEFAULT_MAX_NODES_PER_CLUSTER
 
 
-def test_docs_are_up_to_date(policies: Mapping[str, PolicyFile]) -> None:
-    committed = (REPO / DOCS_PATH).read_text(encoding="utf-8")
-
-    assert committed == render_policies_markdown(policies.values()), (
-        f"{DOCS_PATH} is stale: run `make docs`"
-    )
-
-
 def test_command_writes_the_docs_from_the_policies(tmp_path: Path) -> None:
     shutil.copytree(POLICY_DIRECTORY, tmp_path / "policies")
 

@@ -160,8 +160,28 @@ def test_empty_directory_has_no_policies(tmp_path: Path) -> None:
         pytest.param(
             "#   outcome: deny\n",
             "#   result: deny\n",
-            "custom.result: unknown key",
+            "line 17: METADATA custom.result: unknown key (allowed: outcome)",
+            id="unknown-rule-custom-key",
+        ),
+        pytest.param(
+            "# custom:\n#   outcome: deny\n",
+            "# custom: {}\n",
+            "line 17: METADATA custom.outcome is missing; say what Spacelift does when `deny` "
+            "fires",
             id="no-outcome",
+        ),
+        pytest.param(
+            "#   outcome: deny\n",
+            "#   outcome: ' '\n",
+            "line 17: METADATA custom.outcome is missing; say what Spacelift does when `deny` "
+            "fires",
+            id="blank-outcome",
+        ),
+        pytest.param(
+            "#   outcome: deny\n",
+            "",
+            "line 17: METADATA custom is missing or not a mapping",
+            id="outcome-line-deleted",
         ),
         pytest.param(
             "deny contains change.address if {",
