@@ -32,13 +32,12 @@ after ``#``, less one space. The block belongs to the next statement. OPA silent
 drops keys it does not know, but here an unknown key is an error, so a misspelled
 ``descripton`` cannot hide. The tests check that OPA sees the same annotations.
 
-Run ``python -m lab.policies`` from the repository root to rewrite ``docs/policies.md``.
+``lab docs`` (``make docs``) renders them into ``docs/policies.md``.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -47,8 +46,6 @@ from typing import Any
 
 POLICY_DIRECTORY = Path("policies")
 """Where the policies live, relative to the repository root."""
-DOCS_PATH = Path("docs/policies.md")
-"""The generated reference, relative to the repository root."""
 SPACELIFT_PACKAGE = "spacelift"
 """Spacelift evaluates ``data.spacelift``; any other package is never read."""
 
@@ -281,22 +278,6 @@ def render_policies_markdown(policies: Iterable[PolicyFile]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
-    """Rewrite ``docs/policies.md`` from ``policies/*.rego``; run from the repository root."""
-    try:
-        policies = load_policies(POLICY_DIRECTORY)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    if not policies:
-        print(f"error: no policies found in {POLICY_DIRECTORY}/", file=sys.stderr)
-        return 1
-    DOCS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    DOCS_PATH.write_text(render_policies_markdown(policies), encoding="utf-8")
-    print(f"wrote {DOCS_PATH} ({len(policies)} policies)")
-    return 0
-
-
 # --- annotations -----------------------------------------------------------------------
 
 
@@ -506,7 +487,3 @@ def _attachment(policy: PolicyFile) -> str:
 def _cell(text: str) -> str:
     """``text`` as one Markdown table cell."""
     return " ".join(text.split()).replace("|", "\\|")
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

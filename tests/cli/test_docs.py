@@ -90,6 +90,23 @@ def test_docs_regenerates_a_stale_policy_reference(
     assert policies.read_text() == (REPO / "docs" / "policies.md").read_text()
 
 
+def test_docs_reports_invalid_policy_metadata_and_writes_nothing(
+    invoke: Invoke, shipped_lab: Lab, docs_root: Path
+) -> None:
+    broken = docs_root / "policies" / "broken.rego"
+    broken.write_text("package spacelift\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (docs_root / "docs").rglob("*") if p.is_file()}
+
+    result = invoke("docs", "--root", str(docs_root), *shipped_lab.options)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {broken}: the package statement has no METADATA annotation; add one "
+        "with title, description and custom.spacelift.type (see lab/policies.py)\n"
+    )
+    assert {p: p.read_bytes() for p in (docs_root / "docs").rglob("*") if p.is_file()} == before
+
+
 def test_checkov_summary_rewrites_the_readme_line(
     invoke: Invoke, shipped_lab: Lab, docs_root: Path, tmp_path: Path
 ) -> None:

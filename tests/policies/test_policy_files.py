@@ -3,26 +3,19 @@ and read by OPA exactly as :mod:`lab.policies` reads them."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from collections import Counter
 from collections.abc import Mapping
-from pathlib import Path
 
 import pytest
 
 from lab.config import DEFAULT_MAX_NODES_PER_CLUSTER
 from lab.policies import (
-    DOCS_PATH,
     SPACELIFT_PACKAGE,
     PolicyFile,
     PolicyType,
-    load_policies,
-    render_policies_markdown,
 )
-from tests.helpers import REPO
 from tests.policies import POLICY_DIRECTORY
 from tests.policies.engine import Engine, JsonValue, parse_module
 from tests.policies.strict import disabled_builtin_calls, strict_violations
@@ -32,10 +25,6 @@ POLICY_NAMES = sorted(
 )
 REGO_FILES = sorted(path.name for path in POLICY_DIRECTORY.glob("*.rego"))
 TEST_PACKAGE = "spacelift_test"
-
-
-# `lab` imports from the checkout even when the command runs elsewhere.
-CHECKOUT_ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def ast(filename: str) -> Mapping[str, JsonValue]:
@@ -136,49 +125,6 @@ def test_opa_reads_the_same_metadata_and_the_tests_reach_every_documented_rule(
 
 def test_cost_cap_matches_the_lab_yaml_default(engines: Mapping[str, Engine]) -> None:
     assert engines["plan"].value("spacelift.max_nodes_per_pool") == DEFAULT_MAX_NODES_PER_CLUSTER
-
-
-def test_command_writes_the_docs_from_the_policies(tmp_path: Path) -> None:
-    shutil.copytree(POLICY_DIRECTORY, tmp_path / "policies")
-
-    done = subprocess.run(
-        [sys.executable, "-m", "lab.policies"],
-        cwd=tmp_path,
-        env=CHECKOUT_ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-    assert (done.returncode, done.stdout, done.stderr) == (
-        0,
-        f"wrote {DOCS_PATH} ({len(POLICY_NAMES)} policies)\n",
-        "",
-    )
-    assert (tmp_path / DOCS_PATH).read_text(encoding="utf-8") == render_policies_markdown(
-        load_policies(tmp_path / "policies")
-    )
-
-
-def test_command_reports_invalid_metadata(tmp_path: Path) -> None:
-    (tmp_path / "policies").mkdir()
-    (tmp_path / "policies" / "broken.rego").write_text("package spacelift\n", encoding="utf-8")
-
-    done = subprocess.run(
-        [sys.executable, "-m", "lab.policies"],
-        cwd=tmp_path,
-        env=CHECKOUT_ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-    assert done.returncode == 1
-    assert done.stderr == (
-        "error: policies/broken.rego: the package statement has no METADATA annotation; add one "
-        "with title, description and custom.spacelift.type (see lab/policies.py)\n"
-    )
-    assert not (tmp_path / DOCS_PATH).exists()
 
 
 def test_importing_lab_policies_stays_light() -> None:
