@@ -7,16 +7,31 @@ with the file and the field before any construct is built.
 
 from __future__ import annotations
 
-import ipaddress
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Final
 
 from pydantic import AfterValidator, Field, model_validator
 
-from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
-from lab.constructs.cidr import parse_cidr
+from lab.constructs.aws.vpc_types import NatMode
 from lab.errors import LabDefinitionError
+from lab.rules import (
+    MAX_PROJECT_NAME_LENGTH,
+    check_azure_location,
+    check_dns_label,
+    check_iam_principal_arn,
+    check_iam_role_arn,
+    check_kubernetes_minor,
+    check_object_id,
+    check_resource_group_name,
+    check_tags,
+    check_unique,
+    check_vnet_layout,
+    check_vnet_name,
+    check_vpc_cidr,
+    parse_cidr,
+)
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
 DEFAULT_CONFIG_PATH: Final = Path("lab.yaml")
@@ -26,53 +41,45 @@ SUPPORTED_KUBERNETES_VERSIONS: Final = ("1.34", "1.35", "1.36")
 AKS support first). Update this tuple when a minor version enters or leaves support."""
 
 DEFAULT_MAX_NODES_PER_CLUSTER: Final = 10
-MAX_PROJECT_NAME_LENGTH: Final = 24
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _CRON_FIELDS = 5
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]{1,512}$")
-_IAM_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 _AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
-_AZURE_LOCATION = re.compile(r"^[a-z][a-z0-9]*$")
-_AZURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$")
 
 
 # --- reusable field types -------------------------------------------------------------
 
 
-def _network(value: str) -> str:
-    parse_cidr(value)
-    return value
+def _rule(check: Callable[..., object], **options: object) -> AfterValidator:
+    """A field validator running one of :mod:`lab.rules` (pydantic names the field)."""
 
+    def validate(value: str) -> str:
+        check(value, field="", **options)
+        return value
 
-def _not_the_internet(value: str) -> str:
-    parse_cidr(value, example="203.0.113.0/24", reject_internet=True)
-    return value
+    return AfterValidator(validate)
 
 
 def _kubernetes_version(value: str) -> str:
+    check_kubernetes_minor(value, field="")
     if value not in SUPPORTED_KUBERNETES_VERSIONS:
         allowed = ", ".join(SUPPORTED_KUBERNETES_VERSIONS)
         raise ValueError(f"{value!r} is not a supported minor version (supported: {allowed})")
     return value
 
 
-def _project_name(value: str) -> str:
-    if not _DNS_LABEL.match(value) or len(value) > MAX_PROJECT_NAME_LENGTH:
-        raise ValueError(
-            f"{value!r} must be a lowercase DNS label of at most {MAX_PROJECT_NAME_LENGTH} "
-            "characters (a-z, 0-9 and '-', starting and ending with a letter or digit); "
-            "it prefixes resource names"
-        )
-    return value
-
-
-Cidr = Annotated[str, AfterValidator(_network)]
-ApiAllowedCidr = Annotated[str, AfterValidator(_not_the_internet)]
-ProjectName = Annotated[str, AfterValidator(_project_name)]
+ApiAllowedCidr = Annotated[str, _rule(parse_cidr, example="203.0.113.0/24", reject_internet=True)]
+ProjectName = Annotated[
+    str,
+    _rule(
+        check_dns_label,
+        max_length=MAX_PROJECT_NAME_LENGTH,
+        purpose="it prefixes resource names",
+    ),
+]
 KubernetesVersion = Annotated[str, AfterValidator(_kubernetes_version)]
+ObjectId = Annotated[str, _rule(check_object_id)]
 
 
 def _matching(pattern: re.Pattern[str], example: str) -> AfterValidator:
@@ -112,7 +119,7 @@ class DriftDetectionSettings(StrictModel):
 class AwsIntegrationSettings(StrictModel):
     """A Spacelift AWS cloud integration: runs assume ``role_arn`` instead of using static keys."""
 
-    role_arn: Annotated[str, _matching(_IAM_ROLE_ARN, "arn:aws:iam::123456789012:role/spacelift")]
+    role_arn: Annotated[str, _rule(check_iam_role_arn)]
     duration_seconds: int = Field(default=3600, ge=3600, le=43200)
     """Default: 3600. At least an hour: creating an EKS cluster outlasts the 900 s API default."""
 
@@ -173,43 +180,27 @@ class SpaceliftSettings(StrictModel):
 
 
 class SubnetSettings(StrictModel):
-    name: Annotated[str, _matching(_AZURE_NAME, "snet-aks-nodes")]
-    address_prefix: Cidr
+    name: str
+    """1-76 letters, digits, '_', '.' or '-'; its NSG is ``<name>-nsg``."""
+    address_prefix: str
+    """An IPv4 block inside the VNet's address space, /29 or larger."""
 
 
 class VnetSettings(StrictModel):
-    name: Annotated[str, _matching(_AZURE_NAME, "vnet-lab")]
-    address_space: tuple[Cidr, ...] = Field(min_length=1)
+    name: Annotated[str, _rule(check_vnet_name)]
+    address_space: tuple[str, ...] = Field(min_length=1)
+    """IPv4 blocks of the VNet; they must not overlap."""
     subnets: tuple[SubnetSettings, ...] = Field(min_length=1)
     aks_subnet: str
     """Name of the subnet, among ``subnets``, that AKS nodes join."""
 
     @model_validator(mode="after")
     def _check_layout(self) -> VnetSettings:
-        spaces = [ipaddress.ip_network(space) for space in self.address_space]
-        seen: dict[str, ipaddress.IPv4Network | ipaddress.IPv6Network] = {}
-        for index, subnet in enumerate(self.subnets):
-            where = f"subnets[{index}]"
-            prefix = ipaddress.ip_network(subnet.address_prefix)
-            if subnet.name in seen:
-                raise ValueError(f"{where}.name: {subnet.name!r} is used by two subnets")
-            if not any(_inside(prefix, space) for space in spaces):
-                raise ValueError(
-                    f"{where}.address_prefix: {prefix} lies outside the VNet address space "
-                    f"({', '.join(self.address_space)}); pick a prefix inside it"
-                )
-            for other_name, other in seen.items():
-                if prefix.overlaps(other):
-                    raise ValueError(
-                        f"{where}.address_prefix: {prefix} overlaps subnet {other_name!r} "
-                        f"({other}); subnets of one VNet must not overlap"
-                    )
-            seen[subnet.name] = prefix
-        if self.aks_subnet not in seen:
-            raise ValueError(
-                f"aks_subnet: {self.aks_subnet!r} is not one of the subnets "
-                f"({', '.join(seen)}); name the subnet AKS nodes should join"
-            )
+        check_vnet_layout(
+            self.address_space,
+            [(subnet.name, subnet.address_prefix) for subnet in self.subnets],
+            self.aks_subnet,
+        )
         return self
 
 
@@ -221,9 +212,7 @@ class AksSettings(StrictModel):
     """CIDRs allowed to reach the API server. Required unless ``private_cluster``."""
     private_cluster: bool = False
     """Default: false. A private API server is reachable only from inside the VNet."""
-    admin_group_object_ids: tuple[
-        Annotated[str, _matching(_UUID, "00000000-0000-0000-0000-000000000000")], ...
-    ] = ()
+    admin_group_object_ids: tuple[ObjectId, ...] = ()
     """Entra ID groups whose members administer the clusters. Default: none."""
 
     @model_validator(mode="after")
@@ -242,8 +231,8 @@ class AksSettings(StrictModel):
 
 
 class AzureSettings(StrictModel):
-    location: Annotated[str, _matching(_AZURE_LOCATION, "eastus")]
-    resource_group: Annotated[str, _matching(_AZURE_NAME, "rg-lab-foundation")]
+    location: Annotated[str, _rule(check_azure_location)]
+    resource_group: Annotated[str, _rule(check_resource_group_name)]
     vnet: VnetSettings
     aks: AksSettings
 
@@ -257,31 +246,30 @@ class EksSettings(StrictModel):
     kubernetes_version: KubernetesVersion
     public_access_cidrs: tuple[ApiAllowedCidr, ...] = ()
     """CIDRs allowed to reach the public API endpoint. Default: none (private endpoint only)."""
-    admin_principal_arns: tuple[
-        Annotated[str, _matching(_IAM_PRINCIPAL_ARN, "arn:aws:iam::123456789012:role/admin")],
-        ...,
-    ] = Field(min_length=1)
+    admin_principal_arns: tuple[Annotated[str, _rule(check_iam_principal_arn)], ...] = Field(
+        min_length=1
+    )
     """IAM roles or users granted cluster admin through EKS access entries."""
+
+    @model_validator(mode="after")
+    def _check_admins(self) -> EksSettings:
+        check_unique(self.admin_principal_arns, field="admin_principal_arns")
+        return self
 
 
 class AwsSettings(StrictModel):
     region: Annotated[str, _matching(_AWS_REGION, "us-east-1")]
     az_count: int = Field(default=3, ge=2, le=6)
     """Default: 3. EKS needs subnets in at least two availability zones."""
-    vpc_cidr: Cidr
+    vpc_cidr: str
+    """A private (RFC 1918) IPv4 block from /16 to /20."""
     nat_mode: NatMode = NatMode.SINGLE
     """Default: single (one NAT gateway: the lab's cost choice)."""
     eks: EksSettings
 
     @model_validator(mode="after")
     def _check_vpc(self) -> AwsSettings:
-        network = ipaddress.ip_network(self.vpc_cidr)
-        private = network.version == 4 and any(network.subnet_of(block) for block in RFC1918_RANGES)
-        if not private or not 16 <= network.prefixlen <= 20:
-            raise ValueError(
-                f"vpc_cidr: {network} must be a private (RFC 1918) IPv4 range between /16 and "
-                "/20 (AWS allows /16 at most; smaller than /20 leaves too few pod IPs)"
-            )
+        check_vpc_cidr(self.vpc_cidr)
         return self
 
 
@@ -301,6 +289,12 @@ class LabConfig(StrictModel):
     spacelift: SpaceliftSettings
     tags: dict[str, str] = Field(default_factory=dict)
     """Tags on every cloud resource (AWS default_tags, Azure resource tags)."""
+
+    @model_validator(mode="after")
+    def _check_tags(self) -> LabConfig:
+        check_tags(self.tags)
+        return self
+
     limits: Limits = Limits()
     azure: AzureSettings
     aws: AwsSettings
@@ -315,13 +309,6 @@ def load_config(path: Path = DEFAULT_CONFIG_PATH) -> LabConfig:
     if config is None:
         raise LabDefinitionError(problems)
     return config
-
-
-def _inside(
-    inner: ipaddress.IPv4Network | ipaddress.IPv6Network,
-    outer: ipaddress.IPv4Network | ipaddress.IPv6Network,
-) -> bool:
-    return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
 __all__ = [

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from lab.errors import Problem
+from lab.rules import RuleError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -50,6 +51,9 @@ def load_mapping(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     except OSError as error:
         return None, [Problem.at(path, "", f"cannot be read: {error.strerror or error}")]
     try:
+        duplicates = _duplicate_keys(yaml.compose(text, Loader=_PlainLoader))
+        if duplicates:
+            return None, [Problem.at(path, *duplicate) for duplicate in duplicates]
         data = yaml.load(text, Loader=_PlainLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -62,6 +66,41 @@ def load_mapping(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         kind = type(data).__name__
         return None, [Problem.at(path, "", f"must be a mapping of keys to values, not a {kind}")]
     return data, []
+
+
+def _duplicate_keys(node: yaml.Node | None, location: str = "") -> list[tuple[str, str]]:
+    """(field, message) for every key given twice in one mapping, anywhere in the document.
+
+    YAML keeps the last of two equal keys without a word, so ``size: small`` followed by
+    ``size: large`` would silently be large.
+    """
+    found: list[tuple[str, str]] = []
+    if isinstance(node, yaml.MappingNode):
+        first_lines: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            field = _join(location, str(key))
+            if key is not None and key != "<<":
+                if key in first_lines:
+                    found.append(
+                        (
+                            field,
+                            f"is given twice (lines {first_lines[key]} and {line}); YAML keeps "
+                            "only the last one, so remove the one you do not mean",
+                        )
+                    )
+                else:
+                    first_lines[key] = line
+            found += _duplicate_keys(value_node, field)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found += _duplicate_keys(item, f"{location}[{index}]")
+    return found
+
+
+def _join(location: str, key: str) -> str:
+    return f"{location}.{key}" if location else key
 
 
 def validate_file(
@@ -77,7 +116,9 @@ def validate_file(
     except ValidationError as error:
         details = error.errors()
         # A list whose only item is invalid also fails its min_length; that echo adds nothing.
-        item_locations = {tuple(d["loc"][:-1]) for d in details if isinstance(d["loc"][-1], int)}
+        item_locations = {
+            tuple(d["loc"][:-1]) for d in details if d["loc"] and isinstance(d["loc"][-1], int)
+        }
         return None, [
             _problem(path, model, detail)
             for detail in details
@@ -94,6 +135,12 @@ def _problem(path: Path, model: type[BaseModel], detail: Any) -> Problem:
         allowed = ", ".join(_allowed_keys(model, detail["loc"][:-1]))
         return Problem.at(path, location, f"is not a known key (allowed: {allowed})")
     message: str = detail["msg"]
+    error = detail.get("ctx", {}).get("error")
+    if isinstance(error, RuleError):
+        # A rule of lab.rules names the field within what it checked (a model validator checks
+        # several fields): that field joins the model's location.
+        location = ".".join(part for part in (location, error.field) if part)
+        return Problem.at(path, location, error.message)
     if kind == "value_error":
         # Our validators raise "ValueError(<field>: <what to change>)" when the rule spans
         # several fields of a model; the named field joins the model's location.
@@ -105,6 +152,9 @@ def _problem(path: Path, model: type[BaseModel], detail: Any) -> Problem:
         return Problem.at(path, location, message)
     if "input" in detail:
         message = f"{message[0].lower()}{message[1:]} (got {_show(detail['input'])})"
+    if kind == "string_type" and isinstance(detail.get("input"), int | float):
+        # `kubernetes_version: 1.30` is the number 1.3 to YAML.
+        message += f"; put it in quotes: unquoted, YAML reads it as the number {detail['input']}"
     return Problem.at(path, location, message)
 
 

@@ -81,8 +81,8 @@ from lab.constructs.aws.key_policy import (
     key_policy,
     logs_may_encrypt,
 )
-from lab.constructs.cidr import parse_cidr
 from lab.constructs.tokens import unresolved
+from lab.rules import parse_cidr
 
 
 class AmiType(StrEnum):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -51,9 +50,9 @@ from lab.constructs.aws.key_policy import (
     key_policy,
     logs_may_encrypt,
 )
-from lab.constructs.aws.vpc_types import RFC1918_RANGES, NatMode
-from lab.constructs.cidr import parse_ipv4_cidr
+from lab.constructs.aws.vpc_types import NatMode
 from lab.constructs.tokens import unresolved
+from lab.rules import MAX_PROJECT_NAME_LENGTH, RuleError, check_dns_label, check_vpc_cidr
 
 DEFAULT_VPC_CIDR: Final = "10.0.0.0/16"
 DEFAULT_AZ_COUNT: Final = 3
@@ -61,10 +60,6 @@ MIN_AZ_COUNT: Final = 2
 MAX_AZ_COUNT: Final = 6
 DEFAULT_FLOW_LOG_RETENTION_DAYS: Final = 365
 
-# AWS allows VPCs from /16 to /28; the layout below needs /20 at most so that a public subnet
-# (1/256 of the VPC) is still AWS's smallest subnet, a /28.
-MIN_VPC_PREFIX: Final = 16
-MAX_VPC_PREFIX: Final = 20
 
 # The retention periods CloudWatch Logs accepts (0, "never expire", is left out on purpose).
 
@@ -74,8 +69,7 @@ MAX_VPC_PREFIX: Final = 20
 PUBLIC_ELB_TAG: Final = "kubernetes.io/role/elb"
 INTERNAL_ELB_TAG: Final = "kubernetes.io/role/internal-elb"
 
-MAX_NAME_LENGTH: Final = 24
-_NAME_PATTERN: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+MAX_NAME_LENGTH: Final = MAX_PROJECT_NAME_LENGTH
 _ANY_IPV4: Final = "0.0.0.0/0"
 # Each sixteenth of the VPC is one private subnet; the last sixteenth is cut into sixteen
 # public subnets. The sixteenths between them stay free for later tiers.
@@ -125,13 +119,19 @@ class AwsNetworkProps:
     The stack's provider ``default_tags`` apply as well; ``Name`` is reserved."""
 
     def __post_init__(self) -> None:
-        if len(self.name) > MAX_NAME_LENGTH or not _NAME_PATTERN.fullmatch(self.name):
-            raise ValueError(
-                f"name: {self.name!r} must be a lowercase DNS label (a-z, 0-9 and '-', starting "
-                f"and ending with a letter or digit) of at most {MAX_NAME_LENGTH} characters, so "
-                "that the flow-log IAM role name fits IAM's 64; use e.g. 'lab'"
+        check_dns_label(
+            self.name,
+            field="name",
+            max_length=MAX_NAME_LENGTH,
+            purpose="the flow-log IAM role name must fit IAM's 64",
+        )
+        if unresolved(self.cidr):
+            raise RuleError(
+                "cidr",
+                "must be a literal CIDR such as '10.0.0.0/16', not a Terraform reference; the "
+                "subnet CIDRs are computed from it at synth time",
             )
-        _check_vpc_cidr(self.cidr)
+        check_vpc_cidr(self.cidr, field="cidr")
         if not MIN_AZ_COUNT <= self.az_count <= MAX_AZ_COUNT:
             raise ValueError(
                 f"az_count: {self.az_count} is outside {MIN_AZ_COUNT}..{MAX_AZ_COUNT}; use at "
@@ -158,26 +158,6 @@ class AwsNetworkProps:
             raise ValueError(
                 "tags: 'Name' is set per resource by the construct (from name); remove it from tags"
             )
-
-
-def _check_vpc_cidr(cidr: str) -> None:
-    if unresolved(cidr):
-        raise ValueError(
-            "cidr: must be a literal CIDR such as '10.0.0.0/16', not a Terraform reference; "
-            "the subnet CIDRs are computed from it at synth time"
-        )
-    network = parse_ipv4_cidr(cidr, field="cidr", example=DEFAULT_VPC_CIDR)
-    if not any(network.subnet_of(private) for private in RFC1918_RANGES):
-        raise ValueError(
-            f"cidr: {cidr} is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, "
-            "172.16.0.0/12 or 192.168.0.0/16"
-        )
-    if not MIN_VPC_PREFIX <= network.prefixlen <= MAX_VPC_PREFIX:
-        raise ValueError(
-            f"cidr: {cidr} is a /{network.prefixlen}; use a prefix from /{MIN_VPC_PREFIX} (the "
-            f"largest VPC AWS allows) to /{MAX_VPC_PREFIX} (a public subnet is 1/256 of the VPC "
-            "and AWS's smallest subnet is a /28)"
-        )
 
 
 def _subnet_cidrs(cidr: str, az_count: int) -> tuple[list[str], list[str]]:

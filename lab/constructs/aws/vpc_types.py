@@ -1,17 +1,9 @@
-"""Types and constants of the VPC construct that need no cdktf, so that validating
-``lab.yaml`` can share them without loading a provider."""
+"""Types of the VPC construct that need no cdktf, so that validating ``lab.yaml`` can share
+them without loading a provider."""
 
 from __future__ import annotations
 
-import ipaddress
 from enum import StrEnum
-from typing import Final
-
-RFC1918_RANGES: Final = (
-    ipaddress.IPv4Network("10.0.0.0/8"),
-    ipaddress.IPv4Network("172.16.0.0/12"),
-    ipaddress.IPv4Network("192.168.0.0/16"),
-)
 
 
 class NatMode(StrEnum):

@@ -60,8 +60,8 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
 from constructs import Construct
 
-from lab.constructs.cidr import parse_cidr
 from lab.constructs.tokens import unresolved
+from lab.rules import parse_cidr
 
 # --------------------------------------------------------------------------------------------------
 # Defaults and limits

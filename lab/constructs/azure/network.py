@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -17,39 +15,23 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
-from lab.constructs.cidr import parse_ipv4_cidr
+from lab.rules import (
+    MAX_PROJECT_NAME_LENGTH,
+    check_azure_location,
+    check_dns_label,
+    check_resource_group_name,
+    check_subnet,
+    check_vnet_layout,
+    check_vnet_name,
+    subnet_key,
+)
 
 # AKS's own defaults are 10.0.0.0/16 for services and 10.244.0.0/16 for overlay pods; the VNet
 # stays clear of both, inside the 10.224.0.0/12 that AKS uses when it creates a VNet itself.
 DEFAULT_ADDRESS_SPACE: Final = ("10.224.0.0/16",)
 DEFAULT_AKS_SUBNET_NAME: Final = "aks-nodes"
 
-MAX_NAME_LENGTH: Final = 24
-_NAME_PATTERN: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
-_RESOURCE_GROUP_NAME_PATTERN: Final = re.compile(r"[-\w.()]{0,89}[-\w()]")
-_VNET_NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]")
-_LOCATION_PATTERN: Final = re.compile(r"[a-z][a-z0-9]*")
-# Azure allows 80 characters; the NSG, named "<subnet>-nsg", must fit in 80 as well.
-_SUBNET_NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,74}[A-Za-z0-9_])?")
-# Subnets that Azure services claim by name: gateways and firewalls reject an NSG, Bastion and
-# Route Server need rules of their own.
-_RESERVED_SUBNET_NAMES: Final = frozenset(
-    name.casefold()
-    for name in (
-        "GatewaySubnet",
-        "AzureFirewallSubnet",
-        "AzureFirewallManagementSubnet",
-        "AzureBastionSubnet",
-        "RouteServerSubnet",
-    )
-)
-_MAX_SUBNET_PREFIX: Final = 29
-
-
-def _construct_key(subnet_name: str) -> str:
-    """The PascalCase stem of a subnet's child ids: ``aks-nodes`` -> ``AksNodes``."""
-    parts = re.split(r"[-_.]+", subnet_name)
-    return "".join(part[:1].upper() + part[1:].lower() for part in parts)
+MAX_NAME_LENGTH: Final = MAX_PROJECT_NAME_LENGTH
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,28 +50,7 @@ class SubnetSpec:
     /29 at most: Azure keeps five addresses of every subnet for itself."""
 
     def __post_init__(self) -> None:
-        if not _SUBNET_NAME_PATTERN.fullmatch(self.name):
-            raise ValueError(
-                f"subnet {self.name!r}: name must be 1-76 letters, digits, '_', '.' or '-' "
-                "(its NSG '<name>-nsg' must fit Azure's 80), start with a letter or digit and "
-                "end with a letter, digit or '_'; use e.g. 'aks-nodes'"
-            )
-        if self.name.casefold() in _RESERVED_SUBNET_NAMES:
-            raise ValueError(
-                f"subnet {self.name!r}: name is reserved for an Azure service whose subnet must "
-                "not get this construct's NSG; choose another name"
-            )
-        prefix = parse_ipv4_cidr(
-            self.address_prefix,
-            field=f"subnet {self.name!r} address_prefix",
-            example="10.224.0.0/20",
-        )
-        if prefix.prefixlen > _MAX_SUBNET_PREFIX:
-            raise ValueError(
-                f"subnet {self.name!r} address_prefix: {self.address_prefix} is smaller than "
-                f"Azure's smallest subnet, a /{_MAX_SUBNET_PREFIX}; use a /{_MAX_SUBNET_PREFIX} "
-                "or larger block"
-            )
+        check_subnet(self.name, self.address_prefix)
 
 
 DEFAULT_SUBNETS: Final = (SubnetSpec(name=DEFAULT_AKS_SUBNET_NAME, address_prefix="10.224.0.0/20"),)
@@ -132,83 +93,18 @@ class AzureNetworkProps:
     """Tags for the resource group, the VNet and the NSGs. Default: none."""
 
     def __post_init__(self) -> None:
-        if len(self.name) > MAX_NAME_LENGTH or not _NAME_PATTERN.fullmatch(self.name):
-            raise ValueError(
-                f"name: {self.name!r} must be a lowercase DNS label (a-z, 0-9 and '-', starting "
-                f"and ending with a letter or digit) of at most {MAX_NAME_LENGTH} characters; "
-                "use e.g. 'lab'"
-            )
-        group = self.resource_group_name
-        if group is not None and not _RESOURCE_GROUP_NAME_PATTERN.fullmatch(group):
-            raise ValueError(
-                f"resource_group_name: {group!r} must be 1-90 letters, digits, '_', '-', '.', "
-                "'(' or ')' and must not end with '.'; use e.g. 'rg-lab'"
-            )
-        vnet = self.vnet_name
-        if vnet is not None and not _VNET_NAME_PATTERN.fullmatch(vnet):
-            raise ValueError(
-                f"vnet_name: {vnet!r} must be 2-64 letters, digits, '_', '.' or '-', start with a "
-                "letter or digit and end with a letter, digit or '_'; use e.g. 'vnet-lab'"
-            )
-        if not _LOCATION_PATTERN.fullmatch(self.location):
-            raise ValueError(
-                f"location: {self.location!r} is not a programmatic region name; use the Name "
-                "column of `az account list-locations -o table`, e.g. 'westeurope'"
-            )
-        spaces = self._check_address_space()
-        self._check_subnets(spaces)
-
-    def _check_address_space(self) -> list[ipaddress.IPv4Network]:
-        if isinstance(self.address_space, str) or not self.address_space:
-            raise ValueError(
-                f"address_space: {self.address_space!r} must be a non-empty list of CIDR blocks; "
-                f"use e.g. {list(DEFAULT_ADDRESS_SPACE)!r}"
-            )
-        spaces = [
-            parse_ipv4_cidr(
-                space, field=f"address_space[{index}]", example=DEFAULT_ADDRESS_SPACE[0]
-            )
-            for index, space in enumerate(self.address_space)
-        ]
-        for index, space in enumerate(spaces):
-            for other in spaces[:index]:
-                if space.overlaps(other):
-                    raise ValueError(
-                        f"address_space[{index}]: {space} overlaps {other}; "
-                        "list disjoint blocks (or one block that covers both)"
-                    )
-        return spaces
-
-    def _check_subnets(self, spaces: list[ipaddress.IPv4Network]) -> None:
-        seen: dict[str, SubnetSpec] = {}
-        for spec in self.subnets:
-            key = _construct_key(spec.name)
-            if key in seen:
-                raise ValueError(
-                    f"subnet {spec.name!r}: name clashes with subnet {seen[key].name!r} (names "
-                    "that differ only in case or in '-', '_' and '.' give the same resource "
-                    "ids); rename one of them"
-                )
-            prefix = ipaddress.IPv4Network(spec.address_prefix)
-            if not any(prefix.subnet_of(space) for space in spaces):
-                raise ValueError(
-                    f"subnet {spec.name!r} address_prefix: {prefix} is outside the VNet address "
-                    f"space ({', '.join(map(str, spaces))}); choose a block inside it or add one "
-                    "that covers it to address_space"
-                )
-            for other in seen.values():
-                if prefix.overlaps(ipaddress.IPv4Network(other.address_prefix)):
-                    raise ValueError(
-                        f"subnet {spec.name!r} address_prefix: {prefix} overlaps subnet "
-                        f"{other.name!r} ({other.address_prefix}); choose a block that is free"
-                    )
-            seen[key] = spec
-        if not any(spec.name == self.aks_subnet_name for spec in self.subnets):
-            names = ", ".join(repr(spec.name) for spec in self.subnets) or "none"
-            raise ValueError(
-                f"aks_subnet_name: {self.aks_subnet_name!r} is not one of the subnets ({names}); "
-                "name one of them or add a subnet with that name"
-            )
+        check_dns_label(self.name, field="name", max_length=MAX_NAME_LENGTH)
+        if self.resource_group_name is not None:
+            check_resource_group_name(self.resource_group_name, field="resource_group_name")
+        if self.vnet_name is not None:
+            check_vnet_name(self.vnet_name, field="vnet_name")
+        check_azure_location(self.location, field="location")
+        check_vnet_layout(
+            self.address_space,
+            [(spec.name, spec.address_prefix) for spec in self.subnets],
+            self.aks_subnet_name,
+            aks_subnet_field="aks_subnet_name",
+        )
 
 
 class AzureNetwork(Construct):
@@ -251,7 +147,7 @@ class AzureNetwork(Construct):
         self.network_security_group_ids: dict[str, str] = {}
         """Resource id of each subnet's NSG, by subnet name."""
         for spec in props.subnets:
-            key = _construct_key(spec.name)
+            key = subnet_key(spec.name)
             subnet = Subnet(
                 self,
                 f"{key}Subnet",

@@ -1,0 +1,168 @@
+"""Names the lab derives resource names from, and the machine types of each cloud."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Final
+
+from lab.rules.violation import RuleError
+
+DNS_LABEL: Final = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+"""A lowercase DNS label (RFC 1123): what experiment, cluster and project names must be."""
+
+MAX_PROJECT_NAME_LENGTH: Final = 24
+"""``lab.yaml`` ``name`` prefixes resource names; 24 keeps the longest derived one (the VPC
+flow-log role, ``<name>-<region>-vpc-flow-logs``) inside IAM's 64."""
+
+MAX_CLUSTER_NAME_LENGTH: Final = 40
+"""``<experiment>-<cluster>`` names the cluster and prefixes its IAM roles, KMS alias and AKS
+DNS prefix; 40 keeps the longest derived IAM role name (``<name>-eks-cluster``...) inside 64."""
+
+MAX_NODE_POOL_NAME_LENGTH: Final = 12
+"""AKS's limit for Linux node pool names, kept on both clouds so a pool can move between them."""
+
+_NODE_POOL_NAME: Final = re.compile(r"[a-z][a-z0-9]*")
+_RESOURCE_GROUP_NAME: Final = re.compile(r"[-\w.()]{0,89}[-\w()]")
+_VNET_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]")
+_AZURE_LOCATION: Final = re.compile(r"[a-z][a-z0-9]*")
+_AZURE_VM_SIZE: Final = re.compile(r"Standard_[A-Za-z0-9_]+")
+_EC2_INSTANCE_TYPE: Final = re.compile(r"[a-z][a-z0-9-]*\.[a-z0-9]+")
+
+
+def check_dns_label(value: str, *, field: str, max_length: int, purpose: str = "") -> str:
+    """``value`` when it is a lowercase DNS label of at most ``max_length`` characters.
+
+    ``purpose`` (why the limit exists) ends the message.
+    """
+    if len(value) <= max_length and DNS_LABEL.fullmatch(value):
+        return value
+    why = f"; {purpose}" if purpose else ""
+    raise RuleError(
+        field,
+        f"{value!r} is not a lowercase DNS label of at most {max_length} characters (a-z, 0-9 "
+        f"and '-', starting and ending with a letter or digit){why}",
+    )
+
+
+def check_node_pool_name(value: str, *, field: str) -> str:
+    """A node pool (AKS) or node group (EKS) name: lowercase letters and digits, at most 12."""
+    if len(value) <= MAX_NODE_POOL_NAME_LENGTH and _NODE_POOL_NAME.fullmatch(value):
+        return value
+    raise RuleError(
+        field,
+        f"{value!r} is not a node pool name: use lowercase letters and digits, starting with a "
+        f"letter, at most {MAX_NODE_POOL_NAME_LENGTH} (AKS's limit, kept on both clouds)",
+    )
+
+
+def check_azure_vm_size(value: str, *, field: str) -> str:
+    """An Azure VM size such as ``Standard_D4s_v3``; an EC2 type is called out as such."""
+    if _AZURE_VM_SIZE.fullmatch(value):
+        return value
+    hint = " (that is an EC2 instance type)" if _EC2_INSTANCE_TYPE.fullmatch(value) else ""
+    raise RuleError(
+        field, f"{value!r} is not an Azure VM size{hint}; use a name like Standard_D4s_v3"
+    )
+
+
+def check_aws_instance_type(value: str, *, field: str) -> str:
+    """An EC2 instance type such as ``m5.xlarge``; an Azure size is called out as such."""
+    if _EC2_INSTANCE_TYPE.fullmatch(value):
+        return value
+    hint = " (that is an Azure VM size)" if _AZURE_VM_SIZE.fullmatch(value) else ""
+    raise RuleError(
+        field, f"{value!r} is not an EC2 instance type{hint}; use a name like m5.xlarge"
+    )
+
+
+def check_object_id(value: str, *, field: str, what: str = "Entra ID object") -> str:
+    """An Entra ID object id (a GUID), written in lowercase as Azure returns it."""
+    try:
+        canonical = str(uuid.UUID(value))
+    except ValueError:
+        canonical = None
+    if canonical == value:
+        return value
+    raise RuleError(
+        field,
+        f"{value!r} is not an {what} id; give its object id, a lowercase GUID like "
+        "'00000000-0000-0000-0000-000000000000'",
+    )
+
+
+def check_resource_group_name(value: str, *, field: str) -> str:
+    """An Azure resource group name: 1-90 word characters, '-', '.', '(' or ')', not ending
+    in '.'."""
+    if _RESOURCE_GROUP_NAME.fullmatch(value):
+        return value
+    raise RuleError(
+        field,
+        f"{value!r} must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and must not end "
+        "with '.'; use e.g. 'rg-lab'",
+    )
+
+
+def check_vnet_name(value: str, *, field: str) -> str:
+    """An Azure virtual network name: 2-64 characters."""
+    if _VNET_NAME.fullmatch(value):
+        return value
+    raise RuleError(
+        field,
+        f"{value!r} must be 2-64 letters, digits, '_', '.' or '-', start with a letter or digit "
+        "and end with a letter, digit or '_'; use e.g. 'vnet-lab'",
+    )
+
+
+def check_azure_location(value: str, *, field: str) -> str:
+    """An Azure region by programmatic name (``westeurope``, not ``West Europe``)."""
+    if _AZURE_LOCATION.fullmatch(value):
+        return value
+    raise RuleError(
+        field,
+        f"{value!r} is not a programmatic region name; use the Name column of "
+        "`az account list-locations -o table`, e.g. 'westeurope'",
+    )
+
+
+IAM_PRINCIPAL_ARN: Final = re.compile(
+    r"arn:aws[a-z-]*:iam::(?P<account>\d{12}):(?P<kind>role|user)/(?P<path>[\w+=,.@/-]{1,512})"
+)
+IAM_ROLE_ARN: Final = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+
+
+def check_iam_principal_arn(value: str, *, field: str) -> str:
+    """An IAM role or user ARN (not an STS session of one)."""
+    if ":assumed-role/" in value:
+        raise RuleError(
+            field,
+            f"{value!r} is an STS session, not a principal; use the role's own ARN, "
+            "arn:aws:iam::<account>:role/<name>",
+        )
+    if IAM_PRINCIPAL_ARN.fullmatch(value):
+        return value
+    raise RuleError(
+        field,
+        f"{value!r} is not an IAM role or user ARN; use the form "
+        "'arn:aws:iam::123456789012:role/<name>'",
+    )
+
+
+def check_iam_role_arn(value: str, *, field: str) -> str:
+    """An IAM role ARN."""
+    if IAM_ROLE_ARN.fullmatch(value):
+        return value
+    raise RuleError(
+        field,
+        f"{value!r} is not an IAM role ARN; use the form 'arn:aws:iam::123456789012:role/<name>'",
+    )
+
+
+def check_unique(values: Sequence[str], *, field: str) -> None:
+    """Each value once: a repeated entry would create the same resource twice."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise RuleError(f"{field}[{index}]", f"{value!r} is listed twice; list it once")
+        seen.add(value)
