@@ -1,5 +1,5 @@
-"""``python -m lab``: the lab command."""
+"""``python -m lab`` (and ``bin/lab``): the lab command."""
 
 from lab.cli import main
 
-main()
+main(prog_name="lab")

@@ -14,8 +14,8 @@ from cdktf import App
 from constructs import Construct
 
 from lab.definition import LabDefinition, StackDefinition, StackKind
+from lab.errors import StackBuildError
 from lab.experiments import Cloud
-from lab.synth import StackBuildError
 
 StackBuilder = Callable[[Construct, StackDefinition, LabDefinition], object]
 

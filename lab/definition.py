@@ -26,6 +26,7 @@ from lab.experiments import (
     stack_id,
 )
 from lab.policies import POLICY_DIRECTORY
+from lab.rules import overlaps
 
 MANAGEMENT_STACK_ID: Final = "spacelift-root"
 OUTPUT_DIR: Final = "cdktf.out"
@@ -89,6 +90,9 @@ class LabDefinition:
     policies_dir: Path = field(default=POLICIES_DIR)
     sources: DefinitionSources | None = None
     """Where the definition came from; none when it was built in code."""
+    warnings: tuple[Problem, ...] = ()
+    """What is valid but probably not meant (validate and synth print them; ``--strict``
+    fails on them)."""
 
     def get(self, stack_id: str) -> StackDefinition:
         for stack in self.stacks:
@@ -106,8 +110,13 @@ class LabDefinition:
 def load_definition(
     config_path: Path = DEFAULT_CONFIG_PATH,
     experiments_dir: Path = DEFAULT_EXPERIMENTS_DIR,
+    *,
+    today: date | None = None,
 ) -> LabDefinition:
-    """Validate ``lab.yaml`` and every ``cluster.yaml``; raise with all their problems at once."""
+    """Validate ``lab.yaml`` and every ``cluster.yaml``; raise with all their problems at once.
+
+    ``today`` (default: today in UTC) decides which ``expires`` dates have passed.
+    """
     problems: list[Problem] = []
     config: LabConfig | None = None
     try:
@@ -119,7 +128,7 @@ def load_definition(
     cap = config.limits.max_nodes_per_cluster if config else DEFAULT_MAX_NODES_PER_CLUSTER
     experiments: tuple[Experiment, ...] = ()
     try:
-        experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=cap)
+        experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=cap, today=today)
     except LabDefinitionError as error:
         problems += error.problems
     if problems or config is None:
@@ -129,7 +138,21 @@ def load_definition(
         experiments,
         define_stacks(config, experiments),
         sources=DefinitionSources(config_path, experiments_dir),
+        warnings=tuple(sorted(definition_warnings(config, config_path))),
     )
+
+
+def definition_warnings(config: LabConfig, config_path: Path) -> list[Problem]:
+    """What is valid but likely to hurt later."""
+    return [
+        Problem.at(
+            config_path,
+            "aws.vpc_cidr",
+            f"{vpc} overlaps the Azure VNet's {vnet} (azure.vnet.address_space); the clouds "
+            "cannot be routed to each other later (VPN, peering) unless the ranges are disjoint",
+        )
+        for vpc, vnet in overlaps([config.aws.vpc_cidr], config.azure.vnet.address_space)
+    ]
 
 
 def define_stacks(

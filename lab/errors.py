@@ -50,6 +50,18 @@ class LabDefinitionError(Exception):
     def _render(self) -> str:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{count} {noun} in the lab definition; nothing was written:"]
+        lines = [f"{count} {noun} in the lab definition:"]
         lines += [f"  {problem}" for problem in self.problems]
         return "\n".join(lines)
+
+
+class SynthError(Exception):
+    """Synthesis failed; nothing was written. The message says why."""
+
+
+class StackBuildError(SynthError, ValueError):
+    """A construct of a stack refused its input; the message names the stack and field."""
+
+    def __init__(self, stack_id: str, cause: ValueError) -> None:
+        super().__init__(f"stack {stack_id}: {cause}")
+        self.stack_id = stack_id

@@ -8,30 +8,34 @@ collected, so one run reports them all.
 
 from __future__ import annotations
 
-import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
 from pydantic import Field
 
-from lab.errors import LabDefinitionError, Problem
+from lab.errors import LabDefinitionError, Problem, display_path
+from lab.rules import (
+    MAX_CLUSTER_NAME_LENGTH,
+    RuleError,
+    check_aws_instance_type,
+    check_azure_vm_size,
+    check_dns_label,
+    node_bound_violations,
+)
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
 DEFAULT_EXPERIMENTS_DIR: Final = Path("experiments")
 CLUSTER_FILE: Final = "cluster.yaml"
 
-MAX_CLUSTER_NAME_LENGTH: Final = 40
-"""``<experiment>-<cluster>`` names the cluster and prefixes its IAM roles, KMS alias and
-AKS DNS prefix; 40 characters keep every derived name inside its cloud's limit (and the
-experiment's stack id, ``exp-<experiment>-aks``, well inside a 63-character slug)."""
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_AZURE_VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
-_AWS_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+def today_utc() -> date:
+    """Today in UTC: the calendar that Spacelift's scheduled deletions follow."""
+    return datetime.now(UTC).date()
 
 
 class Cloud(StrEnum):
@@ -112,7 +116,12 @@ class ClusterSpec:
 
     @property
     def autoscaling(self) -> bool:
-        return self.min_nodes is not None
+        """Whether the node count may move: the bounds differ."""
+        return (
+            self.min_nodes is not None
+            and self.max_nodes is not None
+            and (self.min_nodes < self.max_nodes)
+        )
 
 
 @dataclass(frozen=True)
@@ -140,23 +149,29 @@ def stack_id(experiment: str, cloud: Cloud) -> str:
 
 
 def discover_experiments(
-    root: Path = DEFAULT_EXPERIMENTS_DIR, *, max_nodes_per_cluster: int
+    root: Path = DEFAULT_EXPERIMENTS_DIR,
+    *,
+    max_nodes_per_cluster: int,
+    today: date | None = None,
 ) -> tuple[Experiment, ...]:
     """Every experiment under ``root``, sorted by name.
 
+    ``today`` (default: today in UTC) is when an ``expires`` date counts as passed.
     Raises :class:`LabDefinitionError` with every problem found in every file.
     """
     if not root.is_dir():
         raise LabDefinitionError(
             [Problem.at(root, "", "is not a directory; create it or pass --experiments DIR")]
         )
+    today = today or today_utc()
     experiments: list[Experiment] = []
     problems: list[Problem] = []
     for folder in _visible_dirs(root):
-        experiment, found = _load_experiment(folder, max_nodes_per_cluster)
+        experiment, found = _load_experiment(folder, max_nodes_per_cluster, today)
         problems += found
         if experiment is not None:
             experiments.append(experiment)
+    problems += _check_names_unique(experiments)
     if problems:
         raise LabDefinitionError(problems)
     return tuple(experiments)
@@ -166,7 +181,9 @@ def _visible_dirs(parent: Path) -> list[Path]:
     return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def _load_experiment(folder: Path, cap: int) -> tuple[Experiment | None, list[Problem]]:
+def _load_experiment(
+    folder: Path, cap: int, today: date
+) -> tuple[Experiment | None, list[Problem]]:
     problems = _check_name(folder, "experiment", folder.name)
     for stray in (folder / CLUSTER_FILE, folder / "cluster.yml"):
         if stray.exists():
@@ -200,6 +217,7 @@ def _load_experiment(folder: Path, cap: int) -> tuple[Experiment | None, list[Pr
             )
         )
     problems += _check_expiry_agrees(clusters)
+    problems += _check_not_expired(folder, clusters, today)
     if problems:
         return None, problems
     return Experiment(folder.name, tuple(clusters)), []
@@ -241,46 +259,20 @@ def _resolve(
         problems += _check_machine_type(path, parsed.provider, parsed.vm_size)
 
     nodes = parsed.nodes if parsed.nodes is not None else preset.node_count
-    source = "nodes" if parsed.nodes is not None else f"size {parsed.size.value}"
-    # Autoscaling is on when either bound is given; the missing bound is the node count.
-    autoscaling = parsed.min_nodes is not None or parsed.max_nodes is not None
-    low = parsed.min_nodes if parsed.min_nodes is not None else nodes
-    high = parsed.max_nodes if parsed.max_nodes is not None else nodes
-
-    cap_note = f"the cap of {cap} nodes per cluster (limits.max_nodes_per_cluster in lab.yaml)"
-    if nodes > cap:
-        field = "nodes" if parsed.nodes is not None else "size"
-        problems.append(Problem.at(path, field, f"{nodes} nodes (from {source}) exceed {cap_note}"))
-    if parsed.max_nodes is not None and parsed.max_nodes > cap:
-        problems.append(Problem.at(path, "max_nodes", f"{parsed.max_nodes} exceeds {cap_note}"))
-    if parsed.min_nodes is not None and parsed.max_nodes is not None and low > high:
-        problems.append(
-            Problem.at(
-                path,
-                "min_nodes",
-                f"min_nodes ({low}) is greater than max_nodes ({high}); swap or adjust them",
-            )
-        )
-    elif autoscaling and nodes < low:
-        problems.append(
-            Problem.at(
-                path,
-                "min_nodes",
-                f"the node count {nodes} (from {source}) is below min_nodes ({low}); "
-                "raise nodes or lower min_nodes",
-            )
-        )
-    elif autoscaling and nodes > high:
-        problems.append(
-            Problem.at(
-                path,
-                "max_nodes",
-                f"the node count {nodes} (from {source}) is above max_nodes ({high}); "
-                "lower nodes or raise max_nodes",
-            )
-        )
+    violations = node_bound_violations(
+        nodes,
+        parsed.min_nodes,
+        parsed.max_nodes,
+        cap=cap,
+        count_field="nodes" if parsed.nodes is not None else "size",
+        count_source="nodes" if parsed.nodes is not None else f"size {parsed.size.value}",
+        cap_note=CAP_NOTE.format(cap=cap),
+    )
+    problems += [Problem.at(path, v.field, v.message) for v in violations]
     if problems:
         return None, problems
+    # Autoscaling is on when either bound is given; the missing bound is the node count.
+    autoscaling = parsed.min_nodes is not None or parsed.max_nodes is not None
     return (
         ClusterSpec(
             experiment=experiment,
@@ -289,8 +281,8 @@ def _resolve(
             size=parsed.size,
             node_count=nodes,
             machine_type=machine_type,
-            min_nodes=low if autoscaling else None,
-            max_nodes=high if autoscaling else None,
+            min_nodes=_or(parsed.min_nodes, nodes) if autoscaling else None,
+            max_nodes=_or(parsed.max_nodes, nodes) if autoscaling else None,
             expires=parsed.expires,
             source=path,
         ),
@@ -298,47 +290,46 @@ def _resolve(
     )
 
 
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+CAP_NOTE: Final = "the cap of {cap} nodes per cluster (limits.max_nodes_per_cluster in lab.yaml)"
+
+
 def _check_machine_type(path: Path, cloud: Cloud, value: str) -> list[Problem]:
-    if cloud is Cloud.AZURE and not _AZURE_VM_SIZE.match(value):
-        hint = " (that is an EC2 instance type)" if _AWS_INSTANCE_TYPE.match(value) else ""
+    check = check_azure_vm_size if cloud is Cloud.AZURE else check_aws_instance_type
+    try:
+        check(value, field="vm_size")
+    except RuleError as violation:
+        return [Problem.at(path, violation.field, violation.message)]
+    return []
+
+
+def _check_name(path: Path, what: str, name: str) -> list[Problem]:
+    try:
+        check_dns_label(name, field="", max_length=MAX_CLUSTER_NAME_LENGTH)
+    except RuleError:
         return [
             Problem.at(
                 path,
-                "vm_size",
-                f"{value!r} is not an Azure VM size{hint}; use a name like Standard_D4s_v3",
-            )
-        ]
-    if cloud is Cloud.AWS and not _AWS_INSTANCE_TYPE.match(value):
-        hint = " (that is an Azure VM size)" if _AZURE_VM_SIZE.match(value) else ""
-        return [
-            Problem.at(
-                path,
-                "vm_size",
-                f"{value!r} is not an EC2 instance type{hint}; use a name like m5.xlarge",
+                "",
+                f"{what} folder name {name!r} is not a lowercase DNS label; use a-z, 0-9 and "
+                "'-', starting and ending with a letter or digit",
             )
         ]
     return []
 
 
-def _check_name(path: Path, what: str, name: str) -> list[Problem]:
-    if _DNS_LABEL.match(name):
-        return []
-    return [
-        Problem.at(
-            path,
-            "",
-            f"{what} folder name {name!r} is not a lowercase DNS label; use a-z, 0-9 and '-', "
-            "starting and ending with a letter or digit",
-        )
-    ]
-
-
 def _check_expiry_agrees(clusters: Iterable[ClusterSpec]) -> list[Problem]:
+    """One date for all clusters of an experiment, or none: they share one stack per cloud,
+    and a stack is deleted whole."""
+    clusters = list(clusters)
     dated = [c for c in clusters if c.expires is not None]
     if not dated:
         return []
     first = dated[0]
-    return [
+    problems = [
         Problem.at(
             other.source,
             "expires",
@@ -348,3 +339,55 @@ def _check_expiry_agrees(clusters: Iterable[ClusterSpec]) -> list[Problem]:
         for other in dated[1:]
         if other.expires != first.expires
     ]
+    problems += [
+        Problem.at(
+            other.source,
+            "expires",
+            f"is missing, but {first.name}/{CLUSTER_FILE} expires on {first.expires}; an "
+            f"experiment's clusters expire together, so add expires: {first.expires} here "
+            "(or remove it there)",
+        )
+        for other in clusters
+        if other.expires is None
+    ]
+    return problems
+
+
+def _check_not_expired(folder: Path, clusters: Iterable[ClusterSpec], today: date) -> list[Problem]:
+    """An experiment past its date is gone from Spacelift; synthesizing it would bring it back."""
+    return [
+        Problem.at(
+            cluster.source,
+            "expires",
+            f"{cluster.expires} has passed: Spacelift deleted this experiment's stacks and "
+            f"clusters on {cluster.expires + timedelta(days=1)} at 00:00 UTC. Remove "
+            f"{display_path(folder)}/ and run `make synth` (or move expires to a later date "
+            "to create the experiment again)",
+        )
+        for cluster in clusters
+        if cluster.expires is not None and cluster.expires < today
+    ]
+
+
+def _check_names_unique(experiments: Iterable[Experiment]) -> list[Problem]:
+    """Cluster names (``<experiment>-<cluster>``) must be unique in the lab: on AWS they name
+    IAM roles, KMS aliases and log groups, which are unique per account, and they name the
+    clusters people and ArgoCD see."""
+    by_name: dict[str, list[ClusterSpec]] = defaultdict(list)
+    for experiment in experiments:
+        for cluster in experiment.clusters:
+            by_name[cluster.full_name].append(cluster)
+    problems = []
+    for name, clusters in sorted(by_name.items()):
+        for cluster in clusters if len(clusters) > 1 else ():
+            others = ", ".join(display_path(c.source) for c in clusters if c is not cluster)
+            problems.append(
+                Problem.at(
+                    cluster.source,
+                    "",
+                    f"cluster name {name!r} (<experiment>-<cluster>) is also the name of {others}; "
+                    "cluster names name IAM roles, KMS aliases and log groups and must be unique "
+                    "in the lab: rename one of the folders",
+                )
+            )
+    return problems

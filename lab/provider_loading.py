@@ -28,16 +28,22 @@ ENV_VAR: Final = "LAB_PROVIDER_IMPORT"
 PROVIDER_PACKAGES: Final = ("cdktf_cdktf_provider_aws", "cdktf_cdktf_provider_azurerm")
 
 
+def check_environment() -> None:
+    """Raise ValueError when :data:`ENV_VAR` holds something other than the two modes."""
+    mode = os.environ.get(ENV_VAR, "lazy")
+    if mode not in ("lazy", "full"):
+        raise ValueError(f"{ENV_VAR} must be 'lazy' (the default) or 'full', not {mode!r}")
+
+
 def install() -> None:
     """Register the provider packages as unexecuted namespaces, unless told not to.
 
-    Idempotent; a package that is already imported (or not installed) is left alone.
+    Idempotent; a package that is already imported (or not installed) is left alone. An
+    unknown mode installs nothing here: importing must not fail, and the commands that
+    load providers refuse it with :func:`check_environment`.
     """
-    mode = os.environ.get(ENV_VAR, "lazy")
-    if mode == "full":
+    if os.environ.get(ENV_VAR, "lazy") != "lazy":
         return
-    if mode != "lazy":
-        raise ValueError(f"{ENV_VAR} must be 'lazy' (the default) or 'full', not {mode!r}")
     for name in PROVIDER_PACKAGES:
         if name in sys.modules:
             continue

@@ -28,29 +28,20 @@ from pathlib import Path
 from typing import Any, Final
 
 from lab.definition import LabDefinition
+from lab.errors import SynthError
 from lab.experiments import Cloud
 
 MANIFEST: Final = "manifest.json"
 STACK_FILE: Final = "cdk.tf.json"
 PARALLEL_ENV_VAR: Final = "LAB_SYNTH_PARALLEL"
+NOTHING_WRITTEN: Final = "; nothing was written"
+"""How the synth command ends an error: the output directory was left as it was."""
 # What `tofu init` or a local `cdktf deploy` may leave in a stack folder: never ours to
 # compare or delete, so it is carried over when a stack folder is replaced.
 LOCAL_FILES: Final = frozenset({".terraform", ".terraform.lock.hcl", "terraform.tfstate"})
 _AWS_ASSEMBLY: Final = "cdktf_cdktf_provider_aws._jsii"
-# The worker is the CLI's own synth (prompt exit included), run wherever `lab` imports from.
-_WORKER_PROGRAM: Final = "import sys; from lab.cli import run_synth; run_synth(sys.argv[1:])"
-
-
-class SynthError(Exception):
-    """Synthesis failed; nothing was written. The message says why."""
-
-
-class StackBuildError(SynthError, ValueError):
-    """A construct of a stack refused its input; the message names the stack and field."""
-
-    def __init__(self, stack_id: str, cause: ValueError) -> None:
-        super().__init__(f"stack {stack_id}: {cause}")
-        self.stack_id = stack_id
+WORKER_MODULE: Final = "lab.worker"
+"""The worker is the CLI's own synth (prompt exit included), run wherever `lab` imports from."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +149,7 @@ def _start_worker(
     for stack_id in stack_ids:
         arguments += ["--stack", stack_id]
     return subprocess.Popen(
-        [sys.executable, "-c", _WORKER_PROGRAM, *arguments],
+        [sys.executable, "-m", WORKER_MODULE, *arguments],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -173,7 +164,7 @@ def _merge_worker(
     _, errors = worker.communicate()
     if worker.returncode != 0:
         # The worker is this same CLI: take its message, not its framing.
-        message = errors.strip().removeprefix("error: ").removesuffix("; nothing was written")
+        message = errors.strip().removeprefix("error: ").removesuffix(NOTHING_WRITTEN)
         raise SynthError(message or f"the aws synth process exited with {worker.returncode}")
     for stack_id, entry in _read_json(worker_out / MANIFEST)["stacks"].items():
         (worker_out / "stacks" / stack_id).rename(scratch / "stacks" / stack_id)

@@ -13,10 +13,12 @@ without a word, so the file would create no stack.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Final
 
@@ -32,6 +34,7 @@ from lab.experiments import (
     Experiment,
     discover_experiments,
     stack_id,
+    today_utc,
 )
 
 TEMPLATE: Final = "experiments/_template/target/cluster.yaml"
@@ -74,6 +77,9 @@ class Created:
     """The cluster as discovery resolved it (preset and overrides applied)."""
     experiment: Experiment
     """The experiment the cluster belongs to, with all its clusters."""
+    copied_expires: date | None = None
+    """The experiment's existing ``expires`` date, written into the new file because the
+    request gave none (an experiment's clusters expire together)."""
 
     @property
     def stack_id(self) -> str:
@@ -120,7 +126,11 @@ def _scalar(value: int | str) -> str:
 
 
 def create_cluster(
-    request: NewCluster, experiments_dir: Path, *, max_nodes_per_cluster: int
+    request: NewCluster,
+    experiments_dir: Path,
+    *,
+    max_nodes_per_cluster: int,
+    today: date | None = None,
 ) -> Created:
     """Write ``<experiments_dir>/<experiment>/<cluster>/cluster.yaml`` and check it.
 
@@ -151,8 +161,18 @@ def create_cluster(
         raise ScaffoldError(
             f"{display_path(path)} already exists; edit it, or choose another --cluster name"
         )
+    today = today or today_utc()
+    _check_expires_ahead(request, path, today)
     # Raises discovery's problems when the tree is broken before we touch it.
-    discover_experiments(experiments_dir, max_nodes_per_cluster=max_nodes_per_cluster)
+    existing = discover_experiments(
+        experiments_dir, max_nodes_per_cluster=max_nodes_per_cluster, today=today
+    )
+    copied = None
+    if request.expires is None:
+        joined = next((e for e in existing if e.name == request.experiment), None)
+        copied = joined.expires if joined else None
+        if copied is not None:
+            request = dataclasses.replace(request, expires=copied.isoformat())
 
     created_dirs = [d for d in (experiment_dir, path.parent) if not d.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,18 +182,40 @@ def create_cluster(
     except FileExistsError:  # created by someone else since the check above
         raise ScaffoldError(f"{display_path(path)} already exists") from None
     try:
-        return _check(experiments_dir, request, path, max_nodes_per_cluster)
+        created = _check(experiments_dir, path, max_nodes_per_cluster, today)
     except BaseException:
         path.unlink(missing_ok=True)
         for folder in reversed(created_dirs):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
+    return dataclasses.replace(created, copied_expires=copied)
 
 
-def _check(experiments_dir: Path, request: NewCluster, path: Path, cap: int) -> Created:
+def _check_expires_ahead(request: NewCluster, path: Path, today: date) -> None:
+    """A new cluster expiring in the past would be deleted (and refused by synth) at once."""
+    if request.expires is None:
+        return
+    try:
+        expires = date.fromisoformat(request.expires)
+    except ValueError:
+        return  # discovery reports the format, naming the field
+    if expires < today:
+        raise LabDefinitionError(
+            [
+                Problem.at(
+                    path,
+                    "expires",
+                    f"{expires} is in the past; give today ({today}) or a later date (the "
+                    "clusters are deleted at the end of that day, UTC)",
+                )
+            ]
+        )
+
+
+def _check(experiments_dir: Path, path: Path, cap: int, today: date) -> Created:
     """Discover the tree again and find the new cluster in it."""
-    experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=cap)
+    experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=cap, today=today)
     target = path.resolve()
     for experiment in experiments:
         for cluster in experiment.clusters:

@@ -1,0 +1,12 @@
+"""The aws synth worker: ``python -m lab.worker`` runs the synth command in a second process.
+
+:mod:`lab.synth` starts it so that loading the aws provider overlaps loading azurerm in
+the parent; it takes the synth command's options and exits without interpreter teardown.
+"""
+
+import sys
+
+from lab.cli import run_synth
+
+if __name__ == "__main__":
+    run_synth(sys.argv[1:])
