@@ -25,48 +25,55 @@ STACK ?=
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
+# Each long step says what it does; the commands themselves are quiet.
 $(VENV)/.installed: pyproject.toml requirements.lock
-	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
-	$(PY) -m pip install -qq -r requirements.lock
-	$(PY) -m pip install -qq --no-deps -e .
-	$(PY) -m pip install -qq --no-deps --ignore-requires-python $(OPA_BINDINGS)
-	touch $@
+	@test -x $(PY) || { echo "==> creating $(VENV) with $$($(PYTHON_BOOTSTRAP) --version)"; \
+		$(PYTHON_BOOTSTRAP) -m venv $(VENV); }
+	@echo "==> installing the pinned packages into $(VENV) (cdktf and the aws and azurerm providers: about a minute and 900 MB the first time)"
+	@$(PY) -m pip install -qq -r requirements.lock
+	@echo "==> installing the lab package (editable) and the OPA engine for the policy tests"
+	@$(PY) -m pip install -qq --no-deps -e .
+	@$(PY) -m pip install -qq --no-deps --ignore-requires-python $(OPA_BINDINGS)
+	@touch $@
 
 # Depends on the Makefile, where the pin lives; a reinstall of a satisfied pin is quick.
 $(CHECKOV_STAMP): Makefile
-	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install -qq checkov==$(CHECKOV_VERSION)
-	touch $@
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(CHECKOV_VENV)
+	@echo "==> installing checkov $(CHECKOV_VERSION) into $(CHECKOV_VENV) (its own venv: it pins older shared packages)"
+	@$(CHECKOV_VENV)/bin/python -m pip install -qq checkov==$(CHECKOV_VERSION)
+	@touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "==> installing the cdktf CLI from package-lock.json"
 	npm ci --no-audit --no-fund
-	touch $@
+	@touch $@
 
 .PHONY: venv
 venv: $(VENV)/.installed ## Create .venv with the pinned dependencies (skipped when up to date)
 
 .PHONY: synth
 synth: $(VENV)/.installed ## Synthesize every stack (or STACK=<id>) into cdktf.out/
-	$(PY) main.py $(if $(STACK),--stack $(STACK))
+	@echo "==> synthesizing $(if $(STACK),stack $(STACK),every stack) into cdktf.out/"
+	@$(PY) main.py $(if $(STACK),--stack $(STACK))
 
 .PHONY: check-synth
 check-synth: $(VENV)/.installed ## Fail when the committed cdktf.out/ differs from a fresh synth
-	$(PY) main.py --check
+	@echo "==> synth freshness: is the committed cdktf.out/ what lab.yaml and experiments/ give?"
+	@$(PY) main.py --check
 
 # The same commands as the hooks in .pre-commit-config.yaml (tests/cli/test_precommit.py
 # compares them). Synth freshness is the check-synth prerequisite, so `make test` runs it once.
 .PHONY: lint
 lint: $(VENV)/.installed check-synth ## ruff (lint, format), mypy, synth and docs freshness: the pre-commit hooks
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
-	$(PY) -m lab docs --check
+	@echo "==> lint: ruff, ruff format, mypy, generated docs"
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+	@$(PY) -m lab docs --check
 
 .PHONY: docs
-docs: $(VENV)/.installed $(CHECKOV_STAMP) ## Rewrite the generated docs: stack graph, policy reference, README checkov counts
-	summary="$$(mktemp)"; trap 'rm -f "$$summary"' EXIT; \
-	$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --summary-json "$$summary" cdktf.out; \
-	$(PY) -m lab docs --checkov-summary "$$summary"
+docs: $(VENV)/.installed ## Rewrite the generated docs: example stack graph, policy reference, README suppressions
+	@$(PY) -m lab docs
 
 .PHONY: precommit-install
 precommit-install: $(VENV)/.installed ## Install the pre-commit hooks (the checks of `make lint`) into .git/hooks
@@ -74,16 +81,17 @@ precommit-install: $(VENV)/.installed ## Install the pre-commit hooks (the check
 
 .PHONY: pytest
 pytest: $(VENV)/.installed $(CHECKOV_STAMP)
-	$(PY) -m pytest
+	@echo "==> tests: pytest (constructs, stacks, policies on the real OPA engine, the CLI)"
+	@$(PY) -m pytest
 
 .PHONY: scan
-scan: $(VENV)/.installed $(CHECKOV_STAMP) ## checkov over cdktf.out/: fails on a failed check, parse error, empty scan, unexplained or stale suppression, or stale generated docs
-	summary="$$(mktemp)"; trap 'rm -f "$$summary"' EXIT; \
-	$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --summary-json "$$summary" cdktf.out; \
-	$(PY) -m lab docs --check --checkov-summary "$$summary"
+scan: $(VENV)/.installed $(CHECKOV_STAMP) ## checkov over cdktf.out/: fails on a failed check, parse error, empty scan, unexplained or stale suppression
+	@echo "==> security scan: checkov over cdktf.out/"
+	@$(PY) tools/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov cdktf.out
 
 .PHONY: test
 test: lint pytest check-synth scan ## Everything CI runs: lint, tests, synth freshness, checkov
+	@echo "==> make test: every stage passed"
 
 .PHONY: bench
 bench: $(VENV)/.installed ## Measure synth and test-suite speed; writes docs/performance.md

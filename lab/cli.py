@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
@@ -23,12 +24,14 @@ from typing import Final, NoReturn
 import click
 from click.core import ParameterSource
 
+from lab import provider_loading
 from lab.commands import affected, docs, graph, inventory, scaffold, validation
 from lab.commands.graph import GraphFormat
+from lab.commands.table import counted
 from lab.config import DEFAULT_CONFIG_PATH, load_config
 from lab.definition import OUTPUT_DIR, LabDefinition, StackKind, load_definition
-from lab.errors import LabDefinitionError, display_path
-from lab.experiments import DEFAULT_EXPERIMENTS_DIR, Cloud, ClusterSize
+from lab.errors import LabDefinitionError, SynthError, display_path
+from lab.experiments import DEFAULT_EXPERIMENTS_DIR, Cloud, ClusterSize, today_utc
 from lab.policies import load_policies
 
 EXIT_OK: Final = 0
@@ -63,11 +66,48 @@ def _fail(message: str, code: int) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
-def _load(config_path: Path, experiments_dir: Path) -> LabDefinition:
+def _load(
+    config_path: Path, experiments_dir: Path, *, writes: bool = False, warn: bool = True
+) -> LabDefinition:
+    """The lab definition, or exit 2 with every problem. ``writes``: the command would
+    have written output, so the error says nothing was. ``warn`` prints the definition's
+    warnings on stderr."""
     try:
-        return load_definition(config_path, experiments_dir)
+        definition = load_definition(config_path, experiments_dir)
     except LabDefinitionError as error:
-        _fail(str(error), EXIT_INVALID)
+        _fail(f"{error}\nnothing was written" if writes else str(error), EXIT_INVALID)
+    if warn:
+        for warning in definition.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    return definition
+
+
+def _default_paths(config_path: Path, experiments_dir: Path) -> tuple[Path, Path]:
+    """The inputs, with options left at their defaults found at the top of the lab's
+    checkout, so every command works from any directory inside it."""
+    context = click.get_current_context()
+    root = find_root()
+    if context.get_parameter_source("config_path") is ParameterSource.DEFAULT:
+        config_path = root / DEFAULT_CONFIG_PATH
+    if context.get_parameter_source("experiments_dir") is ParameterSource.DEFAULT:
+        experiments_dir = root / DEFAULT_EXPERIMENTS_DIR
+    return _shown(config_path), _shown(experiments_dir)
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory where it lies inside it, as messages show
+    it (``lab.yaml`` rather than ``/home/.../lab.yaml``)."""
+    return Path(display_path(path)) if path.is_absolute() else path
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest directory, from ``start`` (default: the working directory) up, that holds
+    ``lab.yaml``; ``start`` itself when none does."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DEFAULT_CONFIG_PATH).is_file():
+            return folder
+    return here
 
 
 @click.command(
@@ -115,29 +155,37 @@ def synth(
     """Synthesize the lab into Terraform JSON (all-or-nothing: bad input writes nothing)."""
     from lab import synth as synthesis
 
-    definition = _load(config_path, experiments_dir)
+    try:
+        provider_loading.check_environment()
+    except ValueError as error:
+        _fail(str(error), EXIT_INVALID)
+    config_path, experiments_dir = _default_paths(config_path, experiments_dir)
+    if click.get_current_context().get_parameter_source("outdir") is ParameterSource.DEFAULT:
+        outdir = _shown(find_root() / OUTPUT_DIR)
+    definition = _load(config_path, experiments_dir, writes=not check)
     unknown = [s for s in stack_ids if s not in {d.id for d in definition.stacks}]
     if unknown:
         known = ", ".join(d.id for d in definition.stacks)
-        _fail(f"unknown stack {', '.join(unknown)}; the stacks are: {known}", EXIT_CHECK_FAILED)
+        _fail(f"unknown stack {', '.join(unknown)}; the stacks are: {known}", EXIT_INVALID)
     try:
         if check:
             differences = synthesis.check(definition, outdir, parallel=True)
         else:
             result = synthesis.synthesize(definition, outdir, only=stack_ids or None, parallel=True)
-    except synthesis.SynthError as error:
+    except SynthError as error:
         # A construct refused its input (named stack and field); nothing was written.
-        _fail(f"{error}; nothing was written", EXIT_INVALID)
+        _fail(f"{error}{synthesis.NOTHING_WRITTEN}", EXIT_INVALID)
     if check:
         if differences:
             click.echo(f"error: {outdir}/ is stale; run `make synth` and commit it:", err=True)
             for line in differences:
                 click.echo(f"  {line}", err=True)
             raise click.exceptions.Exit(EXIT_CHECK_FAILED)
-        click.echo(f"{outdir}/ is up to date ({len(definition.stacks)} stacks)")
+        click.echo(f"{outdir}/ is up to date ({counted(len(definition.stacks), 'stack')})")
         return
     click.echo(
-        f"synthesized {len(result.stack_ids)} stacks into {outdir}/: " + ", ".join(result.stack_ids)
+        f"synthesized {counted(len(result.stack_ids), 'stack')} into {outdir}/: "
+        + ", ".join(result.stack_ids)
     )
 
 
@@ -186,6 +234,14 @@ def main() -> None:
 
 
 main.add_command(synth)
+
+
+def _terminal_width() -> int | None:
+    """The width tables must fit: the terminal's, or ``COLUMNS``; none when output goes to a
+    file or a pipe (scripts get whole lines)."""
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 def _print_json(document: object) -> None:
@@ -241,7 +297,7 @@ def stacks_command(
     """List every stack: kind, cloud, dependencies, autodeploy, expiry, clusters, labels."""
     if as_json and quiet:
         _fail("--json and --quiet cannot be combined", EXIT_INVALID)
-    definition = _load(config_path, experiments_dir)
+    definition = _load(*_default_paths(config_path, experiments_dir))
     selected = inventory.select_stacks(
         definition,
         kinds={StackKind(kind) for kind in kinds},
@@ -253,7 +309,7 @@ def stacks_command(
         for stack in selected:
             click.echo(stack.id)
     elif selected:
-        click.echo(inventory.render_table(selected, wide=wide))
+        click.echo(inventory.render_table(selected, wide=wide, max_width=_terminal_width()))
 
 
 @main.command(
@@ -285,8 +341,10 @@ outputs reach A as TF_VAR_* inputs. Dashed edges show what spacelift-root manage
 )
 def graph_command(*, config_path: Path, experiments_dir: Path, fmt: str, management: bool) -> None:
     """Print the Spacelift stack dependency graph (Mermaid or Graphviz dot)."""
-    definition = _load(config_path, experiments_dir)
-    click.echo(graph.render(definition, GraphFormat(fmt), include_management=management), nl=False)
+    definition = _load(*_default_paths(config_path, experiments_dir))
+    click.echo(
+        graph.render(definition.stacks, GraphFormat(fmt), include_management=management), nl=False
+    )
 
 
 _EVENT_AUTO: Final = "auto"
@@ -435,6 +493,7 @@ def new_experiment_command(
     experiments_dir: Path,
 ) -> None:
     """Scaffold a cluster of an experiment: write a valid cluster.yaml."""
+    config_path, experiments_dir = _default_paths(config_path, experiments_dir)
     try:
         config = load_config(config_path)
     except LabDefinitionError as error:
@@ -456,8 +515,10 @@ def new_experiment_command(
         )
     except scaffold.ScaffoldError as refusal:
         _fail(str(refusal), EXIT_CHECK_FAILED)
-    except (LabDefinitionError, scaffold.FolderNameError) as error:
+    except scaffold.FolderNameError as error:
         _fail(str(error), EXIT_INVALID)
+    except LabDefinitionError as error:
+        _fail(f"{error}\nnothing was written", EXIT_INVALID)
     spec = created.spec
     scaling = f", autoscaling {spec.min_nodes}-{spec.max_nodes}" if spec.autoscaling else ""
     stack_note = "a new stack" if created.new_stack else "joins the existing stack"
@@ -466,6 +527,11 @@ def new_experiment_command(
         f"{spec.node_count}x {spec.machine_type}{scaling} on {spec.cloud.value}; "
         f"stack {created.stack_id} ({stack_note})"
     )
+    if created.copied_expires is not None:
+        click.echo(
+            f"expires: {created.copied_expires}, copied from the experiment's other clusters "
+            "(an experiment's clusters expire together)"
+        )
     click.echo("next:")
     for line in scaffold.next_steps(created, branch=config.spacelift.branch):
         click.echo(f"  {line}")
@@ -476,30 +542,29 @@ def new_experiment_command(
     epilog="""\b
 Examples:
   lab validate                    check everything, print a summary
-  lab validate --strict           also fail (exit 1) on expired experiments
+  lab validate --strict           also fail (exit 1) on warnings
   LAB_EXPERIMENTS_DIR=/tmp/exp lab validate
 
 \b
 Checks lab.yaml, every experiments/<experiment>/<cluster>/cluster.yaml and the
-policies in policies/, with the same messages as `make synth`, in under a second.
-Warns on stderr about experiments past their expires date (Spacelift has
-deleted their stacks) and notes those that expire within a week.""",
+policies in policies/ with exactly the rules and messages of `make synth`, in
+under a second. Warnings (valid, but probably not meant) go to stderr, with a
+note for each experiment that expires within a week.""",
 )
 @_config_option
 @_experiments_option
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
 def validate_command(*, config_path: Path, experiments_dir: Path, strict: bool) -> None:
     """Check the lab definition without synthesizing."""
-    definition = _load(config_path, experiments_dir)
+    definition = _load(*_default_paths(config_path, experiments_dir))
     try:
         policies = load_policies(definition.policies_dir)
     except ValueError as error:
         _fail(str(error), EXIT_INVALID)
-    notices = validation.expiry_notices(definition, validation.today_utc())
-    for notice in notices:
-        click.echo(f"{'warning' if notice.expired else 'note'}: {notice.message}", err=True)
+    for notice in validation.expiry_notices(definition, today_utc()):
+        click.echo(f"note: {notice.message}", err=True)
     click.echo(validation.summary(definition, len(policies)))
-    if strict and any(notice.expired for notice in notices):
+    if strict and definition.warnings:
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
 
 
@@ -509,46 +574,23 @@ def validate_command(*, config_path: Path, experiments_dir: Path, strict: bool) 
 Examples:
   lab docs                        rewrite what is stale
   lab docs --check                exit 1 if anything is stale (CI, pre-commit)
-  make docs                       also refresh README.md's checkov counts
 
 \b
-Rewrites the stack graph in docs/architecture.md (between its marker comments)
-and docs/policies.md; with --checkov-summary FILE (from tools/checkov_gate.py
---summary-json), also the checkov counts in README.md.""",
+Rewrites the example stack graph in docs/architecture.md (between its marker
+comments), docs/policies.md, and the table of checkov suppressions in README.md.
+None of them depends on lab.yaml or experiments/.""",
 )
-@_config_option
-@_experiments_option
 @click.option(
     "--root",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=Path(),
-    show_default=True,
-    help="The repository root.",
-)
-@click.option(
-    "--checkov-summary",
-    "checkov_summary",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    metavar="FILE",
-    help="A JSON summary from tools/checkov_gate.py --summary-json: rewrite README.md's counts.",
+    help="The repository root.  [default: the checkout holding the working directory]",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a document is stale.")
-def docs_command(
-    *,
-    config_path: Path,
-    experiments_dir: Path,
-    root: Path,
-    checkov_summary: Path | None,
-    check: bool,
-) -> None:
-    """Rewrite the generated documentation (the stack graph, the policy reference)."""
-    definition = _load(config_path, experiments_dir)
+def docs_command(*, root: Path | None, check: bool) -> None:
+    """Rewrite the generated documentation (stack graph, policy reference, suppressions)."""
+    root = root or find_root()
     try:
-        counts = docs.read_checkov_summary(checkov_summary) if checkov_summary else None
-        if check:
-            stale = docs.stale_documents(root, definition, checkov=counts)
-        else:
-            stale = docs.write_documents(root, definition, checkov=counts)
+        stale = docs.stale_documents(root) if check else docs.write_documents(root)
     except docs.DocsError as error:
         _fail(str(error), EXIT_INVALID)
     if check and stale:

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cdktf import App, TerraformStack, Testing
 
 JsonDict = dict[str, Any]
 
 REPO = Path(__file__).resolve().parents[1]
 """The repository root (lab.yaml, experiments/, cdktf.out/)."""
+
+FIXTURE_LAB = REPO / "tests" / "fixtures" / "lab"
+"""A lab of known content for the tests that need exact numbers. The repository's own
+``lab.yaml`` and ``experiments/`` belong to its users and change in every pull request, so
+tests read them only to check what holds for any valid content."""
+FIXTURE_CONFIG = FIXTURE_LAB / "lab.yaml"
+FIXTURE_EXPERIMENTS = FIXTURE_LAB / "experiments"
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
@@ -49,3 +58,16 @@ def only_resource(doc: JsonDict, resource_type: str) -> JsonDict:
 def data_sources(doc: JsonDict, data_type: str) -> dict[str, JsonDict]:
     """Every data source of one type, keyed by logical id."""
     return doc.get("data", {}).get(data_type, {})  # type: ignore[no-any-return]
+
+
+def assert_refused(make: Callable[[], object], field: str, fact: str) -> None:
+    """``make()`` raises a ValueError about ``field`` that states ``fact``.
+
+    For the many tests where the wording is not the point; each family of messages has
+    one test that pins its exact wording.
+    """
+    with pytest.raises(ValueError) as caught:
+        make()
+    message = str(caught.value)
+    assert message.startswith(f"{field}: "), message
+    assert fact in message, message

@@ -18,7 +18,10 @@ from lab import app as app_module
 from lab.cli import EXIT_CHECK_FAILED, EXIT_INVALID, synth
 from lab.definition import load_definition
 from lab.synth import check, synthesize
-from tests.helpers import REPO, read_tree
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, REPO, read_tree
+
+FIXTURE_OPTIONS = ("--config", str(FIXTURE_CONFIG), "--experiments", str(FIXTURE_EXPERIMENTS))
+"""The fixture lab (known content), for runs of the synth command."""
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +31,19 @@ def _no_cdktf_outdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(scope="session")
+def fixture_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture lab synthesized once, as it would be committed."""
+    outdir = tmp_path_factory.mktemp("fixture-synth") / "cdktf.out"
+    synthesize(load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS), outdir)
+    return outdir
+
+
 @pytest.fixture
-def committed_copy(tmp_path: Path) -> Path:
-    """A copy of the committed cdktf.out/ that a test may try (and fail) to overwrite."""
+def committed_copy(tmp_path: Path, fixture_output: Path) -> Path:
+    """A copy of the fixture lab's output that a test may try (and fail) to overwrite."""
     outdir = tmp_path / "cdktf.out"
-    shutil.copytree(REPO / "cdktf.out", outdir)
+    shutil.copytree(fixture_output, outdir)
     return outdir
 
 
@@ -113,7 +124,67 @@ BREAKAGES: dict[str, Breakage] = {
         lambda d: d["aws"]["eks"].update(public_access_cidrs=["0.0.0.0/0"]),
         "lab.yaml: aws.eks.public_access_cidrs[0]: 0.0.0.0/0 would open the Kubernetes API server",
     ),
+    "IPv6 subnet": _bad_config(
+        lambda d: d["azure"]["vnet"]["subnets"].append(
+            {"name": "snet-v6", "address_prefix": "fd00::/64"}
+        ),
+        "lab.yaml: azure.vnet.subnets[2].address_prefix: 'fd00::/64' is not an IPv4 CIDR block",
+    ),
+    "duplicate key": _bad_cluster(
+        "size: small\nprovider: aws\nsize: large\n",
+        "broken/c1/cluster.yaml: size: is given twice (lines 1 and 3); YAML keeps only the last",
+    ),
+    "expired": _bad_cluster(
+        "size: small\nprovider: aws\nexpires: 2020-01-31\n",
+        "broken/c1/cluster.yaml: expires: 2020-01-31 has passed: Spacelift deleted this "
+        "experiment's stacks and clusters on 2020-02-01",
+    ),
+    "unquoted version": _bad_config(
+        lambda d: d["aws"]["eks"].update(kubernetes_version=1.35),
+        "lab.yaml: aws.eks.kubernetes_version: input should be a valid string (got 1.35); put it "
+        "in quotes: unquoted, YAML reads it as the number 1.35",
+    ),
+    "tag Azure refuses": _bad_config(
+        lambda d: d["tags"].update({"team/owner": "me"}),
+        "lab.yaml: tags.team/owner: 'team/owner' is not a tag key both clouds accept",
+    ),
+    "admin listed twice": _bad_config(
+        lambda d: d["aws"]["eks"].update(
+            admin_principal_arns=[d["aws"]["eks"]["admin_principal_arns"][0]] * 2
+        ),
+        "lab.yaml: aws.eks.admin_principal_arns[1]: 'arn:aws:iam::111122223333:role/platform-admin'"
+        " is listed twice",
+    ),
 }
+
+
+def test_two_experiments_whose_cluster_names_collide_name_both_files(
+    tmp_path: Path, committed_copy: Path
+) -> None:
+    experiments = tmp_path / "experiments"
+    shutil.copytree(FIXTURE_EXPERIMENTS, experiments)
+    for experiment, cluster in (("perf-web", "api"), ("perf", "web-api")):
+        path = experiments / experiment / cluster / "cluster.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text("size: small\nprovider: aws\n")
+    before = read_tree(committed_copy)
+    result = CliRunner().invoke(
+        synth,
+        [
+            *("--config", str(FIXTURE_CONFIG)),
+            *("--experiments", str(experiments)),
+            *("--outdir", str(committed_copy)),
+        ],
+    )
+    assert result.exit_code == EXIT_INVALID
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: 2 problems in the lab definition:"
+    assert (
+        "perf-web/api/cluster.yaml: cluster name 'perf-web-api' (<experiment>-<cluster>) is "
+        "also the name of " in lines[1] + lines[2]
+    )
+    assert all("perf/web-api/cluster.yaml" in line for line in lines[1:3])
+    assert read_tree(committed_copy) == before
 
 
 @pytest.mark.parametrize("breakage", list(BREAKAGES.values()), ids=list(BREAKAGES))
@@ -121,9 +192,9 @@ def test_bad_input_exits_2_names_file_and_field_and_writes_nothing(
     tmp_path: Path, committed_copy: Path, breakage: Breakage
 ) -> None:
     config = tmp_path / "lab.yaml"
-    shutil.copy2(REPO / "lab.yaml", config)
+    shutil.copy2(FIXTURE_CONFIG, config)
     experiments = tmp_path / "experiments"
-    shutil.copytree(REPO / "experiments", experiments)
+    shutil.copytree(FIXTURE_EXPERIMENTS, experiments)
     expected = breakage(config, experiments)
     before = read_tree(committed_copy)
 
@@ -141,9 +212,7 @@ def test_bad_input_exits_2_names_file_and_field_and_writes_nothing(
 
     assert result.exit_code == EXIT_INVALID
     assert result.stdout == ""
-    assert result.stderr.startswith(
-        "error: 1 problem in the lab definition; nothing was written:\n"
-    )
+    assert result.stderr.startswith("error: 1 problem in the lab definition:\n")
     assert expected in result.stderr
     assert read_tree(committed_copy) == before
     assert sorted(p.name for p in committed_copy.parent.iterdir()) == [
@@ -157,7 +226,7 @@ def test_failure_while_building_stacks_leaves_output_untouched(
     committed_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A construct that raises halfway through the app: no partial output, no scratch left."""
-    definition = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    definition = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     real_builder_for = app_module.builder_for
 
     def builder_for(stack: Any) -> Any:
@@ -174,7 +243,7 @@ def test_failure_while_building_stacks_leaves_output_untouched(
 
 
 def test_check_reports_stale_missing_and_unexpected_files(committed_copy: Path) -> None:
-    definition = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    definition = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     assert check(definition, committed_copy) == []
 
     stale = committed_copy / "stacks" / "aws-foundation" / "cdk.tf.json"
@@ -195,11 +264,11 @@ def test_check_reports_stale_missing_and_unexpected_files(committed_copy: Path) 
 
 def test_check_command_exit_codes(committed_copy: Path) -> None:
     runner = CliRunner()
-    fresh = runner.invoke(synth, ["--check", "--outdir", str(committed_copy)])
+    fresh = runner.invoke(synth, ["--check", "--outdir", str(committed_copy), *FIXTURE_OPTIONS])
     assert (fresh.exit_code, fresh.stdout) == (0, f"{committed_copy}/ is up to date (6 stacks)\n")
 
     (committed_copy / "manifest.json").write_text("{}\n")
-    stale = runner.invoke(synth, ["--check", "--outdir", str(committed_copy)])
+    stale = runner.invoke(synth, ["--check", "--outdir", str(committed_copy), *FIXTURE_OPTIONS])
     assert stale.exit_code == EXIT_CHECK_FAILED
     assert stale.stderr == (
         f"error: {committed_copy}/ is stale; run `make synth` and commit it:\n"
@@ -209,8 +278,10 @@ def test_check_command_exit_codes(committed_copy: Path) -> None:
 
 def test_unknown_stack_is_refused_before_anything_is_built(committed_copy: Path) -> None:
     before = read_tree(committed_copy)
-    result = CliRunner().invoke(synth, ["--stack", "exp-nope-eks", "--outdir", str(committed_copy)])
-    assert result.exit_code == EXIT_CHECK_FAILED
+    result = CliRunner().invoke(
+        synth, ["--stack", "exp-nope-eks", "--outdir", str(committed_copy), *FIXTURE_OPTIONS]
+    )
+    assert result.exit_code == EXIT_INVALID  # a usage error, like every other
     assert result.stderr.startswith(
         "error: unknown stack exp-nope-eks; the stacks are: spacelift-root, "
     )
@@ -231,7 +302,7 @@ def test_config_and_experiments_come_from_the_environment(
         env={"LAB_CONFIG": str(tmp_path / "missing.yaml"), "LAB_EXPERIMENTS_DIR": str(experiments)},
     )
     assert result.exit_code == EXIT_INVALID
-    assert result.stderr.startswith("error: 2 problems in the lab definition; nothing was written:")
+    assert result.stderr.startswith("error: 2 problems in the lab definition:")
     assert "missing.yaml: cannot be read: No such file or directory" in result.stderr
     assert "elsewhere/solo/c1/cluster.yaml: size: input should be" in result.stderr
     assert read_tree(committed_copy) == before
@@ -266,7 +337,14 @@ def test_a_construct_error_in_the_aws_worker_names_the_stack_and_writes_nothing(
     # The management stack stays here (it loads no provider); the EKS stack goes to the worker.
     only = ["--stack", "spacelift-root", "--stack", "exp-multi-cloud-demo-eks"]
     done = subprocess.run(
-        [sys.executable, str(REPO / "main.py"), *only, "--outdir", str(committed_copy)],
+        [
+            sys.executable,
+            str(REPO / "main.py"),
+            *only,
+            *FIXTURE_OPTIONS,
+            "--outdir",
+            str(committed_copy),
+        ],
         cwd=REPO,
         env=environment,
         capture_output=True,
@@ -293,7 +371,9 @@ def test_a_construct_error_in_this_process_names_the_stack_and_writes_nothing(
     monkeypatch.setattr(eks.EksClusterProps, "__post_init__", refuse)
     before = read_tree(committed_copy)
     result = CliRunner().invoke(
-        synth, ["--outdir", str(committed_copy)], env={"LAB_SYNTH_PARALLEL": "0"}
+        synth,
+        ["--outdir", str(committed_copy), *FIXTURE_OPTIONS],
+        env={"LAB_SYNTH_PARALLEL": "0"},
     )
     assert result.exit_code == EXIT_INVALID
     assert result.stderr == (
@@ -306,7 +386,7 @@ def test_a_construct_error_in_this_process_names_the_stack_and_writes_nothing(
 
 def test_local_opentofu_files_survive_a_synth(committed_copy: Path) -> None:
     """`tofu init` or a local plan in a stack folder leaves files a synth must not delete."""
-    definition = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    definition = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     aws = committed_copy / "stacks" / "aws-foundation"
     (aws / ".terraform" / "providers").mkdir(parents=True)
     (aws / ".terraform.lock.hcl").write_text("# lock\n")
@@ -326,3 +406,11 @@ def test_local_opentofu_files_survive_a_synth(committed_copy: Path) -> None:
     # A stack that left the definition loses its output but keeps its local state.
     assert sorted(p.name for p in gone.iterdir()) == ["terraform.tfstate"]
     assert check(definition, committed_copy) == []
+
+
+def test_one_stack_is_one_stack(committed_copy: Path) -> None:
+    result = CliRunner().invoke(
+        synth, ["--stack", "spacelift-root", "--outdir", str(committed_copy), *FIXTURE_OPTIONS]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"synthesized 1 stack into {committed_copy}/: spacelift-root\n"

@@ -50,8 +50,10 @@ from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
 from lab.experiments import Cloud
 
 REPO: Final = Path(__file__).resolve().parent.parent
-CONFIG: Final = REPO / "lab.yaml"
-EXPERIMENTS: Final = REPO / "experiments"
+# The fixture lab of the tests, not the users' lab.yaml and experiments/: measurements stay
+# comparable from one run to the next whatever experiments the lab holds today.
+CONFIG: Final = REPO / "tests" / "fixtures" / "lab" / "lab.yaml"
+EXPERIMENTS: Final = REPO / "tests" / "fixtures" / "lab" / "experiments"
 DEFAULT_OUTPUT: Final = REPO / "docs" / "performance.md"
 DEFAULT_RUNS: Final = 3
 EXPERIMENT_COUNTS: Final = (1, 10, 50)
@@ -642,7 +644,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report, encoding="utf-8")
     progress(f"wrote {args.output}")
-    return 0
+    failed = failed_scenarios(summaries)
+    for line in failed:
+        progress(f"error: {line}")
+    return 1 if failed else 0
+
+
+def failed_scenarios(summaries: Sequence[Summary]) -> list[str]:
+    """A line for each scenario with a failed run: its timings describe a failure, so the
+    benchmark as a whole fails (after writing the report, which shows the failures too)."""
+    return [
+        f"scenario {summary.scenario.key!r} ({summary.scenario.label}) failed in "
+        f"{summary.failed_runs} of {len(summary.samples)} runs"
+        for summary in summaries
+        if summary.failed_runs
+    ]
 
 
 if __name__ == "__main__":

@@ -1,42 +1,46 @@
-"""``lab docs``: rewrite the generated parts of ``docs/`` (``make docs``).
+"""``lab docs``: rewrite the generated parts of ``docs/`` and ``README.md`` (``make docs``).
 
 These parts are generated, so they cannot drift from their sources:
 
 - the stack graph in ``docs/architecture.md``, a Mermaid block between the
   :data:`GRAPH_BEGIN` and :data:`GRAPH_END` marker comments (the prose around it is
-  written by hand and left alone), from the lab definition;
+  written by hand and left alone). It draws an example lab (one experiment with a
+  cluster on each cloud), so it does not change when experiments come and go;
 - all of ``docs/policies.md``, from the METADATA annotations of ``policies/*.rego``
   (rendered by :func:`lab.policies.render_policies_markdown`);
-- when given a checkov summary (``tools/checkov_gate.py --summary-json``), the counts
-  line in ``README.md`` between the ``checkov-summary`` comments. ``make docs`` runs
-  the gate for it, and ``make scan`` fails when that line is stale.
+- the table of checkov suppressions in ``README.md``, from ``.checkov.yaml``.
 
-``lab docs --check`` (in ``make lint``) fails when the graph or the policy reference is
-stale.
+None of them depends on ``lab.yaml`` or ``experiments/``: adding an experiment never
+makes them stale. ``lab docs --check`` (in ``make lint``) fails when one is.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from lab.commands.graph import GraphFormat, render
-from lab.definition import LabDefinition
+from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS, foundation_stack_id
+from lab.definition import MANAGEMENT_STACK_ID, StackDefinition, StackKind
+from lab.experiments import Cloud, stack_id
 from lab.policies import POLICY_DIRECTORY, load_policies, render_policies_markdown
 
 ARCHITECTURE: Final = Path("docs/architecture.md")
 POLICIES: Final = Path("docs/policies.md")
+README: Final = Path("README.md")
+CHECKOV_CONFIG: Final = Path(".checkov.yaml")
 GRAPH_BEGIN: Final = "<!-- BEGIN GENERATED: stack graph (`make docs` rewrites it; do not edit) -->"
 GRAPH_END: Final = "<!-- END GENERATED: stack graph -->"
-README: Final = Path("README.md")
-_CHECKOV_BLOCK = re.compile(
-    r"(?P<open><!-- checkov-summary.*?-->\n)(?P<line>.*?)(?P<close>\n<!-- /checkov-summary -->)",
-    re.S,
+SUPPRESSIONS_BEGIN: Final = (
+    "<!-- BEGIN GENERATED: checkov suppressions from .checkov.yaml (`make docs`) -->"
 )
-_CHECKOV_COUNTS: Final = ("passed", "failed", "skipped", "parsing_errors")
+SUPPRESSIONS_END: Final = "<!-- END GENERATED: checkov suppressions -->"
+EXAMPLE_EXPERIMENT: Final = "demo"
+"""The experiment of the example lab the architecture graph draws."""
+_SUPPRESSION = re.compile(r"^\s*-\s*(?P<check>CKV2?_[A-Z0-9_]+)\s*#\s*(?P<reason>.+?)\s*$")
+_SECTION = re.compile(r"^\s*#\s*(?P<title>[A-Za-z].*?)\s*(\(.*\))?\s*$")
 
 
 class DocsError(Exception):
@@ -53,105 +57,115 @@ class GeneratedDocument:
     """What it is generated from, for messages."""
 
 
-@dataclass(frozen=True)
-class CheckovCounts:
-    """What README.md states about the last checkov scan of ``cdktf.out/``."""
-
-    passed: int
-    failed: int
-    skipped: int
-    parsing_errors: int
-
-    @property
-    def line(self) -> str:
-        return (
-            f"checkov: {self.passed} passed, {self.failed} failed, {self.skipped} skipped, "
-            f"{self.parsing_errors} parsing errors"
+def example_stacks() -> tuple[StackDefinition, ...]:
+    """The stacks of a lab with one experiment, :data:`EXAMPLE_EXPERIMENT`, that has a
+    cluster on each cloud: every kind of stack and edge, and nothing of the user's."""
+    stacks = [
+        StackDefinition(MANAGEMENT_STACK_ID, StackKind.MANAGEMENT, "", (StackKind.MANAGEMENT,))
+    ]
+    for cloud in Cloud:
+        stacks.append(
+            StackDefinition(
+                foundation_stack_id(cloud),
+                StackKind.FOUNDATION,
+                "",
+                (StackKind.FOUNDATION, cloud),
+                cloud=cloud,
+                outputs=FOUNDATION_OUTPUTS[cloud],
+            )
         )
+    for cloud in Cloud:
+        stacks.append(
+            StackDefinition(
+                stack_id(EXAMPLE_EXPERIMENT, cloud),
+                StackKind.EXPERIMENT,
+                "",
+                (StackKind.EXPERIMENT, cloud),
+                cloud=cloud,
+                experiment=EXAMPLE_EXPERIMENT,
+                depends_on=(foundation_stack_id(cloud),),
+                inputs=EXPERIMENT_INPUTS[cloud],
+            )
+        )
+    return tuple(stacks)
 
 
-def read_checkov_summary(path: Path) -> CheckovCounts:
-    """The counts from a ``tools/checkov_gate.py --summary-json`` file."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return CheckovCounts(*(int(data[key]) for key in _CHECKOV_COUNTS))
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise DocsError(
-            f"{path}: not a checkov gate summary with {', '.join(_CHECKOV_COUNTS)} ({error})"
-        ) from None
-
-
-def generated_documents(
-    root: Path, definition: LabDefinition, *, checkov: CheckovCounts | None = None
-) -> tuple[GeneratedDocument, ...]:
-    """Every generated document as it should read, given the sources under ``root``.
-
-    The README's checkov line is included only when ``checkov`` counts are given.
-    """
-    architecture = root / ARCHITECTURE
-    try:
-        current = architecture.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DocsError(f"{ARCHITECTURE}: cannot be read: {error.strerror or error}") from None
-    graph = f"```mermaid\n{render(definition, GraphFormat.MERMAID)}```"
+def generated_documents(root: Path) -> tuple[GeneratedDocument, ...]:
+    """Every generated document as it should read, given the sources under ``root``."""
+    graph = f"```mermaid\n{render(example_stacks(), GraphFormat.MERMAID)}```"
     try:
         policies = render_policies_markdown(load_policies(root / POLICY_DIRECTORY))
     except ValueError as error:
         raise DocsError(str(error)) from None
-    documents = [
-        GeneratedDocument(
-            ARCHITECTURE, replace_block(current, graph, ARCHITECTURE), "the lab definition"
-        ),
+    architecture = replace_block(
+        _required(root, ARCHITECTURE), graph, ARCHITECTURE, GRAPH_BEGIN, GRAPH_END
+    )
+    readme = replace_block(
+        _required(root, README),
+        suppressions_table(_required(root, CHECKOV_CONFIG)),
+        README,
+        SUPPRESSIONS_BEGIN,
+        SUPPRESSIONS_END,
+    )
+    return (
+        GeneratedDocument(ARCHITECTURE, architecture, "an example lab definition"),
         GeneratedDocument(POLICIES, policies, f"{POLICY_DIRECTORY}/*.rego"),
-    ]
-    if checkov is not None:
-        documents.append(
-            GeneratedDocument(README, _readme(root, checkov), "the checkov gate's summary")
-        )
-    return tuple(documents)
+        GeneratedDocument(README, readme, str(CHECKOV_CONFIG)),
+    )
 
 
-def _readme(root: Path, counts: CheckovCounts) -> str:
-    text = _read(root / README)
-    match = _CHECKOV_BLOCK.search(text or "")
-    if text is None or match is None:
-        raise DocsError(
-            f"{README}: no checkov-summary block (<!-- checkov-summary ... --> and "
-            "<!-- /checkov-summary --> around one line) to write the counts into"
-        )
-    return f"{text[: match.start('line')]}{counts.line}{text[match.end('line') :]}"
+def suppressions_table(checkov_config: str) -> str:
+    """The ``skip-check`` entries of ``.checkov.yaml`` as a Markdown table, with the section
+    comment above each entry (``# AKS (...)``) as its area."""
+    rows = ["| area | check | why it does not apply to this lab |", "|---|---|---|"]
+    area = ""
+    for line in checkov_config.splitlines():
+        entry = _SUPPRESSION.match(line)
+        if entry:
+            reason = entry["reason"].replace("|", "\\|")
+            rows.append(f"| {area} | `{entry['check']}` | {reason} |")
+            continue
+        section = _SECTION.match(line)
+        if section and line.startswith("  #"):
+            area = section["title"]
+    if len(rows) == 2:
+        raise DocsError(f"{CHECKOV_CONFIG}: no skip-check entries with a reason to list")
+    return "\n".join(rows)
 
 
-def replace_block(text: str, block: str, path: Path) -> str:
-    """``text`` with the lines between the graph markers replaced by ``block``."""
-    begin, end = text.find(GRAPH_BEGIN), text.find(GRAPH_END)
+def _required(root: Path, path: Path) -> str:
+    text = _read(root / path)
+    if text is None:
+        raise DocsError(f"{path}: cannot be read")
+    return text
+
+
+def replace_block(text: str, block: str, path: Path, begin_marker: str, end_marker: str) -> str:
+    """``text`` with the lines between two marker lines replaced by ``block``."""
+    begin, end = text.find(begin_marker), text.find(end_marker)
     if begin == -1 or end == -1 or end < begin:
         raise DocsError(
-            f"{path}: the generated graph needs the marker lines {GRAPH_BEGIN} and "
-            f"{GRAPH_END}, in that order; add them where the graph belongs"
+            f"{path}: the generated block needs the marker lines {begin_marker} and "
+            f"{end_marker}, in that order; add them where the block belongs"
         )
-    if text.count(GRAPH_BEGIN) > 1 or text.count(GRAPH_END) > 1:
-        raise DocsError(f"{path}: the graph markers appear more than once; keep one pair")
-    head = text[: begin + len(GRAPH_BEGIN)]
+    if text.count(begin_marker) > 1 or text.count(end_marker) > 1:
+        raise DocsError(f"{path}: the markers appear more than once; keep one pair")
+    head = text[: begin + len(begin_marker)]
     return f"{head}\n{block}\n{text[end:]}"
 
 
-def stale_documents(
-    root: Path, definition: LabDefinition, *, checkov: CheckovCounts | None = None
-) -> list[GeneratedDocument]:
+def stale_documents(root: Path) -> list[GeneratedDocument]:
     """The generated documents whose file under ``root`` differs from what it should be."""
     return [
         document
-        for document in generated_documents(root, definition, checkov=checkov)
+        for document in generated_documents(root)
         if _read(root / document.path) != document.content
     ]
 
 
-def write_documents(
-    root: Path, definition: LabDefinition, *, checkov: CheckovCounts | None = None
-) -> list[GeneratedDocument]:
+def write_documents(root: Path) -> list[GeneratedDocument]:
     """Rewrite the stale documents under ``root``; return the ones written."""
-    written = stale_documents(root, definition, checkov=checkov)
+    written = stale_documents(root)
     for document in written:
         target = root / document.path
         target.parent.mkdir(parents=True, exist_ok=True)

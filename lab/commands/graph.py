@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackDefinition, StackKind
+from lab.definition import MANAGEMENT_STACK_ID, StackDefinition, StackKind
 from lab.experiments import Cloud
 
 
@@ -58,13 +58,13 @@ class StackGraph:
     """``(spacelift-root, stack)`` pairs."""
 
 
-def build_graph(definition: LabDefinition, *, include_management: bool = True) -> StackGraph:
-    """The nodes and edges of the lab's stack graph, in a deterministic order."""
-    stacks = [
-        stack
-        for stack in definition.stacks
-        if include_management or stack.kind is not StackKind.MANAGEMENT
-    ]
+def build_graph(
+    stacks: Sequence[StackDefinition], *, include_management: bool = True
+) -> StackGraph:
+    """The nodes and edges of the graph of ``stacks`` (a definition's), in a deterministic
+    order."""
+    managed_stacks = [s for s in stacks if s.kind is not StackKind.MANAGEMENT]
+    stacks = managed_stacks if not include_management else list(stacks)
     ordered = sorted(stacks, key=lambda s: (_KIND_ORDER[s.kind], s.id))
     clouds = sorted({s.cloud for s in ordered if s.cloud is not None}, key=lambda c: c.value)
     present = {s.id for s in ordered}
@@ -76,7 +76,7 @@ def build_graph(definition: LabDefinition, *, include_management: bool = True) -
     )
     managed: list[tuple[str, str]] = []
     if MANAGEMENT_STACK_ID in present:
-        managed = sorted((MANAGEMENT_STACK_ID, s.id) for s in definition.managed_stacks)
+        managed = sorted((MANAGEMENT_STACK_ID, s.id) for s in managed_stacks)
     return StackGraph(
         unclustered=tuple(s for s in ordered if s.cloud is None),
         by_cloud=tuple((c, tuple(s for s in ordered if s.cloud is c)) for c in clouds),
@@ -85,9 +85,11 @@ def build_graph(definition: LabDefinition, *, include_management: bool = True) -
     )
 
 
-def render(definition: LabDefinition, fmt: GraphFormat, *, include_management: bool = True) -> str:
-    """The graph in ``fmt``, ending with a newline."""
-    graph = build_graph(definition, include_management=include_management)
+def render(
+    stacks: Sequence[StackDefinition], fmt: GraphFormat, *, include_management: bool = True
+) -> str:
+    """The graph of ``stacks`` in ``fmt``, ending with a newline."""
+    graph = build_graph(stacks, include_management=include_management)
     if fmt is GraphFormat.DOT:
         return render_dot(graph)
     return render_mermaid(graph)

@@ -55,6 +55,9 @@ _FIRST_COLUMNS: Final = (
 )
 COLUMNS: Final = (*_FIRST_COLUMNS, "LABELS")
 WIDE_COLUMNS: Final = (*_FIRST_COLUMNS, "PROTECTED", "PROJECT ROOT", "LABELS")
+SHRINK_FIRST: Final = ("LABELS", "CLUSTERS", "DEPENDS ON")
+"""The columns cut to fit a narrow terminal, the least needed first (``--json`` and a pipe
+get them whole)."""
 
 
 def select_stacks(
@@ -109,9 +112,11 @@ def _cluster_record(cluster: ClusterSpec) -> dict[str, Any]:
     }
 
 
-def render_table(stacks: Sequence[StackDefinition], *, wide: bool = False) -> str:
+def render_table(
+    stacks: Sequence[StackDefinition], *, wide: bool = False, max_width: int | None = None
+) -> str:
     """The stacks as an aligned table; ``wide`` adds cluster sizes, protection and the
-    project root."""
+    project root. ``max_width`` (the terminal's) cuts the widest columns to fit."""
     columns = WIDE_COLUMNS if wide else COLUMNS
     rows = []
     for stack in stacks:
@@ -128,7 +133,7 @@ def render_table(stacks: Sequence[StackDefinition], *, wide: bool = False) -> st
             row += ["yes" if stack.protect_from_deletion else "no", stack.project_root]
         row.append(", ".join(stack.labels))
         rows.append(row)
-    return format_table(columns, rows)
+    return format_table(columns, rows, max_width=max_width, shrink=SHRINK_FIRST)
 
 
 def _describe_cluster(cluster: ClusterSpec) -> str:

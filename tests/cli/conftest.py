@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from lab.cli import main
-from tests.helpers import REPO
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def make_lab(root: Path, clusters: Mapping[tuple[str, str], Mapping[str, object]
     """The shipped lab.yaml with exactly ``clusters`` ((experiment, cluster) -> keys)."""
     root.mkdir(parents=True, exist_ok=True)
     config = root / "lab.yaml"
-    shutil.copy(REPO / "lab.yaml", config)
+    shutil.copy(FIXTURE_CONFIG, config)
     experiments = root / "experiments"
     experiments.mkdir()
     lab = Lab(root, config, experiments)
@@ -67,8 +67,8 @@ def shipped_lab(tmp_path: Path) -> Lab:
     """A copy of the repository's lab.yaml and experiments/."""
     root = tmp_path / "shipped"
     root.mkdir()
-    shutil.copy(REPO / "lab.yaml", root / "lab.yaml")
-    shutil.copytree(REPO / "experiments", root / "experiments")
+    shutil.copy(FIXTURE_CONFIG, root / "lab.yaml")
+    shutil.copytree(FIXTURE_EXPERIMENTS, root / "experiments")
     return Lab(root, root / "lab.yaml", root / "experiments")
 
 

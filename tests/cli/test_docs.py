@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -10,20 +9,27 @@ from pathlib import Path
 import pytest
 
 from lab.commands import docs
-from lab.commands.docs import GRAPH_BEGIN, GRAPH_END, DocsError, replace_block
+from lab.commands.docs import (
+    GRAPH_BEGIN,
+    GRAPH_END,
+    SUPPRESSIONS_BEGIN,
+    SUPPRESSIONS_END,
+    DocsError,
+    example_stacks,
+    replace_block,
+    suppressions_table,
+)
 from lab.commands.graph import GraphFormat, render
-from lab.definition import load_definition
-from tests.cli.conftest import Invoke, Lab
+from tests.cli.conftest import Invoke
 from tests.helpers import REPO
 
 
 @pytest.fixture(scope="module")
 def generated() -> dict[str, docs.GeneratedDocument]:
-    definition = load_definition(REPO / "lab.yaml", REPO / "experiments")
-    return {str(d.path): d for d in docs.generated_documents(REPO, definition)}
+    return {str(d.path): d for d in docs.generated_documents(REPO)}
 
 
-@pytest.mark.parametrize("name", ["docs/architecture.md", "docs/policies.md"])
+@pytest.mark.parametrize("name", ["docs/architecture.md", "docs/policies.md", "README.md"])
 def test_generated_document_is_fresh(
     generated: dict[str, docs.GeneratedDocument], name: str
 ) -> None:
@@ -34,70 +40,113 @@ def test_generated_document_is_fresh(
     )
 
 
-def test_architecture_embeds_the_lab_graph(generated: dict[str, docs.GeneratedDocument]) -> None:
-    definition = load_definition(REPO / "lab.yaml", REPO / "experiments")
+def test_architecture_embeds_the_example_graph(
+    generated: dict[str, docs.GeneratedDocument],
+) -> None:
     text = generated["docs/architecture.md"].content
     block = text[text.index(GRAPH_BEGIN) + len(GRAPH_BEGIN) : text.index(GRAPH_END)]
-    assert block == f"\n```mermaid\n{render(definition, GraphFormat.MERMAID)}```\n"
+    assert block == f"\n```mermaid\n{render(example_stacks(), GraphFormat.MERMAID)}```\n"
+    assert "exp_demo_aks -->|depends on| azure_foundation" in block
+    assert "exp_demo_eks -->|depends on| aws_foundation" in block
+    assert "spacelift_root -.->|manages| exp_demo_eks" in block
+
+
+def test_the_example_has_every_kind_of_stack_and_edge() -> None:
+    stacks = {stack.id: stack for stack in example_stacks()}
+    assert list(stacks) == [
+        "spacelift-root",
+        "azure-foundation",
+        "aws-foundation",
+        "exp-demo-aks",
+        "exp-demo-eks",
+    ]
+    assert stacks["exp-demo-aks"].depends_on == ("azure-foundation",)
+    assert stacks["exp-demo-eks"].depends_on == ("aws-foundation",)
+
+
+def test_the_suppressions_table_lists_every_skip_with_its_area_and_reason() -> None:
+    config = (
+        "skip-check:\n"
+        "  # AKS (lab/constructs/azure/aks.py)\n"
+        "  - CKV_AZURE_170  # cost | choice\n"
+        "  # VPC (lab/constructs/aws/network.py)\n"
+        "  - CKV2_AWS_11  # flow logs elsewhere\n"
+    )
+    assert suppressions_table(config) == (
+        "| area | check | why it does not apply to this lab |\n"
+        "|---|---|---|\n"
+        "| AKS | `CKV_AZURE_170` | cost \\| choice |\n"
+        "| VPC | `CKV2_AWS_11` | flow logs elsewhere |"
+    )
+    with pytest.raises(DocsError, match="no skip-check entries"):
+        suppressions_table("framework:\n  - terraform_json\n")
 
 
 @pytest.fixture
 def docs_root(tmp_path: Path) -> Path:
-    """A repository root with docs/ and policies/ copied from the real one."""
+    """A repository root with what `lab docs` reads and writes, copied from the real one."""
     root = tmp_path / "root"
     shutil.copytree(REPO / "docs", root / "docs")
     shutil.copytree(REPO / "policies", root / "policies")
     shutil.copy(REPO / "README.md", root / "README.md")
+    shutil.copy(REPO / ".checkov.yaml", root / ".checkov.yaml")
     return root
 
 
-def test_docs_rewrites_the_graph_and_leaves_the_prose(
-    invoke: Invoke, small_lab: Lab, docs_root: Path
-) -> None:
+def test_docs_do_not_depend_on_the_experiments(invoke: Invoke, docs_root: Path) -> None:
+    """A user's new experiment never makes the generated docs stale: they read no lab.yaml."""
+    result = invoke("docs", "--check", "--root", str(docs_root))
+    assert (result.exit_code, result.stdout) == (0, "generated documentation is up to date\n")
+
+
+def test_docs_rewrite_the_graph_and_leave_the_prose(invoke: Invoke, docs_root: Path) -> None:
     architecture = docs_root / "docs" / "architecture.md"
     before = architecture.read_text()
-    check = invoke("docs", "--check", "--root", str(docs_root), *small_lab.options)
+    architecture.write_text(before.replace("exp_demo_eks", "exp_stale_eks"))
+    check = invoke("docs", "--check", "--root", str(docs_root))
     assert check.exit_code == 1
     assert check.stdout == ""
     assert check.stderr == (
         "error: stale generated documentation: docs/architecture.md; run `make docs`\n"
     )
 
-    write = invoke("docs", "--root", str(docs_root), *small_lab.options)
+    write = invoke("docs", "--root", str(docs_root))
     assert write.exit_code == 0
-    assert write.stdout == "wrote docs/architecture.md (from the lab definition)\n"
-    after = architecture.read_text()
-    assert "exp_beta_eks -->|depends on| aws_foundation" in after
-    assert "exp_http_baseline_aks" not in after
-    outside = re.compile(re.escape(GRAPH_BEGIN) + ".*?" + re.escape(GRAPH_END), re.S)
-    assert outside.sub("", after) == outside.sub("", before)
+    assert write.stdout == "wrote docs/architecture.md (from an example lab definition)\n"
+    assert architecture.read_text() == before
 
-    again = invoke("docs", "--check", "--root", str(docs_root), *small_lab.options)
-    assert (again.exit_code, again.stdout) == (0, "generated documentation is up to date\n")
-    unchanged = invoke("docs", "--root", str(docs_root), *small_lab.options)
+    unchanged = invoke("docs", "--root", str(docs_root))
     assert unchanged.stdout == "generated documentation was up to date; nothing written\n"
 
 
-def test_docs_regenerates_a_stale_policy_reference(
-    invoke: Invoke, shipped_lab: Lab, docs_root: Path
-) -> None:
+def test_docs_rewrite_the_suppressions_after_a_new_skip(invoke: Invoke, docs_root: Path) -> None:
+    config = docs_root / ".checkov.yaml"
+    config.write_text(config.read_text() + "  - CKV_AWS_999  # a new lab choice\n")
+    assert invoke("docs", "--check", "--root", str(docs_root)).exit_code == 1
+    result = invoke("docs", "--root", str(docs_root))
+    assert result.stdout == "wrote README.md (from .checkov.yaml)\n"
+    readme = (docs_root / "README.md").read_text()
+    assert "| `CKV_AWS_999` | a new lab choice |\n<!-- END GENERATED" in readme
+
+
+def test_docs_regenerate_a_stale_policy_reference(invoke: Invoke, docs_root: Path) -> None:
     policies = docs_root / "docs" / "policies.md"
     policies.write_text("# edited by hand\n")
-    check = invoke("docs", "--check", "--root", str(docs_root), *shipped_lab.options)
+    check = invoke("docs", "--check", "--root", str(docs_root))
     assert check.exit_code == 1
     assert "docs/policies.md" in check.stderr
-    invoke("docs", "--root", str(docs_root), *shipped_lab.options)
+    invoke("docs", "--root", str(docs_root))
     assert policies.read_text() == (REPO / "docs" / "policies.md").read_text()
 
 
-def test_docs_reports_invalid_policy_metadata_and_writes_nothing(
-    invoke: Invoke, shipped_lab: Lab, docs_root: Path
+def test_docs_report_invalid_policy_metadata_and_write_nothing(
+    invoke: Invoke, docs_root: Path
 ) -> None:
     broken = docs_root / "policies" / "broken.rego"
     broken.write_text("package spacelift\n", encoding="utf-8")
     before = {p: p.read_bytes() for p in (docs_root / "docs").rglob("*") if p.is_file()}
 
-    result = invoke("docs", "--root", str(docs_root), *shipped_lab.options)
+    result = invoke("docs", "--root", str(docs_root))
 
     assert result.exit_code == 2
     assert result.stderr == (
@@ -107,52 +156,28 @@ def test_docs_reports_invalid_policy_metadata_and_writes_nothing(
     assert {p: p.read_bytes() for p in (docs_root / "docs").rglob("*") if p.is_file()} == before
 
 
-def test_checkov_summary_rewrites_the_readme_line(
-    invoke: Invoke, shipped_lab: Lab, docs_root: Path, tmp_path: Path
-) -> None:
-    summary = tmp_path / "summary.json"
-    summary.write_text(
-        json.dumps({"passed": 200, "failed": 0, "skipped": 17, "parsing_errors": 0, "files": 6})
-    )
-    args = ("--root", str(docs_root), "--checkov-summary", str(summary), *shipped_lab.options)
-    assert invoke("docs", "--check", *args).exit_code == 1
-    result = invoke("docs", *args)
-    assert result.stdout == "wrote README.md (from the checkov gate's summary)\n"
-    readme = (docs_root / "README.md").read_text()
-    assert (
-        "-->\ncheckov: 200 passed, 0 failed, 17 skipped, 0 parsing errors\n<!-- /checkov" in readme
-    )
-    assert invoke("docs", "--check", *args).exit_code == 0
-
-
-def test_a_bad_checkov_summary_is_an_error(
-    invoke: Invoke, shipped_lab: Lab, docs_root: Path, tmp_path: Path
-) -> None:
-    summary = tmp_path / "summary.json"
-    summary.write_text('{"passed": 1}')
-    result = invoke(
-        "docs", "--root", str(docs_root), "--checkov-summary", str(summary), *shipped_lab.options
-    )
-    assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {summary}: not a checkov gate summary with passed,")
-
-
-def test_missing_markers_are_an_error(invoke: Invoke, shipped_lab: Lab, docs_root: Path) -> None:
+def test_missing_markers_are_an_error(invoke: Invoke, docs_root: Path) -> None:
     (docs_root / "docs" / "architecture.md").write_text("# Architecture\n\nNo graph here.\n")
-    result = invoke("docs", "--root", str(docs_root), *shipped_lab.options)
+    result = invoke("docs", "--root", str(docs_root))
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: docs/architecture.md: the generated graph needs")
+    assert result.stderr.startswith("error: docs/architecture.md: the generated block needs")
 
 
 def test_replace_block() -> None:
     text = f"intro\n{GRAPH_BEGIN}\nold\nlines\n{GRAPH_END}\noutro\n"
-    assert replace_block(text, "new", Path("a.md")) == (
+    assert replace_block(text, "new", Path("a.md"), GRAPH_BEGIN, GRAPH_END) == (
         f"intro\n{GRAPH_BEGIN}\nnew\n{GRAPH_END}\noutro\n"
     )
     with pytest.raises(DocsError, match="in that order"):
-        replace_block(f"{GRAPH_END}\n{GRAPH_BEGIN}\n", "x", Path("a.md"))
+        replace_block(f"{GRAPH_END}\n{GRAPH_BEGIN}\n", "x", Path("a.md"), GRAPH_BEGIN, GRAPH_END)
     with pytest.raises(DocsError, match="more than once"):
-        replace_block(f"{GRAPH_BEGIN}\n{GRAPH_END}\n{GRAPH_BEGIN}\n{GRAPH_END}\n", "x", Path("a"))
+        replace_block(
+            f"{SUPPRESSIONS_BEGIN}\n{SUPPRESSIONS_END}\n{SUPPRESSIONS_BEGIN}\n{SUPPRESSIONS_END}\n",
+            "x",
+            Path("a"),
+            SUPPRESSIONS_BEGIN,
+            SUPPRESSIONS_END,
+        )
 
 
 # --- links ------------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +26,7 @@ def test_python_dash_m_lab_runs() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Usage: python -m lab [OPTIONS] COMMAND [ARGS]...")
+    assert done.stdout.startswith("Usage: lab [OPTIONS] COMMAND [ARGS]...")
     for command in (*READ_ONLY_COMMANDS, "synth"):
         assert f"\n  {command} " in done.stdout
 
@@ -63,7 +65,8 @@ def test_every_command_explains_itself(invoke: Invoke, command: str) -> None:
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert result.stdout.startswith(f"Usage: main {command} [OPTIONS]")
-    assert "--config FILE" in result.stdout
+    # Every command but docs reads the lab definition; docs reads only what it renders.
+    assert ("--config FILE" in result.stdout) is (command != "docs")
     assert "Examples:" in result.stdout
 
 
@@ -78,3 +81,32 @@ def test_group_help_states_the_exit_codes(invoke: Invoke) -> None:
     result = invoke("--help")
     assert "Exit codes: 0 success, 1 a check failed" in result.stdout
     assert main.name == "main"
+
+
+def test_importing_lab_never_exits_the_process() -> None:
+    """A mistyped LAB_PROVIDER_IMPORT is the synth command's error, not an import's."""
+    env = {**os.environ, "LAB_PROVIDER_IMPORT": "bogus"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import lab; print('imported')"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "imported\n", "")
+
+
+def test_bin_lab_runs_the_command_without_an_activated_venv(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = "/usr/bin:/bin"
+    done = subprocess.run(
+        [str(REPO / "bin" / "lab"), "--version"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("lab, version ")

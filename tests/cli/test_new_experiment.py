@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -148,15 +148,49 @@ def test_invalid_values_are_reported_like_validate_and_leave_nothing(
     )
     validate = invoke("validate", *small_lab.options)
     assert validate.exit_code == 2
-    assert err == validate.stderr
+    assert err == f"{validate.stderr}nothing was written\n"
     where = display_path(small_lab.experiments / "grpc" / "target" / "cluster.yaml")
     assert err.splitlines() == [
-        "error: 2 problems in the lab definition; nothing was written:",
+        "error: 2 problems in the lab definition:",
         f"  {where}: nodes: 20 nodes (from nodes) exceed the cap of 10 nodes per cluster "
         "(limits.max_nodes_per_cluster in lab.yaml)",
         f"  {where}: vm_size: 'Standard_D2s_v3' is not an EC2 instance type (that is an Azure "
         "VM size); use a name like m5.xlarge",
+        "nothing was written",
     ]
+
+
+def test_an_expires_date_in_the_past_is_refused(invoke: Invoke, small_lab: Lab) -> None:
+    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    code, out, err = new(
+        invoke, small_lab, "grpc", "--cluster", "t", "--provider", "aws", "--expires", yesterday
+    )
+    assert (code, out) == (2, "")
+    where = display_path(small_lab.experiments / "grpc" / "t" / "cluster.yaml")
+    assert err.splitlines()[1].startswith(f"  {where}: expires: {yesterday} is in the past; ")
+    assert not (small_lab.experiments / "grpc").exists()
+
+
+def test_a_new_cluster_takes_its_experiments_date(invoke: Invoke, small_lab: Lab) -> None:
+    small_lab.cluster("beta", "target", size="small", provider="azure", expires="2031-01-31")
+    small_lab.cluster("beta", "loadgen", size="small", provider="aws", expires="2031-01-31")
+    code, out, _ = new(invoke, small_lab, "beta", "--cluster", "extra", "--provider", "aws")
+    assert code == 0
+    assert (
+        "expires: 2031-01-31, copied from the experiment's other clusters (an experiment's "
+        "clusters expire together)\n"
+    ) in out
+    text = (small_lab.experiments / "beta" / "extra" / "cluster.yaml").read_text()
+    assert text.endswith("expires: 2031-01-31\n")
+
+
+def test_a_new_cluster_of_an_undated_experiment_gets_no_date(
+    invoke: Invoke, small_lab: Lab
+) -> None:
+    code, out, _ = new(invoke, small_lab, "beta", "--cluster", "extra", "--provider", "aws")
+    assert code == 0
+    assert "expires" not in out
+    assert "expires" not in (small_lab.experiments / "beta" / "extra" / "cluster.yaml").read_text()
 
 
 def test_problems_with_sibling_clusters_roll_back_too(invoke: Invoke, small_lab: Lab) -> None:
@@ -175,7 +209,7 @@ def test_problems_with_sibling_clusters_roll_back_too(invoke: Invoke, small_lab:
     )
     assert code == 2
     # Discovery reports the disagreement on the siblings, against the new file's date.
-    assert err.startswith("error: 2 problems in the lab definition; nothing was written:\n")
+    assert err.startswith("error: 2 problems in the lab definition:\n")
     assert "loadgen/cluster.yaml: expires: 2031-01-31 differs from 2031-02-01 in extra/" in err
     assert not (small_lab.experiments / "beta" / "extra").exists()
 
@@ -197,7 +231,7 @@ def test_invalid_names_exit_2_and_write_nothing(
     code, out, err = new(invoke, small_lab, name, "--cluster", cluster, "--provider", "azure")
     assert code == 2
     assert out == ""
-    assert err.startswith("error: 1 problem in the lab definition; nothing was written:\n")
+    assert err.startswith("error: 1 problem in the lab definition:\n")
     assert message in err
     assert tree(small_lab.experiments) == before
 

@@ -132,7 +132,7 @@ def test_invalid_definition_reports_every_problem_on_stderr(invoke: Invoke, smal
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[0] == "error: 2 problems in the lab definition; nothing was written:"
+    assert lines[0] == "error: 2 problems in the lab definition:"
     assert any("alpha/target/cluster.yaml: size:" in line for line in lines[1:])
     assert any("beta/loadgen/cluster.yaml: provider:" in line for line in lines[1:])
 
@@ -143,3 +143,28 @@ def test_format_table_pads_all_but_the_last_column() -> None:
     )
     with pytest.raises(ValueError, match="has 2 cells; expected 3"):
         format_table(("A", "B", "C"), [("x", "y")])
+
+
+def test_the_table_fits_the_terminal(invoke: Invoke, small_lab: Lab) -> None:
+    wide = invoke("stacks", *small_lab.options)
+    narrow = invoke("stacks", *small_lab.options, env={"COLUMNS": "100"})
+    assert max(len(line) for line in wide.stdout.splitlines()) > 100
+    lines = narrow.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert lines[0].split() == wide.stdout.splitlines()[0].split()  # every column is there
+    assert "…" in narrow.stdout
+    # Stack ids are never cut: they are what people copy.
+    assert [line.split()[0] for line in lines] == [
+        line.split()[0] for line in wide.stdout.splitlines()
+    ]
+
+
+def test_commands_work_from_a_subdirectory(
+    invoke: Invoke, small_lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Default paths are found at the top of the checkout, wherever the command runs."""
+    monkeypatch.chdir(small_lab.experiments / "alpha")
+    result = invoke("validate")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("valid: 6 stacks")
+    assert invoke("stacks", "-q").stdout.splitlines()[-1] == "exp-beta-eks"

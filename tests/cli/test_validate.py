@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lab import cli
+from lab import cli, experiments
 from lab.commands.validation import expiry_notices, summary
 from lab.definition import LabDefinition, load_definition
 from lab.errors import display_path
@@ -34,9 +34,10 @@ def test_problems_are_exactly_synths(invoke: Invoke, small_lab: Lab) -> None:
     synth = invoke("synth", "--outdir", str(small_lab.root / "out"), *small_lab.options)
     assert validate.exit_code == synth.exit_code == 2
     assert validate.stdout == synth.stdout == ""
-    assert validate.stderr == synth.stderr
+    # The same problems in the same words; only synth, which writes, says it wrote nothing.
+    assert synth.stderr == f"{validate.stderr}nothing was written\n"
     lines = validate.stderr.splitlines()
-    assert lines[0] == "error: 3 problems in the lab definition; nothing was written:"
+    assert lines[0] == "error: 3 problems in the lab definition:"
     assert sorted(line.split(": ")[1] for line in lines[1:]) == ["aws.az_count", "nodes", "size"]
     assert not (small_lab.root / "out").exists()
 
@@ -62,22 +63,41 @@ def expire(lab: Lab, experiment: str, day: str) -> None:
         path.write_text(path.read_text() + f"expires: {day}\n")
 
 
-def test_an_expired_experiment_warns_but_passes(invoke: Invoke, small_lab: Lab) -> None:
-    expire(small_lab, "beta", "2020-03-31")
+TODAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def on_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """The commands' clock stopped at :data:`TODAY` (in UTC)."""
+    monkeypatch.setattr(experiments, "today_utc", lambda: TODAY)
+    monkeypatch.setattr(cli, "today_utc", lambda: TODAY)
+    return TODAY
+
+
+def test_an_expired_experiment_is_refused(invoke: Invoke, small_lab: Lab, on_today: date) -> None:
+    expire(small_lab, "beta", "2026-11-29")
+    result = invoke("validate", *small_lab.options)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    folder = display_path(small_lab.experiments / "beta")
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: 2 problems in the lab definition:"
+    for line, cluster in zip(lines[1:], ("loadgen", "target"), strict=True):
+        assert line == (
+            f"  {display_path(small_lab.experiments / 'beta' / cluster / 'cluster.yaml')}: "
+            "expires: 2026-11-29 has passed: Spacelift deleted this experiment's stacks and "
+            f"clusters on 2026-11-30 at 00:00 UTC. Remove {folder}/ and run `make synth` (or "
+            "move expires to a later date to create the experiment again)"
+        )
+
+
+def test_the_expiry_day_itself_is_still_valid(
+    invoke: Invoke, small_lab: Lab, on_today: date
+) -> None:
+    expire(small_lab, "beta", on_today.isoformat())
     result = invoke("validate", *small_lab.options)
     assert result.exit_code == 0
-    folder = display_path(small_lab.experiments / "beta")
-    assert result.stderr == (
-        "warning: experiment beta expired on 2020-03-31: Spacelift deleted exp-beta-aks, "
-        "exp-beta-eks and its clusters on 2020-04-01 at 00:00 UTC. Remove "
-        f"{folder}/ and run `make synth`; until then the plan policy denies spacelift-root's "
-        "runs, which would recreate the stack\n"
-    )
-    assert result.stdout.startswith("valid: ")
-
-    strict = invoke("validate", "--strict", *small_lab.options)
-    assert strict.exit_code == 1
-    assert strict.stderr == result.stderr
+    assert result.stderr.startswith("note: experiment beta expires today (2026-11-30): ")
 
 
 def test_strict_passes_without_warnings(invoke: Invoke, small_lab: Lab) -> None:
@@ -86,15 +106,26 @@ def test_strict_passes_without_warnings(invoke: Invoke, small_lab: Lab) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
 
 
-def test_strict_passes_with_notes(
-    invoke: Invoke, small_lab: Lab, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A note (expiring within a week) informs; only expired experiments fail --strict."""
-    monkeypatch.setattr(cli.validation, "today_utc", lambda: date(2026, 11, 30))
+def test_strict_passes_with_notes(invoke: Invoke, small_lab: Lab, on_today: date) -> None:
+    """A note (expiring within a week) informs; only warnings fail --strict."""
     expire(small_lab, "alpha", "2026-12-01")
     result = invoke("validate", "--strict", *small_lab.options)
     assert result.exit_code == 0
     assert result.stderr.startswith("note: experiment alpha expires in 1 day (2026-12-01): ")
+
+
+def test_warnings_are_printed_and_fail_strict(invoke: Invoke, small_lab: Lab) -> None:
+    text = small_lab.config.read_text()
+    small_lab.config.write_text(text.replace("vpc_cidr: 10.50.0.0/16", "vpc_cidr: 10.40.0.0/16"))
+    result = invoke("validate", *small_lab.options)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"warning: {display_path(small_lab.config)}: aws.vpc_cidr: 10.40.0.0/16 overlaps the "
+        "Azure VNet's 10.40.0.0/16 (azure.vnet.address_space); the clouds cannot be routed to "
+        "each other later (VPN, peering) unless the ranges are disjoint\n"
+    )
+    strict = invoke("validate", "--strict", *small_lab.options)
+    assert (strict.exit_code, strict.stderr) == (1, result.stderr)
 
 
 @pytest.mark.parametrize(
@@ -109,17 +140,15 @@ def test_experiments_expiring_within_a_week_get_a_note(
     small_lab: Lab, today: date, expected: str
 ) -> None:
     expire(small_lab, "alpha", "2026-12-01")
-    [notice] = expiry_notices(load_definition(small_lab.config, small_lab.experiments), today)
-    assert not notice.expired
+    definition = load_definition(small_lab.config, small_lab.experiments, today=today)
+    [notice] = expiry_notices(definition, today)
     assert notice.message.startswith(f"experiment alpha {expected}: exp-alpha-aks and its")
 
 
-def test_no_notice_a_week_ahead_and_a_warning_the_day_after(small_lab: Lab) -> None:
+def test_no_notice_a_week_ahead(small_lab: Lab) -> None:
     expire(small_lab, "alpha", "2026-12-01")
-    definition = load_definition(small_lab.config, small_lab.experiments)
+    definition = load_definition(small_lab.config, small_lab.experiments, today=date(2026, 11, 24))
     assert expiry_notices(definition, date(2026, 11, 24)) == []
-    [notice] = expiry_notices(definition, date(2026, 12, 2))
-    assert notice.expired
 
 
 def test_summary_counts_each_kind(small_lab: Lab) -> None:
@@ -137,8 +166,8 @@ def test_an_invalid_policy_fails_validation(
     policies.mkdir()
     (policies / "broken.rego").write_text("package spacelift\n\nallow if true\n")
 
-    def with_policies(config: Path, experiments: Path) -> LabDefinition:
-        definition = load_definition(config, experiments)
+    def with_policies(config: Path, experiments_dir: Path) -> LabDefinition:
+        definition = load_definition(config, experiments_dir)
         return dataclasses.replace(definition, policies_dir=policies)
 
     monkeypatch.setattr(cli, "load_definition", with_policies)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import REPO
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
 
 ClusterWriter = Callable[..., Path]
 
@@ -18,7 +18,7 @@ ClusterWriter = Callable[..., Path]
 @pytest.fixture
 def lab_yaml() -> dict[str, Any]:
     """The shipped lab.yaml as data: mutate it, then write it with ``write_config``."""
-    data: dict[str, Any] = yaml.safe_load((REPO / "lab.yaml").read_text())
+    data: dict[str, Any] = yaml.safe_load((FIXTURE_CONFIG).read_text())
     return data
 
 
@@ -36,7 +36,7 @@ def write_config(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
 def experiments_dir(tmp_path: Path) -> Path:
     """A copy of the shipped experiments/ tree."""
     target = tmp_path / "experiments"
-    shutil.copytree(REPO / "experiments", target)
+    shutil.copytree(FIXTURE_EXPERIMENTS, target)
     return target
 
 

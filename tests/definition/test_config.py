@@ -10,13 +10,13 @@ import pytest
 
 from lab.config import NatMode, load_config
 from lab.errors import LabDefinitionError, Problem
-from tests.helpers import REPO
+from tests.helpers import FIXTURE_CONFIG
 
 Mutation = Callable[[dict[str, Any]], None]
 
 
 def test_shipped_config_is_valid() -> None:
-    config = load_config(REPO / "lab.yaml")
+    config = load_config(FIXTURE_CONFIG)
     assert config.name == "illm-k8s-lab"
     assert config.spacelift.branch == "main"
     assert config.spacelift.opentofu_version == "1.11.14"
@@ -160,22 +160,22 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "not a CIDR",
         _set("azure.vnet.address_space", ["10.40.0.0"]),
         "azure.vnet.address_space[0]",
-        "'10.40.0.0' has no prefix length; write a CIDR such as '10.0.0.0/16', "
+        "'10.40.0.0' has no prefix length; write a CIDR such as '10.40.0.0/16', "
         "or '10.40.0.0/32' for one address",
     ),
     (
         "public VPC range",
         _set("aws.vpc_cidr", "8.8.0.0/16"),
         "aws.vpc_cidr",
-        "8.8.0.0/16 must be a private (RFC 1918) IPv4 range between /16 and /20 "
-        "(AWS allows /16 at most; smaller than /20 leaves too few pod IPs)",
+        "8.8.0.0/16 is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, "
+        "172.16.0.0/12 or 192.168.0.0/16",
     ),
     (
         "private but not RFC 1918 VPC range",
         _set("aws.vpc_cidr", "198.18.0.0/16"),
         "aws.vpc_cidr",
-        "198.18.0.0/16 must be a private (RFC 1918) IPv4 range between /16 and /20 "
-        "(AWS allows /16 at most; smaller than /20 leaves too few pod IPs)",
+        "198.18.0.0/16 is not a private (RFC 1918) range; use a block inside 10.0.0.0/8, "
+        "172.16.0.0/12 or 192.168.0.0/16",
     ),
     (
         "unsupported Kubernetes version",
@@ -199,8 +199,8 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "malformed admin ARN",
         _set("aws.eks.admin_principal_arns", ["arn:aws:iam::1234:role/admin"]),
         "aws.eks.admin_principal_arns[0]",
-        "'arn:aws:iam::1234:role/admin' is not valid here; "
-        "expected something like arn:aws:iam::123456789012:role/admin",
+        "'arn:aws:iam::1234:role/admin' is not an IAM role or user ARN; use the form "
+        "'arn:aws:iam::123456789012:role/<name>'",
     ),
     (
         "integration session too short for EKS",
@@ -222,7 +222,7 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "project name that is not a DNS label",
         _set("name", "ILLM Lab"),
         "name",
-        "'ILLM Lab' must be a lowercase DNS label of at most 24 characters (a-z, 0-9 and '-', "
+        "'ILLM Lab' is not a lowercase DNS label of at most 24 characters (a-z, 0-9 and '-', "
         "starting and ending with a letter or digit); it prefixes resource names",
     ),
 ]
@@ -260,7 +260,7 @@ def test_every_problem_is_reported_at_once(
         "azure.location",
         "spacelift.opentofu_version",
     ]
-    assert str(caught.value).startswith("3 problems in the lab definition; nothing was written:")
+    assert str(caught.value).startswith("3 problems in the lab definition:")
 
 
 @pytest.mark.parametrize(
@@ -293,3 +293,45 @@ def test_missing_config_file(tmp_path: Path) -> None:
     assert caught.value.problems == (
         Problem.at(path, "", "cannot be read: No such file or directory"),
     )
+
+
+def test_duplicate_keys_are_refused_with_their_path_and_lines(tmp_path: Path) -> None:
+    text = FIXTURE_CONFIG.read_text()
+    text = text.replace("  az_count: 3\n", "  az_count: 3\n  az_count: 2\n")
+    text = text.replace("  branch: main\n", "  branch: main\n  branch: dev\n", 1)
+    path = tmp_path / "lab.yaml"
+    path.write_text(text)
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(path)
+    lines = text.splitlines()
+    first_az = lines.index("  az_count: 3") + 1
+    first_branch = lines.index("  branch: main") + 1
+    assert caught.value.problems == tuple(
+        sorted(
+            [
+                Problem.at(
+                    path,
+                    "aws.az_count",
+                    f"is given twice (lines {first_az} and {first_az + 1}); YAML keeps only the "
+                    "last one, so remove the one you do not mean",
+                ),
+                Problem.at(
+                    path,
+                    "spacelift.branch",
+                    f"is given twice (lines {first_branch} and {first_branch + 1}); YAML keeps "
+                    "only the last one, so remove the one you do not mean",
+                ),
+            ]
+        )
+    )
+
+
+def test_an_ipv6_subnet_is_refused_like_the_construct_refuses_it(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    lab_yaml["azure"]["vnet"]["address_space"].append("fd00::/48")
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(write_config(lab_yaml))
+    [problem] = caught.value.problems
+    assert problem.field == "azure.vnet.address_space[1]"
+    assert "is not an IPv4 CIDR block" in problem.message

@@ -14,11 +14,11 @@ from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
 from lab.errors import LabDefinitionError
 from lab.experiments import Cloud
 from tests.definition.conftest import ClusterWriter
-from tests.helpers import REPO
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
 
 
 def test_shipped_definition() -> None:
-    lab = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    lab = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     assert [(s.id, s.kind, s.cloud) for s in lab.stacks] == [
         ("spacelift-root", StackKind.MANAGEMENT, None),
         ("azure-foundation", StackKind.FOUNDATION, Cloud.AZURE),
@@ -34,7 +34,7 @@ def test_shipped_definition() -> None:
 
 
 def test_stack_settings_by_kind() -> None:
-    lab = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    lab = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     root = lab.get(MANAGEMENT_STACK_ID)
     assert root.labels == ("management", "illm-k8s-lab")
     assert (root.depends_on, root.autodeploy, root.protect_from_deletion) == ((), False, False)
@@ -84,11 +84,11 @@ def test_expiry_reaches_every_stack_of_the_experiment(
     experiments_dir: Path,
     write_cluster: ClusterWriter,
 ) -> None:
-    write_cluster("spike", "a", "size: small\nprovider: azure\nexpires: 2027-01-31\n")
-    write_cluster("spike", "b", "size: small\nprovider: aws\n")
+    write_cluster("spike", "a", "size: small\nprovider: azure\nexpires: 2031-01-31\n")
+    write_cluster("spike", "b", "size: small\nprovider: aws\nexpires: 2031-01-31\n")
     lab = load_definition(write_config(lab_yaml), experiments_dir)
-    assert lab.get("exp-spike-aks").expires == date(2027, 1, 31)
-    assert lab.get("exp-spike-eks").expires == date(2027, 1, 31)
+    assert lab.get("exp-spike-aks").expires == date(2031, 1, 31)
+    assert lab.get("exp-spike-eks").expires == date(2031, 1, 31)
 
 
 def test_config_and_experiment_problems_are_reported_together(
@@ -109,6 +109,6 @@ def test_config_and_experiment_problems_are_reported_together(
 
 
 def test_unknown_stack_lists_the_known_ones() -> None:
-    lab = load_definition(REPO / "lab.yaml", REPO / "experiments")
+    lab = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     with pytest.raises(KeyError, match="no stack 'exp-nope-aks'; the stacks are: spacelift-root, "):
         lab.get("exp-nope-aks")

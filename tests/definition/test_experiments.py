@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lab.errors import LabDefinitionError, Problem
+from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
     SIZE_PRESETS,
     Cloud,
@@ -17,7 +17,7 @@ from lab.experiments import (
     discover_experiments,
 )
 from tests.definition.conftest import ClusterWriter
-from tests.helpers import REPO
+from tests.helpers import FIXTURE_EXPERIMENTS
 
 CAP = 10
 
@@ -30,7 +30,7 @@ def _discover(root: Path, cap: int = CAP) -> dict[str, dict[str, ClusterSpec]]:
 
 
 def test_shipped_experiments() -> None:
-    found = _discover(REPO / "experiments")
+    found = _discover(FIXTURE_EXPERIMENTS)
     assert sorted(found) == ["http-baseline", "multi-cloud-demo"]
     baseline = found["http-baseline"]
     assert (baseline["target"].cloud, baseline["target"].node_count) == (Cloud.AZURE, 3)
@@ -76,16 +76,18 @@ def test_overrides_and_autoscaling(tmp_path: Path) -> None:
     (root / "exp" / "c").mkdir(parents=True)
     (root / "exp" / "a" / "cluster.yaml").write_text(
         "size: small\nprovider: aws\nnodes: 4\nvm_size: m6i.large\nmin_nodes: 2\nmax_nodes: 8\n"
-        "expires: 2026-12-31\n"
+        "expires: 2031-12-31\n"
     )
     (root / "exp" / "b" / "cluster.yaml").write_text(
-        "size: medium\nprovider: azure\nmax_nodes: 6\n"
+        "size: medium\nprovider: azure\nmax_nodes: 6\nexpires: 2031-12-31\n"
     )
-    (root / "exp" / "c" / "cluster.yaml").write_text("size: large\nprovider: azure\nmin_nodes: 1\n")
+    (root / "exp" / "c" / "cluster.yaml").write_text(
+        "size: large\nprovider: azure\nmin_nodes: 1\nexpires: 2031-12-31\n"
+    )
     found = _discover(root)["exp"]
     a, b, c = found["a"], found["b"], found["c"]
     assert (a.node_count, a.machine_type, a.min_nodes, a.max_nodes) == (4, "m6i.large", 2, 8)
-    assert a.expires == date(2026, 12, 31)
+    assert a.expires == date(2031, 12, 31)
     # A missing bound defaults to the node count.
     assert (b.node_count, b.min_nodes, b.max_nodes, b.autoscaling) == (3, 3, 6, True)
     assert (c.node_count, c.min_nodes, c.max_nodes, c.autoscaling) == (5, 1, 5, True)
@@ -173,13 +175,14 @@ BAD_CLUSTERS: list[tuple[str, str | dict[str, Any], str, str]] = [
         "preset node count below min_nodes",
         {"size": "small", "provider": "azure", "min_nodes": 4, "max_nodes": 6},
         "min_nodes",
-        "the node count 2 (from size small) is below min_nodes (4); raise nodes or lower min_nodes",
+        "the node count 2 (from size small) is below min_nodes (4); raise the count or lower "
+        "min_nodes",
     ),
     (
         "nodes above max_nodes",
         {"size": "small", "provider": "azure", "nodes": 7, "max_nodes": 6},
         "max_nodes",
-        "the node count 7 (from nodes) is above max_nodes (6); lower nodes or raise max_nodes",
+        "the node count 7 (from nodes) is above max_nodes (6); lower the count or raise max_nodes",
     ),
     (
         "nodes above the cap",
@@ -310,28 +313,80 @@ def test_experiment_without_clusters(experiments_dir: Path) -> None:
 def test_clusters_of_an_experiment_expire_together(
     experiments_dir: Path, write_cluster: ClusterWriter
 ) -> None:
-    write_cluster("timed", "a", "size: small\nprovider: azure\nexpires: 2026-12-31\n")
-    later = write_cluster("timed", "b", "size: small\nprovider: aws\nexpires: 2027-01-15\n")
-    write_cluster("timed", "c", "size: small\nprovider: aws\n")
+    write_cluster("timed", "a", "size: small\nprovider: azure\nexpires: 2031-12-31\n")
+    later = write_cluster("timed", "b", "size: small\nprovider: aws\nexpires: 2032-01-15\n")
+    undated = write_cluster("timed", "c", "size: small\nprovider: aws\n")
     with pytest.raises(LabDefinitionError) as caught:
         discover_experiments(experiments_dir, max_nodes_per_cluster=CAP)
     assert caught.value.problems == (
         Problem.at(
             later,
             "expires",
-            "2027-01-15 differs from 2026-12-31 in a/cluster.yaml; "
+            "2032-01-15 differs from 2031-12-31 in a/cluster.yaml; "
             "an experiment's clusters expire together, so give them one date",
         ),
+        Problem.at(
+            undated,
+            "expires",
+            "is missing, but a/cluster.yaml expires on 2031-12-31; an experiment's clusters "
+            "expire together, so add expires: 2031-12-31 here (or remove it there)",
+        ),
     )
+
+
+def test_an_expired_experiment_is_refused_from_the_day_after(
+    experiments_dir: Path, write_cluster: ClusterWriter
+) -> None:
+    path = write_cluster("timed", "a", "size: small\nprovider: azure\nexpires: 2031-12-31\n")
+    found = discover_experiments(
+        experiments_dir, max_nodes_per_cluster=CAP, today=date(2031, 12, 31)
+    )
+    assert {e.name for e in found} >= {"timed"}
+    with pytest.raises(LabDefinitionError) as caught:
+        discover_experiments(experiments_dir, max_nodes_per_cluster=CAP, today=date(2032, 1, 1))
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (display_path(path), "expires")
+    assert problem.message.startswith("2031-12-31 has passed: Spacelift deleted this experiment's")
+    assert (
+        f"Remove {display_path(experiments_dir / 'timed')}/ and run `make synth`" in problem.message
+    )
+
+
+def test_derived_cluster_names_must_be_unique(
+    experiments_dir: Path, write_cluster: ClusterWriter
+) -> None:
+    first = write_cluster("perf-web", "api", "size: small\nprovider: aws\n")
+    second = write_cluster("perf", "web-api", "size: small\nprovider: aws\n")
+    with pytest.raises(LabDefinitionError) as caught:
+        discover_experiments(experiments_dir, max_nodes_per_cluster=CAP)
+    assert sorted((p.file, p.field) for p in caught.value.problems) == sorted(
+        [(display_path(first), ""), (display_path(second), "")]
+    )
+    by_file = {p.file: p.message for p in caught.value.problems}
+    assert by_file[display_path(first)].startswith(
+        f"cluster name 'perf-web-api' (<experiment>-<cluster>) is also the name of "
+        f"{display_path(second)};"
+    )
+    assert f"is also the name of {display_path(first)};" in by_file[display_path(second)]
+
+
+def test_equal_cluster_names_on_both_clouds_clash_too(
+    experiments_dir: Path, write_cluster: ClusterWriter
+) -> None:
+    write_cluster("a-b", "c", "size: small\nprovider: aws\n")
+    write_cluster("a", "b-c", "size: small\nprovider: azure\n")
+    with pytest.raises(LabDefinitionError) as caught:
+        discover_experiments(experiments_dir, max_nodes_per_cluster=CAP)
+    assert len(caught.value.problems) == 2
 
 
 def test_one_expiry_applies_to_the_whole_experiment(
     experiments_dir: Path, write_cluster: ClusterWriter
 ) -> None:
-    write_cluster("timed", "a", "size: small\nprovider: azure\nexpires: 2026-12-31\n")
-    write_cluster("timed", "b", "size: small\nprovider: aws\n")
+    write_cluster("timed", "a", "size: small\nprovider: azure\nexpires: 2031-12-31\n")
+    write_cluster("timed", "b", "size: small\nprovider: aws\nexpires: 2031-12-31\n")
     found = {e.name: e for e in discover_experiments(experiments_dir, max_nodes_per_cluster=CAP)}
-    assert found["timed"].expires == date(2026, 12, 31)
+    assert found["timed"].expires == date(2031, 12, 31)
     assert found["http-baseline"].expires is None
 
 

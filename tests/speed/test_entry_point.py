@@ -10,7 +10,6 @@ from lab.definition import load_definition
 from tests.helpers import REPO
 from tests.speed.support import CONFIG, EXPERIMENTS, MainRun, run_main
 
-EXIT_CHECK_FAILED = 1
 EXIT_INVALID = 2
 
 
@@ -52,18 +51,19 @@ def test_invalid_definition_exits_2(tmp_path: Path) -> None:
     assert_failed_cleanly(
         run,
         EXIT_INVALID,
-        "error: 1 problem in the lab definition; nothing was written:\n"
-        f"  {shown}: size: input should be 'small', 'medium' or 'large' (got 'huge')\n",
+        "error: 1 problem in the lab definition:\n"
+        f"  {shown}: size: input should be 'small', 'medium' or 'large' (got 'huge')\n"
+        "nothing was written\n",
     )
 
 
-def test_unknown_stack_exits_1_and_lists_the_stacks(tmp_path: Path) -> None:
+def test_unknown_stack_exits_2_and_lists_the_stacks(tmp_path: Path) -> None:
     run = run_main(tmp_path / "cdktf.out", "--stack", "no-such-stack")
 
     stack_ids = ", ".join(s.id for s in load_definition(CONFIG, EXPERIMENTS).stacks)
     assert_failed_cleanly(
         run,
-        EXIT_CHECK_FAILED,
+        EXIT_INVALID,
         f"error: unknown stack no-such-stack; the stacks are: {stack_ids}\n",
     )
 

@@ -10,7 +10,7 @@ import pytest
 
 from lab.definition import LabDefinition, load_definition
 from lab.synth import synthesize
-from tests.helpers import REPO
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
 
 SynthTree = dict[str, dict[str, Any]]
 
@@ -26,7 +26,7 @@ def synth_tree(definition: LabDefinition, outdir: Path) -> SynthTree:
 
 @pytest.fixture(scope="session")
 def shipped() -> LabDefinition:
-    return load_definition(REPO / "lab.yaml", REPO / "experiments")
+    return load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +51,7 @@ MULTI_EXPERIMENT_TREE: dict[str, dict[str, str]] = {
         "arm": "size: medium\nprovider: aws\nvm_size: m7g.xlarge\n",
     },
     "gamma": {
-        "solo": "size: medium\nprovider: azure\nmin_nodes: 1\nmax_nodes: 10\nexpires: 2027-03-31\n",
+        "solo": "size: medium\nprovider: azure\nmin_nodes: 1\nmax_nodes: 10\nexpires: 2031-03-31\n",
     },
 }
 
@@ -69,7 +69,7 @@ def multi_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def multi(multi_tree: Path) -> LabDefinition:
-    return load_definition(REPO / "lab.yaml", multi_tree)
+    return load_definition(FIXTURE_CONFIG, multi_tree)
 
 
 @pytest.fixture(scope="session")

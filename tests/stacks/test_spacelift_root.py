@@ -12,7 +12,7 @@ import yaml
 from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackKind, load_definition
 from lab.policies import load_policies
-from tests.helpers import REPO, JsonDict
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, REPO, JsonDict
 from tests.spacelift.conformance import check_terraform_json, load_schema
 from tests.stacks.conftest import SynthTree, synth_tree
 
@@ -177,7 +177,7 @@ def test_experiments_are_torn_down_before_their_stack_disappears(multi_synth: Sy
 def test_expiring_experiments_are_scheduled_for_deletion(multi_synth: SynthTree) -> None:
     scheduled = _root(multi_synth)["spacelift_scheduled_delete_stack"]
     assert sorted(scheduled) == ["exp-gamma-aks"]
-    expected = int(datetime(2027, 4, 1, tzinfo=UTC).timestamp())  # the day after 2027-03-31
+    expected = int(datetime(2031, 4, 1, tzinfo=UTC).timestamp())  # the day after 2031-03-31
     gamma = scheduled["exp-gamma-aks"]
     assert (gamma["at"], gamma["delete_resources"], gamma["stack_id"]) == (
         expected,
@@ -236,7 +236,7 @@ def integrated(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> SynthTree:
     """lab.yaml with both cloud integrations and an imported role attachment."""
-    data = yaml.safe_load((REPO / "lab.yaml").read_text())
+    data = yaml.safe_load((FIXTURE_CONFIG).read_text())
     data["spacelift"]["aws_integration"] = {
         "role_arn": "arn:aws:iam::111122223333:role/spacelift-lab",
         "duration_seconds": 7200,
@@ -249,7 +249,7 @@ def integrated(
     workdir = tmp_path_factory.mktemp("integrated")
     config = workdir / "lab.yaml"
     config.write_text(yaml.safe_dump(data))
-    return synth_tree(load_definition(config, REPO / "experiments"), workdir / "cdktf.out")
+    return synth_tree(load_definition(config, FIXTURE_EXPERIMENTS), workdir / "cdktf.out")
 
 
 def test_cloud_integrations_attach_to_the_stacks_of_their_cloud(integrated: SynthTree) -> None:
@@ -302,12 +302,12 @@ def test_a_hand_made_role_attachment_is_imported(integrated: SynthTree) -> None:
 
 
 def test_autodeploy_and_drift_detection_follow_lab_yaml(tmp_path: Path) -> None:
-    data = yaml.safe_load((REPO / "lab.yaml").read_text())
+    data = yaml.safe_load((FIXTURE_CONFIG).read_text())
     data["spacelift"]["experiment_autodeploy"] = False
     data["spacelift"]["drift_detection"]["enabled"] = False
     config = tmp_path / "lab.yaml"
     config.write_text(yaml.safe_dump(data))
-    tree = synth_tree(load_definition(config, REPO / "experiments"), tmp_path / "cdktf.out")
+    tree = synth_tree(load_definition(config, FIXTURE_EXPERIMENTS), tmp_path / "cdktf.out")
     resources = _root(tree)
     assert {s["autodeploy"] for s in resources["spacelift_stack"].values()} == {False}
     assert "spacelift_drift_detection" not in resources
@@ -315,11 +315,11 @@ def test_autodeploy_and_drift_detection_follow_lab_yaml(tmp_path: Path) -> None:
 
 
 def test_policies_can_be_left_out_for_a_free_plan(tmp_path: Path) -> None:
-    data = yaml.safe_load((REPO / "lab.yaml").read_text())
+    data = yaml.safe_load((FIXTURE_CONFIG).read_text())
     data["spacelift"]["policies"] = False
     config = tmp_path / "lab.yaml"
     config.write_text(yaml.safe_dump(data))
-    tree = synth_tree(load_definition(config, REPO / "experiments"), tmp_path / "cdktf.out")
+    tree = synth_tree(load_definition(config, FIXTURE_EXPERIMENTS), tmp_path / "cdktf.out")
     resources = _root(tree)
     assert "spacelift_policy" not in resources
     assert len(resources["spacelift_stack"]) == 5  # everything else is unchanged

@@ -21,6 +21,7 @@ from tools.bench import (
     TargetResult,
     count_experiment_stacks,
     evaluate_targets,
+    failed_scenarios,
     marginal_cost,
     process_tree,
     render,
@@ -73,6 +74,17 @@ def test_a_summary_with_failed_runs_says_so_in_its_label() -> None:
 
     assert result.failed_runs == 2
     assert result.label == "Scenario tests (failed in 2 of 3 runs)"
+
+
+def test_failed_scenarios_are_named_and_passing_ones_are_not() -> None:
+    summaries = [
+        summary("full", 1.0, 2.0),
+        summary("tests", 1.0, 2.0, 3.0, exit_codes=(0, 1)),
+    ]
+    assert failed_scenarios(summaries) == [
+        "scenario 'tests' (Scenario tests) failed in 1 of 3 runs"
+    ]
+    assert failed_scenarios([summary("full", 1.0)]) == []
 
 
 # --- marginal cost and targets ------------------------------------------------------------

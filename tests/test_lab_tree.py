@@ -1,0 +1,65 @@
+"""What holds for the repository's own lab.yaml and experiments/, whatever they contain.
+
+These files belong to the lab's users and change in every pull request, so nothing here
+names an experiment or counts stacks: exact expectations use the fixture lab
+(``tests/fixtures/lab``). ``make check-synth`` checks that cdktf.out/ is fresh.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lab.contract import EXPERIMENT_INPUTS, foundation_stack_id
+from lab.definition import LabDefinition, StackKind, load_definition
+from lab.experiments import discover_experiments
+from tests.helpers import REPO
+
+
+@pytest.fixture(scope="module")
+def lab() -> LabDefinition:
+    return load_definition(REPO / "lab.yaml", REPO / "experiments")
+
+
+def test_the_lab_is_valid_and_has_no_warnings(lab: LabDefinition) -> None:
+    assert lab.warnings == ()
+
+
+def test_every_experiment_stack_runs_after_its_foundation_and_reads_its_outputs(
+    lab: LabDefinition,
+) -> None:
+    for stack in lab.stacks:
+        if stack.kind is StackKind.EXPERIMENT:
+            assert stack.cloud is not None
+            assert stack.depends_on == (foundation_stack_id(stack.cloud),)
+            assert stack.inputs == EXPERIMENT_INPUTS[stack.cloud]
+            assert stack.clusters, stack.id
+
+
+def test_the_committed_output_holds_exactly_the_lab_s_stacks(lab: LabDefinition) -> None:
+    manifest = json.loads((REPO / "cdktf.out" / "manifest.json").read_text())
+    folders = {p.name for p in (REPO / "cdktf.out" / "stacks").iterdir() if p.is_dir()}
+    expected = {stack.id for stack in lab.stacks}
+    assert set(manifest["stacks"]) == expected
+    assert folders == expected
+
+
+def test_every_managed_stack_runs_its_own_folder(lab: LabDefinition) -> None:
+    root = json.loads(
+        (REPO / "cdktf.out" / "stacks" / "spacelift-root" / "cdk.tf.json").read_text()
+    )
+    roots = {
+        slug: stack["project_root"] for slug, stack in root["resource"]["spacelift_stack"].items()
+    }
+    assert roots == {s.id: f"cdktf.out/stacks/{s.id}" for s in lab.managed_stacks}
+
+
+def test_the_template_is_a_valid_cluster(tmp_path: Path) -> None:
+    """experiments/_template/ documents the format: copied under a real name, it is valid."""
+    shutil.copytree(REPO / "experiments" / "_template", tmp_path / "copied")
+    (tmp_path / "copied" / "README.md").unlink()
+    [experiment] = discover_experiments(tmp_path, max_nodes_per_cluster=10)
+    assert [cluster.name for cluster in experiment.clusters] == ["target"]
