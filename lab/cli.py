@@ -511,7 +511,7 @@ def new_experiment_command(
     )
     try:
         created = scaffold.create_cluster(
-            request, experiments_dir, max_nodes_per_cluster=config.limits.max_nodes_per_cluster
+            request, config_path=config_path, experiments_dir=experiments_dir
         )
     except scaffold.ScaffoldError as refusal:
         _fail(str(refusal), EXIT_CHECK_FAILED)

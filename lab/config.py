@@ -43,6 +43,8 @@ AKS support first). Update this tuple when a minor version enters or leaves supp
 DEFAULT_MAX_NODES_PER_CLUSTER: Final = 10
 
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+# Spacelift ids are ULIDs: 26 characters of Crockford's base32.
+_ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _CRON_FIELDS = 5
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -97,8 +99,10 @@ def _matching(pattern: re.Pattern[str], example: str) -> AfterValidator:
 class DriftDetectionSettings(StrictModel):
     """Scheduled drift detection on the foundation stacks (proposed runs; never reconciles)."""
 
-    enabled: bool = True
-    """Default: true. Spacelift runs drift detection only on private worker pools."""
+    enabled: bool = False
+    """Default: false. Needs ``spacelift.worker_pool_id``: Spacelift runs drift detection only
+    on private workers (its drift detection page), and a schedule on public workers never
+    fires."""
     schedule: tuple[str, ...] = ("0 6 * * 1-5",)
     """Cron expressions. Default: weekdays at 06:00."""
     timezone: str = "UTC"
@@ -153,8 +157,12 @@ class SpaceliftSettings(StrictModel):
     policies: bool = True
     """Default: true. Create the policies of ``policies/`` (approval, plan, push guardrails).
     They need a paid Spacelift plan; without them, turn ``experiment_autodeploy`` off."""
-    worker_pool_id: str | None = None
-    """Default: none (the public worker pool)."""
+    worker_pool_id: Annotated[str, _matching(_ULID, "01HV8Z3K4M5N6P7Q8R9S0T1V2W")] | None = None
+    """A private worker pool for every stack of the lab. Default: none (Spacelift's public
+    workers). A stack's pool takes all of its runs, and two features run only on private
+    workers (Spacelift's scheduling and drift detection pages): drift detection of the
+    foundations and the scheduled deletion of experiments with ``expires``. One pool for
+    every stack, because each kind of stack needs it for one of them."""
     root_role_attachment_id: str | None = None
     """ID of the space-admin role attachment given to ``spacelift-root`` by hand at bootstrap.
     When set, the stack imports that attachment instead of creating a second one.
@@ -164,6 +172,17 @@ class SpaceliftSettings(StrictModel):
     """Default: none (credentials come from the aws-credentials context)."""
     azure_integration: AzureIntegrationSettings | None = None
     """Default: none (credentials come from the azure-credentials context)."""
+
+    @model_validator(mode="after")
+    def _check_worker_pool(self) -> SpaceliftSettings:
+        if self.drift_detection.enabled and self.worker_pool_id is None:
+            raise ValueError(
+                "worker_pool_id: drift_detection.enabled needs a private worker pool, and none "
+                "is set; Spacelift runs drift detection only on private workers (a schedule on "
+                "public workers never fires). Set worker_pool_id, or set "
+                "drift_detection.enabled: false"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_labels(self) -> SpaceliftSettings:

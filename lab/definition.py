@@ -16,7 +16,7 @@ from typing import Final
 
 from lab.config import DEFAULT_CONFIG_PATH, DEFAULT_MAX_NODES_PER_CLUSTER, LabConfig, load_config
 from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS, FoundationValue, foundation_stack_id
-from lab.errors import LabDefinitionError, Problem
+from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
     DEFAULT_EXPERIMENTS_DIR,
     Cloud,
@@ -131,6 +131,8 @@ def load_definition(
         experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=cap, today=today)
     except LabDefinitionError as error:
         problems += error.problems
+    if config is not None:
+        problems += _check_schedules_can_run(config, config_path, experiments)
     if problems or config is None:
         raise LabDefinitionError(problems)
     return LabDefinition(
@@ -140,6 +142,28 @@ def load_definition(
         sources=DefinitionSources(config_path, experiments_dir),
         warnings=tuple(sorted(definition_warnings(config, config_path))),
     )
+
+
+def _check_schedules_can_run(
+    config: LabConfig, config_path: Path, experiments: tuple[Experiment, ...]
+) -> list[Problem]:
+    """``expires`` needs a private worker pool: Spacelift creates schedules on public workers
+    but never triggers them (its scheduling page), so the clusters would run, and cost, on."""
+    if config.spacelift.worker_pool_id is not None:
+        return []
+    return [
+        Problem.at(
+            cluster.source,
+            "expires",
+            "Spacelift runs scheduled deletions only on private workers, and "
+            f"{display_path(config_path)} sets no spacelift.worker_pool_id: the clusters would "
+            "never be deleted. Set spacelift.worker_pool_id, or remove expires and delete the "
+            "experiment's folder yourself when it is done",
+        )
+        for experiment in experiments
+        for cluster in experiment.clusters
+        if cluster.expires is not None
+    ]
 
 
 def definition_warnings(config: LabConfig, config_path: Path) -> list[Problem]:

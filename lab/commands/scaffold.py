@@ -3,7 +3,7 @@
 The experiments tree must be valid to start with (otherwise nothing can be synthesized
 anyway, and its problems are raised first). The file is then created exclusively, so
 an existing file is never overwritten, and the tree is discovered again with
-:func:`lab.experiments.discover_experiments`: the same rules and messages as
+:func:`lab.definition.load_definition`: the same rules and messages as
 ``lab validate`` and synth. If the new file, or the experiment it joins, has a problem,
 the file (and any folder created for it) is removed and the problems are raised.
 
@@ -24,6 +24,7 @@ from typing import Final
 
 import yaml
 
+from lab.definition import load_definition
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
     CLUSTER_FILE,
@@ -32,7 +33,6 @@ from lab.experiments import (
     ClusterSize,
     ClusterSpec,
     Experiment,
-    discover_experiments,
     stack_id,
     today_utc,
 )
@@ -127,9 +127,9 @@ def _scalar(value: int | str) -> str:
 
 def create_cluster(
     request: NewCluster,
-    experiments_dir: Path,
     *,
-    max_nodes_per_cluster: int,
+    config_path: Path,
+    experiments_dir: Path,
     today: date | None = None,
 ) -> Created:
     """Write ``<experiments_dir>/<experiment>/<cluster>/cluster.yaml`` and check it.
@@ -164,9 +164,7 @@ def create_cluster(
     today = today or today_utc()
     _check_expires_ahead(request, path, today)
     # Raises discovery's problems when the tree is broken before we touch it.
-    existing = discover_experiments(
-        experiments_dir, max_nodes_per_cluster=max_nodes_per_cluster, today=today
-    )
+    existing = load_definition(config_path, experiments_dir, today=today).experiments
     copied = None
     if request.expires is None:
         joined = next((e for e in existing if e.name == request.experiment), None)
@@ -182,7 +180,7 @@ def create_cluster(
     except FileExistsError:  # created by someone else since the check above
         raise ScaffoldError(f"{display_path(path)} already exists") from None
     try:
-        created = _check(experiments_dir, path, max_nodes_per_cluster, today)
+        created = _check(config_path, experiments_dir, path, today)
     except BaseException:
         path.unlink(missing_ok=True)
         for folder in reversed(created_dirs):
@@ -213,9 +211,9 @@ def _check_expires_ahead(request: NewCluster, path: Path, today: date) -> None:
         )
 
 
-def _check(experiments_dir: Path, path: Path, cap: int, today: date) -> Created:
-    """Discover the tree again and find the new cluster in it."""
-    experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=cap, today=today)
+def _check(config_path: Path, experiments_dir: Path, path: Path, today: date) -> Created:
+    """Load the whole definition again, as validate and synth do, and find the new cluster."""
+    experiments = load_definition(config_path, experiments_dir, today=today).experiments
     target = path.resolve()
     for experiment in experiments:
         for cluster in experiment.clusters:

@@ -100,7 +100,9 @@ class ScheduledDeleteStack(SpaceliftResource):
             stack_id: ID of the stack to delete (``Stack.id``).
             at: When, as a Unix timestamp in seconds.
             delete_resources: Destroy the stack's resources first. Default: unset, which the
-                provider treats as ``false`` (the resources are left behind).
+                provider treats as ``true`` (``Default: true`` in
+                ``spacelift/resource_scheduled_delete_stack.go`` of provider v1.53.5); set it to
+                ``false`` to leave the resources behind.
             **meta: ``depends_on``, ``provider``, ``lifecycle``.
 
         Raises:

@@ -335,3 +335,34 @@ def test_an_ipv6_subnet_is_refused_like_the_construct_refuses_it(
     [problem] = caught.value.problems
     assert problem.field == "azure.vnet.address_space[1]"
     assert "is not an IPv4 CIDR block" in problem.message
+
+
+def test_drift_detection_needs_a_private_worker_pool(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    del lab_yaml["spacelift"]["worker_pool_id"]
+    path = write_config(lab_yaml)
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(path)
+    assert caught.value.problems == (
+        Problem.at(
+            path,
+            "spacelift.worker_pool_id",
+            "drift_detection.enabled needs a private worker pool, and none is set; Spacelift "
+            "runs drift detection only on private workers (a schedule on public workers never "
+            "fires). Set worker_pool_id, or set drift_detection.enabled: false",
+        ),
+    )
+    lab_yaml["spacelift"]["drift_detection"]["enabled"] = False
+    assert load_config(write_config(lab_yaml)).spacelift.worker_pool_id is None
+
+
+def test_a_worker_pool_id_is_a_spacelift_ulid(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    lab_yaml["spacelift"]["worker_pool_id"] = "my-pool"
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(write_config(lab_yaml))
+    [problem] = caught.value.problems
+    assert problem.field == "spacelift.worker_pool_id"
+    assert "expected something like 01HV8Z3K4M5N6P7Q8R9S0T1V2W" in problem.message

@@ -11,7 +11,7 @@ import pytest
 
 from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS
 from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
-from lab.errors import LabDefinitionError
+from lab.errors import LabDefinitionError, display_path
 from lab.experiments import Cloud
 from tests.definition.conftest import ClusterWriter
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
@@ -112,3 +112,24 @@ def test_unknown_stack_lists_the_known_ones() -> None:
     lab = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     with pytest.raises(KeyError, match="no stack 'exp-nope-aks'; the stacks are: spacelift-root, "):
         lab.get("exp-nope-aks")
+
+
+def test_expiry_needs_a_private_worker_pool(
+    lab_yaml: dict[str, Any],
+    write_config: Callable[[dict[str, Any]], Path],
+    experiments_dir: Path,
+    write_cluster: ClusterWriter,
+) -> None:
+    """Schedules on public workers never fire: the clusters would never be deleted."""
+    dated = write_cluster("spike", "a", "size: small\nprovider: azure\nexpires: 2031-01-31\n")
+    del lab_yaml["spacelift"]["worker_pool_id"]
+    lab_yaml["spacelift"]["drift_detection"]["enabled"] = False
+    config = write_config(lab_yaml)
+    with pytest.raises(LabDefinitionError) as caught:
+        load_definition(config, experiments_dir)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (display_path(dated), "expires")
+    assert problem.message.startswith(
+        "Spacelift runs scheduled deletions only on private workers, and "
+        f"{display_path(config)} sets no spacelift.worker_pool_id"
+    )
