@@ -2,8 +2,8 @@
 # title: Run approval
 # description: >-
 #   Decides which runs go ahead without a human and how many reviews the others need.
-#   Experiments run freely unless a tracked plan deletes something; their teardowns
-#   proceed. Foundation and management stacks need a reviewer other than the person who
+#   Experiments run freely unless a tracked plan deletes or replaces a resource; their
+#   teardowns proceed. Foundation and management stacks need a reviewer other than the person who
 #   started the run. A stack without the experiment label is treated as protected.
 # custom:
 #   spacelift:
@@ -55,7 +55,7 @@ approve if {
 # title: Experiment plans without deletions apply
 # description: >-
 #   A TRACKED or DESTROY run on an experiment stack has planned (any state after
-#   QUEUED) and deletes no resource. Deleted outputs do not count.
+#   QUEUED) and deletes or replaces no resource. Deleted outputs do not count.
 # custom:
 #   outcome: approve
 approve if {
@@ -68,8 +68,8 @@ approve if {
 # METADATA
 # title: Experiment deletions need one approval
 # description: >-
-#   A TRACKED run on an experiment stack has planned to delete resources, and someone
-#   approved it. The approval may come from the person who triggered the run, because
+#   A TRACKED run on an experiment stack has planned to delete or replace resources, and
+#   someone approved it. The approval may come from the person who triggered the run, because
 #   an experiment is that person's sandbox.
 # custom:
 #   outcome: approve
@@ -102,7 +102,7 @@ approve if {
 #   A TRACKED or DESTROY run on a foundation or management stack has planned (any
 #   state after QUEUED). It needs approvals from people other than the one who
 #   triggered it, authored its commit or created it: one approval, or two when a
-#   foundation plan deletes anything. Only approvals given in the current state
+#   foundation plan deletes or replaces a resource. Only approvals given in the current state
 #   count, so an approval from before the plan does not carry over.
 # custom:
 #   outcome: approve
@@ -160,10 +160,21 @@ held_in_queue if {
 	input.run.state == "QUEUED"
 }
 
+# The run.changes actions that remove a resource: a deletion, and both orders of a
+# replacement (a replacement destroys the old object too). The approval policy page
+# documents only "added | changed | deleted"; the replacement spellings are in the
+# notification policy page's pull request comment example (spacelift-io/user-documentation
+# 6e9746fefd4ef10fc7c4b68567356a98d3c07c56, docs/concepts/policy/notification-policy.md
+# lines 988 and 996) and in spacelift-io/spacelift-policies-example-library
+# 00ef086a7bc91f149c188e85c18f4cff73178e69, examples/notification/pull-request-comment-summary.rego.
+deletion_actions := {"deleted", "destroy-Before-create-replaced", "create-Before-destroy-replaced"}
+
+# Only resources count: entity.entity_type is "resource" for them (same sources, which
+# filter on x.entity.entity_type == "resource"); a deleted output removes nothing.
 deletes_resources if {
 	some change in input.run.changes
-	change.action == "deleted"
-	change.entity.type != "output"
+	change.action in deletion_actions
+	change.entity.entity_type == "resource"
 }
 
 required_independent_approvals := 2 if {

@@ -105,7 +105,46 @@ test_experiment_tracked_deletion_without_approval_is_held if {
 	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted]), no_reviews) == held
 }
 
+test_experiment_plan_deleting_or_replacing_a_resource_awaits_one_approval if {
+	every action in deletion_actions {
+		deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [replacement(action)])
+		decision(experiment, deleting, no_reviews) == held
+		decision(experiment, deleting, reviews(["alice"], [])) == approved
+	}
+}
+
+test_experiment_plan_deleting_or_replacing_only_outputs_is_approved if {
+	every action in deletion_actions {
+		dropped := planned(a_run("TRACKED", "UNCONFIRMED"), [change(action, "subnet_id", "output")])
+		decision(experiment, dropped, no_reviews) == approved
+	}
+}
+
+test_only_resource_entities_count_as_deletions if {
+	# The entity's entity_type decides, whatever its resource type says.
+	other := {"action": "deleted", "phase": "plan", "entity": {"address": "x.y", "type": "x", "entity_type": "output"}}
+	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [other]), no_reviews) == approved
+}
+
 # --- foundation and management runs awaiting confirmation ----------------------------
+
+test_foundation_plan_deleting_or_replacing_a_resource_needs_two_independent_approvals if {
+	every action in deletion_actions {
+		deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [replacement(action)])
+		decision(foundation, deleting, reviews(["bob"], [])) == held
+		decision(foundation, deleting, reviews(["bob", "alice"], [])) == held
+		decision(foundation, deleting, reviews(["bob", "carol"], [])) == approved
+	}
+}
+
+test_management_plan_deleting_or_replacing_a_resource_needs_one_independent_approval if {
+	every action in deletion_actions {
+		deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [replacement(action)])
+		decision(management, deleting, no_reviews) == held
+		decision(management, deleting, reviews(["alice"], [])) == held
+		decision(management, deleting, reviews(["bob"], [])) == approved
+	}
+}
 
 test_foundation_plan_without_approval_is_held if {
 	decision(foundation, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added]), no_reviews) == held
@@ -270,7 +309,19 @@ subnet_deleted := change("deleted", "azurerm_subnet.nodes", "azurerm_subnet")
 
 output_deleted := change("deleted", "subnet_id", "output")
 
-change(action, address, type) := {"action": action, "phase": "plan", "entity": {"address": address, "type": type}}
+change(action, address, type) := {
+	"action": action,
+	"phase": "plan",
+	"entity": {"address": address, "type": type, "entity_type": entity_type(type)},
+}
+
+entity_type(type) := "output" if type == "output"
+else := "resource"
+
+# Every action Spacelift reports for a change that removes a resource.
+deletion_actions := ["deleted", "destroy-Before-create-replaced", "create-Before-destroy-replaced"]
+
+replacement(action) := change(action, "azurerm_subnet.nodes", "azurerm_subnet")
 
 review(login) := {"author": login, "session": {"login": login}}
 

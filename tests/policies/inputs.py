@@ -168,8 +168,15 @@ def run(
     }
 
 
+REPLACEMENT_ACTIONS = ("destroy-Before-create-replaced", "create-Before-destroy-replaced")
+"""How ``run.changes`` reports a replaced entity, in each order of operations."""
+DELETION_ACTIONS = ("deleted", *REPLACEMENT_ACTIONS)
+"""Every ``run.changes`` action that removes the entity's current object."""
+
+
 def entity_change(action: str, address: str, resource_type: str) -> JsonDict:
-    """One entry of ``run.changes``: ``added``, ``changed`` or ``deleted`` in the plan."""
+    """One entry of ``run.changes``: ``added``, ``changed``, ``deleted`` or a replacement
+    (:data:`REPLACEMENT_ACTIONS`) in the plan."""
     return {
         "action": action,
         "entity": {

@@ -8,10 +8,12 @@ from tests.policies.decisions import Evaluate
 from tests.policies.inputs import (
     AWS_FOUNDATION,
     AZURE_FOUNDATION,
+    DELETION_ACTIONS,
     HTTP_BASELINE_AKS,
     MULTI_CLOUD_DEMO_EKS,
     SPACELIFT_ROOT,
     JsonDict,
+    LabStack,
     approval_input,
     commit,
     entity_change,
@@ -338,3 +340,74 @@ def test_a_rejection_in_an_earlier_state_still_rejects(
     )
 
     assert approval_policy(approval_input(SPACELIFT_ROOT, planned, older=older)) == REJECTED
+
+
+def cluster_change(action: str) -> JsonDict:
+    """An AKS cluster, as ``action`` reports it in ``run.changes``."""
+    return entity_change(
+        action, "azurerm_kubernetes_cluster.target_Cluster_9A8B7C6D", "azurerm_kubernetes_cluster"
+    )
+
+
+def awaiting_confirmation(lab_stack: LabStack, action: str) -> JsonDict:
+    """A tracked run of alice's merge whose plan reports one change with ``action``."""
+    return run(
+        lab_stack,
+        run_id="01JGZ5F9Q0R1S2T3V4W5X6Y7Z8",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+        changes=[cluster_change(action)],
+    )
+
+
+def approved_by(lab_stack: LabStack, planned: JsonDict, *logins: str) -> JsonDict:
+    return approval_input(
+        lab_stack,
+        planned,
+        approvals=[review(login, login.title(), state="UNCONFIRMED") for login in logins],
+    )
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_experiment_deletion_or_replacement_waits_for_one_approval(
+    approval_policy: Evaluate, action: str
+) -> None:
+    planned = awaiting_confirmation(HTTP_BASELINE_AKS, action)
+
+    assert approval_policy(approved_by(HTTP_BASELINE_AKS, planned)) == HELD
+    assert approval_policy(approved_by(HTTP_BASELINE_AKS, planned, "alice")) == APPROVED
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_foundation_deletion_or_replacement_needs_two_people_other_than_the_author(
+    approval_policy: Evaluate, action: str
+) -> None:
+    planned = awaiting_confirmation(AZURE_FOUNDATION, action)
+
+    assert approval_policy(approved_by(AZURE_FOUNDATION, planned, "bob")) == HELD
+    assert approval_policy(approved_by(AZURE_FOUNDATION, planned, "bob", "alice")) == HELD
+    assert approval_policy(approved_by(AZURE_FOUNDATION, planned, "bob", "carol")) == APPROVED
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_management_deletion_or_replacement_needs_one_person_other_than_the_author(
+    approval_policy: Evaluate, action: str
+) -> None:
+    planned = awaiting_confirmation(SPACELIFT_ROOT, action)
+
+    assert approval_policy(approved_by(SPACELIFT_ROOT, planned)) == HELD
+    assert approval_policy(approved_by(SPACELIFT_ROOT, planned, "alice")) == HELD
+    assert approval_policy(approved_by(SPACELIFT_ROOT, planned, "bob")) == APPROVED
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_deleted_or_replaced_output_is_not_a_deletion(
+    approval_policy: Evaluate, action: str
+) -> None:
+    planned = {
+        **awaiting_confirmation(HTTP_BASELINE_AKS, action),
+        "changes": [entity_change(action, "kubeconfig", "output")],
+    }
+
+    assert approval_policy(approved_by(HTTP_BASELINE_AKS, planned)) == APPROVED
