@@ -6,6 +6,8 @@
 #   the cost cap. Deletions on experiments and large runs produce a warning, which makes
 #   an autodeploy stack wait for someone to confirm. Values are compared in plain text
 #   because the management stack enables smart sanitization on every stack.
+#   The plan is read from input.terraform or input.opentofu, whichever the stack's
+#   vendor fills in.
 # custom:
 #   spacelift:
 #     type: PLAN
@@ -45,7 +47,7 @@ foundation_network_types := {
 deny contains msg if {
 	foundation_stack
 	not destroy_run
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	change.type in foundation_network_types
 	"delete" in change.change.actions
 	msg := sprintf(
@@ -80,7 +82,7 @@ deny contains msg if {
 #   outcome: deny (the run fails), naming the pool address and its size
 deny contains msg if {
 	experiment_stack
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	planned(change)
 	size := pool_size(change)
 	size > max_nodes_per_pool
@@ -102,7 +104,7 @@ deny contains msg if {
 warn contains msg if {
 	experiment_stack
 	not destroy_run
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	"delete" in change.change.actions
 	msg := sprintf("%s will be %s", [change.address, deleted_or_replaced(change)])
 }
@@ -134,7 +136,7 @@ warn contains msg if {
 #   outcome: deny (the run fails), naming the expired stack
 deny contains msg if {
 	management_stack
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	change.type == "spacelift_scheduled_delete_stack"
 	"create" in change.change.actions
 	is_number(change.change.after.at)
@@ -143,6 +145,42 @@ deny contains msg if {
 		"%s: the experiment expired (its deletion time has passed); remove its folder under experiments/ or move its expires date instead of recreating its stack",
 		[change.address],
 	)
+}
+
+# METADATA
+# title: The plan can be found
+# description: >-
+#   Neither input.terraform (the Terraform vendor's key) nor input.opentofu (the native
+#   OpenTofu vendor's) holds a plan object. Every guardrail reads the plan, so a run
+#   whose plan cannot be found is not let through unchecked.
+# custom:
+#   outcome: deny (the run fails), saying where the plan was looked for
+deny contains msg if {
+	count(plans) == 0
+	msg := "the plan could not be found under input.terraform or input.opentofu, so no guardrail could check it"
+}
+
+# --- the plan ----------------------------------------------------------------------
+
+# Plan input carries one key per vendor: docs/snippets/plan_input.json lists ansible,
+# cloudformation, kubernetes, pulumi, terraform and terragrunt
+# (spacelift-io/user-documentation 6e9746fefd4ef10fc7c4b68567356a98d3c07c56). The lab's
+# stacks use the native OpenTofu vendor, which that snapshot predates; its key is
+# presumably "opentofu", like the provider's opentofu block and GraphQL's
+# vendorConfig.opentofu. Both keys are read, so each rule holds whichever one is used.
+plan_keys := ["terraform", "opentofu"]
+
+plans contains plan if {
+	some key in plan_keys
+	plan := input[key]
+	is_object(plan)
+}
+
+# Every planned resource change, from whichever plan is present.
+resource_changes contains change if {
+	some plan in plans
+	is_array(plan.resource_changes)
+	some change in plan.resource_changes
 }
 
 # --- the stack and the run ---------------------------------------------------------
@@ -166,7 +204,7 @@ deleted_or_replaced(change) := "replaced" if "create" in change.change.actions
 else := "deleted"
 
 changing_resources contains change.address if {
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	some action in change.change.actions
 	not action in {"no-op", "read"}
 }
@@ -174,7 +212,7 @@ changing_resources contains change.address if {
 # --- API server exposure -----------------------------------------------------------
 
 api_server_exposures contains {"address": change.address, "reason": reason} if {
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	change.type == "azurerm_kubernetes_cluster"
 	planned(change)
 	some cidr in aks_authorized_ranges(change.change.after)
@@ -186,7 +224,7 @@ api_server_exposures contains {"address": change.address, "reason": reason} if {
 }
 
 api_server_exposures contains {"address": change.address, "reason": reason} if {
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	change.type == "azurerm_kubernetes_cluster"
 	planned(change)
 	not change.change.after.private_cluster_enabled
@@ -195,7 +233,7 @@ api_server_exposures contains {"address": change.address, "reason": reason} if {
 }
 
 api_server_exposures contains {"address": change.address, "reason": reason} if {
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	change.type == "aws_eks_cluster"
 	planned(change)
 	vpc := change.change.after.vpc_config[0]
@@ -209,7 +247,7 @@ api_server_exposures contains {"address": change.address, "reason": reason} if {
 }
 
 api_server_exposures contains {"address": change.address, "reason": reason} if {
-	some change in input.terraform.resource_changes
+	some change in resource_changes
 	change.type == "aws_eks_cluster"
 	planned(change)
 	vpc := change.change.after.vpc_config[0]

@@ -342,6 +342,45 @@ test_large_teardown_does_not_warn if {
 	decision(plan(experiment, "DESTROY", deleted)) == passes
 }
 
+# --- where the plan is --------------------------------------------------------------
+
+test_every_guardrail_reads_the_plan_under_either_vendor_key if {
+	every key in plan_keys {
+		decision(plan_under(key, foundation, "TRACKED", [resource("aws_vpc.main", "aws_vpc", ["delete"], null)])) == denied(network_kept("aws_vpc.main", "deleted"))
+		decision(plan_under(key, experiment, "TRACKED", [eks_cluster(true, [])])) == denied(eks_without_cidrs("aws_eks_cluster.target"))
+		decision(plan_under(key, experiment, "TRACKED", [eks_node_group(11, 3)])) == denied(over_the_cap("aws_eks_node_group.target", 11))
+		decision(at_time(plan_under(key, management, "TRACKED", [scheduled_deletion(1795564800)]), now_ns)) == denied(expired("spacelift_scheduled_delete_stack.exp-old-aks"))
+		decision(plan_under(key, experiment, "TRACKED", [resource("aws_subnet.a", "aws_subnet", ["delete"], null)])) == {"deny": set(), "warn": {"aws_subnet.a will be deleted"}}
+		decision(plan_under(key, management, "TRACKED", created(26))) == {"deny": set(), "warn": {"this run changes 26 resources, more than 25; review the plan before confirming"}}
+		decision(plan_under(key, experiment, "TRACKED", [eks_node_group(4, 2)])) == passes
+	}
+}
+
+test_plan_without_a_plan_document_is_denied if {
+	without_plan := {"spacelift": {"run": {"type": "TRACKED"}, "stack": {"labels": experiment}}}
+	decision(without_plan) == denied(plan_not_found)
+}
+
+test_plan_that_is_not_an_object_is_denied if {
+	every value in [null, "object - Terraform plan data (for Terraform stacks)", [], 1] {
+		decision(object.union(plan(experiment, "TRACKED", []), {"terraform": value})) == denied(plan_not_found)
+	}
+}
+
+test_plan_without_changes_under_either_key_passes if {
+	every key in plan_keys {
+		decision(plan_under(key, experiment, "TRACKED", [])) == passes
+	}
+}
+
+test_plans_under_both_keys_are_both_checked if {
+	document := object.union(
+		plan_under("terraform", foundation, "TRACKED", [resource("aws_vpc.main", "aws_vpc", ["delete"], null)]),
+		{"opentofu": {"resource_changes": [eks_cluster(true, [])]}},
+	)
+	decision(document) == {"deny": {network_kept("aws_vpc.main", "deleted"), eks_without_cidrs("aws_eks_cluster.target")}, "warn": set()}
+}
+
 # --- inputs --------------------------------------------------------------------------
 
 experiment := ["experiment", "aws", "experiment:multi-cloud-demo"]
@@ -352,13 +391,18 @@ management := ["management"]
 
 network_types := ["azurerm_virtual_network", "azurerm_subnet", "aws_vpc", "aws_subnet", "aws_route_table", "aws_nat_gateway"]
 
-plan(labels, run_type, changes) := {
+plan(labels, run_type, changes) := plan_under("terraform", labels, run_type, changes)
+
+# A plan input with the plan under `key`: "terraform" or "opentofu", by the stack's vendor.
+plan_under(key, labels, run_type, changes) := {
 	"spacelift": {
 		"run": {"type": run_type, "drift_detection": false, "changes": []},
 		"stack": {"labels": labels},
 	},
-	"terraform": {"resource_changes": changes},
+	key: {"resource_changes": changes},
 }
+
+plan_keys := ["terraform", "opentofu"]
 
 resource(address, type, actions, after) := {
 	"address": address,
@@ -405,6 +449,8 @@ aks_without_ranges(address) := sprintf("%s: the API server is public and has no 
 eks_without_cidrs(address) := sprintf("%s: the public endpoint has no public_access_cidrs (or they are unknown until apply), and AWS then allows 0.0.0.0/0; list your office or VPN egress CIDRs, or set endpoint_public_access to false", [address])
 
 over_the_cap(address, size) := sprintf("%s: the node pool can grow to %d nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml", [address, size])
+
+plan_not_found := "the plan could not be found under input.terraform or input.opentofu, so no guardrail could check it"
 
 # The decision of a plan that is denied for exactly one reason and warns of nothing.
 denied(message) := {"deny": {message}, "warn": set()}

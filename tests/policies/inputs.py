@@ -262,10 +262,20 @@ def resource_change(
     }
 
 
+PLAN_KEYS = ("terraform", "opentofu")
+"""Where plan input may carry the plan: the Terraform vendor's key, and the key the native
+OpenTofu vendor presumably uses (not documented yet; the plan policy reads either)."""
+
+
 def plan_input(
-    lab_stack: LabStack, run: JsonDict, resource_changes: Sequence[JsonDict]
+    lab_stack: LabStack,
+    run: JsonDict,
+    resource_changes: Sequence[JsonDict],
+    *,
+    plan_key: str = "terraform",
 ) -> JsonDict:
-    """A plan policy input; ``run.changes`` summarises ``resource_changes`` as Spacelift does."""
+    """A plan policy input with the plan under ``plan_key`` (one of :data:`PLAN_KEYS`);
+    ``run.changes`` summarises ``resource_changes`` as Spacelift does."""
     summary = [
         entity_change(_RUN_CHANGE_ACTIONS[action], change["address"], change["type"])
         for change in resource_changes
@@ -279,7 +289,7 @@ def plan_input(
             "run": {**run, "changes": summary},
             "stack": stack(lab_stack),
         },
-        "terraform": {
+        plan_key: {
             "resource_changes": list(resource_changes),
             "terraform_version": OPENTOFU_VERSION,
         },
