@@ -3,7 +3,7 @@
 # description: >-
 #   Checks every plan against the lab's guardrails. Foundation networks stay, no
 #   Kubernetes API server is open to the internet, and experiment node pools stay under
-#   the cost cap. Deletions on experiments and large runs produce a warning, which makes
+#   the node cap that lab.yaml sets through stack labels. Deletions on experiments and large runs produce a warning, which makes
 #   an autodeploy stack wait for someone to confirm. Values are compared in plain text
 #   because the management stack enables smart sanitization on every stack.
 #   The plan is read from input.terraform or input.opentofu, whichever the stack's
@@ -16,9 +16,10 @@ package spacelift
 
 import rego.v1
 
-# The cost cap: no node pool may grow beyond this many nodes. Keep it equal to the
-# default of limits.max_nodes_per_cluster in lab.yaml (a test compares the two).
-max_nodes_per_pool := 10
+# The node cap when the stack has no max-nodes-per-cluster label: lab.yaml's default for
+# limits.max_nodes_per_cluster (DEFAULT_MAX_NODES_PER_CLUSTER in lab/config.py; a test
+# compares the two).
+default_max_nodes_per_cluster := 10
 
 # A run changing more resources than this gets a second look.
 large_run_threshold := 25
@@ -72,23 +73,25 @@ deny contains msg if {
 }
 
 # METADATA
-# title: Experiment node pools stay under the cost cap
+# title: Experiment node pools stay under the node cap
 # description: >-
-#   On an experiment stack, a node pool being created or updated can grow beyond
-#   max_nodes_per_pool (10). For AKS (the default pool or an extra pool) the size is the
-#   larger of max_count and node_count; for an EKS node group, the larger of max_size
-#   and desired_size. The cap applies per pool.
+#   On an experiment stack, a node pool being created or updated can grow beyond the
+#   stack's node cap. The cap is the smallest max-nodes-per-cluster:<n> label on the stack,
+#   which the management stack sets from lab.yaml's limits.max_nodes_per_cluster; a stack
+#   without that label gets lab.yaml's default. For AKS (the default pool or an extra pool)
+#   the size is the larger of max_count and node_count; for an EKS node group, the larger
+#   of max_size and desired_size. The cap applies per pool.
 # custom:
-#   outcome: deny (the run fails), naming the pool address and its size
+#   outcome: deny (the run fails), naming the pool address, its size and the cap
 deny contains msg if {
 	experiment_stack
 	some change in resource_changes
 	planned(change)
 	size := pool_size(change)
-	size > max_nodes_per_pool
+	size > max_nodes_per_cluster
 	msg := sprintf(
 		"%s: the node pool can grow to %v nodes, above the lab's cost cap of %v; lower nodes or max_nodes in the experiment's cluster.yaml",
-		[change.address, size, max_nodes_per_pool],
+		[change.address, size, max_nodes_per_cluster],
 	)
 }
 
@@ -160,6 +163,22 @@ deny contains msg if {
 	msg := "the plan could not be found under input.terraform or input.opentofu, so no guardrail could check it"
 }
 
+# METADATA
+# title: The lab's stack labels are well-formed
+# description: >-
+#   A max-nodes-per-cluster:<n> label on the stack does not hold a positive whole number.
+#   The management stack writes it from lab.yaml, so a malformed one is a bug there; the
+#   policy names the label rather than guess a limit. This applies on every stack.
+# custom:
+#   outcome: deny (the run fails), naming the label and what it should hold
+deny contains msg if {
+	some problem in malformed_labels
+	msg := sprintf(
+		"stack label %q should hold %s; the management stack sets it from lab.yaml",
+		[problem.label, problem.expects],
+	)
+}
+
 # --- the plan ----------------------------------------------------------------------
 
 # Plan input carries one key per vendor: docs/snippets/plan_input.json lists ansible,
@@ -193,6 +212,47 @@ foundation_stack if "foundation" in input.spacelift.stack.labels
 experiment_stack if "experiment" in input.spacelift.stack.labels
 
 destroy_run if input.spacelift.run.type == "DESTROY"
+
+# --- limits from stack labels ------------------------------------------------------
+
+# The labels whose "<name>:<value>" form carries a limit from lab.yaml, and the values
+# each accepts. The patterns are JSON number literals without a sign or exponent, so
+# to_number never fails on a value that matches.
+limit_labels := {"max-nodes-per-cluster": {
+	"pattern": `^[1-9][0-9]*$`,
+	"expects": "a positive whole number of nodes",
+}}
+
+# The stack's labels that are strings (a label list with anything else in it is not
+# Spacelift's).
+stack_labels contains label if {
+	some label in input.spacelift.stack.labels
+	is_string(label)
+}
+
+# The values of the stack's "<name>:<value>" labels, each with its label.
+label_values(name) := {label: substring(label, count(prefix), -1) |
+	some label in stack_labels
+	startswith(label, prefix)
+} if prefix := concat("", [name, ":"])
+
+# The numbers the valid labels called `name` hold.
+label_numbers(name) := {to_number(value) |
+	some value in label_values(name)
+	regex.match(limit_labels[name].pattern, value)
+}
+
+malformed_labels contains {"label": label, "expects": spec.expects} if {
+	some name, spec in limit_labels
+	some label, value in label_values(name)
+	not regex.match(spec.pattern, value)
+}
+
+# The node cap: the smallest valid max-nodes-per-cluster label (the strictest wins if the
+# stack has several), else lab.yaml's default.
+max_nodes_per_cluster := min(label_numbers("max-nodes-per-cluster")) if {
+	count(label_numbers("max-nodes-per-cluster")) > 0
+} else := default_max_nodes_per_cluster
 
 # --- resource changes --------------------------------------------------------------
 

@@ -285,6 +285,57 @@ test_unchanged_pool_above_the_cap_is_not_rechecked if {
 	}
 }
 
+test_node_cap_comes_from_the_stacks_label if {
+	capped := array.concat(experiment, ["max-nodes-per-cluster:6"])
+	decision(plan(capped, "TRACKED", [eks_node_group(7, 3)])) == denied(over_a_cap("aws_eks_node_group.target", 7, 6))
+	decision(plan(capped, "TRACKED", [eks_node_group(6, 3)])) == passes
+}
+
+test_node_cap_label_can_raise_the_cap_above_the_default if {
+	raised := array.concat(experiment, ["max-nodes-per-cluster:20"])
+	decision(plan(raised, "TRACKED", [eks_node_group(20, 3)])) == passes
+	decision(plan(raised, "TRACKED", [eks_node_group(21, 3)])) == denied(over_a_cap("aws_eks_node_group.target", 21, 20))
+}
+
+test_smallest_node_cap_label_wins if {
+	twice := array.concat(experiment, ["max-nodes-per-cluster:12", "max-nodes-per-cluster:8"])
+	decision(plan(twice, "TRACKED", [eks_node_group(9, 3)])) == denied(over_a_cap("aws_eks_node_group.target", 9, 8))
+}
+
+test_default_node_cap_applies_without_a_label if {
+	not "max-nodes-per-cluster:10" in experiment
+	decision(plan(experiment, "TRACKED", [eks_node_group(11, 3)])) == denied(over_a_cap("aws_eks_node_group.target", 11, 10))
+	decision(plan(experiment, "TRACKED", [eks_node_group(10, 3)])) == passes
+}
+
+test_malformed_node_cap_label_is_denied_naming_it if {
+	every value in ["0", "-1", "ten", "", "1.5", "010", " 5", "5 ", "1e2"] {
+		label := concat("", ["max-nodes-per-cluster:", value])
+		decision(plan(array.concat(experiment, [label]), "TRACKED", [eks_node_group(4, 2)])) == denied(malformed(label, "a positive whole number of nodes"))
+	}
+}
+
+test_malformed_node_cap_label_is_denied_beside_a_valid_one if {
+	labels := array.concat(experiment, ["max-nodes-per-cluster:8", "max-nodes-per-cluster:eight"])
+	decision(plan(labels, "TRACKED", [eks_node_group(9, 3)])) == {
+		"deny": {
+			malformed("max-nodes-per-cluster:eight", "a positive whole number of nodes"),
+			over_a_cap("aws_eks_node_group.target", 9, 8),
+		},
+		"warn": set(),
+	}
+}
+
+test_malformed_node_cap_label_is_denied_on_any_stack if {
+	every labels in [foundation, management, []] {
+		decision(plan(array.concat(labels, ["max-nodes-per-cluster:many"]), "TRACKED", [])) == denied(malformed("max-nodes-per-cluster:many", "a positive whole number of nodes"))
+	}
+}
+
+test_node_cap_label_on_another_kind_of_stack_does_not_cap_it if {
+	decision(plan(array.concat(foundation, ["max-nodes-per-cluster:2"]), "TRACKED", [eks_node_group(11, 3)])) == passes
+}
+
 # --- warnings: deletions on experiments ----------------------------------------------
 
 test_experiment_deletions_warn_per_resource if {
@@ -448,7 +499,11 @@ aks_without_ranges(address) := sprintf("%s: the API server is public and has no 
 
 eks_without_cidrs(address) := sprintf("%s: the public endpoint has no public_access_cidrs (or they are unknown until apply), and AWS then allows 0.0.0.0/0; list your office or VPN egress CIDRs, or set endpoint_public_access to false", [address])
 
-over_the_cap(address, size) := sprintf("%s: the node pool can grow to %d nodes, above the lab's cost cap of 10; lower nodes or max_nodes in the experiment's cluster.yaml", [address, size])
+over_the_cap(address, size) := over_a_cap(address, size, 10)
+
+over_a_cap(address, size, cap) := sprintf("%s: the node pool can grow to %d nodes, above the lab's cost cap of %d; lower nodes or max_nodes in the experiment's cluster.yaml", [address, size, cap])
+
+malformed(label, expects) := sprintf("stack label %q should hold %s; the management stack sets it from lab.yaml", [label, expects])
 
 plan_not_found := "the plan could not be found under input.terraform or input.opentofu, so no guardrail could check it"
 

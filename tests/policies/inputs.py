@@ -10,7 +10,7 @@ CDKTF resource addresses. Smart sanitization is on, so plan values are plain tex
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 JsonDict = dict[str, Any]
@@ -35,20 +35,39 @@ class LabStack:
     def project_root(self) -> str:
         return f"cdktf.out/stacks/{self.id}"
 
+    def relabelled(self, *, drop: str = "", add: Sequence[str] = ()) -> LabStack:
+        """The same stack with labels starting with ``drop`` removed and ``add`` appended."""
+        kept = tuple(label for label in self.labels if not (drop and label.startswith(drop)))
+        return replace(self, labels=(*kept, *add))
+
 
 SPACELIFT_ROOT = LabStack("spacelift-root", ("illm-k8s-lab", "management"), autodeploy=False)
 AZURE_FOUNDATION = LabStack(
     "azure-foundation", ("illm-k8s-lab", "foundation", "azure"), autodeploy=False
 )
 AWS_FOUNDATION = LabStack("aws-foundation", ("illm-k8s-lab", "foundation", "aws"), autodeploy=False)
+# The management stack labels every experiment stack with lab.yaml's node cap
+# (limits.max_nodes_per_cluster, 10 in lab.yaml).
 HTTP_BASELINE_AKS = LabStack(
     "exp-http-baseline-aks",
-    ("illm-k8s-lab", "experiment", "azure", "experiment:http-baseline"),
+    (
+        "illm-k8s-lab",
+        "experiment",
+        "azure",
+        "experiment:http-baseline",
+        "max-nodes-per-cluster:10",
+    ),
     autodeploy=True,
 )
 MULTI_CLOUD_DEMO_EKS = LabStack(
     "exp-multi-cloud-demo-eks",
-    ("illm-k8s-lab", "experiment", "aws", "experiment:multi-cloud-demo"),
+    (
+        "illm-k8s-lab",
+        "experiment",
+        "aws",
+        "experiment:multi-cloud-demo",
+        "max-nodes-per-cluster:10",
+    ),
     autodeploy=True,
 )
 LAB_STACKS = (

@@ -208,6 +208,66 @@ def test_node_group_above_the_cost_cap_is_denied(plan_policy: Evaluate, plan_key
     }
 
 
+def test_node_group_above_a_lower_cap_from_lab_yaml_is_denied_naming_that_cap(
+    plan_policy: Evaluate, plan_key: str
+) -> None:
+    # lab.yaml says limits.max_nodes_per_cluster: 6, so the stack is labelled with 6.
+    capped = MULTI_CLOUD_DEMO_EKS.relabelled(
+        drop="max-nodes-per-cluster:", add=["max-nodes-per-cluster:6"]
+    )
+    grown = resource_change(
+        NODE_GROUP, ["update"], before=eks_node_group(max_size=4), after=eks_node_group(max_size=8)
+    )
+
+    assert plan_policy(planned_run(capped, [grown], plan_key)) == {
+        "deny": [
+            f"{NODE_GROUP}: the node pool can grow to 8 nodes, above the lab's cost cap of 6; "
+            "lower nodes or max_nodes in the experiment's cluster.yaml"
+        ],
+        "warn": [],
+    }
+
+
+def test_node_group_within_a_higher_cap_from_lab_yaml_passes(
+    plan_policy: Evaluate, plan_key: str
+) -> None:
+    raised = MULTI_CLOUD_DEMO_EKS.relabelled(
+        drop="max-nodes-per-cluster:", add=["max-nodes-per-cluster:20"]
+    )
+    grown = resource_change(
+        NODE_GROUP, ["update"], before=eks_node_group(max_size=4), after=eks_node_group(max_size=15)
+    )
+
+    assert plan_policy(planned_run(raised, [grown], plan_key)) == PASS
+
+
+def test_stack_without_a_cap_label_gets_the_lab_yaml_default(
+    plan_policy: Evaluate, plan_key: str
+) -> None:
+    unlabelled = MULTI_CLOUD_DEMO_EKS.relabelled(drop="max-nodes-per-cluster:")
+    grown = resource_change(NODE_GROUP, ["create"], after=eks_node_group(max_size=11))
+
+    assert plan_policy(planned_run(unlabelled, [grown], plan_key))["deny"] == [
+        f"{NODE_GROUP}: the node pool can grow to 11 nodes, above the lab's cost cap of 10; "
+        "lower nodes or max_nodes in the experiment's cluster.yaml"
+    ]
+
+
+def test_malformed_cap_label_is_denied_naming_it(plan_policy: Evaluate, plan_key: str) -> None:
+    broken = MULTI_CLOUD_DEMO_EKS.relabelled(
+        drop="max-nodes-per-cluster:", add=["max-nodes-per-cluster:ten"]
+    )
+    changes = [resource_change(NODE_GROUP, ["create"], after=eks_node_group(max_size=4))]
+
+    assert plan_policy(planned_run(broken, changes, plan_key)) == {
+        "deny": [
+            'stack label "max-nodes-per-cluster:ten" should hold a positive whole number of '
+            "nodes; the management stack sets it from lab.yaml"
+        ],
+        "warn": [],
+    }
+
+
 def test_experiment_cluster_replacement_warns(plan_policy: Evaluate, plan_key: str) -> None:
     # Changing the system pool's VM size replaces the whole AKS cluster.
     replaced = resource_change(AKS, ["create", "delete"], before=aks_cluster(), after=aks_cluster())
