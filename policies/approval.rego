@@ -3,8 +3,10 @@
 # description: >-
 #   Decides which runs go ahead without a human and how many reviews the others need.
 #   Experiments run freely unless a tracked plan deletes or replaces a resource; their
-#   teardowns proceed. Foundation and management stacks need a reviewer other than the person who
-#   started the run. A stack without the experiment label is treated as protected.
+#   teardowns proceed. Foundation and management stacks need a reviewer other than the
+#   person who started the run. A stack without the experiment label is treated as
+#   protected. In a one-person lab (lab.yaml spacelift.self_approval: true) the person who
+#   started a run may approve it, and one approval is enough wherever several are asked for.
 # custom:
 #   spacelift:
 #     type: APPROVAL
@@ -12,6 +14,11 @@
 package spacelift
 
 import rego.v1
+
+# Whether the person who started a run may approve it. The repository file leaves it
+# false. When lab.yaml has spacelift.self_approval: true, the management stack appends
+# `self_approval := true` to the body it uploads, for a lab one person runs alone.
+default self_approval := false
 
 # --- decisions ---------------------------------------------------------------------
 
@@ -42,8 +49,9 @@ approve if {
 # title: Protected tasks and teardowns need another person
 # description: >-
 #   A task (in any state) or a queued DESTROY run on a foundation or management stack
-#   has an approval from someone other than the person who triggered it. The task
-#   command or teardown runs before anyone sees a plan, so it is reviewed up front.
+#   has an approval from someone other than the person who triggered it (or from
+#   anyone, with self-approval on). The task command or teardown runs before anyone sees
+#   a plan, so it is reviewed up front.
 # custom:
 #   outcome: approve
 approve if {
@@ -102,8 +110,9 @@ approve if {
 #   A TRACKED or DESTROY run on a foundation or management stack has planned (any
 #   state after QUEUED). It needs approvals from people other than the one who
 #   triggered it, authored its commit or created it: one approval, or two when a
-#   foundation plan deletes or replaces a resource. Only approvals given in the current state
-#   count, so an approval from before the plan does not carry over.
+#   foundation plan deletes or replaces a resource. With self-approval on, one approval
+#   from anyone, the run's author included, is enough. Only approvals given in the
+#   current state count, so an approval from before the plan does not carry over.
 # custom:
 #   outcome: approve
 approve if {
@@ -177,7 +186,11 @@ deletes_resources if {
 	change.entity.entity_type == "resource"
 }
 
-required_independent_approvals := 2 if {
+# Self-approval asks for one approval wherever several independent ones are needed:
+# one person cannot give two.
+required_independent_approvals := 1 if {
+	self_approving
+} else := 2 if {
 	foundation_stack
 	deletes_resources
 } else := 1
@@ -206,8 +219,17 @@ approvers contains reviewer(review) if {
 independent_approvers contains reviewer(review) if {
 	some review in input.reviews.current.approvals
 	count(review_names(review)) > 0
-	count(review_names(review) & initiators) == 0
+	count(review_names(review) & not_independent) == 0
 }
+
+# Only an explicit true switches self-approval on.
+self_approving if self_approval == true
+
+# Whose approval is not independent: everyone who started the run, or nobody when
+# self-approval is on.
+not_independent := set() if {
+	self_approving
+} else := initiators
 
 review_names(review) := {lower(name) |
 	some name in [object.get(review, "author", null), object.get(review, ["session", "login"], null)]

@@ -281,6 +281,54 @@ test_earlier_approvals_do_not_reject if {
 	decision(experiment, a_run("TRACKED", "UNCONFIRMED"), older) == approved
 }
 
+# --- self-approval -------------------------------------------------------------------
+
+test_self_approval_is_off_by_default if {
+	spacelift.self_approval == false
+}
+
+test_with_self_approval_the_author_may_approve_a_protected_plan if {
+	every labels in [foundation, management] {
+		plan_to_apply := planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added])
+		self_approving_decision(labels, plan_to_apply, no_reviews) == held
+		self_approving_decision(labels, plan_to_apply, reviews(["alice"], [])) == approved
+	}
+}
+
+test_with_self_approval_one_approval_approves_a_foundation_deletion if {
+	every action in deletion_actions {
+		deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [replacement(action)])
+		self_approving_decision(foundation, deleting, no_reviews) == held
+		self_approving_decision(foundation, deleting, reviews(["alice"], [])) == approved
+		self_approving_decision(foundation, deleting, reviews(["bob"], [])) == approved
+	}
+}
+
+test_with_self_approval_the_author_may_approve_a_protected_task_or_teardown if {
+	every run in [a_run("TASK", "QUEUED"), a_run("DESTROY", "QUEUED")] {
+		self_approving_decision(management, run, no_reviews) == held
+		self_approving_decision(management, run, reviews(["alice"], [])) == approved
+	}
+}
+
+test_with_self_approval_an_experiment_deletion_still_needs_an_approval if {
+	deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted])
+	self_approving_decision(experiment, deleting, no_reviews) == held
+	self_approving_decision(experiment, deleting, reviews(["alice"], [])) == approved
+}
+
+test_with_self_approval_a_rejection_still_rejects if {
+	self_approving_decision(foundation, a_run("TRACKED", "UNCONFIRMED"), reviews(["alice"], ["alice"])).reject
+}
+
+test_self_approval_needs_an_explicit_true if {
+	# Anything but true leaves the author's approval dependent.
+	every value in ["true", 1, {}] {
+		document := {"stack": {"labels": foundation}, "run": a_run("TRACKED", "UNCONFIRMED"), "reviews": reviews(["alice"], [])}
+		not spacelift.approve with input as document with data.spacelift.self_approval as value
+	}
+}
+
 # --- inputs --------------------------------------------------------------------------
 
 experiment := ["experiment", "azure", "experiment:http-baseline"]
@@ -337,6 +385,11 @@ no_reviews := reviews([], [])
 
 decision(labels, run, run_reviews) := {"approve": approves(document), "reject": rejects(document)} if {
 	document := {"stack": {"labels": labels}, "run": run, "reviews": run_reviews}
+}
+
+# The decision as deployed with lab.yaml's spacelift.self_approval: true.
+self_approving_decision(labels, run, run_reviews) := result if {
+	result := decision(labels, run, run_reviews) with data.spacelift.self_approval as true
 }
 
 approves(document) := true if {
