@@ -7,6 +7,8 @@
 #   person who started the run. A stack without the experiment label is treated as
 #   protected. In a one-person lab (lab.yaml spacelift.self_approval: true) the person who
 #   started a run may approve it, and one approval is enough wherever several are asked for.
+#   Where the input leaves doubt (an unknown run type or state, a change or review it
+#   cannot read), no rule approves.
 # custom:
 #   spacelift:
 #     type: APPROVAL
@@ -35,13 +37,14 @@ approve if input.run.type == "PROPOSED"
 # METADATA
 # title: Queued runs start
 # description: >-
-#   The run is QUEUED (not planned yet) and is not a task or DESTROY run on a
-#   protected stack. Tracked runs plan first and are reviewed when they await
+#   The run is QUEUED (not planned yet), of a known type, and is not a task or DESTROY
+#   run on a protected stack. Tracked runs plan first and are reviewed when they await
 #   confirmation.
 # custom:
 #   outcome: approve
 approve if {
 	input.run.state == "QUEUED"
+	known_run_type
 	not held_in_queue
 }
 
@@ -62,37 +65,40 @@ approve if {
 # METADATA
 # title: Experiment plans without deletions apply
 # description: >-
-#   A TRACKED or DESTROY run on an experiment stack has planned (any state after
-#   QUEUED) and deletes or replaces no resource. Deleted outputs do not count.
+#   A TRACKED or DESTROY run on an experiment stack awaits confirmation or review and
+#   deletes or replaces no resource. Deleted outputs do not count. Every entry of
+#   run.changes must be readable, or a deletion cannot be ruled out.
 # custom:
 #   outcome: approve
 approve if {
 	experiment_stack
 	deployment_run
-	input.run.state != "QUEUED"
-	not deletes_resources
+	planned_run
+	not may_delete_resources
 }
 
 # METADATA
 # title: Experiment deletions need one approval
 # description: >-
-#   A TRACKED run on an experiment stack has planned to delete or replace resources, and
-#   someone approved it. The approval may come from the person who triggered the run, because
-#   an experiment is that person's sandbox.
+#   A TRACKED run on an experiment stack awaits confirmation or review, plans to delete or
+#   replace resources (or has changes that cannot be read), and someone approved it. The
+#   approval may come from the person who triggered the run, because an experiment is
+#   that person's sandbox.
 # custom:
 #   outcome: approve
 approve if {
 	experiment_stack
 	input.run.type == "TRACKED"
-	input.run.state != "QUEUED"
-	deletes_resources
+	planned_run
+	may_delete_resources
 	count(approvers) >= 1
 }
 
 # METADATA
 # title: Experiment teardowns proceed
 # description: >-
-#   A DESTROY run on an experiment stack has planned. Only its stack destructor (the
+#   A DESTROY run on an experiment stack awaits confirmation or review. Only its stack
+#   destructor (the
 #   experiment was removed from the code) or its scheduled deletion (the reviewed
 #   expires date passed) start one, so the decision was already reviewed and expiry
 #   stays hands-off.
@@ -101,16 +107,17 @@ approve if {
 approve if {
 	experiment_stack
 	input.run.type == "DESTROY"
-	input.run.state != "QUEUED"
+	planned_run
 }
 
 # METADATA
 # title: Protected plans need independent approval
 # description: >-
-#   A TRACKED or DESTROY run on a foundation or management stack has planned (any
-#   state after QUEUED). It needs approvals from people other than the one who
+#   A TRACKED or DESTROY run on a foundation or management stack awaits confirmation
+#   or review. It needs approvals from people other than the one who
 #   triggered it, authored its commit or created it: one approval, or two when a
-#   foundation plan deletes or replaces a resource. With self-approval on, one approval
+#   foundation plan deletes or replaces a resource (or has changes that cannot be read).
+#   With self-approval on, one approval
 #   from anyone, the run's author included, is enough. Only approvals given in the
 #   current state count, so an approval from before the plan does not carry over.
 # custom:
@@ -118,7 +125,7 @@ approve if {
 approve if {
 	protected_stack
 	deployment_run
-	input.run.state != "QUEUED"
+	planned_run
 	count(independent_approvers) >= required_independent_approvals
 }
 
@@ -127,6 +134,7 @@ approve if {
 # description: >-
 #   Anyone rejected the run, in the current state or an earlier one (either shape
 #   of reviews.older). This includes the run's own author and applies to previews too.
+#   A rejection counts even when it cannot be read.
 # custom:
 #   outcome: reject (the run fails)
 reject if count(rejections) > 0
@@ -154,9 +162,22 @@ foundation_stack if "foundation" in input.stack.labels
 
 # --- the run -----------------------------------------------------------------------
 
+# The run types the approval policy page lists for input.run.type
+# (spacelift-io/user-documentation 6e9746fefd4ef10fc7c4b68567356a98d3c07c56,
+# docs/concepts/policy/approval-policy.md line 266). Anything else is not a run the
+# rules know how to judge.
+run_types := {"PROPOSED", "TRACKED", "TASK", "TESTING", "DESTROY"}
+
+known_run_type if input.run.type in run_types
+
 # Runs that change infrastructure once confirmed. A stack destructor's teardown is a
 # DESTROY run.
 deployment_run if input.run.type in {"TRACKED", "DESTROY"}
+
+# The run has planned and waits for a human: approval policies are evaluated when a run
+# is queued, unconfirmed or pending review (same page, line 5), so only the last two
+# come after a plan.
+planned_run if input.run.state in {"UNCONFIRMED", "PENDING_REVIEW"}
 
 held_in_queue if {
 	protected_stack
@@ -188,11 +209,26 @@ deletes_resources if {
 
 # Self-approval asks for one approval wherever several independent ones are needed:
 # one person cannot give two.
+# A deletion cannot be ruled out: the plan deletes a resource, or some change cannot be
+# read (Spacelift sends each one as an object with a string action and an entity with
+# a string entity_type; a placeholder or partial document may not).
+may_delete_resources if deletes_resources
+
+may_delete_resources if not readable_changes
+
+readable_changes if {
+	is_array(input.run.changes)
+	every change in input.run.changes {
+		is_string(change.action)
+		is_string(change.entity.entity_type)
+	}
+}
+
 required_independent_approvals := 1 if {
 	self_approving
 } else := 2 if {
 	foundation_stack
-	deletes_resources
+	may_delete_resources
 } else := 1
 
 # --- reviews -----------------------------------------------------------------------
@@ -200,25 +236,36 @@ required_independent_approvals := 1 if {
 # Everyone who started the run: whoever or whatever triggered it, the session that
 # created it, and the author of its commit. Logins compare case-insensitively.
 initiators contains lower(name) if {
-	some name in [
-		object.get(input.run, "triggered_by", null),
-		object.get(input.run, ["creator_session", "login"], null),
-		object.get(input.run, ["commit", "author"], null),
-	]
+	some name in initiator_fields
 	is_string(name)
 	name != ""
+}
+
+# References rather than object.get: a field, or the run itself, may be missing or of
+# another type in a partial document, and a reference to it is then just undefined.
+initiator_fields contains input.run.triggered_by
+
+initiator_fields contains input.run.creator_session.login
+
+initiator_fields contains input.run.commit.author
+
+# The current state's approvals that name a reviewer. Spacelift sends each review as an
+# object with an author and a session; anything else (the example library passes plain
+# strings) names nobody whose independence can be checked, so it approves nothing.
+named_approvals contains review if {
+	some review in input.reviews.current.approvals
+	is_object(review)
+	count(review_names(review)) > 0
 }
 
 # One key per reviewer: Spacelift shows only a reviewer's newest review, but a
 # reviewer is counted once even if both of their names appear.
 approvers contains reviewer(review) if {
-	some review in input.reviews.current.approvals
-	count(review_names(review)) > 0
+	some review in named_approvals
 }
 
 independent_approvers contains reviewer(review) if {
-	some review in input.reviews.current.approvals
-	count(review_names(review)) > 0
+	some review in named_approvals
 	count(review_names(review) & not_independent) == 0
 }
 
@@ -231,6 +278,7 @@ not_independent := set() if {
 	self_approving
 } else := initiators
 
+# The names a review gives its reviewer; `review` is an object (see named_approvals).
 review_names(review) := {lower(name) |
 	some name in [object.get(review, "author", null), object.get(review, ["session", "login"], null)]
 	is_string(name)

@@ -281,6 +281,70 @@ test_earlier_approvals_do_not_reject if {
 	decision(experiment, a_run("TRACKED", "UNCONFIRMED"), older) == approved
 }
 
+# --- doubtful input ------------------------------------------------------------------
+
+test_queued_run_of_an_unknown_type_is_held if {
+	every type in [null, "string - type of the run", "tracked", 1] {
+		decision(experiment, object.union(a_run("TRACKED", "QUEUED"), {"type": type}), no_reviews) == held
+	}
+	decision(experiment, object.remove(a_run("TRACKED", "QUEUED"), ["type"]), no_reviews) == held
+}
+
+test_run_in_a_state_no_review_happens_in_is_held if {
+	every state in ["string - the current run state", "FINISHED", null] {
+		destroy := planned(a_run("DESTROY", state), [subnet_added])
+		decision(experiment, destroy, no_reviews) == held
+		decision(foundation, destroy, reviews(["bob", "carol"], [])) == held
+	}
+}
+
+test_experiment_plan_with_unreadable_changes_awaits_one_approval if {
+	every changes in unreadable_changes {
+		doubtful := object.union(a_run("TRACKED", "UNCONFIRMED"), {"changes": changes})
+		decision(experiment, doubtful, no_reviews) == held
+		decision(experiment, doubtful, reviews(["alice"], [])) == approved
+	}
+	decision(experiment, object.remove(a_run("TRACKED", "UNCONFIRMED"), ["changes"]), no_reviews) == held
+}
+
+test_foundation_plan_with_unreadable_changes_needs_two_independent_approvals if {
+	every changes in unreadable_changes {
+		doubtful := object.union(a_run("TRACKED", "UNCONFIRMED"), {"changes": changes})
+		decision(foundation, doubtful, reviews(["bob"], [])) == held
+		decision(foundation, doubtful, reviews(["bob", "carol"], [])) == approved
+	}
+}
+
+test_approvals_that_name_nobody_approve_nothing if {
+	# The example library gives approvals as plain strings; they cannot be checked.
+	every approvals in [["bob", "carol"], [1, null], [{}], [{"author": ""}], "string"] {
+		unnamed := {"current": {"approvals": approvals, "rejections": []}, "older": []}
+		decision(foundation, a_run("TRACKED", "UNCONFIRMED"), unnamed) == held
+		decision(foundation, a_run("TASK", "QUEUED"), unnamed) == held
+	}
+}
+
+test_rejection_that_cannot_be_read_still_rejects if {
+	every rejection in ["bob", {}, null] {
+		odd := {"current": {"approvals": [], "rejections": [rejection]}, "older": []}
+		decision(experiment, a_run("TRACKED", "QUEUED"), odd) == {"approve": true, "reject": true}
+	}
+}
+
+test_partial_documents_are_held_without_errors if {
+	every document in [
+		{},
+		{"run": "string - the run metadata"},
+		{"run": {"state": "UNCONFIRMED"}, "reviews": {"current": {"approvals": ["user1", "user2"]}}},
+		{"run": {"type": "TRACKED", "state": "UNCONFIRMED", "creator_session": "x", "commit": []}, "reviews": "x"},
+		{"run": {"command": "ps"}},
+		{"stack": "string", "run": {"type": "TASK"}, "reviews": {"older": "x"}},
+	] {
+		not spacelift.approve with input as document
+		not spacelift.reject with input as document
+	}
+}
+
 # --- self-approval -------------------------------------------------------------------
 
 test_self_approval_is_off_by_default if {
@@ -370,6 +434,17 @@ else := "resource"
 deletion_actions := ["deleted", "destroy-Before-create-replaced", "create-Before-destroy-replaced"]
 
 replacement(action) := change(action, "azurerm_subnet.nodes", "azurerm_subnet")
+
+# run.changes that do not say whether a resource is deleted: a placeholder entity (as in
+# docs/snippets/approval_input.json), a missing action, entries that are not objects, and
+# a list that is not a list.
+unreadable_changes := [
+	[{"phase": "string", "action": "string - Type of change action", "entity": "object - Entity data"}],
+	[{"phase": "plan", "entity": {"address": "azurerm_subnet.nodes", "entity_type": "resource"}}],
+	[subnet_added, "deleted"],
+	"string",
+	{"action": "deleted"},
+]
 
 review(login) := {"author": login, "session": {"login": login}}
 
