@@ -7,7 +7,8 @@
 #   an autodeploy stack wait for someone to confirm. Values are compared in plain text
 #   because the management stack enables smart sanitization on every stack.
 #   The plan is read from input.terraform or input.opentofu, whichever the stack's
-#   vendor fills in.
+#   vendor fills in; a plan or stack the guardrails cannot read is denied, not waved
+#   through.
 # custom:
 #   spacelift:
 #     type: PLAN
@@ -151,16 +152,20 @@ deny contains msg if {
 }
 
 # METADATA
-# title: The plan can be found
+# title: The plan and the stack can be read
 # description: >-
+#   The guardrails cannot read what they check, so the run is not let through unchecked.
 #   Neither input.terraform (the Terraform vendor's key) nor input.opentofu (the native
-#   OpenTofu vendor's) holds a plan object. Every guardrail reads the plan, so a run
-#   whose plan cannot be found is not let through unchecked.
+#   OpenTofu vendor's) holds a plan object; or a plan's resource_changes is not a list;
+#   or an entry of it lacks a string address or type, or has change.actions that are not
+#   a list of known actions (no-op, create, read, update, delete, forget); or
+#   input.spacelift.stack.labels is not a list of strings, so the policy cannot tell
+#   which guardrails apply.
 # custom:
-#   outcome: deny (the run fails), saying where the plan was looked for
+#   outcome: deny (the run fails), saying what could not be read
 deny contains msg if {
-	count(plans) == 0
-	msg := "the plan could not be found under input.terraform or input.opentofu, so no guardrail could check it"
+	some problem in unreadable_input
+	msg := sprintf("%s, so no guardrail could check this run", [problem])
 }
 
 # METADATA
@@ -195,11 +200,62 @@ plans contains plan if {
 	is_object(plan)
 }
 
-# Every planned resource change, from whichever plan is present.
+# Every planned resource change the guardrails can read, from whichever plan is present;
+# the others are denied as unreadable (see unreadable_input). A plan without changes may
+# leave resource_changes out: OpenTofu's JSON plan marks it omitempty
+# (opentofu/opentofu f831fa1aa4b90cdbdb1e0b5a8d5815f9e74646a5,
+# internal/command/jsonplan/plan.go line 65).
 resource_changes contains change if {
 	some plan in plans
 	is_array(plan.resource_changes)
 	some change in plan.resource_changes
+	readable_change(change)
+}
+
+# The actions a JSON plan can list for a change (same file, lines 91-99 and
+# actionString): a replacement lists delete and create in either order, and forget
+# may precede a create. Anything else is a change the guardrails cannot judge.
+known_actions := {"no-op", "create", "read", "update", "delete", "forget"}
+
+readable_change(change) if {
+	is_string(change.address)
+	is_string(change.type)
+	is_array(change.change.actions)
+	count(change.change.actions) > 0
+	every action in change.change.actions {
+		action in known_actions
+	}
+}
+
+# What the guardrails cannot read, each as the start of a sentence.
+unreadable_input contains "the plan could not be found under input.terraform or input.opentofu" if {
+	count(plans) == 0
+}
+
+unreadable_input contains sprintf("input.%s.resource_changes is not a list", [key]) if {
+	some key in plan_keys
+	is_object(input[key])
+	changes := object.get(input[key], "resource_changes", null)
+	changes != null
+	not is_array(changes)
+}
+
+unreadable_input contains sprintf("input.%s.resource_changes[%d] could not be read", [key, i]) if {
+	some key in plan_keys
+	is_array(input[key].resource_changes)
+	some i, change in input[key].resource_changes
+	not readable_change(change)
+}
+
+unreadable_input contains "input.spacelift.stack.labels is not a list of strings" if {
+	not readable_labels
+}
+
+readable_labels if {
+	is_array(input.spacelift.stack.labels)
+	every label in input.spacelift.stack.labels {
+		is_string(label)
+	}
 }
 
 # --- the stack and the run ---------------------------------------------------------
@@ -321,8 +377,9 @@ aks_authorized_ranges(after) := ranges if {
 	is_array(ranges)
 } else := []
 
-# The AWS default is a public endpoint, so only an explicit false makes it private.
-eks_public_endpoint(vpc) if object.get(vpc, "endpoint_public_access", true) != false
+# The AWS default is a public endpoint, so only an explicit false makes it private (a
+# reference, not object.get: a vpc_config that is not an object is then public too).
+eks_public_endpoint(vpc) if not vpc.endpoint_public_access == false
 
 eks_public_access_cidrs(vpc) := cidrs if {
 	cidrs := vpc.public_access_cidrs

@@ -432,6 +432,75 @@ test_plans_under_both_keys_are_both_checked if {
 	decision(document) == {"deny": {network_kept("aws_vpc.main", "deleted"), eks_without_cidrs("aws_eks_cluster.target")}, "warn": set()}
 }
 
+# --- doubtful input ------------------------------------------------------------------
+
+test_resource_changes_that_are_not_a_list_are_denied if {
+	every key in plan_keys {
+		every changes in ["string", {"a": resource("x.y", "aws_vpc", ["delete"], null)}, 1] {
+			document := plan_under(key, experiment, "TRACKED", changes)
+			decision(document) == denied(sprintf("input.%s.resource_changes is not a list, so no guardrail could check this run", [key]))
+		}
+	}
+}
+
+test_plan_without_resource_changes_has_none if {
+	# OpenTofu leaves resource_changes out of a plan without changes.
+	every plan_document in [{}, {"resource_changes": null}, {"terraform_version": "1.11.14"}] {
+		decision(object.union(plan(experiment, "TRACKED", []), {"terraform": plan_document})) == passes
+	}
+}
+
+test_resource_change_that_cannot_be_read_is_denied_naming_its_place if {
+	every changed in [
+		"aws_vpc.main",
+		{"address": "aws_vpc.main", "type": "aws_vpc"},
+		{"address": "aws_vpc.main", "type": "aws_vpc", "change": {"actions": []}},
+		{"address": "aws_vpc.main", "type": "aws_vpc", "change": {"actions": "delete"}},
+		{"address": "aws_vpc.main", "type": "aws_vpc", "change": {"actions": ["string - create, update, delete or no-op"]}},
+		{"address": "aws_vpc.main", "type": "aws_vpc", "change": {"actions": ["destroy"]}},
+		{"address": 7, "type": "aws_vpc", "change": {"actions": ["delete"]}},
+		{"address": "aws_vpc.main", "change": {"actions": ["delete"]}},
+	] {
+		document := plan_under("opentofu", foundation, "TRACKED", [resource("aws_subnet.a", "aws_subnet", ["create"], {}), changed])
+		decision(document) == denied("input.opentofu.resource_changes[1] could not be read, so no guardrail could check this run")
+	}
+}
+
+test_every_action_a_json_plan_lists_is_read if {
+	every actions in [["no-op"], ["create"], ["read"], ["update"], ["delete", "create"], ["create", "delete"], ["delete"], ["forget"], ["forget", "create"]] {
+		document := plan(management, "TRACKED", [resource("aws_iam_role.x", "aws_iam_role", actions, {})])
+		decision(document).deny == set()
+	}
+}
+
+test_stack_labels_that_cannot_be_read_are_denied if {
+	every labels in [null, "string - list of arbitrary, user-defined selectors", ["experiment", 1], {"experiment": true}] {
+		document := json.patch(plan(experiment, "TRACKED", []), [{"op": "replace", "path": "/spacelift/stack/labels", "value": labels}])
+		decision(document) == denied(labels_unreadable)
+	}
+	decision(object.remove(plan(experiment, "TRACKED", []), ["spacelift"])) == denied(labels_unreadable)
+}
+
+test_empty_stack_labels_are_read if {
+	decision(plan([], "TRACKED", [eks_node_group(11, 3)])) == passes
+}
+
+test_eks_vpc_config_that_is_not_an_object_is_treated_as_public if {
+	odd := resource("aws_eks_cluster.target", "aws_eks_cluster", ["create"], {"vpc_config": ["public"]})
+	decision(plan(experiment, "TRACKED", [odd])) == denied(eks_without_cidrs("aws_eks_cluster.target"))
+}
+
+test_placeholder_documents_are_denied_without_errors if {
+	every document in [
+		{},
+		{"terraform": "object - Terraform plan data (for Terraform stacks)", "spacelift": "string"},
+		{"spacelift": {"run": {"type": "TRACKED"}}, "terraform": {"resource_changes": [{"change": {"actions": ["delete"]}}]}},
+		{"third_party_metadata": "object - Third-party metadata (e.g., Infracost reports)"},
+	] {
+		count(spacelift.deny) > 0 with input as document
+	}
+}
+
 # --- inputs --------------------------------------------------------------------------
 
 experiment := ["experiment", "aws", "experiment:multi-cloud-demo"]
@@ -505,7 +574,9 @@ over_a_cap(address, size, cap) := sprintf("%s: the node pool can grow to %d node
 
 malformed(label, expects) := sprintf("stack label %q should hold %s; the management stack sets it from lab.yaml", [label, expects])
 
-plan_not_found := "the plan could not be found under input.terraform or input.opentofu, so no guardrail could check it"
+plan_not_found := "the plan could not be found under input.terraform or input.opentofu, so no guardrail could check this run"
+
+labels_unreadable := "input.spacelift.stack.labels is not a list of strings, so no guardrail could check this run"
 
 # The decision of a plan that is denied for exactly one reason and warns of nothing.
 denied(message) := {"deny": {message}, "warn": set()}

@@ -365,7 +365,7 @@ def test_run_whose_plan_cannot_be_found_is_denied(plan_policy: Evaluate, plan_ke
     assert plan_policy(document) == {
         "deny": [
             "the plan could not be found under input.terraform or input.opentofu, so no "
-            "guardrail could check it"
+            "guardrail could check this run"
         ],
         "warn": [],
     }
