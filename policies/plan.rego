@@ -2,13 +2,14 @@
 # title: Plan guardrails
 # description: >-
 #   Checks every plan against the lab's guardrails. Foundation networks stay, no
-#   Kubernetes API server is open to the internet, and experiment node pools stay under
-#   the node cap that lab.yaml sets through stack labels. Deletions on experiments and large runs produce a warning, which makes
-#   an autodeploy stack wait for someone to confirm. Values are compared in plain text
-#   because the management stack enables smart sanitization on every stack.
-#   The plan is read from input.terraform or input.opentofu, whichever the stack's
-#   vendor fills in; a plan or stack the guardrails cannot read is denied, not waved
-#   through.
+#   Kubernetes API server is open to the internet, experiment node pools stay under the
+#   node cap, and experiments stay within their monthly budget by the Infracost
+#   estimate; the management stack sets the limits through stack labels. Deletions on
+#   experiments, large runs and steep cost rises produce a warning, which makes an
+#   autodeploy stack wait for someone to confirm. Values are compared in plain text
+#   because the management stack enables smart sanitization on every stack. The plan is
+#   read from input.terraform or input.opentofu, whichever the stack's vendor fills in;
+#   a plan or stack the guardrails cannot read is denied, not waved through.
 # custom:
 #   spacelift:
 #     type: PLAN
@@ -152,6 +153,60 @@ deny contains msg if {
 }
 
 # METADATA
+# title: Experiments stay within their monthly budget
+# description: >-
+#   On an experiment stack with a max-monthly-usd:<amount> label (the smallest wins if
+#   there are several), the Infracost estimate of the monthly cost is above that amount.
+#   The estimate is the report's totalMonthlyCost, or the sum of its projects' when the
+#   report has no total. An estimate that is there but cannot be read as an amount is
+#   denied too: the budget cannot be checked. Without the label nothing is checked; a
+#   missing estimate warns (below).
+# custom:
+#   outcome: deny (the run fails), naming the estimate and the budget in dollars
+deny contains msg if {
+	some msg in budget_problems
+}
+
+# METADATA
+# title: Cost increases get a second look
+# description: >-
+#   On a stack labelled infracost, the estimated monthly cost rises by more than the
+#   stack's warn-increase-percent:<n> label (the smallest wins; 25 without one) over the
+#   past estimate: the report's pastTotalMonthlyCost, or the sum of its projects'
+#   pastBreakdown totals. Without a past cost, or with a past cost of 0 (a new stack),
+#   there is nothing to compare and this does not warn.
+# custom:
+#   outcome: warn (the run waits for confirmation), naming both costs and the increase
+warn contains msg if {
+	"infracost" in stack_labels
+	past := monthly_cost("past")
+	past > 0
+	current := monthly_cost("current")
+	increase := ((current - past) / past) * 100
+	increase > warn_increase_percent
+	msg := sprintf(
+		"the estimated monthly cost rises from %s to %s (+%s%%), more than the %v%% this stack takes without a second look",
+		[usd(past), usd(current), two_decimals(increase), warn_increase_percent],
+	)
+}
+
+# METADATA
+# title: A missing cost estimate is reported
+# description: >-
+#   The stack is labelled infracost, or is an experiment with a max-monthly-usd budget,
+#   but the plan input has no Infracost estimate: no third_party_metadata.infracost, or
+#   one with neither a total nor projects. The integration is misconfigured or did not
+#   run (Spacelift only fails such a run when INFRACOST_WARN_ON_FAILURE is unset), so the
+#   cost went unchecked. An estimate that cannot be read as an amount warns the same way
+#   where no budget denies it.
+# custom:
+#   outcome: warn (the run waits for confirmation), saying what is missing
+warn contains msg if {
+	cost_checked_stack
+	some msg in estimate_problems
+}
+
+# METADATA
 # title: The plan and the stack can be read
 # description: >-
 #   The guardrails cannot read what they check, so the run is not let through unchecked.
@@ -171,9 +226,11 @@ deny contains msg if {
 # METADATA
 # title: The lab's stack labels are well-formed
 # description: >-
-#   A max-nodes-per-cluster:<n> label on the stack does not hold a positive whole number.
-#   The management stack writes it from lab.yaml, so a malformed one is a bug there; the
-#   policy names the label rather than guess a limit. This applies on every stack.
+#   A max-nodes-per-cluster:<n> label on the stack does not hold a positive whole number,
+#   a max-monthly-usd:<amount> label a positive amount, or a warn-increase-percent:<n>
+#   label a percentage of 0 or more. The management stack writes them from lab.yaml, so
+#   a malformed one is a bug there; the policy names the label rather than guess a
+#   limit. This applies on every stack.
 # custom:
 #   outcome: deny (the run fails), naming the label and what it should hold
 deny contains msg if {
@@ -260,12 +317,12 @@ readable_labels if {
 
 # --- the stack and the run ---------------------------------------------------------
 
-management_stack if "management" in input.spacelift.stack.labels
+management_stack if "management" in stack_labels
 
-foundation_stack if "foundation" in input.spacelift.stack.labels
+foundation_stack if "foundation" in stack_labels
 
 # A stack labelled both ways (a mistake) gets both sets of rules: the stricter outcome.
-experiment_stack if "experiment" in input.spacelift.stack.labels
+experiment_stack if "experiment" in stack_labels
 
 destroy_run if input.spacelift.run.type == "DESTROY"
 
@@ -274,10 +331,20 @@ destroy_run if input.spacelift.run.type == "DESTROY"
 # The labels whose "<name>:<value>" form carries a limit from lab.yaml, and the values
 # each accepts. The patterns are JSON number literals without a sign or exponent, so
 # to_number never fails on a value that matches.
-limit_labels := {"max-nodes-per-cluster": {
-	"pattern": `^[1-9][0-9]*$`,
-	"expects": "a positive whole number of nodes",
-}}
+limit_labels := {
+	"max-nodes-per-cluster": {
+		"pattern": `^[1-9][0-9]*$`,
+		"expects": "a positive whole number of nodes",
+	},
+	"max-monthly-usd": {
+		"pattern": `^([1-9][0-9]*(\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)$`,
+		"expects": "a positive amount of US dollars, such as 150 or 99.50",
+	},
+	"warn-increase-percent": {
+		"pattern": `^(0|[1-9][0-9]*)(\.[0-9]+)?$`,
+		"expects": "a percentage of 0 or more, such as 25 or 12.5",
+	},
+}
 
 # The stack's labels that are strings (a label list with anything else in it is not
 # Spacelift's).
@@ -411,4 +478,134 @@ numbers(attributes, keys) := {value |
 	some key in keys
 	value := attributes[key]
 	is_number(value)
+}
+
+# --- cost (Infracost) --------------------------------------------------------------
+
+# Spacelift passes the Infracost breakdown report to plan policies as
+# third_party_metadata.infracost, on stacks labelled infracost
+# (spacelift-io/user-documentation 6e9746fefd4ef10fc7c4b68567356a98d3c07c56,
+# docs/vendors/terraform/infracost.md, "Plan Policies").
+infracost := report if {
+	report := input.third_party_metadata.infracost
+	is_object(report)
+}
+
+# The warn-increase-percent default, for a stack without the label.
+default_warn_increase_percent := 25
+
+warn_increase_percent := min(label_numbers("warn-increase-percent")) if {
+	count(label_numbers("warn-increase-percent")) > 0
+} else := default_warn_increase_percent
+
+monthly_budget := min(label_numbers("max-monthly-usd")) if {
+	count(label_numbers("max-monthly-usd")) > 0
+}
+
+# Stacks whose cost is meant to be checked: the infracost label turns the integration
+# on, and a budget needs an estimate to be checked against.
+cost_checked_stack if "infracost" in stack_labels
+
+cost_checked_stack if experiment_budget
+
+# Where the report keeps each monthly total: at the top (Root.TotalMonthlyCost and
+# Root.PastTotalMonthlyCost) and in each project's breakdown and pastBreakdown
+# (infracost/infracost 95ba4f49a7abf5567b04f751a115543281a4ab18, internal/output/output.go,
+# the Root and Breakdown types). Any of them may be null.
+total_fields := {
+	"current": {"total": "totalMonthlyCost", "breakdown": "breakdown"},
+	"past": {"total": "pastTotalMonthlyCost", "breakdown": "pastBreakdown"},
+}
+
+# The values a monthly total is read from: the report's own total when it has one, else
+# each project's (a project without one gives null, which is not an amount).
+cost_fields(when) := [infracost[field.total]] if {
+	field := total_fields[when]
+	infracost[field.total] != null
+} else := [project_total(project, total_fields[when].breakdown) | some project in report_projects]
+
+report_projects := infracost.projects if is_array(infracost.projects)
+else := []
+
+project_total(project, breakdown) := project[breakdown].totalMonthlyCost if {
+	is_object(project[breakdown])
+} else := null
+
+# A cost as Infracost writes it, a decimal string (its decimal.Decimal marshals to one),
+# or as a number (the example library's mocks); undefined for anything else, so that
+# to_number never sees a string it cannot parse.
+amount(value) := to_number(value) if {
+	is_string(value)
+	regex.match(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?$`, value)
+}
+
+amount(value) := value if is_number(value)
+
+# The monthly total, when every value it is made of reads as an amount.
+monthly_cost(when) := sum([amount(value) | some value in cost_fields(when)]) if {
+	count(cost_fields(when)) > 0
+	every value in cost_fields(when) {
+		is_number(amount(value))
+	}
+}
+
+estimate_missing if count(cost_fields("current")) == 0
+
+estimate_unreadable if {
+	not estimate_missing
+	not estimate_read
+}
+
+# A separate rule, because `not is_number(monthly_cost("current"))` is not true when
+# monthly_cost is undefined: OPA does not negate a built-in call whose argument is
+# undefined (checked on the engine the tests use).
+estimate_read if is_number(monthly_cost("current"))
+
+budget_problems contains msg if {
+	experiment_stack
+	budget := monthly_budget
+	cost := monthly_cost("current")
+	cost > budget
+	msg := sprintf(
+		"the estimated monthly cost is %s, above this experiment's budget of %s (stack label max-monthly-usd); make its clusters smaller or fewer",
+		[usd(cost), usd(budget)],
+	)
+}
+
+budget_problems contains msg if {
+	experiment_stack
+	budget := monthly_budget
+	estimate_unreadable
+	msg := sprintf(
+		"the Infracost estimate of the monthly cost cannot be read as an amount (%v), so this experiment's budget of %s cannot be checked",
+		[cost_fields("current"), usd(budget)],
+	)
+}
+
+estimate_problems contains "the plan input has no Infracost estimate (third_party_metadata.infracost), so the monthly cost went unchecked; check the stack's INFRACOST_API_KEY and the Infracost messages of its initialization phase" if {
+	estimate_missing
+}
+
+# With a budget, an unreadable estimate is denied instead (budget_problems).
+estimate_problems contains msg if {
+	estimate_unreadable
+	not experiment_budget
+	msg := sprintf(
+		"the Infracost estimate of the monthly cost cannot be read as an amount (%v), so the monthly cost went unchecked",
+		[cost_fields("current")],
+	)
+}
+
+experiment_budget if {
+	experiment_stack
+	is_number(monthly_budget)
+}
+
+# Dollars as the messages show them, e.g. $123.45.
+usd(dollars) := concat("", ["$", two_decimals(dollars)])
+
+# A non-negative number with two decimals, e.g. 30.00. Spelled out with %d because OPA
+# hands a whole number to sprintf's %f as an integer, which Go then cannot format.
+two_decimals(x) := sprintf("%d.%02d", [floor(hundredths / 100), hundredths % 100]) if {
+	hundredths := round(x * 100)
 }

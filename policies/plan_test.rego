@@ -432,6 +432,143 @@ test_plans_under_both_keys_are_both_checked if {
 	decision(document) == {"deny": {network_kept("aws_vpc.main", "deleted"), eks_without_cidrs("aws_eks_cluster.target")}, "warn": set()}
 }
 
+# --- cost (Infracost) ----------------------------------------------------------------
+
+test_experiment_over_its_budget_is_denied_naming_both_amounts if {
+	decision(costed(budgeted("100"), totals("123.45", "90"))) == denied(over_budget("$123.45", "$100.00"))
+}
+
+test_experiment_within_or_at_its_budget_passes if {
+	every cost in ["99.99", "100", "0", 100] {
+		decision(costed(budgeted("100"), totals(cost, null))) == passes
+	}
+}
+
+test_budget_may_have_decimals_and_the_smallest_budget_wins if {
+	decision(costed(budgeted("99.50"), totals("99.51", null))) == denied(over_budget("$99.51", "$99.50"))
+	twice := array.concat(budgeted("300"), ["max-monthly-usd:150"])
+	decision(costed(twice, totals("200", null))) == denied(over_budget("$200.00", "$150.00"))
+}
+
+test_budget_applies_to_experiment_stacks_only if {
+	every labels in [foundation, management] {
+		decision(costed(array.concat(labels, ["max-monthly-usd:100"]), totals("5000", null))) == passes
+	}
+}
+
+test_nothing_about_cost_fires_without_the_labels if {
+	every report in [totals("5000", "1"), {}, {"totalMonthlyCost": "abc"}] {
+		decision(costed(experiment, report)) == passes
+	}
+	decision(plan(experiment, "TRACKED", [])) == passes
+}
+
+test_projects_are_summed_when_the_report_has_no_total if {
+	split := {"projects": [project("60", "60"), project("50.5", "50")]}
+	decision(costed(budgeted("100"), split)) == denied(over_budget("$110.50", "$100.00"))
+	decision(costed(budgeted("100"), object.union(split, {"totalMonthlyCost": null}))) == denied(over_budget("$110.50", "$100.00"))
+}
+
+test_the_reports_total_is_preferred_to_its_projects if {
+	decision(costed(budgeted("100"), object.union(totals("10", null), {"projects": [project("500", "0")]}))) == passes
+}
+
+test_costs_given_as_numbers_are_read if {
+	decision(costed(budgeted("100"), {"projects": [{"breakdown": {"totalMonthlyCost": 101.0}}]})) == denied(over_budget("$101.00", "$100.00"))
+}
+
+test_estimate_that_cannot_be_read_is_denied_on_a_budgeted_experiment if {
+	every report, values in {
+		totals("abc", null): ["abc"],
+		totals("", null): [""],
+		totals("1,204.96", null): ["1,204.96"],
+		totals({"amount": 1}, null): [{"amount": 1}],
+		{"projects": [project("60", null), {"breakdown": null}]}: ["60", null],
+		{"projects": [project("60", null), "string"]}: ["60", null],
+	} {
+		decision(costed(budgeted("100"), report)) == denied(unreadable_budget(values, "$100.00"))
+	}
+}
+
+test_estimate_that_cannot_be_read_warns_on_a_stack_labelled_infracost if {
+	decision(costed(array.concat(foundation, ["infracost"]), totals("n/a", "10"))) == {
+		"deny": set(),
+		"warn": {"the Infracost estimate of the monthly cost cannot be read as an amount ([\"n/a\"]), so the monthly cost went unchecked"},
+	}
+}
+
+test_cost_rise_above_the_default_percent_warns if {
+	decision(costed(with_infracost(management), totals("130", "100"))) == warned(cost_rise("$100.00", "$130.00", "30.00", "25"))
+	decision(costed(with_infracost(management), totals("125", "100"))) == passes
+}
+
+test_cost_rise_percent_comes_from_the_stacks_label if {
+	labels := array.concat(with_infracost(management), ["warn-increase-percent:15", "warn-increase-percent:12.5"])
+	decision(costed(labels, totals("112.5", "100"))) == passes
+	decision(costed(labels, totals("112.51", "100"))) == warned(cost_rise("$100.00", "$112.51", "12.51", "12.5"))
+	decision(costed(array.concat(with_infracost(management), ["warn-increase-percent:10"]), totals("110.01", "100"))) == warned(cost_rise("$100.00", "$110.01", "10.01", "10"))
+	decision(costed(array.concat(with_infracost(management), ["warn-increase-percent:0"]), totals("100.01", "100"))) == warned(cost_rise("$100.00", "$100.01", "0.01", "0"))
+}
+
+test_past_cost_comes_from_the_projects_when_the_report_has_no_past_total if {
+	report := {"projects": [project("90", "40"), project("60", "60")]}
+	decision(costed(with_infracost(management), report)) == warned(cost_rise("$100.00", "$150.00", "50.00", "25"))
+}
+
+test_no_past_cost_means_nothing_to_compare if {
+	every report in [
+		totals("500", "0"),
+		totals("500", null),
+		{"totalMonthlyCost": "500"},
+		totals("500", "unknown"),
+		{"projects": [{"breakdown": {"totalMonthlyCost": "500"}, "pastBreakdown": null}]},
+	] {
+		decision(costed(with_infracost(management), report)) == passes
+	}
+}
+
+test_cost_rise_is_not_checked_without_the_infracost_label if {
+	decision(costed(management, totals("1000", "1"))) == passes
+}
+
+test_a_budget_still_applies_when_the_past_cost_is_zero if {
+	decision(costed(with_infracost(budgeted("100")), totals("150", "0"))) == denied(over_budget("$150.00", "$100.00"))
+}
+
+test_budget_and_cost_rise_fire_together if {
+	decision(costed(with_infracost(budgeted("100")), totals("150", "100"))) == {
+		"deny": {over_budget("$150.00", "$100.00")},
+		"warn": {cost_rise("$100.00", "$150.00", "50.00", "25")},
+	}
+}
+
+test_missing_estimate_warns_on_a_stack_labelled_infracost_or_budgeted if {
+	every metadata in [null, {}, {"infracost": null}, {"infracost": {}}, {"infracost": {"projects": []}}, {"infracost": {"totalMonthlyCost": null, "projects": []}}, "string"] {
+		every labels in [with_infracost(foundation), budgeted("100")] {
+			document := object.union(plan(labels, "TRACKED", []), {"third_party_metadata": metadata})
+			decision(document) == warned(no_estimate)
+		}
+	}
+	decision(plan(with_infracost(experiment), "TRACKED", [])) == warned(no_estimate)
+}
+
+test_malformed_cost_labels_are_denied_naming_them if {
+	every value in ["0", "0.0", "-5", "abc", "1e3", "$100", "00.5", "100 ", ""] {
+		label := concat("", ["max-monthly-usd:", value])
+		decision(plan(array.concat(experiment, [label]), "TRACKED", [])) == denied(malformed(label, "a positive amount of US dollars, such as 150 or 99.50"))
+	}
+	every value in ["-1", "abc", "25%", "1e2", "07"] {
+		label := concat("", ["warn-increase-percent:", value])
+		decision(plan(array.concat(management, [label]), "TRACKED", [])) == denied(malformed(label, "a percentage of 0 or more, such as 25 or 12.5"))
+	}
+}
+
+test_small_budgets_are_well_formed if {
+	every value in ["0.5", "0.01", "1", "150", "99.50"] {
+		decision(plan(array.concat(experiment, [concat("", ["max-monthly-usd:", value])]), "TRACKED", [])).deny == set()
+	}
+}
+
 # --- doubtful input ------------------------------------------------------------------
 
 test_resource_changes_that_are_not_a_list_are_denied if {
@@ -575,6 +712,32 @@ over_a_cap(address, size, cap) := sprintf("%s: the node pool can grow to %d node
 malformed(label, expects) := sprintf("stack label %q should hold %s; the management stack sets it from lab.yaml", [label, expects])
 
 plan_not_found := "the plan could not be found under input.terraform or input.opentofu, so no guardrail could check this run"
+
+# A plan with an Infracost report in its third-party metadata.
+costed(labels, report) := object.union(plan(labels, "TRACKED", []), {"third_party_metadata": {"infracost": report}})
+
+# A report with top-level monthly totals (null: not given) and no projects.
+totals(current, past) := {"totalMonthlyCost": current, "pastTotalMonthlyCost": past, "projects": []}
+
+project(current, past) := {
+	"breakdown": {"totalMonthlyCost": current},
+	"pastBreakdown": {"totalMonthlyCost": past},
+}
+
+budgeted(amount) := array.concat(experiment, [concat("", ["max-monthly-usd:", amount])])
+
+with_infracost(labels) := array.concat(labels, ["infracost"])
+
+over_budget(cost, budget) := sprintf("the estimated monthly cost is %s, above this experiment's budget of %s (stack label max-monthly-usd); make its clusters smaller or fewer", [cost, budget])
+
+# `values` are the ones the estimate was read from.
+unreadable_budget(values, budget) := sprintf("the Infracost estimate of the monthly cost cannot be read as an amount (%v), so this experiment's budget of %s cannot be checked", [values, budget])
+
+cost_rise(past, current, percent, threshold) := sprintf("the estimated monthly cost rises from %s to %s (+%s%%), more than the %s%% this stack takes without a second look", [past, current, percent, threshold])
+
+no_estimate := "the plan input has no Infracost estimate (third_party_metadata.infracost), so the monthly cost went unchecked; check the stack's INFRACOST_API_KEY and the Infracost messages of its initialization phase"
+
+warned(message) := {"deny": set(), "warn": {message}}
 
 labels_unreadable := "input.spacelift.stack.labels is not a list of strings, so no guardrail could check this run"
 

@@ -316,6 +316,12 @@ def plan_input(
     }
 
 
+def with_infracost(document: JsonDict, report: Any) -> JsonDict:
+    """A plan input whose third-party metadata holds ``report`` as Spacelift's Infracost
+    integration passes it (``third_party_metadata.infracost``)."""
+    return {**document, "third_party_metadata": {"infracost": report}}
+
+
 def aks_cluster(
     *,
     authorized_ip_ranges: Sequence[str] = ("203.0.113.0/24",),
