@@ -5,10 +5,10 @@
 #   Experiments run freely unless a tracked plan deletes or replaces a resource; their
 #   teardowns proceed. Foundation and management stacks need a reviewer other than the
 #   person who started the run. A stack without the experiment label is treated as
-#   protected. In a one-person lab (lab.yaml spacelift.self_approval: true) the person who
-#   started a run may approve it, and one approval is enough wherever several are asked for.
-#   Where the input leaves doubt (an unknown run type or state, a change or review it
-#   cannot read), no rule approves.
+#   protected. In a one-person lab (lab.yaml spacelift.self_approval: true) the person
+#   who started a run may approve it, and one approval is enough wherever several are
+#   asked for. Where the input leaves doubt (an unknown run type or state, a change or
+#   review it cannot read), no rule approves.
 # custom:
 #   spacelift:
 #     type: APPROVAL
@@ -80,10 +80,10 @@ approve if {
 # METADATA
 # title: Experiment deletions need one approval
 # description: >-
-#   A TRACKED run on an experiment stack awaits confirmation or review, plans to delete or
-#   replace resources (or has changes that cannot be read), and someone approved it. The
-#   approval may come from the person who triggered the run, because an experiment is
-#   that person's sandbox.
+#   A TRACKED run on an experiment stack awaits confirmation or review, plans to delete
+#   or replace resources (or has changes that cannot be read), and someone approved it.
+#   The approval may come from the person who triggered the run, because an experiment
+#   is that person's sandbox.
 # custom:
 #   outcome: approve
 approve if {
@@ -98,10 +98,9 @@ approve if {
 # title: Experiment teardowns proceed
 # description: >-
 #   A DESTROY run on an experiment stack awaits confirmation or review. Only its stack
-#   destructor (the
-#   experiment was removed from the code) or its scheduled deletion (the reviewed
-#   expires date passed) start one, so the decision was already reviewed and expiry
-#   stays hands-off.
+#   destructor (the experiment was removed from the code) or its scheduled deletion (the
+#   reviewed expires date passed) start one, so the decision was already reviewed and
+#   expiry stays hands-off.
 # custom:
 #   outcome: approve
 approve if {
@@ -113,13 +112,13 @@ approve if {
 # METADATA
 # title: Protected plans need independent approval
 # description: >-
-#   A TRACKED or DESTROY run on a foundation or management stack awaits confirmation
-#   or review. It needs approvals from people other than the one who
-#   triggered it, authored its commit or created it: one approval, or two when a
-#   foundation plan deletes or replaces a resource (or has changes that cannot be read).
-#   With self-approval on, one approval
-#   from anyone, the run's author included, is enough. Only approvals given in the
-#   current state count, so an approval from before the plan does not carry over.
+#   A TRACKED or DESTROY run on a foundation or management stack awaits confirmation or
+#   review. It needs approvals from people other than the one who triggered it,
+#   authored its commit or created it: one approval, or two when a foundation plan
+#   deletes or replaces a resource (or has changes that cannot be read). With
+#   self-approval on, one approval from anyone, the run's author included, is enough.
+#   Only approvals given in the current state count, so an approval from before the
+#   plan does not carry over.
 # custom:
 #   outcome: approve
 approve if {
@@ -193,10 +192,11 @@ held_in_queue if {
 # The run.changes actions that remove a resource: a deletion, and both orders of a
 # replacement (a replacement destroys the old object too). The approval policy page
 # documents only "added | changed | deleted"; the replacement spellings are in the
-# notification policy page's pull request comment example (spacelift-io/user-documentation
-# 6e9746fefd4ef10fc7c4b68567356a98d3c07c56, docs/concepts/policy/notification-policy.md
-# lines 988 and 996) and in spacelift-io/spacelift-policies-example-library
-# 00ef086a7bc91f149c188e85c18f4cff73178e69, examples/notification/pull-request-comment-summary.rego.
+# notification policy page's pull request comment example
+# (spacelift-io/user-documentation 6e9746fefd4ef10fc7c4b68567356a98d3c07c56,
+# docs/concepts/policy/notification-policy.md lines 988 and 996) and in
+# spacelift-io/spacelift-policies-example-library 00ef086a7bc91f149c188e85c18f4cff73178e69,
+# examples/notification/pull-request-comment-summary.rego lines 38 and 48.
 deletion_actions := {"deleted", "destroy-Before-create-replaced", "create-Before-destroy-replaced"}
 
 # Only resources count: entity.entity_type is "resource" for them (same sources, which
@@ -207,8 +207,6 @@ deletes_resources if {
 	change.entity.entity_type == "resource"
 }
 
-# Self-approval asks for one approval wherever several independent ones are needed:
-# one person cannot give two.
 # A deletion cannot be ruled out: the plan deletes a resource, or some change cannot be
 # read (Spacelift sends each one as an object with a string action and an entity with
 # a string entity_type; a placeholder or partial document may not).
@@ -224,6 +222,8 @@ readable_changes if {
 	}
 }
 
+# Self-approval asks for one approval wherever several independent ones are needed:
+# one person cannot give two.
 required_independent_approvals := 1 if {
 	self_approving
 } else := 2 if {

@@ -510,8 +510,9 @@ cost_checked_stack if experiment_budget
 
 # Where the report keeps each monthly total: at the top (Root.TotalMonthlyCost and
 # Root.PastTotalMonthlyCost) and in each project's breakdown and pastBreakdown
-# (infracost/infracost 95ba4f49a7abf5567b04f751a115543281a4ab18, internal/output/output.go,
-# the Root and Breakdown types). Any of them may be null.
+# (infracost/infracost 95ba4f49a7abf5567b04f751a115543281a4ab18, internal/output/output.go:
+# Root at line 24, Project's pastBreakdown and breakdown at 66-67, Breakdown at 265).
+# All are pointers without omitempty, so any of them may be null.
 total_fields := {
 	"current": {"total": "totalMonthlyCost", "breakdown": "breakdown"},
 	"past": {"total": "pastTotalMonthlyCost", "breakdown": "pastBreakdown"},
