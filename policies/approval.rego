@@ -2,9 +2,13 @@
 # title: Run approval
 # description: >-
 #   Decides which runs go ahead without a human and how many reviews the others need.
-#   Experiments run freely unless a tracked plan deletes something; their teardowns
-#   proceed. Foundation and management stacks need a reviewer other than the person who
-#   started the run. A stack without the experiment label is treated as protected.
+#   Experiments run freely unless a tracked plan deletes or replaces a resource; their
+#   teardowns proceed. Foundation and management stacks need a reviewer other than the
+#   person who started the run. A stack without the experiment label is treated as
+#   protected. In a one-person lab (lab.yaml spacelift.self_approval: true) the person
+#   who started a run may approve it, and one approval is enough wherever several are
+#   asked for. Where the input leaves doubt (an unknown run type or state, a change or
+#   review it cannot read), no rule approves.
 # custom:
 #   spacelift:
 #     type: APPROVAL
@@ -12,6 +16,11 @@
 package spacelift
 
 import rego.v1
+
+# Whether the person who started a run may approve it. The repository file leaves it
+# false. When lab.yaml has spacelift.self_approval: true, the management stack appends
+# `self_approval := true` to the body it uploads, for a lab one person runs alone.
+default self_approval := false
 
 # --- decisions ---------------------------------------------------------------------
 
@@ -28,13 +37,14 @@ approve if input.run.type == "PROPOSED"
 # METADATA
 # title: Queued runs start
 # description: >-
-#   The run is QUEUED (not planned yet) and is not a task or DESTROY run on a
-#   protected stack. Tracked runs plan first and are reviewed when they await
+#   The run is QUEUED (not planned yet), of a known type, and is not a task or DESTROY
+#   run on a protected stack. Tracked runs plan first and are reviewed when they await
 #   confirmation.
 # custom:
 #   outcome: approve
 approve if {
 	input.run.state == "QUEUED"
+	known_run_type
 	not held_in_queue
 }
 
@@ -42,8 +52,9 @@ approve if {
 # title: Protected tasks and teardowns need another person
 # description: >-
 #   A task (in any state) or a queued DESTROY run on a foundation or management stack
-#   has an approval from someone other than the person who triggered it. The task
-#   command or teardown runs before anyone sees a plan, so it is reviewed up front.
+#   has an approval from someone other than the person who triggered it (or from
+#   anyone, with self-approval on). The task command or teardown runs before anyone sees
+#   a plan, so it is reviewed up front.
 # custom:
 #   outcome: approve
 approve if {
@@ -54,62 +65,66 @@ approve if {
 # METADATA
 # title: Experiment plans without deletions apply
 # description: >-
-#   A TRACKED or DESTROY run on an experiment stack has planned (any state after
-#   QUEUED) and deletes no resource. Deleted outputs do not count.
+#   A TRACKED or DESTROY run on an experiment stack awaits confirmation or review and
+#   deletes or replaces no resource. Deleted outputs do not count. Every entry of
+#   run.changes must be readable, or a deletion cannot be ruled out.
 # custom:
 #   outcome: approve
 approve if {
 	experiment_stack
 	deployment_run
-	input.run.state != "QUEUED"
-	not deletes_resources
+	planned_run
+	not may_delete_resources
 }
 
 # METADATA
 # title: Experiment deletions need one approval
 # description: >-
-#   A TRACKED run on an experiment stack has planned to delete resources, and someone
-#   approved it. The approval may come from the person who triggered the run, because
-#   an experiment is that person's sandbox.
+#   A TRACKED run on an experiment stack awaits confirmation or review, plans to delete
+#   or replace resources (or has changes that cannot be read), and someone approved it.
+#   The approval may come from the person who triggered the run, because an experiment
+#   is that person's sandbox.
 # custom:
 #   outcome: approve
 approve if {
 	experiment_stack
 	input.run.type == "TRACKED"
-	input.run.state != "QUEUED"
-	deletes_resources
+	planned_run
+	may_delete_resources
 	count(approvers) >= 1
 }
 
 # METADATA
 # title: Experiment teardowns proceed
 # description: >-
-#   A DESTROY run on an experiment stack has planned. Only its stack destructor (the
-#   experiment was removed from the code) or its scheduled deletion (the reviewed
-#   expires date passed) start one, so the decision was already reviewed and expiry
-#   stays hands-off.
+#   A DESTROY run on an experiment stack awaits confirmation or review. Only its stack
+#   destructor (the experiment was removed from the code) or its scheduled deletion (the
+#   reviewed expires date passed) start one, so the decision was already reviewed and
+#   expiry stays hands-off.
 # custom:
 #   outcome: approve
 approve if {
 	experiment_stack
 	input.run.type == "DESTROY"
-	input.run.state != "QUEUED"
+	planned_run
 }
 
 # METADATA
 # title: Protected plans need independent approval
 # description: >-
-#   A TRACKED or DESTROY run on a foundation or management stack has planned (any
-#   state after QUEUED). It needs approvals from people other than the one who
-#   triggered it, authored its commit or created it: one approval, or two when a
-#   foundation plan deletes anything. Only approvals given in the current state
-#   count, so an approval from before the plan does not carry over.
+#   A TRACKED or DESTROY run on a foundation or management stack awaits confirmation or
+#   review. It needs approvals from people other than the one who triggered it,
+#   authored its commit or created it: one approval, or two when a foundation plan
+#   deletes or replaces a resource (or has changes that cannot be read). With
+#   self-approval on, one approval from anyone, the run's author included, is enough.
+#   Only approvals given in the current state count, so an approval from before the
+#   plan does not carry over.
 # custom:
 #   outcome: approve
 approve if {
 	protected_stack
 	deployment_run
-	input.run.state != "QUEUED"
+	planned_run
 	count(independent_approvers) >= required_independent_approvals
 }
 
@@ -118,6 +133,7 @@ approve if {
 # description: >-
 #   Anyone rejected the run, in the current state or an earlier one (either shape
 #   of reviews.older). This includes the run's own author and applies to previews too.
+#   A rejection counts even when it cannot be read.
 # custom:
 #   outcome: reject (the run fails)
 reject if count(rejections) > 0
@@ -145,9 +161,22 @@ foundation_stack if "foundation" in input.stack.labels
 
 # --- the run -----------------------------------------------------------------------
 
+# The run types the approval policy page lists for input.run.type
+# (spacelift-io/user-documentation 6e9746fefd4ef10fc7c4b68567356a98d3c07c56,
+# docs/concepts/policy/approval-policy.md line 266). Anything else is not a run the
+# rules know how to judge.
+run_types := {"PROPOSED", "TRACKED", "TASK", "TESTING", "DESTROY"}
+
+known_run_type if input.run.type in run_types
+
 # Runs that change infrastructure once confirmed. A stack destructor's teardown is a
 # DESTROY run.
 deployment_run if input.run.type in {"TRACKED", "DESTROY"}
+
+# The run has planned and waits for a human: approval policies are evaluated when a run
+# is queued, unconfirmed or pending review (same page, line 5), so only the last two
+# come after a plan.
+planned_run if input.run.state in {"UNCONFIRMED", "PENDING_REVIEW"}
 
 held_in_queue if {
 	protected_stack
@@ -160,15 +189,46 @@ held_in_queue if {
 	input.run.state == "QUEUED"
 }
 
+# The run.changes actions that remove a resource: a deletion, and both orders of a
+# replacement (a replacement destroys the old object too). The approval policy page
+# documents only "added | changed | deleted"; the replacement spellings are in the
+# notification policy page's pull request comment example
+# (spacelift-io/user-documentation 6e9746fefd4ef10fc7c4b68567356a98d3c07c56,
+# docs/concepts/policy/notification-policy.md lines 988 and 996) and in
+# spacelift-io/spacelift-policies-example-library 00ef086a7bc91f149c188e85c18f4cff73178e69,
+# examples/notification/pull-request-comment-summary.rego lines 38 and 48.
+deletion_actions := {"deleted", "destroy-Before-create-replaced", "create-Before-destroy-replaced"}
+
+# Only resources count: entity.entity_type is "resource" for them (same sources, which
+# filter on x.entity.entity_type == "resource"); a deleted output removes nothing.
 deletes_resources if {
 	some change in input.run.changes
-	change.action == "deleted"
-	change.entity.type != "output"
+	change.action in deletion_actions
+	change.entity.entity_type == "resource"
 }
 
-required_independent_approvals := 2 if {
+# A deletion cannot be ruled out: the plan deletes a resource, or some change cannot be
+# read (Spacelift sends each one as an object with a string action and an entity with
+# a string entity_type; a placeholder or partial document may not).
+may_delete_resources if deletes_resources
+
+may_delete_resources if not readable_changes
+
+readable_changes if {
+	is_array(input.run.changes)
+	every change in input.run.changes {
+		is_string(change.action)
+		is_string(change.entity.entity_type)
+	}
+}
+
+# Self-approval asks for one approval wherever several independent ones are needed:
+# one person cannot give two.
+required_independent_approvals := 1 if {
+	self_approving
+} else := 2 if {
 	foundation_stack
-	deletes_resources
+	may_delete_resources
 } else := 1
 
 # --- reviews -----------------------------------------------------------------------
@@ -176,28 +236,49 @@ required_independent_approvals := 2 if {
 # Everyone who started the run: whoever or whatever triggered it, the session that
 # created it, and the author of its commit. Logins compare case-insensitively.
 initiators contains lower(name) if {
-	some name in [
-		object.get(input.run, "triggered_by", null),
-		object.get(input.run, ["creator_session", "login"], null),
-		object.get(input.run, ["commit", "author"], null),
-	]
+	some name in initiator_fields
 	is_string(name)
 	name != ""
+}
+
+# References rather than object.get: a field, or the run itself, may be missing or of
+# another type in a partial document, and a reference to it is then just undefined.
+initiator_fields contains input.run.triggered_by
+
+initiator_fields contains input.run.creator_session.login
+
+initiator_fields contains input.run.commit.author
+
+# The current state's approvals that name a reviewer. Spacelift sends each review as an
+# object with an author and a session; anything else (the example library passes plain
+# strings) names nobody whose independence can be checked, so it approves nothing.
+named_approvals contains review if {
+	some review in input.reviews.current.approvals
+	is_object(review)
+	count(review_names(review)) > 0
 }
 
 # One key per reviewer: Spacelift shows only a reviewer's newest review, but a
 # reviewer is counted once even if both of their names appear.
 approvers contains reviewer(review) if {
-	some review in input.reviews.current.approvals
-	count(review_names(review)) > 0
+	some review in named_approvals
 }
 
 independent_approvers contains reviewer(review) if {
-	some review in input.reviews.current.approvals
-	count(review_names(review)) > 0
-	count(review_names(review) & initiators) == 0
+	some review in named_approvals
+	count(review_names(review) & not_independent) == 0
 }
 
+# Only an explicit true switches self-approval on.
+self_approving if self_approval == true
+
+# Whose approval is not independent: everyone who started the run, or nobody when
+# self-approval is on.
+not_independent := set() if {
+	self_approving
+} else := initiators
+
+# The names a review gives its reviewer; `review` is an object (see named_approvals).
 review_names(review) := {lower(name) |
 	some name in [object.get(review, "author", null), object.get(review, ["session", "login"], null)]
 	is_string(name)

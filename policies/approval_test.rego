@@ -105,7 +105,46 @@ test_experiment_tracked_deletion_without_approval_is_held if {
 	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted]), no_reviews) == held
 }
 
+test_experiment_plan_deleting_or_replacing_a_resource_awaits_one_approval if {
+	every action in deletion_actions {
+		deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [replacement(action)])
+		decision(experiment, deleting, no_reviews) == held
+		decision(experiment, deleting, reviews(["alice"], [])) == approved
+	}
+}
+
+test_experiment_plan_deleting_or_replacing_only_outputs_is_approved if {
+	every action in deletion_actions {
+		dropped := planned(a_run("TRACKED", "UNCONFIRMED"), [change(action, "subnet_id", "output")])
+		decision(experiment, dropped, no_reviews) == approved
+	}
+}
+
+test_only_resource_entities_count_as_deletions if {
+	# The entity's entity_type decides, whatever its resource type says.
+	other := {"action": "deleted", "phase": "plan", "entity": {"address": "x.y", "type": "x", "entity_type": "output"}}
+	decision(experiment, planned(a_run("TRACKED", "UNCONFIRMED"), [other]), no_reviews) == approved
+}
+
 # --- foundation and management runs awaiting confirmation ----------------------------
+
+test_foundation_plan_deleting_or_replacing_a_resource_needs_two_independent_approvals if {
+	every action in deletion_actions {
+		deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [replacement(action)])
+		decision(foundation, deleting, reviews(["bob"], [])) == held
+		decision(foundation, deleting, reviews(["bob", "alice"], [])) == held
+		decision(foundation, deleting, reviews(["bob", "carol"], [])) == approved
+	}
+}
+
+test_management_plan_deleting_or_replacing_a_resource_needs_one_independent_approval if {
+	every action in deletion_actions {
+		deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [replacement(action)])
+		decision(management, deleting, no_reviews) == held
+		decision(management, deleting, reviews(["alice"], [])) == held
+		decision(management, deleting, reviews(["bob"], [])) == approved
+	}
+}
 
 test_foundation_plan_without_approval_is_held if {
 	decision(foundation, planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added]), no_reviews) == held
@@ -242,6 +281,118 @@ test_earlier_approvals_do_not_reject if {
 	decision(experiment, a_run("TRACKED", "UNCONFIRMED"), older) == approved
 }
 
+# --- doubtful input ------------------------------------------------------------------
+
+test_queued_run_of_an_unknown_type_is_held if {
+	every type in [null, "string - type of the run", "tracked", 1] {
+		decision(experiment, object.union(a_run("TRACKED", "QUEUED"), {"type": type}), no_reviews) == held
+	}
+	decision(experiment, object.remove(a_run("TRACKED", "QUEUED"), ["type"]), no_reviews) == held
+}
+
+test_run_in_a_state_no_review_happens_in_is_held if {
+	every state in ["string - the current run state", "FINISHED", null] {
+		destroy := planned(a_run("DESTROY", state), [subnet_added])
+		decision(experiment, destroy, no_reviews) == held
+		decision(foundation, destroy, reviews(["bob", "carol"], [])) == held
+	}
+}
+
+test_experiment_plan_with_unreadable_changes_awaits_one_approval if {
+	every changes in unreadable_changes {
+		doubtful := object.union(a_run("TRACKED", "UNCONFIRMED"), {"changes": changes})
+		decision(experiment, doubtful, no_reviews) == held
+		decision(experiment, doubtful, reviews(["alice"], [])) == approved
+	}
+	decision(experiment, object.remove(a_run("TRACKED", "UNCONFIRMED"), ["changes"]), no_reviews) == held
+}
+
+test_foundation_plan_with_unreadable_changes_needs_two_independent_approvals if {
+	every changes in unreadable_changes {
+		doubtful := object.union(a_run("TRACKED", "UNCONFIRMED"), {"changes": changes})
+		decision(foundation, doubtful, reviews(["bob"], [])) == held
+		decision(foundation, doubtful, reviews(["bob", "carol"], [])) == approved
+	}
+}
+
+test_approvals_that_name_nobody_approve_nothing if {
+	# The example library gives approvals as plain strings; they cannot be checked.
+	every approvals in [["bob", "carol"], [1, null], [{}], [{"author": ""}], "string"] {
+		unnamed := {"current": {"approvals": approvals, "rejections": []}, "older": []}
+		decision(foundation, a_run("TRACKED", "UNCONFIRMED"), unnamed) == held
+		decision(foundation, a_run("TASK", "QUEUED"), unnamed) == held
+	}
+}
+
+test_rejection_that_cannot_be_read_still_rejects if {
+	every rejection in ["bob", {}, null] {
+		odd := {"current": {"approvals": [], "rejections": [rejection]}, "older": []}
+		decision(experiment, a_run("TRACKED", "QUEUED"), odd) == {"approve": true, "reject": true}
+	}
+}
+
+test_partial_documents_are_held_without_errors if {
+	every document in [
+		{},
+		{"run": "string - the run metadata"},
+		{"run": {"state": "UNCONFIRMED"}, "reviews": {"current": {"approvals": ["user1", "user2"]}}},
+		{"run": {"type": "TRACKED", "state": "UNCONFIRMED", "creator_session": "x", "commit": []}, "reviews": "x"},
+		{"run": {"command": "ps"}},
+		{"stack": "string", "run": {"type": "TASK"}, "reviews": {"older": "x"}},
+	] {
+		not spacelift.approve with input as document
+		not spacelift.reject with input as document
+	}
+}
+
+# --- self-approval -------------------------------------------------------------------
+
+test_self_approval_is_off_by_default if {
+	spacelift.self_approval == false
+}
+
+test_with_self_approval_the_author_may_approve_a_protected_plan if {
+	every labels in [foundation, management] {
+		plan_to_apply := planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_added])
+		self_approving_decision(labels, plan_to_apply, no_reviews) == held
+		self_approving_decision(labels, plan_to_apply, reviews(["alice"], [])) == approved
+	}
+}
+
+test_with_self_approval_one_approval_approves_a_foundation_deletion if {
+	every action in deletion_actions {
+		deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [replacement(action)])
+		self_approving_decision(foundation, deleting, no_reviews) == held
+		self_approving_decision(foundation, deleting, reviews(["alice"], [])) == approved
+		self_approving_decision(foundation, deleting, reviews(["bob"], [])) == approved
+	}
+}
+
+test_with_self_approval_the_author_may_approve_a_protected_task_or_teardown if {
+	every run in [a_run("TASK", "QUEUED"), a_run("DESTROY", "QUEUED")] {
+		self_approving_decision(management, run, no_reviews) == held
+		self_approving_decision(management, run, reviews(["alice"], [])) == approved
+	}
+}
+
+test_with_self_approval_an_experiment_deletion_still_needs_an_approval if {
+	deleting := planned(a_run("TRACKED", "UNCONFIRMED"), [subnet_deleted])
+	self_approving_decision(experiment, deleting, no_reviews) == held
+	self_approving_decision(experiment, deleting, reviews(["alice"], [])) == approved
+}
+
+test_with_self_approval_a_rejection_still_rejects if {
+	self_approving_decision(foundation, a_run("TRACKED", "UNCONFIRMED"), reviews(["alice"], ["alice"])).reject
+}
+
+test_self_approval_needs_an_explicit_true if {
+	# Anything but true leaves the author's approval dependent.
+	every value in ["true", 1, {}] {
+		document := {"stack": {"labels": foundation}, "run": a_run("TRACKED", "UNCONFIRMED"), "reviews": reviews(["alice"], [])}
+		not spacelift.approve with input as document with data.spacelift.self_approval as value
+	}
+}
+
 # --- inputs --------------------------------------------------------------------------
 
 experiment := ["experiment", "azure", "experiment:http-baseline"]
@@ -270,7 +421,30 @@ subnet_deleted := change("deleted", "azurerm_subnet.nodes", "azurerm_subnet")
 
 output_deleted := change("deleted", "subnet_id", "output")
 
-change(action, address, type) := {"action": action, "phase": "plan", "entity": {"address": address, "type": type}}
+change(action, address, type) := {
+	"action": action,
+	"phase": "plan",
+	"entity": {"address": address, "type": type, "entity_type": entity_type(type)},
+}
+
+entity_type(type) := "output" if type == "output"
+else := "resource"
+
+# Every action Spacelift reports for a change that removes a resource.
+deletion_actions := ["deleted", "destroy-Before-create-replaced", "create-Before-destroy-replaced"]
+
+replacement(action) := change(action, "azurerm_subnet.nodes", "azurerm_subnet")
+
+# run.changes that do not say whether a resource is deleted: a placeholder entity (as in
+# docs/snippets/approval_input.json), a missing action, entries that are not objects, and
+# a list that is not a list.
+unreadable_changes := [
+	[{"phase": "string", "action": "string - Type of change action", "entity": "object - Entity data"}],
+	[{"phase": "plan", "entity": {"address": "azurerm_subnet.nodes", "entity_type": "resource"}}],
+	[subnet_added, "deleted"],
+	"string",
+	{"action": "deleted"},
+]
 
 review(login) := {"author": login, "session": {"login": login}}
 
@@ -286,6 +460,11 @@ no_reviews := reviews([], [])
 
 decision(labels, run, run_reviews) := {"approve": approves(document), "reject": rejects(document)} if {
 	document := {"stack": {"labels": labels}, "run": run, "reviews": run_reviews}
+}
+
+# The decision as deployed with lab.yaml's spacelift.self_approval: true.
+self_approving_decision(labels, run, run_reviews) := result if {
+	result := decision(labels, run, run_reviews) with data.spacelift.self_approval as true
 }
 
 approves(document) := true if {

@@ -130,6 +130,74 @@ test_tracked_push_does_not_cancel_previews if {
 	decision(event) == tracked
 }
 
+# --- doubtful input ------------------------------------------------------------------
+
+test_push_without_the_pull_request_key_is_ignored if {
+	# Spacelift sends "pull_request": null with a plain push; without the key the event is unknown.
+	decision(object.remove(push("main", [stack_json]), ["pull_request"])) == ignored
+}
+
+test_push_without_a_tag_field_is_ignored if {
+	decision(json.patch(push("main", [stack_json]), [{"op": "remove", "path": "/push/tag"}])) == ignored
+}
+
+test_push_without_branches_to_compare_is_ignored if {
+	no_branches := json.patch(push("main", [stack_json]), [
+		{"op": "remove", "path": "/push/branch"},
+		{"op": "remove", "path": "/stack/branch"},
+	])
+	decision(no_branches) == ignored
+}
+
+test_pull_request_whose_draft_flag_cannot_be_read_is_ignored if {
+	every draft in [null, "false", 0] {
+		decision(json.patch(pull_request("opened", [stack_json]), [{"op": "replace", "path": "/pull_request/draft", "value": draft}])) == ignored
+	}
+	decision(json.patch(pull_request("opened", [stack_json]), [{"op": "remove", "path": "/pull_request/draft"}])) == ignored
+}
+
+test_paths_and_globs_that_are_not_strings_match_nothing if {
+	odd := json.patch(push("main", [1, null, {"path": stack_json}, "lab/app.py"]), [{"op": "replace", "path": "/stack/additional_project_globs", "value": [null, 7, "lab/**"]}])
+	decision(odd) == tracked
+	decision(json.patch(odd, [{"op": "replace", "path": "/stack/additional_project_globs", "value": [null, 7]}])) == ignored
+}
+
+test_project_root_that_is_missing_or_null_is_the_whole_repository if {
+	decision(json.patch(push("main", ["README.md"]), [{"op": "remove", "path": "/stack/project_root"}])) == tracked
+	decision(json.patch(push("main", ["README.md"]), [{"op": "replace", "path": "/stack/project_root", "value": null}])) == tracked
+}
+
+test_project_root_of_another_type_matches_nothing if {
+	every root in [1, ["cdktf.out"], {}] {
+		decision(json.patch(push("main", [stack_json]), [{"op": "replace", "path": "/stack/project_root", "value": root}])) == ignored
+	}
+}
+
+test_in_progress_runs_that_cannot_be_read_are_not_cancelled if {
+	stale := in_progress("stale", "PROPOSED", "feature/bigger-pool", "1a2b3c4")
+	event := object.union(pull_request("synchronize", [stack_json]), {"in_progress": [
+		"01JGZ7STALE",
+		object.remove(stale, ["drift_detection"]),
+		object.remove(stale, ["commit"]),
+		object.union(stale, {"id": 42}),
+		object.union(stale, {"id": "kept", "commit": "1a2b3c4"}),
+	]})
+	decision(event) == proposed
+}
+
+test_partial_documents_start_nothing if {
+	every event in [
+		{},
+		{"push": "string", "pull_request": null},
+		{"push": {"branch": "main", "affected_files": [stack_json]}, "stack": {"branch": "main"}},
+		{"pull_request": {"action": "opened", "diff": [stack_json]}, "stack": {"project_root": ""}},
+		{"pull_request": {"action": "opened", "draft": false, "diff": "string"}, "stack": "string", "in_progress": "string"},
+		{"module": {"branch": "main"}, "pull_request": {"action": "opened"}},
+	] {
+		decision(event) == ignored
+	}
+}
+
 # --- inputs --------------------------------------------------------------------------
 
 stack_json := "cdktf.out/stacks/exp-http-baseline-aks/cdk.tf.json"

@@ -10,7 +10,7 @@ CDKTF resource addresses. Smart sanitization is on, so plan values are plain tex
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 JsonDict = dict[str, Any]
@@ -35,20 +35,39 @@ class LabStack:
     def project_root(self) -> str:
         return f"cdktf.out/stacks/{self.id}"
 
+    def relabelled(self, *, drop: str = "", add: Sequence[str] = ()) -> LabStack:
+        """The same stack with labels starting with ``drop`` removed and ``add`` appended."""
+        kept = tuple(label for label in self.labels if not (drop and label.startswith(drop)))
+        return replace(self, labels=(*kept, *add))
+
 
 SPACELIFT_ROOT = LabStack("spacelift-root", ("illm-k8s-lab", "management"), autodeploy=False)
 AZURE_FOUNDATION = LabStack(
     "azure-foundation", ("illm-k8s-lab", "foundation", "azure"), autodeploy=False
 )
 AWS_FOUNDATION = LabStack("aws-foundation", ("illm-k8s-lab", "foundation", "aws"), autodeploy=False)
+# The management stack labels every experiment stack with lab.yaml's node cap
+# (limits.max_nodes_per_cluster, 10 in lab.yaml).
 HTTP_BASELINE_AKS = LabStack(
     "exp-http-baseline-aks",
-    ("illm-k8s-lab", "experiment", "azure", "experiment:http-baseline"),
+    (
+        "illm-k8s-lab",
+        "experiment",
+        "azure",
+        "experiment:http-baseline",
+        "max-nodes-per-cluster:10",
+    ),
     autodeploy=True,
 )
 MULTI_CLOUD_DEMO_EKS = LabStack(
     "exp-multi-cloud-demo-eks",
-    ("illm-k8s-lab", "experiment", "aws", "experiment:multi-cloud-demo"),
+    (
+        "illm-k8s-lab",
+        "experiment",
+        "aws",
+        "experiment:multi-cloud-demo",
+        "max-nodes-per-cluster:10",
+    ),
     autodeploy=True,
 )
 LAB_STACKS = (
@@ -168,8 +187,15 @@ def run(
     }
 
 
+REPLACEMENT_ACTIONS = ("destroy-Before-create-replaced", "create-Before-destroy-replaced")
+"""How ``run.changes`` reports a replaced entity, in each order of operations."""
+DELETION_ACTIONS = ("deleted", *REPLACEMENT_ACTIONS)
+"""Every ``run.changes`` action that removes the entity's current object."""
+
+
 def entity_change(action: str, address: str, resource_type: str) -> JsonDict:
-    """One entry of ``run.changes``: ``added``, ``changed`` or ``deleted`` in the plan."""
+    """One entry of ``run.changes``: ``added``, ``changed``, ``deleted`` or a replacement
+    (:data:`REPLACEMENT_ACTIONS`) in the plan."""
     return {
         "action": action,
         "entity": {
@@ -255,10 +281,20 @@ def resource_change(
     }
 
 
+PLAN_KEYS = ("terraform", "opentofu")
+"""Where plan input may carry the plan: the Terraform vendor's key, and the key the native
+OpenTofu vendor presumably uses (not documented yet; the plan policy reads either)."""
+
+
 def plan_input(
-    lab_stack: LabStack, run: JsonDict, resource_changes: Sequence[JsonDict]
+    lab_stack: LabStack,
+    run: JsonDict,
+    resource_changes: Sequence[JsonDict],
+    *,
+    plan_key: str = "terraform",
 ) -> JsonDict:
-    """A plan policy input; ``run.changes`` summarises ``resource_changes`` as Spacelift does."""
+    """A plan policy input with the plan under ``plan_key`` (one of :data:`PLAN_KEYS`);
+    ``run.changes`` summarises ``resource_changes`` as Spacelift does."""
     summary = [
         entity_change(_RUN_CHANGE_ACTIONS[action], change["address"], change["type"])
         for change in resource_changes
@@ -272,12 +308,18 @@ def plan_input(
             "run": {**run, "changes": summary},
             "stack": stack(lab_stack),
         },
-        "terraform": {
+        plan_key: {
             "resource_changes": list(resource_changes),
             "terraform_version": OPENTOFU_VERSION,
         },
         "third_party_metadata": {},
     }
+
+
+def with_infracost(document: JsonDict, report: Any) -> JsonDict:
+    """A plan input whose third-party metadata holds ``report`` as Spacelift's Infracost
+    integration passes it (``third_party_metadata.infracost``)."""
+    return {**document, "third_party_metadata": {"infracost": report}}
 
 
 def aks_cluster(

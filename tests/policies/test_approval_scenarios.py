@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
-from tests.policies.decisions import Evaluate
+from lab.policies import PolicyFile
+from tests.policies.decisions import Evaluate, decide
+from tests.policies.engine import Engine
 from tests.policies.inputs import (
     AWS_FOUNDATION,
     AZURE_FOUNDATION,
+    DELETION_ACTIONS,
     HTTP_BASELINE_AKS,
     MULTI_CLOUD_DEMO_EKS,
     SPACELIFT_ROOT,
     JsonDict,
+    LabStack,
     approval_input,
     commit,
     entity_change,
@@ -338,3 +344,176 @@ def test_a_rejection_in_an_earlier_state_still_rejects(
     )
 
     assert approval_policy(approval_input(SPACELIFT_ROOT, planned, older=older)) == REJECTED
+
+
+def cluster_change(action: str) -> JsonDict:
+    """An AKS cluster, as ``action`` reports it in ``run.changes``."""
+    return entity_change(
+        action, "azurerm_kubernetes_cluster.target_Cluster_9A8B7C6D", "azurerm_kubernetes_cluster"
+    )
+
+
+def awaiting_confirmation(lab_stack: LabStack, action: str) -> JsonDict:
+    """A tracked run of alice's merge whose plan reports one change with ``action``."""
+    return run(
+        lab_stack,
+        run_id="01JGZ5F9Q0R1S2T3V4W5X6Y7Z8",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=MERGE,
+        changes=[cluster_change(action)],
+    )
+
+
+def approved_by(lab_stack: LabStack, planned: JsonDict, *logins: str) -> JsonDict:
+    return approval_input(
+        lab_stack,
+        planned,
+        approvals=[review(login, login.title(), state="UNCONFIRMED") for login in logins],
+    )
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_experiment_deletion_or_replacement_waits_for_one_approval(
+    approval_policy: Evaluate, action: str
+) -> None:
+    planned = awaiting_confirmation(HTTP_BASELINE_AKS, action)
+
+    assert approval_policy(approved_by(HTTP_BASELINE_AKS, planned)) == HELD
+    assert approval_policy(approved_by(HTTP_BASELINE_AKS, planned, "alice")) == APPROVED
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_foundation_deletion_or_replacement_needs_two_people_other_than_the_author(
+    approval_policy: Evaluate, action: str
+) -> None:
+    planned = awaiting_confirmation(AZURE_FOUNDATION, action)
+
+    assert approval_policy(approved_by(AZURE_FOUNDATION, planned, "bob")) == HELD
+    assert approval_policy(approved_by(AZURE_FOUNDATION, planned, "bob", "alice")) == HELD
+    assert approval_policy(approved_by(AZURE_FOUNDATION, planned, "bob", "carol")) == APPROVED
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_management_deletion_or_replacement_needs_one_person_other_than_the_author(
+    approval_policy: Evaluate, action: str
+) -> None:
+    planned = awaiting_confirmation(SPACELIFT_ROOT, action)
+
+    assert approval_policy(approved_by(SPACELIFT_ROOT, planned)) == HELD
+    assert approval_policy(approved_by(SPACELIFT_ROOT, planned, "alice")) == HELD
+    assert approval_policy(approved_by(SPACELIFT_ROOT, planned, "bob")) == APPROVED
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_deleted_or_replaced_output_is_not_a_deletion(
+    approval_policy: Evaluate, action: str
+) -> None:
+    planned = {
+        **awaiting_confirmation(HTTP_BASELINE_AKS, action),
+        "changes": [entity_change(action, "kubeconfig", "output")],
+    }
+
+    assert approval_policy(approved_by(HTTP_BASELINE_AKS, planned)) == APPROVED
+
+
+# What the management stack appends to the approval policy's body when lab.yaml has
+# spacelift.self_approval: true (the file in policies/ stays as it is).
+SELF_APPROVAL_SUFFIX = """
+# Set by spacelift-root from lab.yaml: spacelift.self_approval
+self_approval := true
+"""
+
+
+@pytest.fixture(scope="module")
+def self_approving_policy(policies: Mapping[str, PolicyFile]) -> Evaluate:
+    """The approval policy as uploaded with self-approval on, compiled alone."""
+    policy = policies["approval"]
+    engine = Engine({policy.path.name: policy.body + SELF_APPROVAL_SUFFIX})
+
+    def evaluate(document: JsonDict) -> JsonDict:
+        return decide(engine, policy, document)
+
+    return evaluate
+
+
+def test_the_uploaded_body_with_self_approval_switches_it_on(
+    policies: Mapping[str, PolicyFile], engines: Mapping[str, Engine]
+) -> None:
+    policy = policies["approval"]
+    uploaded = Engine({policy.path.name: policy.body + SELF_APPROVAL_SUFFIX})
+
+    assert engines["approval"].value("spacelift.self_approval") is False
+    assert uploaded.value("spacelift.self_approval") is True
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_with_self_approval_a_foundation_deletion_needs_one_approval_which_its_author_may_give(
+    approval_policy: Evaluate, self_approving_policy: Evaluate, action: str
+) -> None:
+    planned = awaiting_confirmation(AZURE_FOUNDATION, action)
+
+    assert self_approving_policy(approved_by(AZURE_FOUNDATION, planned)) == HELD
+    assert self_approving_policy(approved_by(AZURE_FOUNDATION, planned, "alice")) == APPROVED
+    # Without the setting, alice's approval alone does not count.
+    assert approval_policy(approved_by(AZURE_FOUNDATION, planned, "alice")) == HELD
+
+
+def test_with_self_approval_the_author_may_approve_a_management_run(
+    approval_policy: Evaluate, self_approving_policy: Evaluate
+) -> None:
+    # alice pushed the merge and started the run from the UI; nobody else is around.
+    manual = {
+        **awaiting_confirmation(SPACELIFT_ROOT, "changed"),
+        "triggered_by": "alice",
+        "creator_session": ALICE,
+    }
+
+    assert self_approving_policy(approved_by(SPACELIFT_ROOT, manual)) == HELD
+    assert self_approving_policy(approved_by(SPACELIFT_ROOT, manual, "alice")) == APPROVED
+    assert approval_policy(approved_by(SPACELIFT_ROOT, manual, "alice")) == HELD
+
+
+def test_with_self_approval_the_author_may_approve_their_own_task(
+    self_approving_policy: Evaluate,
+) -> None:
+    task = run(
+        SPACELIFT_ROOT,
+        run_id="01JGZ5G1R2S3T4V5W6X7Y8Z9A0",
+        run_type="TASK",
+        state="QUEUED",
+        commit=MERGE,
+        triggered_by="alice",
+        creator=ALICE,
+        command="tofu state list",
+    )
+    by_alice = [review("alice", "Alice Example", state="QUEUED")]
+
+    assert self_approving_policy(approval_input(SPACELIFT_ROOT, task)) == HELD
+    assert self_approving_policy(approval_input(SPACELIFT_ROOT, task, approvals=by_alice)) == (
+        APPROVED
+    )
+
+
+@pytest.mark.parametrize("action", DELETION_ACTIONS)
+def test_with_self_approval_an_experiment_deletion_still_waits_for_an_approval(
+    self_approving_policy: Evaluate, action: str
+) -> None:
+    planned = awaiting_confirmation(HTTP_BASELINE_AKS, action)
+
+    assert self_approving_policy(approved_by(HTTP_BASELINE_AKS, planned)) == HELD
+    assert self_approving_policy(approved_by(HTTP_BASELINE_AKS, planned, "alice")) == APPROVED
+
+
+def test_with_self_approval_what_ran_freely_still_runs_and_a_rejection_still_rejects(
+    self_approving_policy: Evaluate,
+) -> None:
+    growing = awaiting_confirmation(HTTP_BASELINE_AKS, "changed")
+    rejected = approval_input(
+        AZURE_FOUNDATION,
+        awaiting_confirmation(AZURE_FOUNDATION, "changed"),
+        rejections=[review("alice", "Alice Example", state="UNCONFIRMED")],
+    )
+
+    assert self_approving_policy(approved_by(HTTP_BASELINE_AKS, growing)) == APPROVED
+    assert self_approving_policy(rejected) == REJECTED

@@ -123,8 +123,10 @@ def test_opa_reads_the_same_metadata_and_the_tests_reach_every_documented_rule(
     }
 
 
-def test_cost_cap_matches_the_lab_yaml_default(engines: Mapping[str, Engine]) -> None:
-    assert engines["plan"].value("spacelift.max_nodes_per_pool") == DEFAULT_MAX_NODES_PER_CLUSTER
+def test_default_node_cap_matches_the_lab_yaml_default(engines: Mapping[str, Engine]) -> None:
+    default = engines["plan"].value("spacelift.default_max_nodes_per_cluster")
+
+    assert default == DEFAULT_MAX_NODES_PER_CLUSTER
 
 
 def test_importing_lab_policies_stays_light() -> None:
