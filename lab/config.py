@@ -32,6 +32,7 @@ from lab.rules import (
     check_vpc_cidr,
     parse_cidr,
 )
+from lab.stack_labels import INFRACOST, VALUED
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
 DEFAULT_CONFIG_PATH: Final = Path("lab.yaml")
@@ -41,6 +42,7 @@ SUPPORTED_KUBERNETES_VERSIONS: Final = ("1.34", "1.35", "1.36")
 AKS support first). Update this tuple when a minor version enters or leaves support."""
 
 DEFAULT_MAX_NODES_PER_CLUSTER: Final = 10
+DEFAULT_WARN_INCREASE_PERCENT: Final = 25
 
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 # Spacelift ids are ULIDs: 26 characters of Crockford's base32.
@@ -157,6 +159,11 @@ class SpaceliftSettings(StrictModel):
     policies: bool = True
     """Default: true. Create the policies of ``policies/`` (approval, plan, push guardrails).
     They need a paid Spacelift plan; without them, turn ``experiment_autodeploy`` off."""
+    self_approval: bool = False
+    """Default: false. True for a lab one person runs: whoever triggered, authored or created
+    a run may approve it, and one approval satisfies every rule that asks for several
+    independent ones. Deletions still wait for that approval. spacelift-root appends the
+    setting to the approval policy it uploads."""
     worker_pool_id: Annotated[str, _matching(_ULID, "01HV8Z3K4M5N6P7Q8R9S0T1V2W")] | None = None
     """A private worker pool for every stack of the lab. Default: none (Spacelift's public
     workers). A stack's pool takes all of its runs, and two features run only on private
@@ -186,13 +193,24 @@ class SpaceliftSettings(StrictModel):
 
     @model_validator(mode="after")
     def _check_labels(self) -> SpaceliftSettings:
-        for label in self.labels:
+        for index, label in enumerate(self.labels):
             if not label or label.startswith("autoattach:") or "," in label:
                 raise ValueError(
-                    f"labels: {label!r} cannot be used; labels are non-empty, have no commas "
-                    "and do not start with 'autoattach:' (the app manages attachments)"
+                    f"labels[{index}]: {label!r} cannot be used; labels are non-empty, have no "
+                    "commas and do not start with 'autoattach:' (the app manages attachments)"
+                )
+            if label in RESERVED_LABELS or label.startswith(RESERVED_LABEL_PREFIXES):
+                raise ValueError(
+                    f"labels[{index}]: {label!r} is one of the labels the policies read, which "
+                    "the app sets from lab.yaml (kinds, limits.max_nodes_per_cluster, cost); "
+                    "choose another label"
                 )
         return self
+
+
+RESERVED_LABELS: Final = frozenset({"management", "foundation", "experiment", INFRACOST})
+"""Labels with a meaning to the policies, set by the app."""
+RESERVED_LABEL_PREFIXES: Final = tuple(f"{name}:" for name in VALUED)
 
 
 # --- Azure ------------------------------------------------------------------------------
@@ -297,7 +315,21 @@ class AwsSettings(StrictModel):
 
 class Limits(StrictModel):
     max_nodes_per_cluster: int = Field(default=DEFAULT_MAX_NODES_PER_CLUSTER, ge=1, le=100)
-    """Default: 10. The cost cap: no cluster may have or scale to more nodes."""
+    """Default: 10. The cost cap: no cluster may have or scale to more nodes. Synth enforces
+    it, and the plan policy enforces it again from each experiment stack's
+    ``max-nodes-per-cluster:<n>`` label."""
+
+
+class CostSettings(StrictModel):
+    """Cost estimates in every preview (Spacelift's Infracost integration) and a budget per
+    experiment that the plan policy enforces. Without the section, nothing of it exists."""
+
+    max_monthly_usd: float = Field(gt=0)
+    """The budget of one experiment stack, in US dollars a month: the plan policy denies a
+    plan whose Infracost estimate is above it. Required."""
+    warn_increase_percent: float = Field(default=DEFAULT_WARN_INCREASE_PERCENT, ge=0)
+    """Default: 25. A plan that raises a stack's monthly estimate by more than this percent
+    over its last estimate gets a warning, so an autodeploy stack waits for a person."""
 
 
 class LabConfig(StrictModel):
@@ -315,6 +347,8 @@ class LabConfig(StrictModel):
         return self
 
     limits: Limits = Limits()
+    cost: CostSettings | None = None
+    """Default: none (no estimates, no budget)."""
     azure: AzureSettings
     aws: AwsSettings
 
@@ -337,6 +371,7 @@ __all__ = [
     "AwsSettings",
     "AzureIntegrationSettings",
     "AzureSettings",
+    "CostSettings",
     "EksSettings",
     "LabConfig",
     "Limits",

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
+from lab import stack_labels
 from lab.config import DEFAULT_CONFIG_PATH, DEFAULT_MAX_NODES_PER_CLUSTER, LabConfig, load_config
 from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS, FoundationValue, foundation_stack_id
 from lab.errors import LabDefinitionError, Problem, display_path
@@ -192,13 +193,14 @@ def define_stacks(
             labels=(StackKind.MANAGEMENT.value, *common),
         )
     ]
+    cost = _cost_labels(config)
     for cloud in Cloud:
         stacks.append(
             StackDefinition(
                 id=foundation_stack_id(cloud),
                 kind=StackKind.FOUNDATION,
                 description=_FOUNDATION_DESCRIPTIONS[cloud],
-                labels=(StackKind.FOUNDATION.value, cloud.value, *common),
+                labels=(StackKind.FOUNDATION.value, cloud.value, *cost, *common),
                 cloud=cloud,
                 outputs=FOUNDATION_OUTPUTS[cloud],
                 protect_from_deletion=True,
@@ -219,7 +221,12 @@ def define_stacks(
                     labels=(
                         StackKind.EXPERIMENT.value,
                         cloud.value,
-                        f"experiment:{experiment.name}",
+                        stack_labels.valued(stack_labels.EXPERIMENT_PREFIX, experiment.name),
+                        stack_labels.valued(
+                            stack_labels.NODE_CAP, config.limits.max_nodes_per_cluster
+                        ),
+                        *cost,
+                        *_budget_labels(config),
                         *common,
                     ),
                     cloud=cloud,
@@ -232,6 +239,25 @@ def define_stacks(
                 )
             )
     return tuple(stacks)
+
+
+def _cost_labels(config: LabConfig) -> tuple[str, ...]:
+    """With a ``cost:`` section, every stack that holds cloud resources (foundations and
+    experiments, not spacelift-root) gets an Infracost estimate in its previews, and a
+    warning threshold for rises."""
+    if config.cost is None:
+        return ()
+    return (
+        stack_labels.INFRACOST,
+        stack_labels.valued(stack_labels.WARN_INCREASE, config.cost.warn_increase_percent),
+    )
+
+
+def _budget_labels(config: LabConfig) -> tuple[str, ...]:
+    """The budget is per experiment stack: foundations are shared and have none."""
+    if config.cost is None:
+        return ()
+    return (stack_labels.valued(stack_labels.MONTHLY_BUDGET, config.cost.max_monthly_usd),)
 
 
 _FOUNDATION_DESCRIPTIONS: Final = {

@@ -176,6 +176,28 @@ class PolicyFile:
     rules: tuple[PolicyRule, ...]
     """The documented decision rules, in file order."""
 
+    @property
+    def has_self_approval(self) -> bool:
+        """Whether the policy has the ``self_approval`` switch (``default self_approval``)."""
+        return _SELF_APPROVAL_DEFAULT.search(self.body) is not None
+
+    def uploaded_body(self, *, self_approval: bool = False) -> str:
+        """The body the management stack uploads: the file, plus ``self_approval := true``
+        when ``self_approval`` is set and the policy has the switch (a policy without it
+        is uploaded as it is)."""
+        if self_approval and self.has_self_approval:
+            return self.body + SELF_APPROVAL_SUFFIX
+        return self.body
+
+
+SELF_APPROVAL_SUFFIX = """
+# Set by spacelift-root from lab.yaml: spacelift.self_approval
+self_approval := true
+"""
+"""Appended to a policy with ``default self_approval := false`` when lab.yaml sets
+``spacelift.self_approval``; the file in ``policies/`` stays as it is."""
+_SELF_APPROVAL_DEFAULT = re.compile(r"^default\s+self_approval\s*:=\s*false\s*$", re.M)
+
 
 @dataclass(frozen=True)
 class _Annotation:

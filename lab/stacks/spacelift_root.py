@@ -12,6 +12,7 @@ from typing import Final
 
 from constructs import Construct
 
+from lab import stack_labels
 from lab.config import LabConfig
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
@@ -38,6 +39,7 @@ from lab.spacelift import (
 from lab.stacks.base import LabStack
 
 CREDENTIAL_CONTEXTS: Final = {Cloud.AZURE: "azure-credentials", Cloud.AWS: "aws-credentials"}
+INFRACOST_CONTEXT: Final = "infracost"
 _HAND_ADDED_SECRETS: Final = {
     Cloud.AZURE: "ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID",
     Cloud.AWS: "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
@@ -59,6 +61,8 @@ class SpaceliftRootStack(LabStack):
         integration_ids = self._cloud_integrations(config)
         for cloud in Cloud:
             self._credentials_context(config, cloud)
+        if config.cost is not None:
+            self._infracost_context(config)
         # Policies need a paid Spacelift plan; lab.yaml can leave them out.
         for policy in load_policies(lab.policies_dir) if settings.policies else ():
             Policy(
@@ -67,7 +71,7 @@ class SpaceliftRootStack(LabStack):
                 name=policy.name,
                 type=PolicyType(policy.type.value),
                 engine_type=PolicyEngineType.REGO_V1,
-                body=policy.body,
+                body=policy.uploaded_body(self_approval=settings.self_approval),
                 description=policy.description,
                 space_id=settings.space_id,
                 labels=[f"autoattach:{label}" for label in policy.autoattach_labels],
@@ -159,6 +163,35 @@ class SpaceliftRootStack(LabStack):
                 space_id=settings.space_id,
             ).id
         return ids
+
+    def _infracost_context(self, config: LabConfig) -> Context:
+        """The Infracost integration's settings, auto-attached to every stack labelled
+        ``infracost``. The API key is added by hand as a secret (docs/bootstrap.md)."""
+        context = Context(
+            self,
+            f"Context-{INFRACOST_CONTEXT}",
+            name=INFRACOST_CONTEXT,
+            description=(
+                "Infracost cost estimates for every stack labelled infracost (Spacelift's "
+                "Infracost integration). Add INFRACOST_API_KEY here by hand as a write-only "
+                "(secret) variable."
+            ),
+            space_id=config.spacelift.space_id,
+            labels=[f"autoattach:{stack_labels.INFRACOST}"],
+        )
+        context.override_logical_id(INFRACOST_CONTEXT)
+        # A failed estimate must not block a run (a teardown, say): the run goes on without
+        # one, and the plan policy warns that the estimate is missing, so a person confirms.
+        EnvironmentVariable(
+            self,
+            "InfracostWarnOnFailure",
+            context_id=context.id,
+            name="INFRACOST_WARN_ON_FAILURE",
+            value="true",
+            write_only=False,
+            description="A failed estimate warns instead of failing the run (not a secret).",
+        ).override_logical_id(f"{INFRACOST_CONTEXT}--INFRACOST_WARN_ON_FAILURE")
+        return context
 
     def _credentials_context(self, config: LabConfig, cloud: Cloud) -> Context:
         """A context auto-attached to every stack of ``cloud``, holding non-secret settings.

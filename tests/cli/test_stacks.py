@@ -14,9 +14,9 @@ STACK             KIND        CLOUD  DEPENDS ON        AUTODEPLOY  EXPIRES  CLUS
 spacelift-root    management  -      -                 no          -        -         management, illm-k8s-lab
 azure-foundation  foundation  azure  -                 no          -        -         foundation, azure, illm-k8s-lab
 aws-foundation    foundation  aws    -                 no          -        -         foundation, aws, illm-k8s-lab
-exp-alpha-aks     experiment  azure  azure-foundation  yes         -        target    experiment, azure, experiment:alpha, illm-k8s-lab
-exp-beta-aks      experiment  azure  azure-foundation  yes         -        target    experiment, azure, experiment:beta, illm-k8s-lab
-exp-beta-eks      experiment  aws    aws-foundation    yes         -        loadgen   experiment, aws, experiment:beta, illm-k8s-lab
+exp-alpha-aks     experiment  azure  azure-foundation  yes         -        target    experiment, azure, experiment:alpha, max-nodes-per-cluster:10, illm-k8s-lab
+exp-beta-aks      experiment  azure  azure-foundation  yes         -        target    experiment, azure, experiment:beta, max-nodes-per-cluster:10, illm-k8s-lab
+exp-beta-eks      experiment  aws    aws-foundation    yes         -        loadgen   experiment, aws, experiment:beta, max-nodes-per-cluster:10, illm-k8s-lab
 """  # noqa: E501
 
 

@@ -64,7 +64,7 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "unknown top-level key",
         _set("colour", "blue"),
         "colour",
-        "is not a known key (allowed: aws, azure, limits, name, spacelift, tags)",
+        "is not a known key (allowed: aws, azure, cost, limits, name, spacelift, tags)",
     ),
     (
         "unknown nested key",
@@ -214,7 +214,7 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
     (
         "reserved label",
         _set("spacelift.labels", ["autoattach:azure"]),
-        "spacelift.labels",
+        "spacelift.labels[0]",
         "'autoattach:azure' cannot be used; labels are non-empty, have no commas and do not "
         "start with 'autoattach:' (the app manages attachments)",
     ),
@@ -366,3 +366,38 @@ def test_a_worker_pool_id_is_a_spacelift_ulid(
     [problem] = caught.value.problems
     assert problem.field == "spacelift.worker_pool_id"
     assert "expected something like 01HV8Z3K4M5N6P7Q8R9S0T1V2W" in problem.message
+
+
+def test_the_cost_section_is_optional_and_validated(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    assert load_config(write_config(lab_yaml)).cost is None
+    lab_yaml["cost"] = {"max_monthly_usd": 150}
+    cost = load_config(write_config(lab_yaml)).cost
+    assert cost is not None
+    assert (cost.max_monthly_usd, cost.warn_increase_percent) == (150, 25)
+    for bad, field in (
+        ({"max_monthly_usd": 0}, "cost.max_monthly_usd"),
+        ({"max_monthly_usd": "150"}, "cost.max_monthly_usd"),
+        ({"max_monthly_usd": 150, "warn_increase_percent": -1}, "cost.warn_increase_percent"),
+        ({"max_monthly_usd": 150, "currency": "EUR"}, "cost.currency"),
+        ({}, "cost.max_monthly_usd"),
+    ):
+        lab_yaml["cost"] = bad
+        with pytest.raises(LabDefinitionError) as caught:
+            load_config(write_config(lab_yaml))
+        assert [p.field for p in caught.value.problems] == [field]
+
+
+@pytest.mark.parametrize(
+    "label", ["experiment", "infracost", "max-nodes-per-cluster:50", "max-monthly-usd:1"]
+)
+def test_labels_the_policies_read_are_not_the_users(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path], label: str
+) -> None:
+    lab_yaml["spacelift"]["labels"] = ["team-a", label]
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(write_config(lab_yaml))
+    [problem] = caught.value.problems
+    assert problem.field == "spacelift.labels[1]"
+    assert "one of the labels the policies read" in problem.message

@@ -47,7 +47,13 @@ def test_stack_settings_by_kind() -> None:
         assert foundation.depends_on == ()
 
     eks = lab.get("exp-multi-cloud-demo-eks")
-    assert eks.labels == ("experiment", "aws", "experiment:multi-cloud-demo", "illm-k8s-lab")
+    assert eks.labels == (
+        "experiment",
+        "aws",
+        "experiment:multi-cloud-demo",
+        "max-nodes-per-cluster:10",
+        "illm-k8s-lab",
+    )
     assert eks.depends_on == ("aws-foundation",)
     assert eks.inputs == EXPERIMENT_INPUTS[Cloud.AWS]
     assert (eks.autodeploy, eks.protect_from_deletion, eks.expires) == (True, False, None)

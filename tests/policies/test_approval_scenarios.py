@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pytest
 
+from lab import policies as lab_policies
 from lab.policies import PolicyFile
 from tests.policies.decisions import Evaluate, decide
 from tests.policies.engine import Engine
@@ -419,17 +420,14 @@ def test_deleted_or_replaced_output_is_not_a_deletion(
 
 # What the management stack appends to the approval policy's body when lab.yaml has
 # spacelift.self_approval: true (the file in policies/ stays as it is).
-SELF_APPROVAL_SUFFIX = """
-# Set by spacelift-root from lab.yaml: spacelift.self_approval
-self_approval := true
-"""
+SELF_APPROVAL_SUFFIX = lab_policies.SELF_APPROVAL_SUFFIX
 
 
 @pytest.fixture(scope="module")
 def self_approving_policy(policies: Mapping[str, PolicyFile]) -> Evaluate:
     """The approval policy as uploaded with self-approval on, compiled alone."""
     policy = policies["approval"]
-    engine = Engine({policy.path.name: policy.body + SELF_APPROVAL_SUFFIX})
+    engine = Engine({policy.path.name: policy.uploaded_body(self_approval=True)})
 
     def evaluate(document: JsonDict) -> JsonDict:
         return decide(engine, policy, document)
@@ -441,7 +439,9 @@ def test_the_uploaded_body_with_self_approval_switches_it_on(
     policies: Mapping[str, PolicyFile], engines: Mapping[str, Engine]
 ) -> None:
     policy = policies["approval"]
-    uploaded = Engine({policy.path.name: policy.body + SELF_APPROVAL_SUFFIX})
+    uploaded = Engine({policy.path.name: policy.uploaded_body(self_approval=True)})
+    assert policy.uploaded_body(self_approval=False) == policy.body
+    assert policy.uploaded_body(self_approval=True) == policy.body + SELF_APPROVAL_SUFFIX
 
     assert engines["approval"].value("spacelift.self_approval") is False
     assert uploaded.value("spacelift.self_approval") is True
