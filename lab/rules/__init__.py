@@ -38,6 +38,7 @@ from lab.rules.network import (
 )
 from lab.rules.nodes import NodeBounds, node_bound_violations, node_bounds
 from lab.rules.tags import check_tags
+from lab.rules.taints import Taint, TaintEffect, check_labels, parse_taint
 from lab.rules.violation import RuleError
 
 __all__ = [
@@ -48,6 +49,8 @@ __all__ = [
     "RFC1918_RANGES",
     "NodeBounds",
     "RuleError",
+    "Taint",
+    "TaintEffect",
     "check_aws_instance_type",
     "check_azure_location",
     "check_azure_vm_size",
@@ -55,6 +58,7 @@ __all__ = [
     "check_iam_principal_arn",
     "check_iam_role_arn",
     "check_kubernetes_minor",
+    "check_labels",
     "check_node_pool_name",
     "check_object_id",
     "check_resource_group_name",
@@ -69,5 +73,6 @@ __all__ = [
     "overlaps",
     "parse_cidr",
     "parse_ipv4_cidr",
+    "parse_taint",
     "subnet_key",
 ]

@@ -22,8 +22,9 @@ class NodeBounds:
 
     @property
     def autoscaling(self) -> bool:
-        """Whether the count may move between the bounds."""
-        return self.minimum < self.maximum
+        """Whether the count may move between the bounds (which differ; a bound given as a
+        Terraform token counts as different)."""
+        return self.minimum != self.maximum
 
 
 def node_bound_violations(

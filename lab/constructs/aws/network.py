@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from cdktf import Fn, Postcondition, TerraformResourceLifecycle, Token
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_availability_zones import (
     DataAwsAvailabilityZones,
     DataAwsAvailabilityZonesFilter,
@@ -44,11 +43,17 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
-from lab.constructs.aws.cloudwatch import LOG_RETENTION_DAYS, log_group_arn
 from lab.constructs.aws.key_policy import (
     account_administers,
     key_policy,
     logs_may_encrypt,
+)
+from lab.constructs.aws.log_group import (
+    DEFAULT_RETENTION_DAYS,
+    EncryptedLogGroup,
+    EncryptedLogGroupProps,
+    check_retention,
+    log_group_arn,
 )
 from lab.constructs.aws.vpc_types import NatMode
 from lab.constructs.tokens import unresolved
@@ -58,7 +63,7 @@ DEFAULT_VPC_CIDR: Final = "10.0.0.0/16"
 DEFAULT_AZ_COUNT: Final = 3
 MIN_AZ_COUNT: Final = 2
 MAX_AZ_COUNT: Final = 6
-DEFAULT_FLOW_LOG_RETENTION_DAYS: Final = 365
+DEFAULT_FLOW_LOG_RETENTION_DAYS: Final = DEFAULT_RETENTION_DAYS
 
 
 # The retention periods CloudWatch Logs accepts (0, "never expire", is left out on purpose).
@@ -147,13 +152,7 @@ class AwsNetworkProps:
             ) from None
         # The props may come from config as plain strings; keep the enum from here on.
         object.__setattr__(self, "nat_mode", nat_mode)
-        retention = self.flow_log_retention_days
-        if not unresolved(retention) and retention not in LOG_RETENTION_DAYS:
-            raise ValueError(
-                f"flow_log_retention_days: {retention} is not a retention CloudWatch Logs "
-                f"accepts; use one of {', '.join(map(str, LOG_RETENTION_DAYS))} "
-                f"({DEFAULT_FLOW_LOG_RETENTION_DAYS} or more passes CKV_AWS_338)"
-            )
+        check_retention(self.flow_log_retention_days, field="flow_log_retention_days")
         if "Name" in self.tags:
             raise ValueError(
                 "tags: 'Name' is set per resource by the construct (from name); remove it from tags"
@@ -455,13 +454,16 @@ class AwsNetwork(Construct):
             ),
             tags=self._tags(f"{name}-vpc-flow-logs"),
         )
-        log_group = CloudwatchLogGroup(
+        log_group = EncryptedLogGroup(
             self,
             "FlowLogGroup",
-            name=log_group_name,
-            retention_in_days=self._props.flow_log_retention_days,
-            kms_key_id=key.arn,
-            tags=self._tags(f"{name}-vpc-flow-logs"),
+            EncryptedLogGroupProps(
+                name=log_group_name,
+                kms_key_arn=key.arn,
+                retention_days=self._props.flow_log_retention_days,
+                retention_field="flow_log_retention_days",
+                tags=self._tags(f"{name}-vpc-flow-logs"),
+            ),
         )
 
         # Only the flow-log service, acting for this account's flow logs, may assume the role

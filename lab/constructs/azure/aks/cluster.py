@@ -1,4 +1,4 @@
-"""An AKS cluster that is secure without any argument.
+"""An AKS cluster that is secure without any argument, and grows by composition.
 
 :class:`AksCluster` creates:
 
@@ -9,22 +9,20 @@
   policy, an API server reachable only from authorized IP ranges (or only from the VNet when
   private), the Azure Policy, Key Vault secrets provider and Container Insights add-ons, image
   cleaner, run command off, automatic Kubernetes patch and node image upgrades inside a weekly
-  maintenance window, and one system node pool in the foundation's AKS subnet with host
+  maintenance window, and the system node pool in the foundation's AKS subnet with host
   encryption and no public IPs;
-* a data collection rule and its association: Container Insights with managed identity
-  authentication collects nothing without them (the portal creates them, the ARM API that
-  Terraform calls does not).
+* Container Insights' data collection rule and association (:mod:`.monitoring`).
 
-Kubeconfigs and client certificates are never exposed: local accounts are off, people sign in
-through Entra ID (``kubelogin``), so there is no credential worth exporting.
+More pools and access come from :meth:`AksCluster.add_node_pool` and
+:meth:`AksCluster.grant_access`. Kubeconfigs and client certificates are never exposed: local
+accounts are off, people sign in through Entra ID (``kubelogin``), so there is no credential
+worth exporting.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -45,34 +43,40 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesClusterNetworkProfile,
     KubernetesClusterOmsAgent,
 )
-from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule import (
-    MonitorDataCollectionRule,
-    MonitorDataCollectionRuleDataFlow,
-    MonitorDataCollectionRuleDataSources,
-    MonitorDataCollectionRuleDataSourcesExtension,
-    MonitorDataCollectionRuleDestinations,
-    MonitorDataCollectionRuleDestinationsLogAnalytics,
-)
-from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule_association import (
-    MonitorDataCollectionRuleAssociation,
-)
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
 from constructs import Construct
 
+from lab.constructs.azure.aks.access import AksRole, ClusterAccess, PrincipalType
+from lab.constructs.azure.aks.monitoring import enable_container_insights
+from lab.constructs.azure.aks.node_pool import (
+    DEFAULT_MAX_PODS,
+    DEFAULT_MAX_SURGE,
+    DRAIN_TIMEOUT_MINUTES,
+    ROTATION_POOL_NAME,
+    SYSTEM_POOL_NAME,
+    NodeOsSku,
+    NodePool,
+    NodePoolOptions,
+    NodePoolProps,
+    check_pool_settings,
+    pool_bounds,
+)
 from lab.constructs.tokens import unresolved
-from lab.rules import parse_cidr
+from lab.rules import (
+    NodeBounds,
+    check_dns_label,
+    check_kubernetes_minor,
+    check_object_id,
+    parse_cidr,
+)
 
 # --------------------------------------------------------------------------------------------------
 # Defaults and limits
 # --------------------------------------------------------------------------------------------------
 
-DEFAULT_MAX_PODS: Final = 110
-"""Pods per node: the upstream Kubernetes default, plenty for the lab's VM sizes."""
-MIN_MAX_PODS: Final = 50
-"""Fewer pods per node starve the system add-ons on small pools (checkov CKV_AZURE_168)."""
-MAX_MAX_PODS: Final = 250
-"""The most Azure CNI overlay allows per node."""
+MAX_NAME_LENGTH: Final = 54
+"""The cluster name is its DNS prefix, which AKS limits to 54 characters."""
 
 DEFAULT_POD_CIDR: Final = "10.244.0.0/16"
 """Overlay pod range. Pods never take VNet addresses, so it only has to miss the VNet, its peers
@@ -94,30 +98,10 @@ OLDEST_SUPPORTED_KUBERNETES_MINOR: Final = (1, 34)
 minors (https://learn.microsoft.com/azure/aks/supported-kubernetes-versions); it turns a stale
 version such as the old module's 1.29 into a synth error instead of an apply error."""
 
-SYSTEM_POOL_NAME: Final = "system"
-ROTATION_POOL_NAME: Final = "systemrotate"
-"""Temporary pool AKS moves the nodes to when a change (VM size, OS SKU, zones...) would otherwise
-recreate the default pool, and with it the cluster. At most 12 lowercase alphanumerics."""
-DEFAULT_MAX_SURGE: Final = "10%"
-"""Extra nodes during an upgrade: one for every lab-sized pool, which keeps upgrades cheap."""
-DRAIN_TIMEOUT_MINUTES: Final = 30
-
 SECRET_ROTATION_INTERVAL: Final = "2m"
 """How often the Key Vault CSI driver re-reads mounted secrets (its documented default)."""
 IMAGE_CLEANER_INTERVAL_HOURS: Final = 48
 """How often image cleaner (Eraser) removes unused, vulnerable images from the nodes."""
-
-CONTAINER_INSIGHTS_STREAMS: Final = ("Microsoft-ContainerInsights-Group-Default",)
-"""The default Container Insights tables, as the portal's onboarding selects them."""
-CONTAINER_INSIGHTS_SETTINGS: Final = {
-    "dataCollectionSettings": {
-        "enableContainerLogV2": True,
-        "interval": "1m",
-        "namespaceFilteringMode": "Off",
-    }
-}
-CONTAINER_INSIGHTS_EXTENSION_NAME: Final = "ContainerInsightsExtension"
-"""Name AKS's own onboarding gives the data source and the association; the portal looks for it."""
 
 NETWORK_CONTRIBUTOR_ROLE: Final = "Network Contributor"
 
@@ -127,10 +111,6 @@ _AKS_RESERVED_RANGES: Final = tuple(
     ipaddress.IPv4Network(cidr)
     for cidr in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
 )
-_AVAILABILITY_ZONES: Final = ("1", "2", "3")
-_NAME_PATTERN: Final = re.compile(r"^[a-z0-9]([a-z0-9-]{0,52}[a-z0-9])?$")
-_VERSION_PATTERN: Final = re.compile(r"^(\d+)\.(\d+)(\.\d+)?$")
-_VM_SIZE_PATTERN: Final = re.compile(r"^Standard_[A-Za-z0-9_]+$")
 _TIME_PATTERN: Final = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _UTC_OFFSET_PATTERN: Final = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
 _SUBNET_ID_PATTERN: Final = re.compile(
@@ -185,15 +165,6 @@ class SkuTier(StrEnum):
     """No financially backed SLA and a smaller control plane, at no charge. The lab's choice."""
     STANDARD = "Standard"
     """Uptime SLA and a control plane that scales, charged per cluster-hour (CKV_AZURE_170)."""
-
-
-class NodeOsSku(StrEnum):
-    """The node operating system (``os_sku``)."""
-
-    AZURE_LINUX = "AzureLinux"
-    """Microsoft's minimal container host: fewer packages, so fewer CVEs to patch."""
-    UBUNTU = "Ubuntu"
-    """Ubuntu LTS, the AKS default image."""
 
 
 class OutboundType(StrEnum):
@@ -295,16 +266,16 @@ class AksClusterProps:
     non-empty unless ``private_cluster``, empty if it is. Any /0 is rejected: the API server is
     never open to the internet."""
     min_nodes: int | None = None
-    """Autoscaler lower bound; give it with ``max_nodes`` to turn autoscaling on.
-    Default: None (a fixed pool of ``node_count`` nodes)."""
+    """Autoscaler lower bound of the system pool. Default: ``node_count``. The pool autoscales
+    when the bounds differ, as on EKS."""
     max_nodes: int | None = None
-    """Autoscaler upper bound, the pool's cost ceiling. Default: None (fixed pool)."""
+    """Autoscaler upper bound, the pool's cost ceiling. Default: ``node_count``."""
     private_cluster: bool = False
     """Give the API server a private endpoint in the VNet (with an AKS-managed private DNS zone)
     and no public address; only machines in or peered with the VNet reach it. Default: False."""
     admin_group_object_ids: Sequence[str] = ()
     """Entra ID groups (object ids) bound to cluster-admin. Default: () (access only through
-    Azure RBAC role assignments such as "Azure Kubernetes Service RBAC Cluster Admin")."""
+    Azure RBAC role assignments, :meth:`AksCluster.grant_access`)."""
     sku_tier: SkuTier = SkuTier.FREE
     """Control plane tier. Default: SkuTier.FREE (no uptime SLA, the lab's cost choice; fails
     CKV_AZURE_170)."""
@@ -342,16 +313,21 @@ class AksClusterProps:
     def __post_init__(self) -> None:
         _validate_identifiers(self)
         _validate_version(self.kubernetes_version)
-        _validate_sizing(self)
+        check_pool_settings(vm_size=self.vm_size, max_pods=self.max_pods, zones=self.zones)
+        self.bounds  # noqa: B018 (validates the system pool's size)
         _validate_api_server_access(self.authorized_ip_ranges, private=self.private_cluster)
         _validate_admin_groups(self.admin_group_object_ids)
         _validate_network(self)
-        _validate_zones(self.zones)
+
+    @property
+    def bounds(self) -> NodeBounds:
+        """The system pool's size."""
+        return pool_bounds(self.node_count, self.min_nodes, self.max_nodes, floor=1)
 
     @property
     def autoscaling(self) -> bool:
-        """True when both autoscaler bounds are given."""
-        return self.min_nodes is not None and self.max_nodes is not None
+        """Whether the system pool's node count may move between its bounds."""
+        return self.bounds.autoscaling
 
 
 # --------------------------------------------------------------------------------------------------
@@ -401,7 +377,7 @@ class AksCluster(Construct):
         )
 
         window = props.maintenance_window
-        self._cluster = KubernetesCluster(
+        self.resource = KubernetesCluster(
             self,
             "Cluster",
             name=props.name,
@@ -490,65 +466,74 @@ class AksCluster(Construct):
             depends_on=[subnet_role],
         )
 
-        destination = "workspace"
-        collection_rule = MonitorDataCollectionRule(
+        self.node.default_child = self.resource
+        enable_container_insights(
             self,
-            "ContainerInsightsRule",
-            # The prefix AKS's own onboarding uses; at most 59 characters.
-            name=f"MSCI-{props.name}",
+            cluster_name=props.name,
+            cluster_id=self.resource.id,
             location=props.location,
             resource_group_name=props.resource_group_name,
-            description=f"Container Insights for AKS cluster {props.name}.",
-            destinations=MonitorDataCollectionRuleDestinations(
-                log_analytics=[
-                    MonitorDataCollectionRuleDestinationsLogAnalytics(
-                        name=destination,
-                        workspace_resource_id=props.log_analytics_workspace_id,
-                    )
-                ]
-            ),
-            data_flow=[
-                MonitorDataCollectionRuleDataFlow(
-                    streams=list(CONTAINER_INSIGHTS_STREAMS), destinations=[destination]
-                )
-            ],
-            data_sources=MonitorDataCollectionRuleDataSources(
-                extension=[
-                    MonitorDataCollectionRuleDataSourcesExtension(
-                        name=CONTAINER_INSIGHTS_EXTENSION_NAME,
-                        extension_name="ContainerInsights",
-                        streams=list(CONTAINER_INSIGHTS_STREAMS),
-                        extension_json=json.dumps(CONTAINER_INSIGHTS_SETTINGS, sort_keys=True),
-                    )
-                ]
-            ),
+            workspace_id=props.log_analytics_workspace_id,
             tags=tags,
         )
-        MonitorDataCollectionRuleAssociation(
-            self,
-            "ContainerInsightsAssociation",
-            name=CONTAINER_INSIGHTS_EXTENSION_NAME,
-            target_resource_id=self._cluster.id,
-            data_collection_rule_id=collection_rule.id,
-            description="Deleting this association stops Container Insights for the cluster.",
-        )
 
-        self.cluster_name: str = self._cluster.name
+        self.cluster_name: str = self.resource.name
         """Name of the cluster."""
-        self.cluster_id: str = self._cluster.id
+        self.cluster_id: str = self.resource.id
         """Resource id of the cluster."""
-        self.fqdn: str = self._cluster.private_fqdn if props.private_cluster else self._cluster.fqdn
+        self.fqdn: str = self.resource.private_fqdn if props.private_cluster else self.resource.fqdn
         """API server host name: the private FQDN of a private cluster, else the public one."""
         self.endpoint: str = f"https://{self.fqdn}:443"
         """API server URL."""
-        self.oidc_issuer_url: str = self._cluster.oidc_issuer_url
+        self.oidc_issuer_url: str = self.resource.oidc_issuer_url
         """Issuer URL that Entra ID workload identity federations trust."""
-        self.kubelet_identity_object_id: str = self._cluster.kubelet_identity.object_id
+        self.kubelet_identity_object_id: str = self.resource.kubelet_identity.object_id
         """Object id of the AKS-managed kubelet identity (grant it AcrPull on registries)."""
-        self.node_resource_group: str = self._cluster.node_resource_group
+        self.node_resource_group: str = self.resource.node_resource_group
         """Resource group in which AKS manages the nodes, load balancers and disks."""
         self.control_plane_identity_principal_id: str = identity.principal_id
         """Principal id of the control plane identity, for further role assignments."""
+        self.ca_certificate: str = self.resource.kube_config.get(0).cluster_ca_certificate
+        """The cluster CA certificate, base64-encoded PEM (public, not a credential)."""
+        self._access_count = 0
+
+    # --- composition ---------------------------------------------------------------------
+
+    def add_node_pool(self, id: str, options: NodePoolOptions) -> NodePool:
+        """A user node pool beside the system pool, in the same subnet and on the cluster's
+        Kubernetes version. Creates ``<id>NodePool``."""
+        return NodePool(
+            self,
+            f"{id}NodePool",
+            NodePoolProps(
+                options=options,
+                kubernetes_cluster_id=self.resource.id,
+                kubernetes_version=self.props.kubernetes_version,
+                subnet_id=self.props.subnet_id,
+            ),
+        )
+
+    def grant_access(
+        self,
+        principal_id: str,
+        role: AksRole,
+        *,
+        namespace: str | None = None,
+        principal_type: PrincipalType | None = None,
+    ) -> ClusterAccess:
+        """Give an Entra ID principal (user, group or identity, by object id) ``role`` on the
+        cluster, or in one namespace. Creates ``<Role>Access-<n>``."""
+        self._access_count += 1
+        return ClusterAccess(
+            self,
+            f"{role.key}Access-{self._access_count}",
+            cluster_id=self.resource.id,
+            cluster_name=self.props.name,
+            principal_id=principal_id,
+            role=role,
+            namespace=namespace,
+            principal_type=principal_type,
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -559,17 +544,19 @@ class AksCluster(Construct):
 def _system_node_pool(
     props: AksClusterProps, tags: dict[str, str]
 ) -> KubernetesClusterDefaultNodePool:
-    """The only pool. Workloads share it with the system add-ons, so that a preset's node count
-    is the cluster's node count (the lab's cost choice; fails CKV_AZURE_232)."""
+    """The system pool. Workloads share it with the system add-ons, so that a preset's node
+    count is the cluster's node count (the lab's cost choice; fails CKV_AZURE_232); extra pools
+    come from :meth:`AksCluster.add_node_pool`."""
+    bounds = props.bounds
     return KubernetesClusterDefaultNodePool(
         name=SYSTEM_POOL_NAME,
         temporary_name_for_rotation=ROTATION_POOL_NAME,
         type="VirtualMachineScaleSets",  # the only type that autoscales (CKV_AZURE_169)
         vm_size=props.vm_size,
         node_count=props.node_count,
-        auto_scaling_enabled=props.autoscaling,
-        min_count=props.min_nodes,
-        max_count=props.max_nodes,
+        auto_scaling_enabled=bounds.autoscaling,
+        min_count=bounds.minimum if bounds.autoscaling else None,
+        max_count=bounds.maximum if bounds.autoscaling else None,
         max_pods=props.max_pods,
         vnet_subnet_id=props.subnet_id,
         zones=list(props.zones) or None,
@@ -616,10 +603,9 @@ def _weekly(block: type[_Schedule], window: MaintenanceWindow) -> _Schedule:
 
 
 def _validate_identifiers(props: AksClusterProps) -> None:
-    if not unresolved(props.name) and not _NAME_PATTERN.match(props.name):
-        raise ValueError(
-            f"name: {props.name!r} is not a lowercase DNS label of at most 54 characters; use "
-            "letters, digits and inner hyphens, e.g. 'demo-blue'"
+    if not unresolved(props.name):
+        check_dns_label(
+            props.name, field="name", max_length=MAX_NAME_LENGTH, purpose="it is the DNS prefix"
         )
     if not props.resource_group_name:
         raise ValueError(
@@ -638,66 +624,17 @@ def _validate_identifiers(props: AksClusterProps) -> None:
             f"log_analytics_workspace_id: {workspace_id!r} is not a Log Analytics workspace "
             "resource id; pass the workspace's id attribute"
         )
-    if not unresolved(props.vm_size) and not _VM_SIZE_PATTERN.match(props.vm_size):
-        raise ValueError(
-            f"vm_size: {props.vm_size!r} is not an Azure VM size; write it like 'Standard_D4s_v3'"
-        )
 
 
 def _validate_version(version: str) -> None:
     if unresolved(version):
         return
-    match = _VERSION_PATTERN.match(version)
-    if match is None:
-        raise ValueError(
-            f"kubernetes_version: {version!r} is not a Kubernetes minor version; write it like "
-            "'1.35'"
-        )
-    major, minor, patch = match.groups()
-    if patch:
-        raise ValueError(
-            f"kubernetes_version: {version!r} pins a patch release, which automatic upgrades "
-            f"move past; give the minor version only, e.g. '{major}.{minor}'"
-        )
-    if (int(major), int(minor)) < OLDEST_SUPPORTED_KUBERNETES_MINOR:
+    check_kubernetes_minor(version)
+    major, minor = (int(part) for part in version.split("."))
+    if (major, minor) < OLDEST_SUPPORTED_KUBERNETES_MINOR:
         oldest = ".".join(str(part) for part in OLDEST_SUPPORTED_KUBERNETES_MINOR)
         raise ValueError(
             f"kubernetes_version: {version!r} is out of AKS support; use '{oldest}' or newer"
-        )
-
-
-def _validate_sizing(props: AksClusterProps) -> None:
-    node_count, min_nodes, max_nodes = props.node_count, props.min_nodes, props.max_nodes
-    if (min_nodes is None) != (max_nodes is None):
-        raise ValueError(
-            f"min_nodes and max_nodes: got min_nodes={min_nodes}, max_nodes={max_nodes}; give "
-            "both to turn autoscaling on, or neither for a fixed pool of node_count nodes"
-        )
-    if not unresolved(node_count) and node_count < 1:
-        raise ValueError(f"node_count: {node_count} is below 1; the system pool needs a node")
-    if min_nodes is not None and max_nodes is not None:
-        _validate_autoscaling_bounds(node_count, min_nodes, max_nodes)
-    if not unresolved(props.max_pods) and not MIN_MAX_PODS <= props.max_pods <= MAX_MAX_PODS:
-        raise ValueError(
-            f"max_pods: {props.max_pods} is outside {MIN_MAX_PODS}-{MAX_MAX_PODS}; fewer than "
-            f"{MIN_MAX_PODS} starve the system add-ons, more than {MAX_MAX_PODS} exceed what "
-            "Azure CNI overlay allows"
-        )
-
-
-def _validate_autoscaling_bounds(node_count: int, min_nodes: int, max_nodes: int) -> None:
-    if any(unresolved(value) for value in (node_count, min_nodes, max_nodes)):
-        return
-    if min_nodes < 1:
-        raise ValueError(f"min_nodes: {min_nodes} is below 1; the system pool needs a node")
-    if min_nodes > max_nodes:
-        raise ValueError(
-            f"min_nodes: {min_nodes} is greater than max_nodes ({max_nodes}); swap them"
-        )
-    if not min_nodes <= node_count <= max_nodes:
-        raise ValueError(
-            f"node_count: {node_count} is outside the autoscaling bounds "
-            f"{min_nodes}-{max_nodes}; the initial size must lie between min_nodes and max_nodes"
         )
 
 
@@ -729,13 +666,7 @@ def _validate_admin_groups(group_ids: Sequence[str]) -> None:
     for group_id in group_ids:
         if unresolved(group_id):
             continue
-        try:
-            uuid.UUID(group_id)
-        except ValueError:
-            raise ValueError(
-                f"admin_group_object_ids: {group_id!r} is not an object id; give the Entra ID "
-                "group's object id, a GUID like '00000000-0000-0000-0000-000000000000'"
-            ) from None
+        check_object_id(group_id, field="admin_group_object_ids", what="Entra ID group")
 
 
 def _validate_network(props: AksClusterProps) -> None:
@@ -786,16 +717,3 @@ def _overlay_range(field_name: str, cidr: str) -> ipaddress.IPv4Network | None:
                 "range"
             )
     return network
-
-
-def _validate_zones(zones: Sequence[str]) -> None:
-    if unresolved(zones):
-        return
-    for zone in zones:
-        if zone not in _AVAILABILITY_ZONES:
-            raise ValueError(
-                f"zones: {zone!r} is not an availability zone; use some of "
-                f"{', '.join(repr(z) for z in _AVAILABILITY_ZONES)}"
-            )
-    if len(set(zones)) != len(zones):
-        raise ValueError(f"zones: {list(zones)} lists a zone twice; list each zone once")

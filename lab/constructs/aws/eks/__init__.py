@@ -1,0 +1,58 @@
+"""EKS: the cluster and what it is composed of, one concept per module.
+
+* :mod:`.cluster`: :class:`EksCluster` and its props: the control plane, its key, logs and
+  roles, and the composition methods (``add_node_group``, ``add_addon``, ``grant_access``,
+  ``add_pod_identity``).
+* :mod:`.node_group`: managed node groups and their hardened launch templates.
+* :mod:`.addon`: EKS add-ons.
+* :mod:`.access`: access entries and access policies.
+* :mod:`.identity`: EKS Pod Identity roles.
+"""
+
+from lab.constructs.aws.eks.access import AccessEntry, AccessPolicy, AccessScope
+from lab.constructs.aws.eks.addon import (
+    DEFAULT_ADDONS,
+    Addon,
+    AddonOptions,
+    PodIdentityAssociation,
+)
+from lab.constructs.aws.eks.cluster import (
+    CONTROL_PLANE_LOG_TYPES,
+    DEFAULT_LOG_RETENTION_DAYS,
+    ControlPlaneLogType,
+    EksCluster,
+    EksClusterProps,
+)
+from lab.constructs.aws.eks.identity import PodIdentity
+from lab.constructs.aws.eks.node_group import (
+    DEFAULT_ROOT_VOLUME_SIZE_GIB,
+    AmiType,
+    CapacityType,
+    NodeGroup,
+    NodeGroupOptions,
+    NodeLaunchTemplate,
+    ami_type_for,
+)
+
+__all__ = [
+    "CONTROL_PLANE_LOG_TYPES",
+    "DEFAULT_ADDONS",
+    "DEFAULT_LOG_RETENTION_DAYS",
+    "DEFAULT_ROOT_VOLUME_SIZE_GIB",
+    "AccessEntry",
+    "AccessPolicy",
+    "AccessScope",
+    "Addon",
+    "AddonOptions",
+    "AmiType",
+    "CapacityType",
+    "ControlPlaneLogType",
+    "EksCluster",
+    "EksClusterProps",
+    "NodeGroup",
+    "NodeGroupOptions",
+    "NodeLaunchTemplate",
+    "PodIdentity",
+    "PodIdentityAssociation",
+    "ami_type_for",
+]

@@ -1,0 +1,669 @@
+"""An EKS cluster that is secure by default, and grows by composition.
+
+What :class:`EksCluster` creates, by child id:
+
+* ``SecretsKey`` (+ ``SecretsKeyAlias``): a customer-managed KMS key, rotation on, with an
+  explicit key policy. It encrypts Kubernetes secrets and the control-plane log group.
+* ``ControlPlaneLogGroup``: ``/aws/eks/<name>/cluster``, KMS-encrypted, with a retention
+  (:class:`~lab.constructs.aws.log_group.EncryptedLogGroup`). It is created before the
+  cluster, or EKS would create its own (unencrypted, kept forever).
+* ``ClusterRole`` / ``NodeRole``: IAM roles with only the AWS managed policies they need.
+* ``Cluster``: private endpoint always on, public endpoint only for the listed CIDRs, all five
+  control-plane log types, authentication mode ``API`` and no implicit cluster-creator admin.
+* ``AdminAccessEntry-*`` / ``AdminPolicyAssociation-*``: cluster admin for each listed
+  principal (:meth:`EksCluster.grant_cluster_admin`).
+* ``OidcProvider``: the IAM OIDC provider for IRSA. ``VpcCniRole`` trusts it for the
+  ``aws-node`` service account, so the node role does not carry the VPC CNI's permissions.
+* ``<Name>Addon``: the add-ons of :data:`DEFAULT_ADDONS` (:meth:`EksCluster.add_addon`).
+* ``NodeLaunchTemplate`` / ``NodeGroup``: the default managed node group
+  (:meth:`EksCluster.add_node_group`), sized by the props.
+
+More capacity, add-ons, access and pod identities are added with the ``add_*`` and
+``grant_*`` methods. Terraform never talks to the Kubernetes API: everything here is an AWS
+API call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_eks_addon_version import DataAwsEksAddonVersion
+from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
+from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
+from cdktf_cdktf_provider_aws.eks_access_policy_association import EksAccessPolicyAssociation
+from cdktf_cdktf_provider_aws.eks_cluster import EksCluster as EksClusterResource
+from cdktf_cdktf_provider_aws.eks_cluster import (
+    EksClusterAccessConfig,
+    EksClusterEncryptionConfig,
+    EksClusterEncryptionConfigProvider,
+    EksClusterUpgradePolicy,
+    EksClusterVpcConfig,
+)
+from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from constructs import Construct
+
+from lab.constructs.aws.eks.access import (
+    AccessEntry,
+    AccessPolicy,
+    AccessScope,
+    check_principals,
+    principal_key,
+)
+from lab.constructs.aws.eks.addon import (
+    DEFAULT_ADDONS,
+    Addon,
+    AddonOptions,
+    AddonProps,
+    construct_key,
+)
+from lab.constructs.aws.eks.identity import PodIdentity, PodIdentityProps
+from lab.constructs.aws.eks.node_group import (
+    DEFAULT_ROOT_VOLUME_SIZE_GIB,
+    AmiType,
+    NodeGroup,
+    NodeGroupOptions,
+    NodeGroupProps,
+    NodeLaunchTemplate,
+    NodeLaunchTemplateProps,
+)
+from lab.constructs.aws.iam import (
+    IRSA_AUDIENCE,
+    attach_managed_policies,
+    irsa_role,
+    managed_policies,
+    service_role,
+)
+from lab.constructs.aws.key_policy import account_administers, key_policy, logs_may_encrypt
+from lab.constructs.aws.log_group import (
+    DEFAULT_RETENTION_DAYS,
+    EncryptedLogGroup,
+    EncryptedLogGroupProps,
+    log_group_arn,
+)
+from lab.constructs.tokens import unresolved
+from lab.rules import (
+    MAX_CLUSTER_NAME_LENGTH,
+    check_dns_label,
+    check_iam_principal_arn,
+    check_kubernetes_minor,
+    parse_cidr,
+)
+
+
+class ControlPlaneLogType(StrEnum):
+    """A control-plane log stream that EKS can send to CloudWatch Logs."""
+
+    API = "api"
+    """The Kubernetes API server's own log."""
+
+    AUDIT = "audit"
+    """Who did what through the Kubernetes API: where an investigation starts."""
+
+    AUTHENTICATOR = "authenticator"
+    """IAM authentication: which IAM principal became which Kubernetes user."""
+
+    CONTROLLER_MANAGER = "controllerManager"
+    """The controller manager (reconciliation of the built-in resources)."""
+
+    SCHEDULER = "scheduler"
+    """Pod placement decisions."""
+
+
+DEFAULT_LOG_RETENTION_DAYS: Final = DEFAULT_RETENTION_DAYS
+"""Control-plane log retention. checkov CKV_AWS_338 wants a year; the group goes with the stack."""
+
+MAX_NAME_LENGTH: Final = MAX_CLUSTER_NAME_LENGTH
+"""Longest cluster name: the longest derived IAM role name (``<name>-eks-cluster``) fits 64."""
+
+CONTROL_PLANE_LOG_TYPES: Final = tuple(ControlPlaneLogType)
+"""The control-plane logs sent to CloudWatch: all five, always (checkov CKV_AWS_37)."""
+
+NODE_GROUP_NAME: Final = "default"
+"""The EKS name of the node group the props describe."""
+DEFAULT_NODE_GROUP_ID: Final = "Node"
+"""Its construct id stem: ``NodeGroup`` and ``NodeLaunchTemplate``."""
+VPC_CNI_SERVICE_ACCOUNT: Final = "system:serviceaccount:kube-system:aws-node"
+
+# What the EKS control plane does with the key, as the cluster role, to envelope-encrypt secrets.
+CLUSTER_KEY_ACTIONS: Final = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants")
+
+# Add-ons that run as Deployments only become ACTIVE once nodes can run their pods.
+_ADDONS_AFTER_NODES: Final = frozenset({"coredns"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class EksClusterProps:
+    """The inputs of :class:`EksCluster`, validated on construction. The node settings
+    describe the cluster's default node group; more come from :meth:`EksCluster.add_node_group`.
+    """
+
+    name: str
+    """Cluster name, ``<experiment>-<cluster>``: a lowercase DNS label of at most 40 characters.
+    It also names the IAM roles, the KMS alias, the log group and the launch template. Required."""
+
+    kubernetes_version: str
+    """Kubernetes minor version, e.g. ``"1.35"``. Nodes and add-ons follow it. Required."""
+
+    subnet_ids: Sequence[str]
+    """Private subnet ids in at least two Availability Zones, for the control-plane network
+    interfaces and the nodes. May be a token list (a foundation output read from a variable).
+    Required."""
+
+    instance_type: str
+    """EC2 instance type of the default group's nodes, e.g. ``"m5.xlarge"``. Required."""
+
+    node_count: int
+    """Desired number of nodes of the default group, at least 1. Required. (The lab's cost cap on
+    nodes per cluster is enforced where ``lab.yaml`` is read.)"""
+
+    admin_principal_arns: Sequence[str]
+    """IAM role or user ARNs that get cluster admin (an access entry with
+    ``AmazonEKSClusterAdminPolicy``, cluster scope). Required, at least one: with authentication
+    mode API and no cluster-creator admin, nobody else can use the Kubernetes API. Entries may be
+    tokens."""
+
+    min_nodes: int | None = None
+    """Autoscaling lower bound of the default group. Default: ``node_count``."""
+
+    max_nodes: int | None = None
+    """Autoscaling upper bound of the default group. Default: ``node_count``."""
+
+    public_access_cidrs: Sequence[str] = ()
+    """CIDRs allowed to reach the public API endpoint. Default: ``()``: the public endpoint is off
+    and the API is reachable only from inside the VPC. Any ``/0`` is rejected."""
+
+    ami_type: AmiType | None = None
+    """AMI of the default group. Default: derived from ``instance_type`` (see
+    :class:`~lab.constructs.aws.eks.NodeGroupOptions`)."""
+
+    root_volume_size_gib: int = DEFAULT_ROOT_VOLUME_SIZE_GIB
+    """Size of each node's encrypted gp3 root volume, at least 20. Default: 50 (about 4 USD a month
+    per node)."""
+
+    log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
+    """Retention of the control-plane logs, a period CloudWatch Logs accepts. Default: 365. Less
+    fails checkov CKV_AWS_338."""
+
+    node_labels: Mapping[str, str] = field(default_factory=dict)
+    """Kubernetes labels on every node of the default group. Default: none."""
+
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """AWS tags on every taggable resource, including the nodes' instances, volumes and network
+    interfaces. Default: none."""
+
+    def __post_init__(self) -> None:
+        if unresolved(self.name):
+            raise ValueError(
+                "name: must be a plain string, not a token: IAM role, KMS alias and log group "
+                "names are derived from it at synth time"
+            )
+        check_dns_label(
+            self.name,
+            field="name",
+            max_length=MAX_NAME_LENGTH,
+            purpose="the limit keeps the derived IAM role names within 64 characters",
+        )
+        if not unresolved(self.kubernetes_version):
+            check_kubernetes_minor(self.kubernetes_version)
+        if not unresolved(self.subnet_ids) and len(self.subnet_ids) < 2:
+            raise ValueError(
+                f"subnet_ids: {len(self.subnet_ids)} given, but EKS needs subnets in at least two "
+                "Availability Zones; pass the foundation's private subnet ids"
+            )
+        self.default_node_group  # noqa: B018 (validates the default group's settings)
+        self._validate_public_access_cidrs()
+        self._validate_admin_principal_arns()
+        EncryptedLogGroupProps(
+            name="",
+            kms_key_arn="",
+            retention_days=self.log_retention_days,
+            retention_field="log_retention_days",
+        )
+
+    @property
+    def default_node_group(self) -> NodeGroupOptions:
+        """The node group the props describe (``default``, at least one node)."""
+        return NodeGroupOptions(
+            name=NODE_GROUP_NAME,
+            instance_type=self.instance_type,
+            node_count=self.node_count,
+            min_nodes=self.min_nodes,
+            max_nodes=self.max_nodes,
+            min_size_floor=1,
+            ami_type=self.ami_type,
+            root_volume_size_gib=self.root_volume_size_gib,
+            labels=self.node_labels,
+            tags=self.tags,
+        )
+
+    def _validate_public_access_cidrs(self) -> None:
+        seen: set[str] = set()
+        for cidr in self.public_access_cidrs:
+            if unresolved(cidr):
+                continue
+            parse_cidr(
+                cidr, field="public_access_cidrs", example="203.0.113.0/24", reject_internet=True
+            )
+            if cidr in seen:
+                raise ValueError(f"public_access_cidrs: {cidr!r} is listed twice; list it once")
+            seen.add(cidr)
+
+    def _validate_admin_principal_arns(self) -> None:
+        if unresolved(self.admin_principal_arns):
+            raise ValueError(
+                "admin_principal_arns: a token list can't be expanded into one access entry per "
+                "principal at synth time; pass a list (its entries may be tokens)"
+            )
+        if not self.admin_principal_arns:
+            raise ValueError(
+                "admin_principal_arns: empty, but with authentication mode API and no "
+                "cluster-creator admin nobody could use the Kubernetes API; list at least one "
+                "IAM role ARN"
+            )
+        for arn in self.admin_principal_arns:
+            if not unresolved(arn):
+                check_iam_principal_arn(arn, field="admin_principal_arns")
+        check_principals(self.admin_principal_arns, field="admin_principal_arns")
+
+
+class EksCluster(Construct):
+    """An EKS cluster with one managed node group, secure by default (see the module docstring).
+
+    ``resource`` (also ``node.default_child``) is the ``aws_eks_cluster``.
+    """
+
+    def __init__(self, scope: Construct, id: str, props: EksClusterProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        self._tags = dict(props.tags)
+        self._access: dict[str, AccessEntry] = {}
+
+        partition = DataAwsPartition(self, "Partition")
+        account = DataAwsCallerIdentity(self, "CallerIdentity")
+        region = DataAwsRegion(self, "Region")
+        self.partition: str = partition.partition
+        """The AWS partition (``aws``), for ARNs."""
+        self.account_id: str = account.account_id
+        self.region: str = region.region
+        log_group_name = f"/aws/eks/{props.name}/cluster"
+
+        cluster_role = service_role(
+            self,
+            "ClusterRole",
+            role_name=f"{props.name}-eks-cluster",
+            # eks.amazonaws.com in every partition (ec2 and logs take the partition's DNS suffix).
+            service="eks.amazonaws.com",
+            description=f"EKS control plane of {props.name}",
+            tags=self._tags,
+        )
+        cluster_policies = attach_managed_policies(
+            self, "ClusterRole", cluster_role, self.managed_policies("AmazonEKSClusterPolicy")
+        )
+        key = self._secrets_key(
+            cluster_role_arn=cluster_role.arn,
+            partition=partition,
+            log_group_name=log_group_name,
+        )
+        # EKS creates this group on its first log delivery if it is missing, unencrypted and kept
+        # forever, so it must exist first (depends_on below), with our key and retention.
+        log_group = EncryptedLogGroup(
+            self,
+            "ControlPlaneLogGroup",
+            EncryptedLogGroupProps(
+                name=log_group_name,
+                kms_key_arn=key.arn,
+                retention_days=props.log_retention_days,
+                retention_field="log_retention_days",
+                tags=self._tags,
+            ),
+        )
+
+        public_access = bool(props.public_access_cidrs)
+        self.resource = EksClusterResource(
+            self,
+            "Cluster",
+            name=props.name,
+            version=props.kubernetes_version,
+            role_arn=cluster_role.arn,
+            vpc_config=EksClusterVpcConfig(
+                subnet_ids=list(props.subnet_ids),
+                endpoint_private_access=True,
+                endpoint_public_access=public_access,
+                # Left unset, EKS would allow 0.0.0.0/0.
+                public_access_cidrs=list(props.public_access_cidrs) if public_access else None,
+            ),
+            access_config=EksClusterAccessConfig(
+                # Access entries only, no aws-auth ConfigMap: access is granted and audited
+                # through AWS APIs, which is all Terraform talks to.
+                authentication_mode="API",
+                # The identity running Terraform needs no Kubernetes access, and this flag can't
+                # be changed after creation; admins are the explicit access entries below.
+                bootstrap_cluster_creator_admin_permissions=False,
+            ),
+            encryption_config=EksClusterEncryptionConfig(
+                provider=EksClusterEncryptionConfigProvider(key_arn=key.arn),
+                resources=["secrets"],
+            ),
+            enabled_cluster_log_types=[log_type.value for log_type in CONTROL_PLANE_LOG_TYPES],
+            # No self-managed vpc-cni, kube-proxy and coredns: they come only as the EKS add-ons
+            # below, so there is nothing for the add-ons to take over.
+            bootstrap_self_managed_addons=False,
+            # Extended support costs six times the standard control-plane price; a lab upgrades
+            # instead (EKS upgrades the cluster itself when standard support ends).
+            upgrade_policy=EksClusterUpgradePolicy(support_type="STANDARD"),
+            tags=self._tags,
+            depends_on=[*cluster_policies, log_group.resource],
+        )
+        self.node.default_child = self.resource
+        for arn in props.admin_principal_arns:
+            self.grant_cluster_admin(arn)
+
+        issuer = self.resource.identity.get(0).oidc.get(0).issuer
+        # No thumbprint_list: it is optional for EKS issuers, whose certificates IAM verifies.
+        oidc_provider = IamOpenidConnectProvider(
+            self,
+            "OidcProvider",
+            url=issuer,
+            client_id_list=[IRSA_AUDIENCE],
+            tags=self._tags,
+        )
+
+        # The VPC CNI's EC2 permissions go to the aws-node service account through IRSA rather
+        # than to the node role, where every process able to reach the node's credentials would
+        # hold them. IRSA rather than Pod Identity: aws-node must run before a node is Ready, and
+        # with Pod Identity it would get credentials only once the eks-pod-identity-agent
+        # DaemonSet runs on that same node, an ordering nothing guarantees; IRSA needs only STS.
+        vpc_cni_role = irsa_role(
+            self,
+            "VpcCniRole",
+            role_name=f"{props.name}-vpc-cni",
+            oidc_provider=oidc_provider,
+            issuer=issuer,
+            service_account=VPC_CNI_SERVICE_ACCOUNT,
+            description=f"IRSA role of {VPC_CNI_SERVICE_ACCOUNT} in {props.name}",
+            tags=self._tags,
+        )
+        vpc_cni_policies = attach_managed_policies(
+            self, "VpcCniRole", vpc_cni_role, self.managed_policies("AmazonEKS_CNI_Policy")
+        )
+
+        # A node becomes Ready only with the CNI and kube-proxy, and the Pod Identity agent should
+        # be there before the first workload pod. DaemonSets are ACTIVE even with zero nodes.
+        self._before_nodes: list[ITerraformDependable] = []
+        for addon_name in DEFAULT_ADDONS:
+            if addon_name in _ADDONS_AFTER_NODES:
+                continue
+            is_cni = addon_name == "vpc-cni"
+            addon = self._create_addon(
+                addon_name,
+                AddonOptions(
+                    service_account_role_arn=vpc_cni_role.arn if is_cni else None,
+                    depends_on=vpc_cni_policies if is_cni else (),
+                ),
+            )
+            self._before_nodes.append(addon.resource)
+
+        self.node_role = service_role(
+            self,
+            "NodeRole",
+            role_name=f"{props.name}-eks-node",
+            service=f"ec2.{partition.dns_suffix}",
+            description=f"EKS managed nodes of {props.name}",
+            tags=self._tags,
+        )
+        # PullOnly rather than ReadOnly: nodes pull images and never list or describe
+        # repositories. EKS creates the node role's access entry (EC2_LINUX) itself.
+        self._node_policies = attach_managed_policies(
+            self,
+            "NodeRole",
+            self.node_role,
+            self.managed_policies(
+                "AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"
+            ),
+        )
+        self.default_node_group = self.add_node_group(
+            DEFAULT_NODE_GROUP_ID, props.default_node_group
+        )
+        """The node group the props describe."""
+        for addon_name in sorted(_ADDONS_AFTER_NODES & set(DEFAULT_ADDONS)):
+            self.add_addon(addon_name, AddonOptions(after_nodes=True))
+
+        self.cluster_name: str = self.resource.name
+        """The cluster's name, as a reference: whatever uses it waits for the cluster."""
+        self.cluster_arn: str = self.resource.arn
+        self.endpoint: str = self.resource.endpoint
+        """The Kubernetes API server URL (private unless ``public_access_cidrs`` is set)."""
+        self.certificate_authority_data: str = self.resource.certificate_authority.get(0).data
+        """The cluster CA certificate, base64-encoded PEM (public, not a credential)."""
+        self.cluster_security_group_id: str = self.resource.vpc_config.cluster_security_group_id
+        """The security group EKS created for the control plane and the nodes."""
+        self.oidc_issuer_url: str = issuer
+        """The cluster's OIDC issuer URL: the ``iss`` of its service-account tokens."""
+        self.oidc_provider_arn: str = oidc_provider.arn
+        """The IAM OIDC provider, for the trust policies of workload IRSA roles."""
+        self.node_role_arn: str = self.node_role.arn
+        """The IAM role of the nodes."""
+
+    # --- composition ---------------------------------------------------------------------
+
+    def add_node_group(self, id: str, options: NodeGroupOptions) -> NodeGroup:
+        """Another managed node group in the cluster's subnets, with the cluster's node role
+        and a hardened launch template of its own.
+
+        Creates ``<id>LaunchTemplate`` and ``<id>Group`` (the default group's ``id`` is
+        ``Node``). Nodes join after the node role's policies and the add-ons they need.
+        """
+        name = self.props.name
+        own_name = "" if options.name == NODE_GROUP_NAME else f"-{options.name}"
+        tags = {**self._tags, **options.tags}
+        template = NodeLaunchTemplate(
+            self,
+            f"{id}LaunchTemplate",
+            NodeLaunchTemplateProps(
+                name=f"{name}{own_name}-nodes",
+                description=f"EKS managed nodes of {name}{own_name}",
+                root_volume_size_gib=options.root_volume_size_gib,
+                instance_tags={"Name": f"{name}{own_name}-node", **tags},
+                tags=tags,
+            ),
+        )
+        return NodeGroup(
+            self,
+            f"{id}Group",
+            NodeGroupProps(
+                options=options,
+                cluster_name=self.resource.name,
+                # Nodes follow the control plane when kubernetes_version changes.
+                kubernetes_version=self.resource.version,
+                node_role_arn=self.node_role.arn,
+                subnet_ids=self.props.subnet_ids,
+                launch_template=template,
+                depends_on=[*self._node_policies, *self._before_nodes],
+            ),
+        )
+
+    def add_addon(self, name: str, options: AddonOptions | None = None) -> Addon:
+        """An EKS add-on (``aws-ebs-csi-driver``...), at the default version for the cluster's
+        Kubernetes version unless ``options.version`` pins one.
+
+        Creates ``<Name>Addon`` (and ``<Name>AddonVersion``, the version lookup). An add-on
+        ``after_nodes`` waits for the default node group.
+        """
+        options = options or AddonOptions()
+        waits = [self.default_node_group.resource] if options.after_nodes else []
+        return self._create_addon(name, options, depends_on=waits)
+
+    def _create_addon(
+        self,
+        name: str,
+        options: AddonOptions,
+        *,
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> Addon:
+        key = construct_key(name)
+        version = options.version
+        if version is None:
+            # The default version for the Kubernetes version, so add-ons move with the cluster
+            # (with addon_version unset they would stay at whatever version came first).
+            version = DataAwsEksAddonVersion(
+                self,
+                f"{key}AddonVersion",
+                addon_name=name,
+                kubernetes_version=self.props.kubernetes_version,
+            ).version
+        merged = AddonOptions(
+            version=version,
+            after_nodes=options.after_nodes,
+            service_account_role_arn=options.service_account_role_arn,
+            pod_identity=options.pod_identity,
+            depends_on=[*options.depends_on, *depends_on],
+        )
+        return Addon(
+            self,
+            f"{key}Addon",
+            AddonProps(
+                name=name,
+                cluster_name=self.resource.name,
+                version=version,
+                options=merged,
+                tags=self._tags,
+            ),
+        )
+
+    def grant_access(
+        self,
+        principal_arn: str,
+        policy: AccessPolicy,
+        scope: AccessScope | None = None,
+    ) -> AccessEntry:
+        """Give an IAM role or user ``policy`` in ``scope`` (default: the whole cluster).
+
+        One access entry per principal (EKS allows no more): a second grant to the same
+        principal adds a policy to its entry. Creates ``<Key>AccessEntry-<principal>`` (on
+        the first grant) and ``<Key>PolicyAssociation-<principal>``, where ``<Key>`` is the
+        policy's (``Admin`` for cluster admin).
+        """
+        key = principal_key(principal_arn, len(self._access))
+        entry = self._access.get(principal_arn)
+        if entry is None:
+            entry = AccessEntry(
+                self,
+                f"{policy.key}AccessEntry-{key}",
+                cluster_name=self.resource.name,
+                principal_arn=principal_arn,
+                tags=self._tags,
+            )
+            self._access[principal_arn] = entry
+        entry.policies.append(
+            EksAccessPolicyAssociation(
+                self,
+                f"{policy.key}PolicyAssociation-{key}",
+                cluster_name=self.resource.name,
+                principal_arn=entry.principal_arn,
+                policy_arn=policy.arn(self.partition),
+                access_scope=(scope or AccessScope.cluster()).block(),
+            )
+        )
+        return entry
+
+    def grant_cluster_admin(self, principal_arn: str) -> AccessEntry:
+        """Cluster admin (``AmazonEKSClusterAdminPolicy``, cluster scope) for a principal."""
+        return self.grant_access(principal_arn, AccessPolicy.CLUSTER_ADMIN)
+
+    def add_pod_identity(
+        self,
+        id: str,
+        *,
+        namespace: str,
+        service_account: str,
+        managed_policies: Sequence[str] = (),
+        inline_policy: Mapping[str, object] | None = None,
+        associate: bool = True,
+    ) -> PodIdentity:
+        """An IAM role of its own for one Kubernetes service account, through EKS Pod Identity
+        (the ``eks-pod-identity-agent`` add-on is part of every cluster).
+
+        ``managed_policies`` are AWS managed policy names (``service-role/...`` included);
+        ``inline_policy`` is a policy document of the role's own. ``associate=False`` leaves
+        the association to an add-on (:class:`~lab.constructs.aws.eks.AddonOptions`
+        ``pod_identity``). The role is named ``<cluster>-<service account>``.
+        """
+        return PodIdentity(
+            self,
+            id,
+            PodIdentityProps(
+                cluster_name=self.resource.name,
+                namespace=namespace,
+                service_account=service_account,
+                role_name=f"{self.props.name}-{service_account}",
+                description=(
+                    f"Pod Identity role of {namespace}/{service_account} in {self.props.name}"
+                ),
+                managed_policy_arns=self.managed_policies(*managed_policies),
+                inline_policy=(
+                    json.dumps(inline_policy, sort_keys=True) if inline_policy else None
+                ),
+                associate=associate,
+                tags=self._tags,
+            ),
+        )
+
+    def managed_policies(self, *names: str) -> dict[str, str]:
+        """AWS managed policies by name, in this cluster's partition."""
+        return managed_policies(self.partition, names)
+
+    # --- parts ---------------------------------------------------------------------------
+
+    def _secrets_key(
+        self,
+        *,
+        cluster_role_arn: str,
+        partition: DataAwsPartition,
+        log_group_name: str,
+    ) -> KmsKey:
+        statements = [
+            account_administers(partition.partition, self.account_id),
+            {
+                "Sid": "ClusterSecretsEncryption",
+                "Effect": "Allow",
+                "Principal": {"AWS": cluster_role_arn},
+                "Action": list(CLUSTER_KEY_ACTIONS),
+                "Resource": "*",
+            },
+            logs_may_encrypt(
+                "ControlPlaneLogs",
+                region=self.region,
+                dns_suffix=partition.dns_suffix,
+                group_arn=log_group_arn(
+                    partition.partition, self.region, self.account_id, log_group_name
+                ),
+            ),
+        ]
+        key = KmsKey(
+            self,
+            "SecretsKey",
+            description=f"EKS secrets and control-plane logs of {self.props.name}",
+            enable_key_rotation=True,
+            # The longest window: a key destroyed by mistake can be restored for 30 days.
+            deletion_window_in_days=30,
+            # JSON rather than an aws_iam_policy_document: in a key policy, "Resource": "*" means
+            # this key, which IAM policy checks (checkov CKV_AWS_109/111/356) read as any resource.
+            # The tokens in the string become Terraform references at synth.
+            policy=json.dumps(key_policy(*statements)),
+            tags=self._tags,
+        )
+        KmsAlias(
+            self,
+            "SecretsKeyAlias",
+            name=f"alias/eks/{self.props.name}",
+            target_key_id=key.key_id,
+        )
+        return key

@@ -1,0 +1,101 @@
+"""IAM roles for pods: EKS Pod Identity (and IRSA, for the one pod that runs before it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementPrincipals,
+)
+from cdktf_cdktf_provider_aws.eks_pod_identity_association import EksPodIdentityAssociation
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
+
+from lab.constructs.aws.iam import attach_managed_policies
+
+POD_IDENTITY_PRINCIPAL: Final = "pods.eks.amazonaws.com"
+"""The service that assumes Pod Identity roles (EKS User Guide, "Create IAM role with trust
+policy required by EKS Pod Identity")."""
+POD_IDENTITY_ACTIONS: Final = ("sts:AssumeRole", "sts:TagSession")
+"""Pod Identity tags each session with the cluster, namespace and service account."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PodIdentityProps:
+    cluster_name: str
+    namespace: str
+    service_account: str
+    role_name: str
+    """IAM role name (unique in the account)."""
+    description: str
+    managed_policy_arns: Mapping[str, str] = field(default_factory=dict)
+    """AWS managed policies to attach: construct id stem -> ARN."""
+    inline_policy: str | None = None
+    """A policy document (JSON) of the role's own. Default: none."""
+    associate: bool = True
+    """Default: true: create the association. False when an EKS add-on makes it itself (its
+    ``pod_identity_association``)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class PodIdentity(Construct):
+    """An IAM role that one Kubernetes service account gets through EKS Pod Identity: no
+    OIDC trust, no annotation on the service account, credentials only for pods that run as
+    it. Its role is ``role``; the association (if any) is ``resource``."""
+
+    def __init__(self, scope: Construct, id: str, props: PodIdentityProps) -> None:
+        super().__init__(scope, id)
+        trust = DataAwsIamPolicyDocument(
+            self,
+            "Trust",
+            statement=[
+                DataAwsIamPolicyDocumentStatement(
+                    effect="Allow",
+                    actions=list(POD_IDENTITY_ACTIONS),
+                    principals=[
+                        DataAwsIamPolicyDocumentStatementPrincipals(
+                            type="Service", identifiers=[POD_IDENTITY_PRINCIPAL]
+                        )
+                    ],
+                )
+            ],
+        )
+        self.role = IamRole(
+            self,
+            "Role",
+            name=props.role_name,
+            description=props.description,
+            assume_role_policy=trust.json,
+            tags=dict(props.tags),
+        )
+        self.policies = attach_managed_policies(self, "Role", self.role, props.managed_policy_arns)
+        if props.inline_policy is not None:
+            self.policies.append(
+                IamRolePolicy(
+                    self,
+                    "Policy",
+                    name=props.service_account,
+                    role=self.role.id,
+                    policy=props.inline_policy,
+                )
+            )
+        self.resource: EksPodIdentityAssociation | None = None
+        if props.associate:
+            self.resource = EksPodIdentityAssociation(
+                self,
+                "Default",
+                cluster_name=props.cluster_name,
+                namespace=props.namespace,
+                service_account=props.service_account,
+                role_arn=self.role.arn,
+                tags=dict(props.tags),
+                depends_on=list(self.policies),
+            )
+        self.role_arn: str = self.role.arn
+        self.namespace = props.namespace
+        self.service_account = props.service_account

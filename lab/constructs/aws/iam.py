@@ -1,0 +1,136 @@
+"""IAM roles for AWS services and for pods, as the AWS constructs create them.
+
+Functions rather than constructs: each creates the role, its trust document and its policy
+attachments in the caller's scope, under ids derived from the role's (``<id>Trust``,
+``<id><PolicyName>``), so a role keeps its address wherever it is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from cdktf import Fn, ITerraformDependable
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementCondition,
+    DataAwsIamPolicyDocumentStatementPrincipals,
+)
+from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from constructs import Construct
+
+IRSA_AUDIENCE: Final = "sts.amazonaws.com"
+
+
+def service_role(
+    scope: Construct,
+    id: str,
+    *,
+    role_name: str,
+    service: str,
+    description: str,
+    tags: Mapping[str, str],
+) -> IamRole:
+    """A role that only ``service`` (``eks.amazonaws.com``...) may assume."""
+    trust = DataAwsIamPolicyDocument(
+        scope,
+        f"{id}Trust",
+        statement=[
+            DataAwsIamPolicyDocumentStatement(
+                effect="Allow",
+                actions=["sts:AssumeRole"],
+                principals=[
+                    DataAwsIamPolicyDocumentStatementPrincipals(
+                        type="Service", identifiers=[service]
+                    )
+                ],
+            )
+        ],
+    )
+    return IamRole(
+        scope,
+        id,
+        name=role_name,
+        description=description,
+        assume_role_policy=trust.json,
+        tags=dict(tags),
+    )
+
+
+def irsa_role(
+    scope: Construct,
+    id: str,
+    *,
+    role_name: str,
+    oidc_provider: IamOpenidConnectProvider,
+    issuer: str,
+    service_account: str,
+    description: str,
+    tags: Mapping[str, str],
+) -> IamRole:
+    """A role that one Kubernetes service account (``system:serviceaccount:<ns>:<name>``)
+    assumes with the tokens the cluster's OIDC issuer minted for STS (IRSA)."""
+    issuer_host = Fn.replace(issuer, "https://", "")
+    trust = DataAwsIamPolicyDocument(
+        scope,
+        f"{id}Trust",
+        statement=[
+            DataAwsIamPolicyDocumentStatement(
+                effect="Allow",
+                actions=["sts:AssumeRoleWithWebIdentity"],
+                principals=[
+                    DataAwsIamPolicyDocumentStatementPrincipals(
+                        type="Federated", identifiers=[oidc_provider.arn]
+                    )
+                ],
+                # This one service account only, and only with tokens minted for STS.
+                condition=[
+                    DataAwsIamPolicyDocumentStatementCondition(
+                        test="StringEquals",
+                        variable=f"{issuer_host}:sub",
+                        values=[service_account],
+                    ),
+                    DataAwsIamPolicyDocumentStatementCondition(
+                        test="StringEquals",
+                        variable=f"{issuer_host}:aud",
+                        values=[IRSA_AUDIENCE],
+                    ),
+                ],
+            )
+        ],
+    )
+    return IamRole(
+        scope,
+        id,
+        name=role_name,
+        description=description,
+        assume_role_policy=trust.json,
+        tags=dict(tags),
+    )
+
+
+def attach_managed_policies(
+    scope: Construct,
+    role_id: str,
+    role: IamRole,
+    policy_arns: Mapping[str, str],
+) -> list[ITerraformDependable]:
+    """Attach AWS managed policies (construct id stem -> ARN) to ``role``, as
+    ``<role_id><stem>``."""
+    return [
+        IamRolePolicyAttachment(scope, f"{role_id}{stem}", role=role.name, policy_arn=arn)
+        for stem, arn in policy_arns.items()
+    ]
+
+
+def managed_policies(partition: str, names: Sequence[str]) -> dict[str, str]:
+    """AWS managed policies by name (``service-role/AmazonEBSCSIDriverPolicy`` included), as
+    the construct id stem (``AmazonEKSCNIPolicy``) -> ARN map :func:`attach_managed_policies`
+    takes."""
+    return {
+        name.rsplit("/", 1)[-1].replace("_", ""): f"arn:{partition}:iam::aws:policy/{name}"
+        for name in names
+    }
