@@ -304,7 +304,7 @@ def stacks_command(
         clouds={Cloud(cloud) for cloud in clouds},
     )
     if as_json:
-        _print_json(inventory.stacks_document(selected))
+        _print_json(inventory.stacks_document(selected).json_data())
     elif quiet:
         for stack in selected:
             click.echo(stack.id)
@@ -430,7 +430,7 @@ def affected_command(
     except affected.GitError as error:
         _fail(str(error), EXIT_INVALID)
     if as_json:
-        _print_json(affected.report_document(report))
+        _print_json(affected.report_document(report).json_data())
     else:
         click.echo(affected.render_report(report))
 

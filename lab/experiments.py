@@ -22,10 +22,14 @@ from lab.errors import LabDefinitionError, Problem, display_path
 from lab.rules import (
     MAX_CLUSTER_NAME_LENGTH,
     RuleError,
+    Taint,
     check_aws_instance_type,
     check_azure_vm_size,
     check_dns_label,
+    check_labels,
+    check_node_pool_name,
     node_bound_violations,
+    parse_taint,
 )
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
@@ -75,6 +79,27 @@ SIZE_PRESETS: Final[dict[ClusterSize, SizePreset]] = {
 }
 
 
+class NodePoolFile(StrictModel):
+    """One entry of ``node_pools`` in ``cluster.yaml``: a pool beside the default one."""
+
+    name: str
+    """Lowercase letters and digits, at most 12 (AKS's limit, kept on both clouds)."""
+    vm_size: str | None = None
+    """An Azure VM size, or an EC2 instance type on aws. Default: the cluster's."""
+    nodes: int = Field(default=1, ge=0)
+    """Nodes at creation. Default: 1."""
+    min_nodes: int | None = Field(default=None, ge=0)
+    """Autoscaling lower bound (0 lets the pool empty). Default: ``nodes``."""
+    max_nodes: int | None = Field(default=None, ge=0)
+    """Autoscaling upper bound. Default: ``nodes``."""
+    spot: bool = False
+    """Spot capacity: cheaper, and the cloud may take the nodes back at any time."""
+    labels: dict[str, str] = Field(default_factory=dict)
+    """Kubernetes labels on the pool's nodes."""
+    taints: tuple[str, ...] = ()
+    """Kubernetes taints, ``key=value:Effect`` (NoSchedule, PreferNoSchedule, NoExecute)."""
+
+
 class ClusterFile(StrictModel):
     """The schema of one ``cluster.yaml``, exactly as users write it."""
 
@@ -90,6 +115,30 @@ class ClusterFile(StrictModel):
     """Autoscaling upper bound; defaults to the node count when only ``min_nodes`` is set."""
     expires: date | None = None
     """The experiment's clusters are deleted after this date (UTC)."""
+    node_pools: tuple[NodePoolFile, ...] = ()
+    """More node pools beside the default one."""
+
+
+RESERVED_POOL_NAMES: Final = frozenset({"default", "system", "systemrotate"})
+"""The default pool's names (EKS ``default``, AKS ``system`` and its rotation pool)."""
+
+
+@dataclass(frozen=True)
+class NodePoolSpec:
+    """One validated extra node pool."""
+
+    name: str
+    machine_type: str
+    node_count: int
+    min_nodes: int
+    max_nodes: int
+    spot: bool
+    labels: tuple[tuple[str, str], ...]
+    taints: tuple[Taint, ...]
+
+    @property
+    def autoscaling(self) -> bool:
+        return self.min_nodes != self.max_nodes
 
 
 @dataclass(frozen=True)
@@ -108,6 +157,8 @@ class ClusterSpec:
     max_nodes: int | None
     expires: date | None
     source: Path
+    node_pools: tuple[NodePoolSpec, ...] = ()
+    """Pools beside the default one, in file order."""
 
     @property
     def full_name(self) -> str:
@@ -269,6 +320,21 @@ def _resolve(
         cap_note=CAP_NOTE.format(cap=cap),
     )
     problems += [Problem.at(path, v.field, v.message) for v in violations]
+    pools, found = _resolve_pools(parsed, path, cap)
+    problems += found
+    if not problems:
+        high = _or(parsed.max_nodes, nodes)
+        total = high + sum(pool.max_nodes for pool in pools)
+        if pools and total > cap:
+            sizes = ", ".join(f"{pool.name} {pool.max_nodes}" for pool in pools)
+            problems.append(
+                Problem.at(
+                    path,
+                    "node_pools",
+                    f"the cluster can grow to {total} nodes (default pool {high}, {sizes}), "
+                    f"above {CAP_NOTE.format(cap=cap)}; lower max_nodes or nodes",
+                )
+            )
     if problems:
         return None, problems
     # Autoscaling is on when either bound is given; the missing bound is the node count.
@@ -285,9 +351,74 @@ def _resolve(
             max_nodes=_or(parsed.max_nodes, nodes) if autoscaling else None,
             expires=parsed.expires,
             source=path,
+            node_pools=pools,
         ),
         [],
     )
+
+
+def _resolve_pools(
+    parsed: ClusterFile, path: Path, cap: int
+) -> tuple[tuple[NodePoolSpec, ...], list[Problem]]:
+    """The extra pools, or the problems of each, naming ``node_pools[i].<field>``."""
+    pools: list[NodePoolSpec] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, pool in enumerate(parsed.node_pools):
+        where = f"node_pools[{index}]"
+        found: list[RuleError] = []
+        try:
+            check_node_pool_name(pool.name, field="name")
+        except RuleError as violation:
+            found.append(violation)
+        if pool.name in RESERVED_POOL_NAMES:
+            found.append(
+                RuleError("name", f"{pool.name!r} is the default pool's name; choose another")
+            )
+        elif pool.name in seen:
+            found.append(RuleError("name", f"{pool.name!r} is used by two pools; name each once"))
+        seen.add(pool.name)
+        if pool.vm_size is not None:
+            found += [
+                RuleError(p.field, p.message)
+                for p in _check_machine_type(path, parsed.provider, pool.vm_size)
+            ]
+        found += node_bound_violations(
+            pool.nodes,
+            pool.min_nodes,
+            pool.max_nodes,
+            floor=0,
+            cap=cap,
+            count_field="nodes",
+            cap_note=CAP_NOTE.format(cap=cap),
+        )
+        taints: list[Taint] = []
+        for number, text in enumerate(pool.taints):
+            try:
+                taints.append(parse_taint(text, field=f"taints[{number}]"))
+            except RuleError as violation:
+                found.append(violation)
+        try:
+            check_labels(pool.labels, field="labels")
+        except RuleError as violation:
+            found.append(violation)
+        problems += [Problem.at(path, f"{where}.{v.field}", v.message) for v in found]
+        if found:
+            continue
+        preset = SIZE_PRESETS[parsed.size]
+        pools.append(
+            NodePoolSpec(
+                name=pool.name,
+                machine_type=pool.vm_size or parsed.vm_size or preset.machine_type(parsed.provider),
+                node_count=pool.nodes,
+                min_nodes=_or(pool.min_nodes, pool.nodes),
+                max_nodes=_or(pool.max_nodes, pool.nodes),
+                spot=pool.spot,
+                labels=tuple(sorted(pool.labels.items())),
+                taints=tuple(taints),
+            )
+        )
+    return tuple(pools), problems
 
 
 def _or(value: int | None, default: int) -> int:

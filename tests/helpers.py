@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,15 +35,47 @@ def read_tree(root: Path) -> dict[str, bytes]:
     }
 
 
+_APP_OUTDIR = Path(tempfile.mkdtemp(prefix="lab-test-apps-"))
+"""Where test apps would write (they never synthesize to disk); removed when the tests end,
+instead of one ``cdktf.outdir.*`` directory per app left in the temp dir."""
+atexit.register(shutil.rmtree, _APP_OUTDIR, True)
+
+
 def new_stack(stack_id: str = "test") -> TerraformStack:
     """An empty stack in a throwaway test app (stubbed version, future flags on)."""
-    app: App = Testing.app()
+    app: App = Testing.app(outdir=str(_APP_OUTDIR))
     return TerraformStack(app, stack_id)
 
 
-def synth(stack: TerraformStack) -> JsonDict:
-    """The stack as Terraform JSON: sorted keys, no ``//`` metadata, no backend."""
-    return json.loads(Testing.synth(stack))  # type: ignore[no-any-return]
+class Synthesized(dict[str, Any]):
+    """A stack's Terraform JSON (sorted keys, no ``//`` metadata, no backend), which also
+    knows each block's construct path, so tests find blocks by the construct that made them
+    rather than by parsing logical ids."""
+
+    paths: dict[str, tuple[str, str]]
+    """Construct path below the stack (``Net/Vpc``) -> (block type, logical id)."""
+
+
+def synth(stack: TerraformStack) -> Synthesized:
+    """The stack as Terraform JSON, with :attr:`Synthesized.paths`."""
+    doc = Synthesized(json.loads(Testing.synth(stack)))
+    doc.paths = {}
+    for kind in ("resource", "data"):
+        for block_type, blocks in stack.to_terraform().get(kind, {}).items():
+            for logical, body in blocks.items():
+                path = body["//"]["metadata"]["path"].split("/", 1)[1]
+                doc.paths[path.removesuffix("/Default")] = (block_type, logical)
+    return doc
+
+
+def logical_id_at(doc: JsonDict, block_type: str, path: str) -> str:
+    """The logical id of the ``block_type`` block the construct at ``path`` (below the
+    stack, ``Default`` left out) created."""
+    assert isinstance(doc, Synthesized), "synthesize with tests.helpers.synth"
+    found = doc.paths.get(path)
+    assert found is not None, f"no block at {path}; blocks: {sorted(doc.paths)}"
+    assert found[0] == block_type, f"{path} is a {found[0]}, not a {block_type}"
+    return found[1]
 
 
 def resources(doc: JsonDict, resource_type: str) -> dict[str, JsonDict]:

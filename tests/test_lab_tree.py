@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,17 @@ def test_the_template_is_a_valid_cluster(tmp_path: Path) -> None:
     (tmp_path / "copied" / "README.md").unlink()
     [experiment] = discover_experiments(tmp_path, max_nodes_per_cluster=10)
     assert [cluster.name for cluster in experiment.clusters] == ["target"]
+
+
+def test_test_stacks_leave_no_directories_behind() -> None:
+    """Test apps write to one directory that goes when the tests end, not to a new
+    ``cdktf.outdir.*`` in the temp dir per app."""
+    from tests.helpers import new_stack, synth
+
+    def leftovers() -> set[str]:
+        return {p.name for p in Path(tempfile.gettempdir()).glob("cdktf.outdir.*")}
+
+    before = leftovers()
+    for name in ("a", "b", "c"):
+        synth(new_stack(name))
+    assert leftovers() == before

@@ -25,8 +25,9 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Any, Final
+from typing import Final, Literal
 
+from lab.commands.documents import Document
 from lab.commands.table import format_table
 from lab.contract import foundation_stack_id
 from lab.definition import MANAGEMENT_STACK_ID, OUTPUT_DIR, LabDefinition, StackKind
@@ -491,33 +492,75 @@ def _notes(files: Sequence[str], touched: Collection[str]) -> list[str]:
 # --- output -----------------------------------------------------------------------------
 
 
-def report_document(report: Report) -> dict[str, Any]:
-    """The ``--json`` document (shape documented in docs/workflows.md)."""
-    return {
-        "format_version": FORMAT_VERSION,
-        "range": report.revisions.spec,
-        "base": report.revisions.base,
-        "head": report.revisions.head,
-        "event": report.event.value,
-        "branch": report.branch,
-        "files_changed": len(report.files),
-        "stacks": [
-            {
-                "id": stack.id,
-                "kind": stack.kind.value if stack.kind else None,
-                "change": stack.change.value,
-                "files": list(stack.files),
-                "run": stack.run.value if stack.run else None,
-                "apply": stack.apply.value if stack.apply else None,
-                "lifecycle": stack.lifecycle.value if stack.lifecycle else None,
-                "after": list(stack.after),
-                "summary": stack.summary,
-            }
+class AffectedStackRecord(Document):
+    id: str
+    kind: StackKind | None
+    """Null when the id follows none of the lab's naming schemes."""
+    change: Change
+    """What happened to the stack's synthesized folder."""
+    files: list[str]
+    """The stack's changed files."""
+    run: Run | None
+    """The run the event starts on the stack itself; null when it starts none."""
+    apply: Apply | None
+    """How its tracked run applies."""
+    lifecycle: Lifecycle | None
+    """What spacelift-root's run does to an added or deleted stack."""
+    after: list[str]
+    """Stacks whose runs must finish first."""
+    summary: str
+    """One line for people."""
+
+
+class QueuedRecord(Document):
+    id: str
+    """A stack the change does not touch that Spacelift queues after a changed upstream."""
+    after: list[str]
+
+
+class AffectedDocument(Document):
+    """What ``lab affected --json`` prints."""
+
+    format_version: Literal[1] = FORMAT_VERSION
+    range: str
+    """The revision range as given."""
+    base: str
+    head: str
+    event: Event
+    branch: str
+    """The tracked branch the event was judged against."""
+    files_changed: int
+    stacks: list[AffectedStackRecord]
+    queued: list[QueuedRecord]
+    notes: list[str]
+
+
+def report_document(report: Report) -> AffectedDocument:
+    """The ``--json`` document (its schema is in docs/json-output.md)."""
+    return AffectedDocument(
+        range=report.revisions.spec,
+        base=report.revisions.base,
+        head=report.revisions.head,
+        event=report.event,
+        branch=report.branch,
+        files_changed=len(report.files),
+        stacks=[
+            AffectedStackRecord(
+                id=stack.id,
+                kind=stack.kind,
+                change=stack.change,
+                files=list(stack.files),
+                run=stack.run,
+                apply=stack.apply,
+                lifecycle=stack.lifecycle,
+                after=list(stack.after),
+                summary=stack.summary,
+            )
             for stack in report.stacks
         ],
-        "queued": [{"id": q.id, "after": list(q.after)} for q in report.queued],
-        "notes": list(report.notes),
-    }
+        queued=[QueuedRecord(id=q.id, after=list(q.after)) for q in report.queued],
+        notes=list(report.notes),
+    )
 
 
 def render_report(report: Report) -> str:

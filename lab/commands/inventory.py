@@ -1,46 +1,21 @@
 """``lab stacks``: every stack of the lab with its settings, as a table or as JSON.
 
-The JSON document (``FORMAT_VERSION`` 1) is a stable interface for scripts::
-
-    {
-      "format_version": 1,
-      "stacks": [
-        {
-          "id": "exp-http-baseline-aks",         # the Spacelift stack slug
-          "kind": "experiment",                  # management | foundation | experiment
-          "description": "...",
-          "cloud": "azure",                      # azure | aws | null (management)
-          "experiment": "http-baseline",         # null unless kind is experiment
-          "project_root": "cdktf.out/stacks/exp-http-baseline-aks",
-          "depends_on": ["azure-foundation"],    # stacks whose tracked runs go first
-          "labels": ["experiment", "azure", ...],
-          "autodeploy": true,
-          "protect_from_deletion": false,
-          "expires": null,                       # "YYYY-MM-DD" or null
-          "inputs": [{"name": "location", "env": "TF_VAR_location"}],
-          "outputs": [],                         # foundation output names
-          "clusters": [{"name": "loadgen", "full_name": "http-baseline-loadgen",
-                        "size": "small", "node_count": 2,
-                        "machine_type": "Standard_D2s_v3",
-                        "min_nodes": null, "max_nodes": null,
-                        "source": "experiments/http-baseline/loadgen/cluster.yaml"}]
-        }
-      ]
-    }
-
-Stacks come in definition order: the management stack, the foundations, then the
-experiments by name. New keys may be added; existing keys keep their meaning.
+``--json`` prints a :class:`StacksDocument` (``format_version`` 1; its schema is in
+docs/json-output.md). Stacks come in definition order: the management stack, the
+foundations, then the experiments by name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any, Final
+from datetime import date
+from typing import Final, Literal
 
+from lab.commands.documents import Document
 from lab.commands.table import format_table
 from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.errors import display_path
-from lab.experiments import Cloud, ClusterSpec
+from lab.experiments import Cloud, ClusterSize, ClusterSpec
 
 FORMAT_VERSION: Final = 1
 
@@ -74,42 +49,123 @@ def select_stacks(
     )
 
 
-def stacks_document(stacks: Sequence[StackDefinition]) -> dict[str, Any]:
-    """The ``--json`` document (see the module docstring for its shape)."""
-    return {"format_version": FORMAT_VERSION, "stacks": [stack_record(s) for s in stacks]}
+class Input(Document):
+    name: str
+    """The experiment's variable (the foundation output of the same name)."""
+    env: str
+    """The environment variable Spacelift sets: ``TF_VAR_<name>``."""
 
 
-def stack_record(stack: StackDefinition) -> dict[str, Any]:
-    """One stack as plain JSON data."""
-    return {
-        "id": stack.id,
-        "kind": stack.kind.value,
-        "description": stack.description,
-        "cloud": stack.cloud.value if stack.cloud else None,
-        "experiment": stack.experiment,
-        "project_root": stack.project_root,
-        "depends_on": list(stack.depends_on),
-        "labels": list(stack.labels),
-        "autodeploy": stack.autodeploy,
-        "protect_from_deletion": stack.protect_from_deletion,
-        "expires": stack.expires.isoformat() if stack.expires else None,
-        "inputs": [{"name": value.name, "env": value.input_name} for value in stack.inputs],
-        "outputs": [value.name for value in stack.outputs],
-        "clusters": [_cluster_record(cluster) for cluster in stack.clusters],
-    }
+class NodePoolRecord(Document):
+    name: str
+    machine_type: str
+    node_count: int
+    min_nodes: int
+    max_nodes: int
+    spot: bool
+    labels: dict[str, str]
+    taints: list[str]
+    """``key=value:Effect``."""
 
 
-def _cluster_record(cluster: ClusterSpec) -> dict[str, Any]:
-    return {
-        "name": cluster.name,
-        "full_name": cluster.full_name,
-        "size": cluster.size.value,
-        "node_count": cluster.node_count,
-        "machine_type": cluster.machine_type,
-        "min_nodes": cluster.min_nodes,
-        "max_nodes": cluster.max_nodes,
-        "source": display_path(cluster.source),
-    }
+class ClusterRecord(Document):
+    name: str
+    """The cluster folder name."""
+    full_name: str
+    """``<experiment>-<cluster>``: the cluster's name in its cloud."""
+    size: ClusterSize
+    node_count: int
+    machine_type: str
+    """Azure VM size or EC2 instance type of the default pool."""
+    min_nodes: int | None
+    """Autoscaling lower bound of the default pool; null for a fixed size."""
+    max_nodes: int | None
+    """Autoscaling upper bound of the default pool; null for a fixed size."""
+    node_pools: list[NodePoolRecord]
+    """Pools beside the default one."""
+    source: str
+    """The cluster.yaml, relative to the working directory."""
+
+
+class StackRecord(Document):
+    id: str
+    """The Spacelift stack slug, also the CDKTF stack id."""
+    kind: StackKind
+    description: str
+    cloud: Cloud | None
+    """Null for the management stack."""
+    experiment: str | None
+    """Null unless the kind is experiment."""
+    project_root: str
+    depends_on: list[str]
+    """Stacks whose tracked runs go first."""
+    labels: list[str]
+    autodeploy: bool
+    protect_from_deletion: bool
+    expires: date | None
+    """Spacelift deletes the stack after this day (UTC)."""
+    inputs: list[Input]
+    outputs: list[str]
+    """A foundation's output names."""
+    clusters: list[ClusterRecord]
+
+
+class StacksDocument(Document):
+    """What ``lab stacks --json`` prints."""
+
+    format_version: Literal[1] = FORMAT_VERSION
+    stacks: list[StackRecord]
+
+
+def stacks_document(stacks: Sequence[StackDefinition]) -> StacksDocument:
+    """The ``--json`` document."""
+    return StacksDocument(stacks=[stack_record(s) for s in stacks])
+
+
+def stack_record(stack: StackDefinition) -> StackRecord:
+    """One stack of the document."""
+    return StackRecord(
+        id=stack.id,
+        kind=stack.kind,
+        description=stack.description,
+        cloud=stack.cloud,
+        experiment=stack.experiment,
+        project_root=stack.project_root,
+        depends_on=list(stack.depends_on),
+        labels=list(stack.labels),
+        autodeploy=stack.autodeploy,
+        protect_from_deletion=stack.protect_from_deletion,
+        expires=stack.expires,
+        inputs=[Input(name=value.name, env=value.input_name) for value in stack.inputs],
+        outputs=[value.name for value in stack.outputs],
+        clusters=[_cluster_record(cluster) for cluster in stack.clusters],
+    )
+
+
+def _cluster_record(cluster: ClusterSpec) -> ClusterRecord:
+    return ClusterRecord(
+        name=cluster.name,
+        full_name=cluster.full_name,
+        size=cluster.size,
+        node_count=cluster.node_count,
+        machine_type=cluster.machine_type,
+        min_nodes=cluster.min_nodes,
+        max_nodes=cluster.max_nodes,
+        node_pools=[
+            NodePoolRecord(
+                name=pool.name,
+                machine_type=pool.machine_type,
+                node_count=pool.node_count,
+                min_nodes=pool.min_nodes,
+                max_nodes=pool.max_nodes,
+                spot=pool.spot,
+                labels=dict(pool.labels),
+                taints=[taint.kubernetes for taint in pool.taints],
+            )
+            for pool in cluster.node_pools
+        ],
+        source=display_path(cluster.source),
+    )
 
 
 def render_table(
@@ -137,6 +193,13 @@ def render_table(
 
 
 def _describe_cluster(cluster: ClusterSpec) -> str:
-    """``target (3x Standard_D4s_v3)``, with the autoscaling range when there is one."""
+    """``target (3x Standard_D4s_v3; spot 1x Standard_D8s_v3, 0-4, spot)``: the default pool,
+    with the autoscaling range when there is one, then each extra pool."""
     scaling = f", {cluster.min_nodes}-{cluster.max_nodes}" if cluster.autoscaling else ""
-    return f"{cluster.name} ({cluster.node_count}x {cluster.machine_type}{scaling})"
+    pools = "".join(
+        f"; {pool.name} {pool.node_count}x {pool.machine_type}"
+        + (f", {pool.min_nodes}-{pool.max_nodes}" if pool.autoscaling else "")
+        + (", spot" if pool.spot else "")
+        for pool in cluster.node_pools
+    )
+    return f"{cluster.name} ({cluster.node_count}x {cluster.machine_type}{scaling}{pools})"

@@ -27,6 +27,7 @@ from lab.rules.names import (
     check_resource_group_name,
     check_unique,
     check_vnet_name,
+    construct_key,
 )
 from lab.rules.network import (
     RFC1918_RANGES,
@@ -68,6 +69,7 @@ __all__ = [
     "check_vnet_layout",
     "check_vnet_name",
     "check_vpc_cidr",
+    "construct_key",
     "node_bound_violations",
     "node_bounds",
     "overlaps",

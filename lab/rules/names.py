@@ -166,3 +166,9 @@ def check_unique(values: Sequence[str], *, field: str) -> None:
         if value in seen:
             raise RuleError(f"{field}[{index}]", f"{value!r} is listed twice; list it once")
         seen.add(value)
+
+
+def construct_key(name: str) -> str:
+    """``vpc-cni`` -> ``VpcCni``, ``spot`` -> ``Spot``: the PascalCase stem of the construct
+    ids a named thing gets (its parts split at ``-``, ``_`` and ``.``)."""
+    return "".join(part.capitalize() for part in re.split(r"[-_.]+", name))

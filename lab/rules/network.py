@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from lab.rules.cidr import parse_ipv4_cidr
+from lab.rules.names import construct_key
 from lab.rules.violation import RuleError
 
 RFC1918_RANGES: Final = (
@@ -40,10 +41,9 @@ _RESERVED_SUBNET_NAMES: Final = frozenset(
 
 
 def subnet_key(name: str) -> str:
-    """The PascalCase stem of a subnet's construct ids: ``aks-nodes`` -> ``AksNodes``. Two
-    names with one key would give two resources one id, so they clash."""
-    parts = re.split(r"[-_.]+", name)
-    return "".join(part[:1].upper() + part[1:].lower() for part in parts)
+    """The stem of a subnet's construct ids (``aks-nodes`` -> ``AksNodes``). Two names with
+    one key would give two resources one id, so they clash."""
+    return construct_key(name)
 
 
 def check_vnet_layout(

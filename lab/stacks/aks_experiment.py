@@ -9,9 +9,10 @@ from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProvid
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from constructs import Construct
 
-from lab.constructs.azure.aks import AksCluster, AksClusterProps
+from lab.constructs.azure.aks import AksCluster, AksClusterProps, NodePoolOptions
 from lab.contract import AKS_SUBNET_ID, LOCATION
 from lab.definition import LabDefinition, StackDefinition
+from lab.rules import construct_key
 from lab.stacks.base import LabStack, export_cluster, import_value
 
 LOG_RETENTION_DAYS: Final = 30
@@ -67,6 +68,21 @@ class AksExperimentStack(LabStack):
                     tags={**tags, "cluster": cluster.name},
                 ),
             )
+            for pool in cluster.node_pools:
+                built.add_node_pool(
+                    construct_key(pool.name),
+                    NodePoolOptions(
+                        name=pool.name,
+                        vm_size=pool.machine_type,
+                        node_count=pool.node_count,
+                        min_nodes=pool.min_nodes,
+                        max_nodes=pool.max_nodes,
+                        spot=pool.spot,
+                        labels=dict(pool.labels),
+                        taints=pool.taints,
+                        tags={**tags, "cluster": cluster.name},
+                    ),
+                )
             export_cluster(
                 self,
                 cluster.name,

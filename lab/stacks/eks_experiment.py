@@ -5,9 +5,10 @@ from __future__ import annotations
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
-from lab.constructs.aws.eks import EksCluster, EksClusterProps
+from lab.constructs.aws.eks import CapacityType, EksCluster, EksClusterProps, NodeGroupOptions
 from lab.contract import PRIVATE_SUBNET_IDS
 from lab.definition import LabDefinition, StackDefinition
+from lab.rules import construct_key
 from lab.stacks.base import LabStack, export_cluster, import_value
 
 
@@ -41,6 +42,21 @@ class EksExperimentStack(LabStack):
                     tags={"cluster": cluster.name},
                 ),
             )
+            for pool in cluster.node_pools:
+                built.add_node_group(
+                    construct_key(pool.name),
+                    NodeGroupOptions(
+                        name=pool.name,
+                        instance_type=pool.machine_type,
+                        node_count=pool.node_count,
+                        min_nodes=pool.min_nodes,
+                        max_nodes=pool.max_nodes,
+                        capacity_type=CapacityType.SPOT if pool.spot else CapacityType.ON_DEMAND,
+                        labels=dict(pool.labels),
+                        taints=pool.taints,
+                        tags={"cluster": cluster.name},
+                    ),
+                )
             export_cluster(
                 self,
                 cluster.name,

@@ -102,8 +102,37 @@ def test_json_document_shape(invoke: Invoke, small_lab: Lab) -> None:
         "machine_type": "t3.large",
         "min_nodes": None,
         "max_nodes": None,
+        "node_pools": [],
     }
     assert cluster["source"].endswith("experiments/beta/loadgen/cluster.yaml")
+
+
+def test_json_shows_extra_node_pools(invoke: Invoke, small_lab: Lab) -> None:
+    small_lab.cluster(
+        "beta",
+        "loadgen",
+        size="small",
+        provider="aws",
+        node_pools=[
+            {"name": "spot", "vm_size": "m5.large", "nodes": 0, "max_nodes": 3, "spot": True}
+        ],
+    )
+    document = json.loads(invoke("stacks", "--json", *small_lab.options).stdout)
+    eks = next(s for s in document["stacks"] if s["id"] == "exp-beta-eks")
+    assert eks["clusters"][0]["node_pools"] == [
+        {
+            "name": "spot",
+            "machine_type": "m5.large",
+            "node_count": 0,
+            "min_nodes": 0,
+            "max_nodes": 3,
+            "spot": True,
+            "labels": {},
+            "taints": [],
+        }
+    ]
+    wide = invoke("stacks", "--wide", "--cloud", "aws", *small_lab.options).stdout
+    assert "loadgen (2x t3.large; spot 0x m5.large, 0-3, spot)" in wide
 
 
 def test_json_respects_filters(invoke: Invoke, small_lab: Lab) -> None:

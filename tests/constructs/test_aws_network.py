@@ -24,6 +24,7 @@ from tests.helpers import (
     JsonDict,
     assert_refused,
     data_sources,
+    logical_id_at,
     new_stack,
     only_resource,
     resources,
@@ -47,12 +48,8 @@ def doc() -> JsonDict:
 
 
 def logical_id(doc: JsonDict, resource_type: str, construct_id: str) -> str:
-    """The logical id of the resource whose construct id (under ``Network``) is given."""
-    matches = [
-        key for key in resources(doc, resource_type) if key.startswith(f"Network_{construct_id}_")
-    ]
-    assert len(matches) == 1, f"no single {resource_type} {construct_id}: {matches}"
-    return matches[0]
+    """The logical id of the resource the construct ``Network/<construct_id>`` created."""
+    return logical_id_at(doc, resource_type, f"Network/{construct_id}")
 
 
 def ref(doc: JsonDict, resource_type: str, construct_id: str, attribute: str = "id") -> str:

@@ -16,7 +16,15 @@ from lab.constructs.azure.network import (
     AzureNetworkProps,
     SubnetSpec,
 )
-from tests.helpers import JsonDict, assert_refused, new_stack, only_resource, resources, synth
+from tests.helpers import (
+    JsonDict,
+    assert_refused,
+    logical_id_at,
+    new_stack,
+    only_resource,
+    resources,
+    synth,
+)
 
 TAGS = {"project": "lab", "owner": "platform"}
 SUBNETS = (
@@ -51,11 +59,8 @@ def doc() -> JsonDict:
 
 
 def logical_id(doc: JsonDict, resource_type: str, construct_id: str) -> str:
-    matches = [
-        key for key in resources(doc, resource_type) if key.startswith(f"Network_{construct_id}_")
-    ]
-    assert len(matches) == 1, f"no single {resource_type} {construct_id}: {matches}"
-    return matches[0]
+    """The logical id of the resource the construct ``Network/<construct_id>`` created."""
+    return logical_id_at(doc, resource_type, f"Network/{construct_id}")
 
 
 def ref(doc: JsonDict, resource_type: str, construct_id: str, attribute: str = "id") -> str:

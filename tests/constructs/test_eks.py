@@ -20,6 +20,7 @@ from tests.helpers import (
     JsonDict,
     assert_refused,
     data_sources,
+    logical_id_at,
     new_stack,
     only_resource,
     resources,
@@ -69,10 +70,9 @@ def synth_cluster(**overrides: Any) -> JsonDict:
 
 
 def logical_id(doc: JsonDict, resource_type: str, construct_id: str, *, data: bool = False) -> str:
-    """The logical id of the resource (or data source) with this construct id under ``Eks``."""
-    blocks = data_sources(doc, resource_type) if data else resources(doc, resource_type)
-    (found,) = [key for key in blocks if key.rsplit("_", 1)[0] == f"Eks_{construct_id}"]
-    return found
+    """The logical id of the resource (or data source) the construct ``Eks/<construct_id>``
+    created (``data`` only says where to look it up: both kinds have construct paths)."""
+    return logical_id_at(doc, resource_type, f"Eks/{construct_id}")
 
 
 def block(doc: JsonDict, resource_type: str, construct_id: str, *, data: bool = False) -> JsonDict:

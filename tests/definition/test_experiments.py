@@ -131,7 +131,7 @@ BAD_CLUSTERS: list[tuple[str, str | dict[str, Any], str, str]] = [
         {"size": "small", "provider": "azure", "node_count": 3},
         "node_count",
         "is not a known key "
-        "(allowed: expires, max_nodes, min_nodes, nodes, provider, size, vm_size)",
+        "(allowed: expires, max_nodes, min_nodes, node_pools, nodes, provider, size, vm_size)",
     ),
     (
         "number as a string",
@@ -430,3 +430,91 @@ def test_missing_experiments_dir(tmp_path: Path) -> None:
             tmp_path / "nope", "", "is not a directory; create it or pass --experiments DIR"
         ),
     )
+
+
+# --- node pools -------------------------------------------------------------------------
+
+SPOT_POOL: dict[str, Any] = {
+    "name": "spot",
+    "vm_size": "Standard_D8s_v3",
+    "nodes": 1,
+    "min_nodes": 0,
+    "max_nodes": 4,
+    "spot": True,
+    "labels": {"workload": "batch"},
+    "taints": ["workload=batch:NoSchedule"],
+}
+
+
+def test_node_pools_resolve_with_their_defaults(
+    experiments_dir: Path, write_cluster: ClusterWriter
+) -> None:
+    write_cluster(
+        "pools",
+        "a",
+        {"size": "small", "provider": "azure", "node_pools": [SPOT_POOL, {"name": "extra"}]},
+    )
+    [spot, extra] = _discover(experiments_dir)["pools"]["a"].node_pools
+    assert (spot.machine_type, spot.node_count, spot.min_nodes, spot.max_nodes) == (
+        "Standard_D8s_v3",
+        1,
+        0,
+        4,
+    )
+    assert (spot.spot, spot.labels, [t.kubernetes for t in spot.taints]) == (
+        True,
+        (("workload", "batch"),),
+        ["workload=batch:NoSchedule"],
+    )
+    assert spot.autoscaling
+    # An extra pool without vm_size takes the cluster's machine type, one node, no scaling.
+    assert (extra.machine_type, extra.node_count, extra.autoscaling, extra.spot) == (
+        "Standard_D2s_v3",
+        1,
+        False,
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("pools", "field", "fact"),
+    [
+        ([{**SPOT_POOL, "name": "Spot-1"}], "node_pools[0].name", "is not a node pool name"),
+        ([{**SPOT_POOL, "name": "x" * 13}], "node_pools[0].name", "at most 12"),
+        ([{**SPOT_POOL, "name": "system"}], "node_pools[0].name", "the default pool's name"),
+        ([SPOT_POOL, SPOT_POOL], "node_pools[1].name", "'spot' is used by two pools"),
+        (
+            [{**SPOT_POOL, "vm_size": "m5.large"}],
+            "node_pools[0].vm_size",
+            "(that is an EC2 instance type)",
+        ),
+        ([{**SPOT_POOL, "min_nodes": 5}], "node_pools[0].min_nodes", "is greater than max_nodes"),
+        ([{**SPOT_POOL, "max_nodes": 11}], "node_pools[0].max_nodes", "exceeds the cap of 10"),
+        ([{**SPOT_POOL, "taints": ["batch"]}], "node_pools[0].taints[0]", "is not a taint"),
+        (
+            [{**SPOT_POOL, "labels": {"bad key": "x"}}],
+            "node_pools[0].labels.bad key",
+            "is not a Kubernetes label",
+        ),
+        ([{**SPOT_POOL, "colour": "red"}], "node_pools[0].colour", "is not a known key"),
+        # 2 in the default pool, 4 and 5 in the extra ones: 11 above the cap of 10.
+        (
+            [SPOT_POOL, {**SPOT_POOL, "name": "more", "max_nodes": 5}],
+            "node_pools",
+            "the cluster can grow to 11 nodes (default pool 2, spot 4, more 5)",
+        ),
+    ],
+)
+def test_bad_node_pools_name_the_pool_and_field(
+    experiments_dir: Path,
+    write_cluster: ClusterWriter,
+    pools: list[dict[str, Any]],
+    field: str,
+    fact: str,
+) -> None:
+    path = write_cluster("pools", "a", {"size": "small", "provider": "azure", "node_pools": pools})
+    with pytest.raises(LabDefinitionError) as caught:
+        discover_experiments(experiments_dir, max_nodes_per_cluster=CAP)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (display_path(path), field)
+    assert fact in problem.message

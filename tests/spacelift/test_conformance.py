@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,10 @@ def test_a_fully_synthesized_file_with_metadata_conforms(schema: JsonDict) -> No
     stack = new_stack("spacelift-root")
     every_binding(stack)
     outdir = Path(CdktfTesting.full_synth(stack))
-    doc = json.loads((outdir / "stacks" / "spacelift-root" / "cdk.tf.json").read_text())
+    try:
+        doc = json.loads((outdir / "stacks" / "spacelift-root" / "cdk.tf.json").read_text())
+    finally:
+        shutil.rmtree(outdir)  # full_synth writes a temp dir of its own
 
     assert "//" in doc["resource"]["spacelift_stack"]["Foundation"]  # cdktf's construct metadata
     assert check_terraform_json(doc, schema) == []

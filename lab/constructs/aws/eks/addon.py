@@ -83,8 +83,3 @@ class Addon(Construct):
         )
         self.name = props.name
         self.arn: str = self.resource.arn
-
-
-def construct_key(addon_name: str) -> str:
-    """``vpc-cni`` -> ``VpcCni``: the stem of the add-on's construct ids."""
-    return "".join(part.capitalize() for part in addon_name.split("-"))

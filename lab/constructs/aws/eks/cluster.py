@@ -62,7 +62,6 @@ from lab.constructs.aws.eks.addon import (
     Addon,
     AddonOptions,
     AddonProps,
-    construct_key,
 )
 from lab.constructs.aws.eks.identity import PodIdentity, PodIdentityProps
 from lab.constructs.aws.eks.node_group import (
@@ -94,6 +93,7 @@ from lab.rules import (
     check_dns_label,
     check_iam_principal_arn,
     check_kubernetes_minor,
+    construct_key,
     parse_cidr,
 )
 

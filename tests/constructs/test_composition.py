@@ -1,0 +1,286 @@
+"""The composition API of the cluster constructs: more node groups and pools, add-ons,
+access and pod identities, each exposing its resource the same way."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from cdktf_cdktf_provider_aws.eks_cluster import EksCluster as EksClusterResource
+from cdktf_cdktf_provider_aws.eks_node_group import EksNodeGroup
+from cdktf_cdktf_provider_azurerm.kubernetes_cluster import KubernetesCluster
+from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import KubernetesClusterNodePool
+
+from lab.constructs.aws.eks import (
+    AccessPolicy,
+    AccessScope,
+    AddonOptions,
+    CapacityType,
+    EksCluster,
+    NodeGroupOptions,
+    PodIdentityAssociation,
+)
+from lab.constructs.azure.aks import AksCluster, AksRole, NodePoolOptions, PrincipalType
+from lab.rules import parse_taint
+from tests.constructs.test_aks import make_props as aks_props
+from tests.constructs.test_eks import ADMIN, TAGS
+from tests.constructs.test_eks import make_props as eks_props
+from tests.helpers import JsonDict, assert_refused, logical_id_at, new_stack, synth
+
+BATCH = parse_taint("workload=batch:NoSchedule", field="")
+VIEWER = "arn:aws:iam::123456789012:role/Viewer"
+GROUP = "11111111-2222-3333-4444-666666666666"
+
+
+def block(doc: JsonDict, kind: str, block_type: str, path: str) -> JsonDict:
+    found: JsonDict = doc[kind][block_type][logical_id_at(doc, block_type, path)]
+    return found
+
+
+def address(doc: JsonDict, block_type: str, path: str) -> str:
+    return f"{block_type}.{logical_id_at(doc, block_type, path)}"
+
+
+# --- EKS --------------------------------------------------------------------------------
+
+
+def spot_group(**overrides: Any) -> NodeGroupOptions:
+    values: dict[str, Any] = {
+        "name": "spot",
+        "instance_type": "m5.large",
+        "node_count": 0,
+        "max_nodes": 3,
+        "capacity_type": CapacityType.SPOT,
+        "labels": {"workload": "batch"},
+        "taints": [BATCH],
+        "tags": {"pool": "spot"},
+    }
+    return NodeGroupOptions(**{**values, **overrides})
+
+
+def test_another_node_group_has_its_own_template_and_the_cluster_s_role() -> None:
+    stack = new_stack()
+    eks = EksCluster(stack, "Eks", eks_props())
+    group = eks.add_node_group("Spot", spot_group())
+    doc = synth(stack)
+
+    body = block(doc, "resource", "aws_eks_node_group", "Eks/SpotGroup")
+    assert body["node_group_name"] == "spot"
+    assert body["capacity_type"] == "SPOT"
+    assert body["scaling_config"] == {"desired_size": 0, "min_size": 0, "max_size": 3}
+    assert body["lifecycle"] == {"ignore_changes": ["scaling_config[0].desired_size"]}
+    assert body["taint"] == [{"key": "workload", "value": "batch", "effect": "NO_SCHEDULE"}]
+    assert body["labels"] == {"workload": "batch"}
+    assert body["node_role_arn"] == f"${{{address(doc, 'aws_iam_role', 'Eks/NodeRole')}.arn}}"
+    # After the node role's policies and the add-ons a node needs, like the default group.
+    default = block(doc, "resource", "aws_eks_node_group", "Eks/NodeGroup")
+    assert body["depends_on"] == default["depends_on"]
+
+    template = block(doc, "resource", "aws_launch_template", "Eks/SpotLaunchTemplate")
+    assert template["name"] == "demo-target-spot-nodes"
+    assert template["metadata_options"]["http_tokens"] == "required"
+    for spec in template["tag_specifications"]:
+        assert spec["tags"] == {"Name": "demo-target-spot-node", **TAGS, "pool": "spot"}
+    assert body["launch_template"]["id"] == (
+        f"${{{address(doc, 'aws_launch_template', 'Eks/SpotLaunchTemplate')}.id}}"
+    )
+    assert isinstance(group.node.default_child, EksNodeGroup)
+    assert group.node.default_child is group.resource
+
+
+def test_node_group_options_are_validated() -> None:
+    assert_refused(lambda: spot_group(name="Spot"), "name", "is not a node pool name")
+    assert_refused(lambda: spot_group(min_nodes=4), "min_nodes", "greater than max_nodes")
+    assert_refused(lambda: spot_group(instance_type="Standard_D2s_v3"), "instance_type", "EC2")
+    assert spot_group(node_count=0, min_nodes=0).min_size == 0  # extra groups may be empty
+
+
+def test_an_addon_with_a_pod_identity_waits_for_the_nodes() -> None:
+    stack = new_stack()
+    eks = EksCluster(stack, "Eks", eks_props())
+    identity = eks.add_pod_identity(
+        "EbsCsiIdentity",
+        namespace="kube-system",
+        service_account="ebs-csi-controller-sa",
+        managed_policies=["service-role/AmazonEBSCSIDriverPolicy"],
+        associate=False,
+    )
+    eks.add_addon(
+        "aws-ebs-csi-driver",
+        AddonOptions(
+            after_nodes=True,
+            pod_identity=PodIdentityAssociation(
+                service_account="ebs-csi-controller-sa", role_arn=identity.role_arn
+            ),
+            depends_on=identity.policies,
+        ),
+    )
+    doc = synth(stack)
+
+    addon = block(doc, "resource", "aws_eks_addon", "Eks/AwsEbsCsiDriverAddon")
+    role = address(doc, "aws_iam_role", "Eks/EbsCsiIdentity/Role")
+    assert addon["pod_identity_association"] == [
+        {"role_arn": f"${{{role}.arn}}", "service_account": "ebs-csi-controller-sa"}
+    ]
+    assert address(doc, "aws_eks_node_group", "Eks/NodeGroup") in addon["depends_on"]
+    version = address(doc, "aws_eks_addon_version", "Eks/AwsEbsCsiDriverAddonVersion")
+    assert addon["addon_version"] == f"${{data.{version}.version}}"
+    attachment = block(
+        doc,
+        "resource",
+        "aws_iam_role_policy_attachment",
+        "Eks/EbsCsiIdentity/RoleAmazonEBSCSIDriverPolicy",
+    )
+    assert attachment["policy_arn"].endswith(
+        ":iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+    )
+    # The add-on associates the role: no association of the construct's own.
+    assert "aws_eks_pod_identity_association" not in doc["resource"]
+
+
+def test_a_pod_identity_trusts_only_the_pod_identity_service() -> None:
+    stack = new_stack()
+    eks = EksCluster(stack, "Eks", eks_props())
+    eks.add_pod_identity(
+        "AutoscalerIdentity",
+        namespace="kube-system",
+        service_account="cluster-autoscaler",
+        inline_policy={"Version": "2012-10-17", "Statement": []},
+    )
+    doc = synth(stack)
+
+    trust = block(doc, "data", "aws_iam_policy_document", "Eks/AutoscalerIdentity/Trust")
+    assert trust["statement"] == [
+        {
+            "actions": ["sts:AssumeRole", "sts:TagSession"],
+            "effect": "Allow",
+            "principals": [{"identifiers": ["pods.eks.amazonaws.com"], "type": "Service"}],
+        }
+    ]
+    role = block(doc, "resource", "aws_iam_role", "Eks/AutoscalerIdentity/Role")
+    assert role["name"] == "demo-target-cluster-autoscaler"
+    association = block(
+        doc, "resource", "aws_eks_pod_identity_association", "Eks/AutoscalerIdentity"
+    )
+    assert (association["namespace"], association["service_account"]) == (
+        "kube-system",
+        "cluster-autoscaler",
+    )
+    policy = block(doc, "resource", "aws_iam_role_policy", "Eks/AutoscalerIdentity/Policy")
+    assert json.loads(policy["policy"]) == {"Statement": [], "Version": "2012-10-17"}
+
+
+def test_grant_access_scopes_a_policy_and_keeps_one_entry_per_principal() -> None:
+    stack = new_stack()
+    eks = EksCluster(stack, "Eks", eks_props())
+    first = eks.grant_access(VIEWER, AccessPolicy.VIEW, AccessScope.namespace("team-a"))
+    again = eks.grant_access(VIEWER, AccessPolicy.EDIT, AccessScope.namespace("team-a"))
+    doc = synth(stack)
+
+    assert first is again
+    entries = doc["resource"]["aws_eks_access_entry"]
+    assert sorted(e["principal_arn"] for e in entries.values()) == sorted([ADMIN, VIEWER])
+    key = "123456789012-role-Viewer"
+    view = block(
+        doc, "resource", "aws_eks_access_policy_association", f"Eks/ViewPolicyAssociation-{key}"
+    )
+    assert view["policy_arn"].endswith(":eks::aws:cluster-access-policy/AmazonEKSViewPolicy")
+    assert view["access_scope"] == {"type": "namespace", "namespaces": ["team-a"]}
+    edit = block(
+        doc, "resource", "aws_eks_access_policy_association", f"Eks/EditPolicyAssociation-{key}"
+    )
+    assert edit["policy_arn"].endswith("/AmazonEKSEditPolicy")
+    with pytest.raises(ValueError, match="name at least one namespace"):
+        AccessScope.namespace()
+
+
+def test_the_cluster_exposes_its_resource_like_every_construct() -> None:
+    stack = new_stack()
+    eks = EksCluster(stack, "Eks", eks_props())
+    assert isinstance(eks.resource, EksClusterResource)
+    assert eks.node.default_child is eks.resource
+    assert eks.default_node_group.resource is eks.default_node_group.node.default_child
+
+
+# --- AKS --------------------------------------------------------------------------------
+
+
+def pool(**overrides: Any) -> NodePoolOptions:
+    values: dict[str, Any] = {
+        "name": "spot",
+        "vm_size": "Standard_D8s_v3",
+        "node_count": 1,
+        "min_nodes": 0,
+        "max_nodes": 4,
+        "spot": True,
+        "labels": {"workload": "batch"},
+        "taints": [BATCH],
+    }
+    return NodePoolOptions(**{**values, **overrides})
+
+
+def test_a_spot_pool_is_evicted_by_deletion_and_declares_aks_own_taint() -> None:
+    stack = new_stack()
+    aks = AksCluster(stack, "Aks", aks_props())
+    spot = aks.add_node_pool("Spot", pool())
+    aks.add_node_pool("Steady", pool(name="steady", spot=False, min_nodes=None, max_nodes=None))
+    doc = synth(stack)
+
+    body = block(doc, "resource", "azurerm_kubernetes_cluster_node_pool", "Aks/SpotNodePool")
+    assert (body["priority"], body["eviction_policy"], body["spot_max_price"]) == (
+        "Spot",
+        "Delete",
+        -1,
+    )
+    assert body["node_taints"] == [
+        "kubernetes.azure.com/scalesetpriority=spot:NoSchedule",
+        "workload=batch:NoSchedule",
+    ]
+    # azurerm 4.55 cannot express upgrade settings that Azure accepts for Spot pools.
+    assert "upgrade_settings" not in body
+    assert (body["auto_scaling_enabled"], body["min_count"], body["max_count"]) == (True, 0, 4)
+    assert body["lifecycle"] == {"ignore_changes": ["node_count"]}
+    assert (body["mode"], body["host_encryption_enabled"], body["node_public_ip_enabled"]) == (
+        "User",
+        True,
+        False,
+    )
+    cluster = address(doc, "azurerm_kubernetes_cluster", "Aks/Cluster")
+    assert body["kubernetes_cluster_id"] == f"${{{cluster}.id}}"
+
+    steady = block(doc, "resource", "azurerm_kubernetes_cluster_node_pool", "Aks/SteadyNodePool")
+    assert (steady["priority"], steady["auto_scaling_enabled"]) == ("Regular", False)
+    assert steady["upgrade_settings"] == {"drain_timeout_in_minutes": 30, "max_surge": "10%"}
+    assert "min_count" not in steady and "eviction_policy" not in steady
+    assert isinstance(spot.node.default_child, KubernetesClusterNodePool)
+    assert isinstance(aks.node.default_child, KubernetesCluster)
+
+
+def test_node_pool_options_are_validated() -> None:
+    assert_refused(lambda: pool(name="system"), "name", "the system pool's")
+    assert_refused(lambda: pool(vm_size="m5.large"), "vm_size", "is not an Azure VM size")
+    assert_refused(lambda: pool(min_nodes=5), "min_nodes", "greater than max_nodes")
+    assert_refused(lambda: pool(max_pods=20), "max_pods", "20 is outside 50-250")
+
+
+def test_grant_access_assigns_an_aks_rbac_role_on_the_cluster_or_a_namespace() -> None:
+    stack = new_stack()
+    aks = AksCluster(stack, "Aks", aks_props())
+    aks.grant_access(GROUP, AksRole.READER)
+    aks.grant_access(GROUP, AksRole.WRITER, namespace="argocd", principal_type=PrincipalType.GROUP)
+    doc = synth(stack)
+
+    cluster_id = f"${{{address(doc, 'azurerm_kubernetes_cluster', 'Aks/Cluster')}.id}}"
+    reader = block(doc, "resource", "azurerm_role_assignment", "Aks/ReaderAccess-1")
+    assert (reader["role_definition_name"], reader["scope"], reader["principal_id"]) == (
+        "Azure Kubernetes Service RBAC Reader",
+        cluster_id,
+        GROUP,
+    )
+    writer = block(doc, "resource", "azurerm_role_assignment", "Aks/WriterAccess-2")
+    assert writer["scope"] == f"{cluster_id}/namespaces/argocd"
+    assert writer["principal_type"] == "Group"
+    assert_refused(
+        lambda: aks.grant_access("not-a-guid", AksRole.READER), "principal_id", "object id"
+    )
