@@ -24,14 +24,14 @@ from typing import Final, NoReturn
 import click
 from click.core import ParameterSource
 
-from lab import provider_loading
+from lab import clock, provider_loading
 from lab.commands import affected, docs, graph, inventory, scaffold, validation
 from lab.commands.graph import GraphFormat
 from lab.commands.table import counted
 from lab.config import DEFAULT_CONFIG_PATH, load_config
 from lab.definition import OUTPUT_DIR, LabDefinition, StackKind, load_definition
 from lab.errors import LabDefinitionError, SynthError, display_path
-from lab.experiments import DEFAULT_EXPERIMENTS_DIR, Cloud, ClusterSize, today_utc
+from lab.experiments import DEFAULT_EXPERIMENTS_DIR, Cloud, ClusterSize
 from lab.policies import load_policies
 
 EXIT_OK: Final = 0
@@ -561,7 +561,7 @@ def validate_command(*, config_path: Path, experiments_dir: Path, strict: bool) 
         policies = load_policies(definition.policies_dir)
     except ValueError as error:
         _fail(str(error), EXIT_INVALID)
-    for notice in validation.expiry_notices(definition, today_utc()):
+    for notice in validation.expiry_notices(definition, clock.today_utc()):
         click.echo(f"note: {notice.message}", err=True)
     click.echo(validation.summary(definition, len(policies)))
     if strict and definition.warnings:

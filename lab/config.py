@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, model_validator
 from lab.constructs.aws.vpc_types import NatMode
 from lab.errors import LabDefinitionError
 from lab.rules import (
+    DEFAULT_SERVICE_PORTS,
     MAX_PROJECT_NAME_LENGTH,
     check_azure_location,
     check_dns_label,
@@ -25,6 +26,8 @@ from lab.rules import (
     check_kubernetes_minor,
     check_object_id,
     check_resource_group_name,
+    check_service_ports,
+    check_service_sources,
     check_tags,
     check_unique,
     check_vnet_layout,
@@ -36,10 +39,6 @@ from lab.stack_labels import INFRACOST, VALUED
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
 DEFAULT_CONFIG_PATH: Final = Path("lab.yaml")
-
-SUPPORTED_KUBERNETES_VERSIONS: Final = ("1.34", "1.35", "1.36")
-"""Minor versions in standard support on both AKS and EKS (checked 2026-11; 1.34 leaves
-AKS support first). Update this tuple when a minor version enters or leaves support."""
 
 DEFAULT_MAX_NODES_PER_CLUSTER: Final = 10
 DEFAULT_WARN_INCREASE_PERCENT: Final = 25
@@ -66,10 +65,8 @@ def _rule(check: Callable[..., object], **options: object) -> AfterValidator:
 
 
 def _kubernetes_version(value: str) -> str:
+    # Whether the minor is still in support depends on the day: load_definition checks it.
     check_kubernetes_minor(value, field="")
-    if value not in SUPPORTED_KUBERNETES_VERSIONS:
-        allowed = ", ".join(SUPPORTED_KUBERNETES_VERSIONS)
-        raise ValueError(f"{value!r} is not a supported minor version (supported: {allowed})")
     return value
 
 
@@ -249,8 +246,34 @@ class AksSettings(StrictModel):
     """CIDRs allowed to reach the API server. Required unless ``private_cluster``."""
     private_cluster: bool = False
     """Default: false. A private API server is reachable only from inside the VNet."""
-    admin_group_object_ids: tuple[ObjectId, ...] = ()
-    """Entra ID groups whose members administer the clusters. Default: none."""
+    admin_group_object_ids: tuple[ObjectId, ...]
+    """Entra ID groups whose members administer the clusters (cluster-admin). Required, at
+    least one: local accounts are off and Azure RBAC authorizes the Kubernetes API, so
+    without a group nobody, not even a subscription Owner, could use it."""
+    service_ports: tuple[int, ...] = DEFAULT_SERVICE_PORTS
+    """TCP ports of LoadBalancer Services that clients outside the VNet may reach. Default:
+    80 and 443."""
+    service_source_ranges: tuple[str, ...] = ()
+    """CIDRs (your office or VPN) admitted to ``service_ports`` in the AKS subnet. Default:
+    none: only the VNet, and the other cloud's egress for experiments on both clouds.
+    ``*``, ``Internet`` and /0 are refused."""
+
+    @model_validator(mode="after")
+    def _check_services(self) -> AksSettings:
+        check_service_ports(self.service_ports)
+        check_service_sources(self.service_source_ranges)
+        return self
+
+    @model_validator(mode="after")
+    def _check_admins(self) -> AksSettings:
+        if not self.admin_group_object_ids:
+            raise ValueError(
+                "admin_group_object_ids: list at least one Entra ID group's object id; with "
+                "local accounts off and Azure RBAC on, nobody (not even a subscription Owner) "
+                "could use the Kubernetes API without one"
+            )
+        check_unique(self.admin_group_object_ids, field="admin_group_object_ids")
+        return self
 
     @model_validator(mode="after")
     def _check_exposure(self) -> AksSettings:
@@ -365,7 +388,6 @@ def load_config(path: Path = DEFAULT_CONFIG_PATH) -> LabConfig:
 
 
 __all__ = [
-    "SUPPORTED_KUBERNETES_VERSIONS",
     "AksSettings",
     "AwsIntegrationSettings",
     "AwsSettings",

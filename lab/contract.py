@@ -51,10 +51,26 @@ PUBLIC_SUBNET_IDS: Final = FoundationValue(
     "JSON list of the public subnet ids (one per AZ), for internet-facing load balancers.",
     json_list=True,
 )
+AKS_SUBNET_NSG_NAME: Final = FoundationValue(
+    "aks_subnet_nsg_name", "Name of the network security group of the AKS subnet."
+)
+EGRESS_CIDRS: Final = FoundationValue(
+    "egress_cidrs",
+    "JSON list of the CIDRs the cloud's clusters reach the internet from (AWS: one /32 per "
+    "NAT gateway; Azure: the NAT gateway's public IP prefix).",
+    json_list=True,
+)
 
 FOUNDATION_OUTPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
-    Cloud.AZURE: (RESOURCE_GROUP_NAME, LOCATION, VNET_ID, AKS_SUBNET_ID),
-    Cloud.AWS: (VPC_ID, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS),
+    Cloud.AZURE: (
+        RESOURCE_GROUP_NAME,
+        LOCATION,
+        VNET_ID,
+        AKS_SUBNET_ID,
+        AKS_SUBNET_NSG_NAME,
+        EGRESS_CIDRS,
+    ),
+    Cloud.AWS: (VPC_ID, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, EGRESS_CIDRS),
 }
 """What each foundation exports (all non-sensitive)."""
 
@@ -62,7 +78,53 @@ EXPERIMENT_INPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
     Cloud.AZURE: (LOCATION, AKS_SUBNET_ID),
     Cloud.AWS: (PRIVATE_SUBNET_IDS,),
 }
-"""What an experiment stack of each cloud consumes: a subset of its foundation's outputs."""
+"""What every experiment stack of each cloud consumes from its own foundation."""
+
+CROSS_CLOUD_INPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
+    Cloud.AZURE: (RESOURCE_GROUP_NAME, AKS_SUBNET_NSG_NAME),
+    Cloud.AWS: (),
+}
+"""What an experiment with clusters on both clouds also takes from its own foundation: on
+Azure, where the AKS subnet's NSG is, to admit the other cloud's egress."""
+
+PEER_EGRESS_VARIABLE: Final = "peer_egress_cidrs"
+"""The variable that receives the other foundation's ``egress_cidrs``."""
+
+
+@dataclass(frozen=True)
+class StackInput:
+    """A value an experiment stack receives: an upstream stack's output, as a variable."""
+
+    upstream: str
+    """The stack whose output it is."""
+    value: FoundationValue
+    variable: str
+    """The receiving variable (the output's name, except for the other cloud's values)."""
+
+    @property
+    def input_name(self) -> str:
+        """The environment variable Spacelift sets in the receiving stack's runs."""
+        return f"TF_VAR_{self.variable}"
+
+
+def experiment_upstreams(cloud: Cloud, clouds: tuple[Cloud, ...]) -> tuple[str, ...]:
+    """The stacks the experiment stack on ``cloud`` runs after: its foundation, and the other
+    one when the experiment spans both clouds (for its egress addresses)."""
+    return tuple(dict.fromkeys((foundation_stack_id(cloud), *map(foundation_stack_id, clouds))))
+
+
+def experiment_inputs(cloud: Cloud, clouds: tuple[Cloud, ...]) -> tuple[StackInput, ...]:
+    """What the experiment stack on ``cloud`` receives, for an experiment on ``clouds``:
+    its foundation's values and, when the experiment spans both clouds, the other
+    foundation's egress addresses (so services on one cloud can admit the other's clients).
+    """
+    own = foundation_stack_id(cloud)
+    inputs = [StackInput(own, value, value.name) for value in EXPERIMENT_INPUTS[cloud]]
+    for peer in clouds:
+        if peer is not cloud:
+            inputs += [StackInput(own, value, value.name) for value in CROSS_CLOUD_INPUTS[cloud]]
+            inputs.append(StackInput(foundation_stack_id(peer), EGRESS_CIDRS, PEER_EGRESS_VARIABLE))
+    return tuple(inputs)
 
 
 def foundation_stack_id(cloud: Cloud) -> str:

@@ -14,9 +14,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from lab import stack_labels
+from lab import clock, stack_labels
 from lab.config import DEFAULT_CONFIG_PATH, DEFAULT_MAX_NODES_PER_CLUSTER, LabConfig, load_config
-from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS, FoundationValue, foundation_stack_id
+from lab.constructs.aws.vpc_types import NatMode
+from lab.contract import (
+    FOUNDATION_OUTPUTS,
+    FoundationValue,
+    StackInput,
+    experiment_inputs,
+    experiment_upstreams,
+    foundation_stack_id,
+)
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
     DEFAULT_EXPERIMENTS_DIR,
@@ -27,7 +35,15 @@ from lab.experiments import (
     stack_id,
 )
 from lab.policies import POLICY_DIRECTORY
-from lab.rules import overlaps
+from lab.rules import (
+    AKS_SUPPORT,
+    EKS_SUPPORT,
+    RuleError,
+    check_supported,
+    experiment_rule_priority,
+    overlaps,
+    support_warnings,
+)
 
 MANAGEMENT_STACK_ID: Final = "spacelift-root"
 OUTPUT_DIR: Final = "cdktf.out"
@@ -60,8 +76,11 @@ class StackDefinition:
     clusters: tuple[ClusterSpec, ...] = ()
     depends_on: tuple[str, ...] = ()
     """Ids of the stacks whose tracked runs must finish first."""
-    inputs: tuple[FoundationValue, ...] = ()
-    """Foundation values received as ``TF_VAR_*`` (experiments only)."""
+    inputs: tuple[StackInput, ...] = ()
+    """Upstream values received as ``TF_VAR_*`` (experiments only)."""
+    service_rule_priority: int | None = None
+    """Priority of the rule admitting the other cloud's egress to the AKS subnet's services
+    (AKS stacks of experiments on both clouds only)."""
     outputs: tuple[FoundationValue, ...] = ()
     """Values exported for other stacks (foundations only)."""
     autodeploy: bool = False
@@ -132,17 +151,48 @@ def load_definition(
         experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=cap, today=today)
     except LabDefinitionError as error:
         problems += error.problems
+    today = today or clock.today_utc()
+    warnings: list[Problem] = []
     if config is not None:
         problems += _check_schedules_can_run(config, config_path, experiments)
+        found, warnings = _check_kubernetes_support(config, config_path, experiments, today)
+        problems += found
     if problems or config is None:
         raise LabDefinitionError(problems)
+    stacks = define_stacks(config, experiments)
+    if clashes := _check_rule_priorities(stacks, experiments_dir):
+        raise LabDefinitionError(clashes)
     return LabDefinition(
         config,
         experiments,
-        define_stacks(config, experiments),
+        stacks,
         sources=DefinitionSources(config_path, experiments_dir),
-        warnings=tuple(sorted(definition_warnings(config, config_path))),
+        warnings=tuple(sorted({*definition_warnings(config, config_path), *warnings})),
     )
+
+
+def _check_rule_priorities(
+    stacks: tuple[StackDefinition, ...], experiments_dir: Path
+) -> list[Problem]:
+    """Two experiments on both clouds whose names give their NSG rules the same priority:
+    Azure refuses the second rule, so the second name must change."""
+    holders: dict[int, str] = {}
+    problems = []
+    for stack in stacks:
+        if stack.service_rule_priority is None or stack.experiment is None:
+            continue
+        holder = holders.setdefault(stack.service_rule_priority, stack.experiment)
+        if holder != stack.experiment:
+            problems.append(
+                Problem.at(
+                    experiments_dir / stack.experiment,
+                    "",
+                    f"its rule for the other cloud's traffic would take priority "
+                    f"{stack.service_rule_priority} in the AKS subnet's NSG, which experiment "
+                    f"{holder!r} already holds; rename one of the two folders",
+                )
+            )
+    return problems
 
 
 def _check_schedules_can_run(
@@ -165,6 +215,35 @@ def _check_schedules_can_run(
         for cluster in experiment.clusters
         if cluster.expires is not None
     ]
+
+
+_CALENDARS: Final = {Cloud.AZURE: ("azure.aks", AKS_SUPPORT), Cloud.AWS: ("aws.eks", EKS_SUPPORT)}
+
+
+def _check_kubernetes_support(
+    config: LabConfig, config_path: Path, experiments: tuple[Experiment, ...], today: date
+) -> tuple[list[Problem], list[Problem]]:
+    """Each cloud's Kubernetes minor against its standard-support calendar: out of support
+    is an error; support that ends soon, or before an experiment expires, a warning."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    versions = {
+        Cloud.AZURE: config.azure.aks.kubernetes_version,
+        Cloud.AWS: config.aws.eks.kubernetes_version,
+    }
+    for cloud, (section, calendar) in _CALENDARS.items():
+        field = f"{section}.kubernetes_version"
+        try:
+            window = check_supported(calendar, versions[cloud], today=today)
+        except RuleError as error:
+            problems.append(Problem.at(config_path, field, error.message))
+            continue
+        expiries = {
+            e.name: e.expires for e in experiments if e.expires is not None and cloud in e.clouds
+        }
+        for message in support_warnings(calendar, window, today=today, expiries=expiries):
+            warnings.append(Problem.at(config_path, field, message))
+    return problems, warnings
 
 
 def definition_warnings(config: LabConfig, config_path: Path) -> list[Problem]:
@@ -208,6 +287,8 @@ def define_stacks(
         )
     for experiment in experiments:
         for cloud in experiment.clouds:
+            # The other cloud's egress matters only if it has one (AWS without NAT has none).
+            peers = tuple(c for c in experiment.clouds if c is cloud or _has_egress(config, c))
             clusters = experiment.clusters_on(cloud)
             names = ", ".join(c.name for c in clusters)
             stacks.append(
@@ -232,13 +313,23 @@ def define_stacks(
                     cloud=cloud,
                     experiment=experiment.name,
                     clusters=clusters,
-                    depends_on=(foundation_stack_id(cloud),),
-                    inputs=EXPERIMENT_INPUTS[cloud],
+                    depends_on=experiment_upstreams(cloud, peers),
+                    inputs=experiment_inputs(cloud, peers),
+                    service_rule_priority=(
+                        experiment_rule_priority(experiment.name)
+                        if cloud is Cloud.AZURE and len(peers) > 1
+                        else None
+                    ),
                     autodeploy=config.spacelift.experiment_autodeploy,
                     expires=experiment.expires,
                 )
             )
     return tuple(stacks)
+
+
+def _has_egress(config: LabConfig, cloud: Cloud) -> bool:
+    """Whether the cloud's clusters reach the internet from fixed, exported addresses."""
+    return cloud is Cloud.AZURE or config.aws.nat_mode is not NatMode.NONE
 
 
 def _cost_labels(config: LabConfig) -> tuple[str, ...]:

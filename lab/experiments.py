@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
 from pydantic import Field
 
+from lab import clock
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.rules import (
     MAX_CLUSTER_NAME_LENGTH,
@@ -35,11 +36,6 @@ from lab.yamlfile import StrictModel, load_mapping, validate_file
 
 DEFAULT_EXPERIMENTS_DIR: Final = Path("experiments")
 CLUSTER_FILE: Final = "cluster.yaml"
-
-
-def today_utc() -> date:
-    """Today in UTC: the calendar that Spacelift's scheduled deletions follow."""
-    return datetime.now(UTC).date()
 
 
 class Cloud(StrEnum):
@@ -214,7 +210,7 @@ def discover_experiments(
         raise LabDefinitionError(
             [Problem.at(root, "", "is not a directory; create it or pass --experiments DIR")]
         )
-    today = today or today_utc()
+    today = today or clock.today_utc()
     experiments: list[Experiment] = []
     problems: list[Problem] = []
     for folder in _visible_dirs(root):

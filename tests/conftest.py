@@ -1,14 +1,28 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
+from typing import Final
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 import lab  # noqa: F401  (installs the fast provider loading before any provider import)
+from lab import clock
 from tests.helpers import REPO
+
+TEST_TODAY: Final = date(2026, 12, 3)
+"""The day in-process tests run on: expiry dates and Kubernetes support windows depend on
+the day, and the tests must not start failing as the calendar moves. Tests of the clock
+itself stop it where they need; subprocesses see the real day."""
+
+
+@pytest.fixture(autouse=True)
+def _stopped_clock(monkeypatch: pytest.MonkeyPatch) -> date:
+    monkeypatch.setattr(clock, "today_utc", lambda: TEST_TODAY)
+    return TEST_TODAY
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lab.contract import EXPERIMENT_INPUTS, foundation_stack_id
+from lab.contract import EXPERIMENT_INPUTS, StackInput, foundation_stack_id
 from lab.definition import LabDefinition, StackKind, load_definition
 from lab.experiments import discover_experiments
 from tests.helpers import REPO
@@ -35,8 +35,14 @@ def test_every_experiment_stack_runs_after_its_foundation_and_reads_its_outputs(
     for stack in lab.stacks:
         if stack.kind is StackKind.EXPERIMENT:
             assert stack.cloud is not None
-            assert stack.depends_on == (foundation_stack_id(stack.cloud),)
-            assert stack.inputs == EXPERIMENT_INPUTS[stack.cloud]
+            own = foundation_stack_id(stack.cloud)
+            experiment = next(e for e in lab.experiments if e.name == stack.experiment)
+            assert stack.depends_on[0] == own
+            assert set(stack.depends_on) <= {foundation_stack_id(c) for c in experiment.clouds}
+            basics = EXPERIMENT_INPUTS[stack.cloud]
+            assert stack.inputs[: len(basics)] == tuple(StackInput(own, v, v.name) for v in basics)
+            # Every upstream passes something, and only upstreams do.
+            assert {i.upstream for i in stack.inputs} == set(stack.depends_on), stack.id
             assert stack.clusters, stack.id
 
 

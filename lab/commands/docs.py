@@ -8,6 +8,8 @@ These parts are generated, so they cannot drift from their sources:
   cluster on each cloud), so it does not change when experiments come and go;
 - all of ``docs/policies.md``, from the METADATA annotations of ``policies/*.rego``
   (rendered by :func:`lab.policies.render_policies_markdown`);
+- the table of values between stacks in ``docs/architecture.md`` (between
+  :data:`CONTRACT_BEGIN` and :data:`CONTRACT_END`), from :mod:`lab.contract`;
 - the table of checkov suppressions in ``README.md``, from ``.checkov.yaml``;
 - all of ``docs/json-output.md``, the JSON Schemas of the ``--json`` documents, from their
   models (:mod:`lab.commands.documents`).
@@ -28,7 +30,12 @@ from lab.commands.affected import AffectedDocument
 from lab.commands.documents import Document
 from lab.commands.graph import GraphFormat, render
 from lab.commands.inventory import StacksDocument
-from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS, foundation_stack_id
+from lab.contract import (
+    FOUNDATION_OUTPUTS,
+    experiment_inputs,
+    experiment_upstreams,
+    foundation_stack_id,
+)
 from lab.definition import MANAGEMENT_STACK_ID, StackDefinition, StackKind
 from lab.experiments import Cloud, stack_id
 from lab.policies import POLICY_DIRECTORY, load_policies, render_policies_markdown
@@ -44,6 +51,9 @@ SUPPRESSIONS_BEGIN: Final = (
     "<!-- BEGIN GENERATED: checkov suppressions from .checkov.yaml (`make docs`) -->"
 )
 SUPPRESSIONS_END: Final = "<!-- END GENERATED: checkov suppressions -->"
+CONTRACT_BEGIN: Final = "<!-- BEGIN GENERATED: values between stacks from lab/contract.py -->"
+CONTRACT_END: Final = "<!-- END GENERATED: values between stacks -->"
+_SERVICES: Final = {Cloud.AZURE: "AKS", Cloud.AWS: "EKS"}
 EXAMPLE_EXPERIMENT: Final = "demo"
 """The experiment of the example lab the architecture graph draws."""
 _SUPPRESSION = re.compile(r"^\s*-\s*(?P<check>CKV2?_[A-Z0-9_]+)\s*#\s*(?P<reason>.+?)\s*$")
@@ -90,8 +100,8 @@ def example_stacks() -> tuple[StackDefinition, ...]:
                 (StackKind.EXPERIMENT, cloud),
                 cloud=cloud,
                 experiment=EXAMPLE_EXPERIMENT,
-                depends_on=(foundation_stack_id(cloud),),
-                inputs=EXPERIMENT_INPUTS[cloud],
+                depends_on=experiment_upstreams(cloud, tuple(Cloud)),
+                inputs=experiment_inputs(cloud, tuple(Cloud)),
             )
         )
     return tuple(stacks)
@@ -106,6 +116,9 @@ def generated_documents(root: Path) -> tuple[GeneratedDocument, ...]:
         raise DocsError(str(error)) from None
     architecture = replace_block(
         _required(root, ARCHITECTURE), graph, ARCHITECTURE, GRAPH_BEGIN, GRAPH_END
+    )
+    architecture = replace_block(
+        architecture, contract_table(), ARCHITECTURE, CONTRACT_BEGIN, CONTRACT_END
     )
     readme = replace_block(
         _required(root, README),
@@ -153,6 +166,34 @@ def json_output_reference() -> str:
             "```",
         ]
     return "\n".join(lines) + "\n"
+
+
+def contract_table() -> str:
+    """Every foundation output, and which experiment stacks receive it under which
+    variable: every stack of the cloud, or only those of experiments on both clouds."""
+    rows = ["| foundation | output | read by | as |", "|---|---|---|---|"]
+    for foundation in Cloud:
+        upstream = foundation_stack_id(foundation)
+        for value in FOUNDATION_OUTPUTS[foundation]:
+            readers = []
+            for cloud in Cloud:
+                alone = experiment_inputs(cloud, (cloud,))
+                both = experiment_inputs(cloud, tuple(Cloud))
+                for received in both:
+                    if (received.upstream, received.value) != (upstream, value):
+                        continue
+                    who = (
+                        f"every {_SERVICES[cloud]} experiment"
+                        if received in alone
+                        else f"{_SERVICES[cloud]} stacks of experiments on both clouds"
+                    )
+                    readers.append((who, f"`{received.input_name}`"))
+            listed = f"`{value.name}`" + (" (JSON list)" if value.json_list else "")
+            if not readers:
+                rows.append(f"| `{upstream}` | {listed} | (people, Spacelift outputs) | |")
+            for who, variable in readers:
+                rows.append(f"| `{upstream}` | {listed} | {who} | {variable} |")
+    return "\n".join(rows)
 
 
 def suppressions_table(checkov_config: str) -> str:

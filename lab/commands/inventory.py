@@ -51,9 +51,13 @@ def select_stacks(
 
 class Input(Document):
     name: str
-    """The experiment's variable (the foundation output of the same name)."""
+    """The experiment's variable."""
     env: str
     """The environment variable Spacelift sets: ``TF_VAR_<name>``."""
+    upstream: str
+    """The stack whose output it receives."""
+    output: str
+    """That stack's output."""
 
 
 class NodePoolRecord(Document):
@@ -136,7 +140,10 @@ def stack_record(stack: StackDefinition) -> StackRecord:
         autodeploy=stack.autodeploy,
         protect_from_deletion=stack.protect_from_deletion,
         expires=stack.expires,
-        inputs=[Input(name=value.name, env=value.input_name) for value in stack.inputs],
+        inputs=[
+            Input(name=i.variable, env=i.input_name, upstream=i.upstream, output=i.value.name)
+            for i in stack.inputs
+        ],
         outputs=[value.name for value in stack.outputs],
         clusters=[_cluster_record(cluster) for cluster in stack.clusters],
     )

@@ -24,6 +24,7 @@ from typing import Final
 
 import yaml
 
+from lab import clock
 from lab.definition import load_definition
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
@@ -34,7 +35,6 @@ from lab.experiments import (
     ClusterSpec,
     Experiment,
     stack_id,
-    today_utc,
 )
 
 TEMPLATE: Final = "experiments/_template/target/cluster.yaml"
@@ -161,7 +161,7 @@ def create_cluster(
         raise ScaffoldError(
             f"{display_path(path)} already exists; edit it, or choose another --cluster name"
         )
-    today = today or today_utc()
+    today = today or clock.today_utc()
     _check_expires_ahead(request, path, today)
     # Raises discovery's problems when the tree is broken before we touch it.
     existing = load_definition(config_path, experiments_dir, today=today).experiments

@@ -13,15 +13,18 @@ MIN_COLUMN_WIDTH: Final = 6
 """Narrower than this, a cut column says nothing; the line may then exceed the width."""
 
 
-def _fit(widths: list[int], max_width: int, shrink: Sequence[int]) -> list[int]:
+def _fit(
+    widths: list[int], headers: Sequence[str], max_width: int, shrink: Sequence[int]
+) -> list[int]:
     """Column widths whose line fits ``max_width``: narrow the ``shrink`` columns, the
-    first of them as far as it goes before the next."""
+    first of them as far as it goes before the next, never below its header."""
     widths = list(widths)
     excess = sum(widths) + len(GAP) * (len(widths) - 1) - max_width
     for column in shrink:
         if excess <= 0:
             break
-        cut = min(excess, max(0, widths[column] - MIN_COLUMN_WIDTH))
+        floor = max(MIN_COLUMN_WIDTH, len(headers[column]))
+        cut = min(excess, max(0, widths[column] - floor))
         widths[column] -= cut
         excess -= cut
     return widths
@@ -43,9 +46,9 @@ def format_table(
     Empty cells show :data:`EMPTY`; the last column is not padded, so lines carry no
     trailing spaces. With ``max_width`` (a terminal's width), the ``shrink`` columns (by
     header, in that order) are cut until lines fit, each cut cell ending in
-    :data:`ELLIPSIS`; a column keeps at least :data:`MIN_COLUMN_WIDTH` characters, so a
-    very narrow terminal still gets longer lines. Returns one line per row after the
-    header, without a final newline.
+    :data:`ELLIPSIS`; a column keeps its header and at least :data:`MIN_COLUMN_WIDTH`
+    characters, so a very narrow terminal still gets longer lines. Returns one line per row
+    after the header, without a final newline.
     """
     cells = [list(headers)] + [[cell or EMPTY for cell in row] for row in rows]
     for row in cells:
@@ -53,7 +56,7 @@ def format_table(
             raise ValueError(f"row {row!r} has {len(row)} cells; expected {len(headers)}")
     widths = [max(len(row[column]) for row in cells) for column in range(len(headers))]
     if max_width is not None:
-        widths = _fit(widths, max_width, [list(headers).index(name) for name in shrink])
+        widths = _fit(widths, headers, max_width, [list(headers).index(name) for name in shrink])
         cells = [
             [_cut(cell, width) for cell, width in zip(row, widths, strict=True)] for row in cells
         ]

@@ -10,7 +10,21 @@ values; a rule never sees a token.
 """
 
 from lab.rules.cidr import parse_cidr, parse_ipv4_cidr
-from lab.rules.kubernetes import check_kubernetes_minor
+from lab.rules.ingress import (
+    DEFAULT_SERVICE_PORTS,
+    FOUNDATION_RULE_PRIORITY,
+    check_service_ports,
+    check_service_sources,
+    experiment_rule_priority,
+)
+from lab.rules.kubernetes import (
+    AKS_SUPPORT,
+    EKS_SUPPORT,
+    SupportCalendar,
+    check_kubernetes_minor,
+    check_supported,
+    support_warnings,
+)
 from lab.rules.names import (
     DNS_LABEL,
     MAX_CLUSTER_NAME_LENGTH,
@@ -43,13 +57,18 @@ from lab.rules.taints import Taint, TaintEffect, check_labels, parse_taint
 from lab.rules.violation import RuleError
 
 __all__ = [
+    "AKS_SUPPORT",
+    "DEFAULT_SERVICE_PORTS",
     "DNS_LABEL",
+    "EKS_SUPPORT",
+    "FOUNDATION_RULE_PRIORITY",
     "MAX_CLUSTER_NAME_LENGTH",
     "MAX_NODE_POOL_NAME_LENGTH",
     "MAX_PROJECT_NAME_LENGTH",
     "RFC1918_RANGES",
     "NodeBounds",
     "RuleError",
+    "SupportCalendar",
     "Taint",
     "TaintEffect",
     "check_aws_instance_type",
@@ -63,13 +82,17 @@ __all__ = [
     "check_node_pool_name",
     "check_object_id",
     "check_resource_group_name",
+    "check_service_ports",
+    "check_service_sources",
     "check_subnet",
+    "check_supported",
     "check_tags",
     "check_unique",
     "check_vnet_layout",
     "check_vnet_name",
     "check_vpc_cidr",
     "construct_key",
+    "experiment_rule_priority",
     "node_bound_violations",
     "node_bounds",
     "overlaps",
@@ -77,4 +100,5 @@ __all__ = [
     "parse_ipv4_cidr",
     "parse_taint",
     "subnet_key",
+    "support_warnings",
 ]

@@ -9,11 +9,18 @@ from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProvid
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from constructs import Construct
 
-from lab.constructs.azure.aks import AksCluster, AksClusterProps, NodePoolOptions
-from lab.contract import AKS_SUBNET_ID, LOCATION
+from lab.constructs.azure.aks import AksCluster, AksClusterProps, NodePoolOptions, OutboundType
+from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
+from lab.contract import (
+    AKS_SUBNET_ID,
+    AKS_SUBNET_NSG_NAME,
+    LOCATION,
+    PEER_EGRESS_VARIABLE,
+    RESOURCE_GROUP_NAME,
+)
 from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
-from lab.stacks.base import LabStack, export_cluster, import_value
+from lab.stacks.base import LabStack, export_cluster, import_inputs
 
 LOG_RETENTION_DAYS: Final = 30
 """Container Insights retention: the free period of a pay-as-you-go workspace."""
@@ -21,14 +28,20 @@ LOG_RETENTION_DAYS: Final = 30
 
 class AksExperimentStack(LabStack):
     """A resource group and a Log Analytics workspace per experiment, and one AKS cluster
-    per ``cluster.yaml`` with ``provider: azure``. Destroying the stack removes them all."""
+    per ``cluster.yaml`` with ``provider: azure``. Destroying the stack removes them all.
+
+    The clusters leave through the foundation's NAT gateway. In an experiment that also has
+    EKS clusters, a rule in the AKS subnet's NSG admits the AWS foundation's egress to the
+    service ports, so the EKS clusters can reach the AKS clusters' LoadBalancer Services.
+    """
 
     def __init__(self, scope: Construct, definition: StackDefinition, lab: LabDefinition) -> None:
         super().__init__(scope, definition)
         aks = lab.config.azure.aks
         AzurermProvider(self, "azurerm", features=[AzurermProviderFeatures()])
-        location = import_value(self, LOCATION)
-        subnet_id = import_value(self, AKS_SUBNET_ID)
+        inputs = import_inputs(self)
+        location = inputs[LOCATION.name]
+        subnet_id = inputs[AKS_SUBNET_ID.name]
         tags = {**lab.config.tags, "experiment": str(definition.experiment)}
 
         group = ResourceGroup(
@@ -43,7 +56,8 @@ class AksExperimentStack(LabStack):
             sku="PerGB2018",
             retention_in_days=LOG_RETENTION_DAYS,
             # Entra ID only: the clusters' monitoring agents authenticate with managed identity.
-            local_authentication_disabled=True,
+            # (azurerm 4.x deprecates local_authentication_disabled for this field.)
+            local_authentication_enabled=False,
             tags=tags,
         )
         self.clusters: dict[str, AksCluster] = {}
@@ -65,6 +79,8 @@ class AksExperimentStack(LabStack):
                     authorized_ip_ranges=aks.authorized_ip_ranges,
                     private_cluster=aks.private_cluster,
                     admin_group_object_ids=aks.admin_group_object_ids,
+                    # Fixed egress addresses that other clouds and services can admit.
+                    outbound_type=OutboundType.USER_ASSIGNED_NAT_GATEWAY,
                     tags={**tags, "cluster": cluster.name},
                 ),
             )
@@ -89,4 +105,21 @@ class AksExperimentStack(LabStack):
                 name=built.cluster_name,
                 api_endpoint=built.endpoint,
                 oidc_issuer_url=built.oidc_issuer_url,
+            )
+        if definition.service_rule_priority is not None:
+            ServiceIngress(
+                self,
+                "AllowServicesFromPeerCloud",
+                ServiceIngressProps(
+                    name=f"{definition.id}-from-aws",
+                    network_security_group_name=inputs[AKS_SUBNET_NSG_NAME.name],
+                    resource_group_name=inputs[RESOURCE_GROUP_NAME.name],
+                    priority=definition.service_rule_priority,
+                    sources=inputs[PEER_EGRESS_VARIABLE],
+                    ports=aks.service_ports,
+                    description=(
+                        f"Experiment {definition.experiment}: its EKS clusters reach its "
+                        "LoadBalancer Services here."
+                    ),
+                ),
             )

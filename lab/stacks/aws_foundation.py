@@ -6,7 +6,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from constructs import Construct
 
 from lab.constructs.aws.network import AwsNetwork, AwsNetworkProps
-from lab.contract import PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
+from lab.contract import EGRESS_CIDRS, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
 from lab.definition import LabDefinition, StackDefinition
 from lab.stacks.base import LabStack, export_value
 
@@ -42,3 +42,4 @@ class AwsFoundationStack(LabStack):
         export_value(self, VPC_ID, self.network.vpc_id)
         export_value(self, PRIVATE_SUBNET_IDS, self.network.private_subnet_ids)
         export_value(self, PUBLIC_SUBNET_IDS, self.network.public_subnet_ids)
+        export_value(self, EGRESS_CIDRS, self.network.egress_cidrs)

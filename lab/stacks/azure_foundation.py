@@ -6,13 +6,21 @@ from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProvid
 from constructs import Construct
 
 from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps, SubnetSpec
-from lab.contract import AKS_SUBNET_ID, LOCATION, RESOURCE_GROUP_NAME, VNET_ID
+from lab.contract import (
+    AKS_SUBNET_ID,
+    AKS_SUBNET_NSG_NAME,
+    EGRESS_CIDRS,
+    LOCATION,
+    RESOURCE_GROUP_NAME,
+    VNET_ID,
+)
 from lab.definition import LabDefinition, StackDefinition
 from lab.stacks.base import LabStack, export_value
 
 
 class AzureFoundationStack(LabStack):
-    """Resource group, VNet and subnets (each with its own NSG); exports what AKS needs.
+    """Resource group, VNet, subnets (each with its own NSG) and the AKS subnet's NAT gateway;
+    exports what AKS needs.
 
     Applied by hand (no autodeploy) and protected from deletion: every AKS experiment
     joins this network.
@@ -38,6 +46,8 @@ class AzureFoundationStack(LabStack):
                     for subnet in azure.vnet.subnets
                 ],
                 aks_subnet_name=azure.vnet.aks_subnet,
+                service_ports=azure.aks.service_ports,
+                service_source_ranges=azure.aks.service_source_ranges,
                 tags=lab.config.tags,
             ),
         )
@@ -45,3 +55,5 @@ class AzureFoundationStack(LabStack):
         export_value(self, LOCATION, self.network.location)
         export_value(self, VNET_ID, self.network.vnet_id)
         export_value(self, AKS_SUBNET_ID, self.network.aks_subnet_id)
+        export_value(self, AKS_SUBNET_NSG_NAME, self.network.aks_subnet_nsg_name)
+        export_value(self, EGRESS_CIDRS, self.network.egress_cidrs)

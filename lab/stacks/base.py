@@ -39,22 +39,30 @@ def export_value(stack: TerraformStack, value: FoundationValue, expression: Any)
     )
 
 
-def import_value(stack: TerraformStack, value: FoundationValue) -> Any:
-    """Declare the variable Spacelift fills from a foundation output; return its value.
+def import_inputs(stack: LabStack) -> dict[str, Any]:
+    """Declare a variable for each value Spacelift passes the stack; return them by name.
 
-    Spacelift sets ``TF_VAR_<name>`` from the foundation's last applied output; until the
-    foundation has applied once, the run fails fast with the missing input named.
+    Spacelift sets ``TF_VAR_<name>`` from the upstream stack's last applied output; until
+    that stack has applied once, the run fails fast with the missing input named. Declaring
+    exactly ``definition.inputs`` keeps the stack and the management stack's references in
+    step (``tests/stacks/test_spacelift_root.py`` checks both sides).
     """
-    variable = TerraformVariable(
-        stack,
-        value.name,
-        type="string",
-        nullable=False,
-        description=f"{value.description} Set by Spacelift from the foundation's output.",
-    )
-    if value.json_list:
-        return Token.as_list(Fn.jsondecode(variable.string_value))
-    return variable.string_value
+    values: dict[str, Any] = {}
+    for received in stack.definition.inputs:
+        value = received.value
+        variable = TerraformVariable(
+            stack,
+            received.variable,
+            type="string",
+            nullable=False,
+            description=f"{value.description} Set by Spacelift from {received.upstream}'s output.",
+        )
+        values[received.variable] = (
+            Token.as_list(Fn.jsondecode(variable.string_value))
+            if value.json_list
+            else variable.string_value
+        )
+    return values
 
 
 def export_cluster(

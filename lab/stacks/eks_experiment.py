@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Final
+
+from cdktf import TerraformOutput
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
 from lab.constructs.aws.eks import CapacityType, EksCluster, EksClusterProps, NodeGroupOptions
-from lab.contract import PRIVATE_SUBNET_IDS
+from lab.contract import PEER_EGRESS_VARIABLE, PRIVATE_SUBNET_IDS
 from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
-from lab.stacks.base import LabStack, export_cluster, import_value
+from lab.stacks.base import LabStack, export_cluster, import_inputs
+
+AKS_EGRESS_OUTPUT: Final = "aks_egress_cidrs"
+"""The output naming the AKS clusters' egress, for ``loadBalancerSourceRanges``."""
 
 
 class EksExperimentStack(LabStack):
-    """One EKS cluster (with its KMS key, logs, roles and node group) per ``cluster.yaml``
-    with ``provider: aws``. Destroying the stack removes them all."""
+    """One EKS cluster (with its KMS key, logs, roles, node groups, EBS CSI driver and the
+    autoscaler's identity) per ``cluster.yaml`` with ``provider: aws``. Destroying the stack
+    removes them all.
+
+    In an experiment that also has AKS clusters, the stack passes the Azure foundation's
+    egress on as ``aks_egress_cidrs``: the sources to list in a Service's
+    ``loadBalancerSourceRanges`` for clients on AKS.
+    """
 
     def __init__(self, scope: Construct, definition: StackDefinition, lab: LabDefinition) -> None:
         super().__init__(scope, definition)
@@ -23,7 +35,8 @@ class EksExperimentStack(LabStack):
         AwsProvider(
             self, "aws", region=aws.region, default_tags=[AwsProviderDefaultTags(tags=tags)]
         )
-        subnet_ids = import_value(self, PRIVATE_SUBNET_IDS)
+        inputs = import_inputs(self)
+        subnet_ids = inputs[PRIVATE_SUBNET_IDS.name]
         self.clusters: dict[str, EksCluster] = {}
         for cluster in definition.clusters:
             self.clusters[cluster.name] = built = EksCluster(
@@ -39,9 +52,12 @@ class EksExperimentStack(LabStack):
                     max_nodes=cluster.max_nodes,
                     admin_principal_arns=aws.eks.admin_principal_arns,
                     public_access_cidrs=aws.eks.public_access_cidrs,
-                    tags={"cluster": cluster.name},
+                    # Every tag again: default_tags do not reach what the nodes launch.
+                    tags={**tags, "cluster": cluster.name},
                 ),
             )
+            built.add_ebs_csi_driver()
+            autoscaler = built.add_cluster_autoscaler_identity()
             for pool in cluster.node_pools:
                 built.add_node_group(
                     construct_key(pool.name),
@@ -54,7 +70,7 @@ class EksExperimentStack(LabStack):
                         capacity_type=CapacityType.SPOT if pool.spot else CapacityType.ON_DEMAND,
                         labels=dict(pool.labels),
                         taints=pool.taints,
-                        tags={"cluster": cluster.name},
+                        tags={**tags, "cluster": cluster.name},
                     ),
                 )
             export_cluster(
@@ -63,4 +79,24 @@ class EksExperimentStack(LabStack):
                 name=built.cluster_name,
                 api_endpoint=built.endpoint,
                 oidc_issuer_url=built.oidc_issuer_url,
+            )
+            TerraformOutput(
+                self,
+                f"{cluster.name}_cluster_autoscaler_role_arn",
+                value=autoscaler.role_arn,
+                description=(
+                    f"{cluster.name}: IAM role of kube-system/cluster-autoscaler (Pod Identity)."
+                ),
+                sensitive=False,
+            )
+        if PEER_EGRESS_VARIABLE in inputs:
+            TerraformOutput(
+                self,
+                AKS_EGRESS_OUTPUT,
+                value=inputs[PEER_EGRESS_VARIABLE],
+                description=(
+                    "CIDRs the experiment's AKS clusters reach the internet from: list them in "
+                    "a Service's loadBalancerSourceRanges to admit them."
+                ),
+                sensitive=False,
             )

@@ -110,7 +110,11 @@ class SpaceliftRootStack(LabStack):
                     upstreams=[
                         Upstream(
                             self.stacks[upstream],
-                            {value.name: value.input_name for value in stack.inputs},
+                            {
+                                i.value.name: i.input_name
+                                for i in stack.inputs
+                                if i.upstream == upstream
+                            },
                         )
                         for upstream in stack.depends_on
                     ],

@@ -93,12 +93,16 @@ def test_foundation_change_waits_for_confirmation_and_queues_its_experiments(
         "confirm",
     )
     assert stack["summary"] == "tracked run: waits for a person to confirm the plan"
-    assert document["queued"] == [{"id": "exp-beta-eks", "after": ["aws-foundation"]}]
+    # beta's AKS stack admits the AWS egress, so it is queued too.
+    assert document["queued"] == [
+        {"id": "exp-beta-aks", "after": ["aws-foundation"]},
+        {"id": "exp-beta-eks", "after": ["aws-foundation"]},
+    ]
 
     text = invoke("affected", "HEAD~1..HEAD", "--repo", str(repo.root)).stdout
     assert text.endswith(
         "Then queued, by stack dependencies (each runs only if an output it references "
-        "changed):\n  exp-beta-eks  after aws-foundation\n"
+        "changed):\n  exp-beta-aks  after aws-foundation\n  exp-beta-eks  after aws-foundation\n"
     )
 
 
@@ -114,8 +118,12 @@ def test_experiment_changed_with_its_foundation_runs_after_it(
     assert stacks["exp-alpha-aks"]["summary"].startswith(
         "tracked run: after azure-foundation finishes, applies without confirmation"
     )
-    # exp-beta-aks depends on the same foundation without changing itself: queued.
-    assert document["queued"] == [{"id": "exp-beta-aks", "after": ["azure-foundation"]}]
+    # The beta stacks depend on the same foundation without changing themselves: queued
+    # (exp-beta-eks reads its egress).
+    assert document["queued"] == [
+        {"id": "exp-beta-aks", "after": ["azure-foundation"]},
+        {"id": "exp-beta-eks", "after": ["azure-foundation"]},
+    ]
 
 
 def test_feature_branch_gets_previews(invoke: Invoke, repo: GitRepo) -> None:

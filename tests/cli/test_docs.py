@@ -15,11 +15,13 @@ from lab.commands.docs import (
     SUPPRESSIONS_BEGIN,
     SUPPRESSIONS_END,
     DocsError,
+    contract_table,
     example_stacks,
     replace_block,
     suppressions_table,
 )
 from lab.commands.graph import GraphFormat, render
+from lab.contract import FOUNDATION_OUTPUTS
 from tests.cli.conftest import Invoke
 from tests.helpers import REPO
 
@@ -60,8 +62,23 @@ def test_the_example_has_every_kind_of_stack_and_edge() -> None:
         "exp-demo-aks",
         "exp-demo-eks",
     ]
-    assert stacks["exp-demo-aks"].depends_on == ("azure-foundation",)
-    assert stacks["exp-demo-eks"].depends_on == ("aws-foundation",)
+    # An experiment on both clouds: each stack runs after both foundations (the other's for
+    # its egress addresses).
+    assert stacks["exp-demo-aks"].depends_on == ("azure-foundation", "aws-foundation")
+    assert stacks["exp-demo-eks"].depends_on == ("aws-foundation", "azure-foundation")
+
+
+def test_the_contract_table_says_who_reads_each_foundation_output() -> None:
+    rows = contract_table().splitlines()
+    assert rows[:2] == ["| foundation | output | read by | as |", "|---|---|---|---|"]
+    assert "| `azure-foundation` | `location` | every AKS experiment | `TF_VAR_location` |" in rows
+    assert (
+        "| `aws-foundation` | `egress_cidrs` (JSON list) | AKS stacks of experiments on both "
+        "clouds | `TF_VAR_peer_egress_cidrs` |"
+    ) in rows
+    assert "| `aws-foundation` | `vpc_id` | (people, Spacelift outputs) | |" in rows
+    outputs = {v.name for values in FOUNDATION_OUTPUTS.values() for v in values}
+    assert {row.split(" | ")[1].split("`")[1] for row in rows[2:]} == outputs
 
 
 def test_the_suppressions_table_lists_every_skip_with_its_area_and_reason() -> None:

@@ -21,8 +21,10 @@ flowchart LR
     exp_beta_aks["exp-beta-aks<br/>experiment (azure)"]
   end
   exp_alpha_aks -->|depends on| azure_foundation
+  exp_beta_aks -->|depends on| aws_foundation
   exp_beta_aks -->|depends on| azure_foundation
   exp_beta_eks -->|depends on| aws_foundation
+  exp_beta_eks -->|depends on| azure_foundation
   spacelift_root -.->|manages| aws_foundation
   spacelift_root -.->|manages| azure_foundation
   spacelift_root -.->|manages| exp_alpha_aks
@@ -53,8 +55,10 @@ digraph lab {
     "exp-beta-aks" [label="exp-beta-aks\\nexperiment (azure)", fillcolor="#e8f5e9", color="#43a047"];
   }
   "exp-alpha-aks" -> "azure-foundation" [label="depends on"];
+  "exp-beta-aks" -> "aws-foundation" [label="depends on"];
   "exp-beta-aks" -> "azure-foundation" [label="depends on"];
   "exp-beta-eks" -> "aws-foundation" [label="depends on"];
+  "exp-beta-eks" -> "azure-foundation" [label="depends on"];
 }
 """  # noqa: E501
 
@@ -102,10 +106,13 @@ def test_output_does_not_depend_on_the_definition_order(small_lab: Lab) -> None:
 
 def test_graph_content(small_lab: Lab) -> None:
     graph = build_graph(load_definition(small_lab.config, small_lab.experiments).stacks)
+    # beta has clusters on both clouds: each of its stacks also reads the other's egress.
     assert graph.dependencies == (
         ("exp-alpha-aks", "azure-foundation"),
+        ("exp-beta-aks", "aws-foundation"),
         ("exp-beta-aks", "azure-foundation"),
         ("exp-beta-eks", "aws-foundation"),
+        ("exp-beta-eks", "azure-foundation"),
     )
     assert [s.id for s in graph.unclustered] == ["spacelift-root"]
     assert [(cloud.value, [s.id for s in stacks]) for cloud, stacks in graph.by_cloud] == [

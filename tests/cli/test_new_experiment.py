@@ -13,6 +13,7 @@ from lab.definition import load_definition
 from lab.errors import display_path
 from lab.experiments import Cloud, ClusterSize
 from tests.cli.conftest import Invoke, Lab
+from tests.conftest import TEST_TODAY
 
 
 def new(invoke: Invoke, lab: Lab, *args: str) -> tuple[int, str, str]:
@@ -161,7 +162,7 @@ def test_invalid_values_are_reported_like_validate_and_leave_nothing(
 
 
 def test_an_expires_date_in_the_past_is_refused(invoke: Invoke, small_lab: Lab) -> None:
-    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    yesterday = (TEST_TODAY - timedelta(days=2)).isoformat()
     code, out, err = new(
         invoke, small_lab, "grpc", "--cluster", "t", "--provider", "aws", "--expires", yesterday
     )

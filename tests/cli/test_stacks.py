@@ -10,13 +10,13 @@ from lab.commands.table import format_table
 from tests.cli.conftest import Invoke, Lab
 
 TABLE = """\
-STACK             KIND        CLOUD  DEPENDS ON        AUTODEPLOY  EXPIRES  CLUSTERS  LABELS
-spacelift-root    management  -      -                 no          -        -         management, illm-k8s-lab
-azure-foundation  foundation  azure  -                 no          -        -         foundation, azure, illm-k8s-lab
-aws-foundation    foundation  aws    -                 no          -        -         foundation, aws, illm-k8s-lab
-exp-alpha-aks     experiment  azure  azure-foundation  yes         -        target    experiment, azure, experiment:alpha, max-nodes-per-cluster:10, illm-k8s-lab
-exp-beta-aks      experiment  azure  azure-foundation  yes         -        target    experiment, azure, experiment:beta, max-nodes-per-cluster:10, illm-k8s-lab
-exp-beta-eks      experiment  aws    aws-foundation    yes         -        loadgen   experiment, aws, experiment:beta, max-nodes-per-cluster:10, illm-k8s-lab
+STACK             KIND        CLOUD  DEPENDS ON                        AUTODEPLOY  EXPIRES  CLUSTERS  LABELS
+spacelift-root    management  -      -                                 no          -        -         management, illm-k8s-lab
+azure-foundation  foundation  azure  -                                 no          -        -         foundation, azure, illm-k8s-lab
+aws-foundation    foundation  aws    -                                 no          -        -         foundation, aws, illm-k8s-lab
+exp-alpha-aks     experiment  azure  azure-foundation                  yes         -        target    experiment, azure, experiment:alpha, max-nodes-per-cluster:10, illm-k8s-lab
+exp-beta-aks      experiment  azure  azure-foundation, aws-foundation  yes         -        target    experiment, azure, experiment:beta, max-nodes-per-cluster:10, illm-k8s-lab
+exp-beta-eks      experiment  aws    aws-foundation, azure-foundation  yes         -        loadgen   experiment, aws, experiment:beta, max-nodes-per-cluster:10, illm-k8s-lab
 """  # noqa: E501
 
 
@@ -87,10 +87,29 @@ def test_json_document_shape(invoke: Invoke, small_lab: Lab) -> None:
     }
     aws = stacks["aws-foundation"]
     assert (aws["protect_from_deletion"], aws["autodeploy"]) == (True, False)
-    assert aws["outputs"] == ["vpc_id", "private_subnet_ids", "public_subnet_ids"]
+    assert aws["outputs"] == [
+        "vpc_id",
+        "private_subnet_ids",
+        "public_subnet_ids",
+        "egress_cidrs",
+    ]
     eks = stacks["exp-beta-eks"]
-    assert eks["depends_on"] == ["aws-foundation"]
-    assert eks["inputs"] == [{"name": "private_subnet_ids", "env": "TF_VAR_private_subnet_ids"}]
+    # Its own foundation's subnets, and (beta has AKS clusters too) the Azure egress.
+    assert eks["depends_on"] == ["aws-foundation", "azure-foundation"]
+    assert eks["inputs"] == [
+        {
+            "name": "private_subnet_ids",
+            "env": "TF_VAR_private_subnet_ids",
+            "upstream": "aws-foundation",
+            "output": "private_subnet_ids",
+        },
+        {
+            "name": "peer_egress_cidrs",
+            "env": "TF_VAR_peer_egress_cidrs",
+            "upstream": "azure-foundation",
+            "output": "egress_cidrs",
+        },
+    ]
     assert eks["expires"] == "2031-01-31"
     assert eks["experiment"] == "beta"
     [cluster] = eks["clusters"]

@@ -16,6 +16,7 @@ from lab.constructs.aws.network import (
     DEFAULT_FLOW_LOG_RETENTION_DAYS,
     DEFAULT_NAT_MODE,
     DEFAULT_VPC_CIDR,
+    EKS_UNSUPPORTED_ZONE_IDS,
     AwsNetwork,
     AwsNetworkProps,
 )
@@ -162,10 +163,14 @@ def test_each_tier_spreads_over_the_first_available_zones_in_order(doc: JsonDict
     (zones,) = data_sources(doc, "aws_availability_zones").values()
     assert zones["state"] == "available"
     assert zones["filter"] == [{"name": "opt-in-status", "values": ["opt-in-not-required"]}]
+    # Zone IDs where EKS refuses cluster subnets (EKS User Guide, network requirements).
+    assert zones["exclude_zone_ids"] == ["use1-az3", "usw1-az2", "cac1-az3"]
+    assert list(EKS_UNSUPPORTED_ZONE_IDS) == zones["exclude_zone_ids"]
     # A region with too few zones fails the plan with a message, not an index error.
     (check,) = zones["lifecycle"]["postcondition"]
     assert check["condition"] == "${length(self.names) >= 3}"
     assert "lower az_count" in check["error_message"]
+    assert "that EKS supports" in check["error_message"]
     names = data_ref(doc, "aws_availability_zones", "names")[:-1]
     for tier in ("Public", "Private"):
         assert [subnet["availability_zone"] for subnet in subnets(doc, tier)] == [
@@ -325,6 +330,21 @@ def test_nat_mode_one_per_az_routes_each_private_subnet_through_its_own_az() -> 
         assert table_of(doc, ref(doc, "aws_subnet", f"PrivateSubnet{n}")) == table
 
 
+@pytest.mark.parametrize(
+    ("nat_mode", "gateways"), [(NatMode.NONE, 0), (NatMode.SINGLE, 1), (NatMode.ONE_PER_AZ, 3)]
+)
+def test_egress_cidrs_are_the_nat_gateways_addresses(nat_mode: NatMode, gateways: int) -> None:
+    """Known before any cluster exists: another cloud can admit them."""
+    stack = new_stack()
+    network = AwsNetwork(stack, "Network", AwsNetworkProps(name="lab", nat_mode=nat_mode))
+    TerraformOutput(stack, "egress", value=network.egress_cidrs)
+    doc = synth(stack)
+    assert doc["output"]["egress"]["value"] == [
+        f"{ref(doc, 'aws_nat_gateway', f'NatGateway{n}', 'public_ip')}/32"
+        for n in range(1, gateways + 1)
+    ]
+
+
 def test_elastic_ips_and_nat_gateways_wait_for_the_internet_gateway() -> None:
     _, doc = build(nat_mode=NatMode.ONE_PER_AZ)
     igw = f"aws_internet_gateway.{logical_id(doc, 'aws_internet_gateway', 'InternetGateway')}"
@@ -478,17 +498,23 @@ def test_flow_log_role_trusts_only_this_accounts_flow_log_service(doc: JsonDict)
 
 
 def test_flow_log_role_can_only_write_to_its_log_group(doc: JsonDict) -> None:
+    """AWS's documented flow-log policy, with the writes narrowed to the one group."""
     role_policy = only_resource(doc, "aws_iam_role_policy")
     assert role_policy["role"] == ref(doc, "aws_iam_role", "FlowLogRole")
     write_key = next(key for key in data_sources(doc, "aws_iam_policy_document") if "Write" in key)
     assert role_policy["policy"] == f"${{data.aws_iam_policy_document.{write_key}.json}}"
     group_arn = ref(doc, "aws_cloudwatch_log_group", "FlowLogGroup", "arn")
-    (statement,) = data_sources(doc, "aws_iam_policy_document")[write_key]["statement"]
-    assert statement == {
+    write, describe = data_sources(doc, "aws_iam_policy_document")[write_key]["statement"]
+    assert write == {
         "effect": "Allow",
         "actions": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         "resources": [group_arn, f"{group_arn}:*"],
     }
+    # DescribeLogGroups lists groups: it cannot name one, so it gets this region's groups.
+    assert describe["actions"] == ["logs:DescribeLogGroups"]
+    [groups] = describe["resources"]
+    assert groups.startswith("arn:${data.aws_partition.") and groups.endswith(":log-group:*")
+    assert "logs:CreateLogGroup" not in write["actions"] + describe["actions"]
     assert resources(doc, "aws_iam_role_policy_attachment") == {}
 
 

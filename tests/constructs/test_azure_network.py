@@ -206,6 +206,19 @@ def test_invalid_subnet_specs_are_rejected_with_what_to_change(
             "'aks' is not one of the subnets (snet-aks-nodes, snet-private-endpoints)",
         ),
         ({"subnets": []}, "subnets", "list at least one subnet"),
+        ({"egress_prefix_length": 27}, "egress_prefix_length", "outside /28-/31"),
+        ({"egress_prefix_length": 32}, "egress_prefix_length", "outside /28-/31"),
+        ({"service_ports": []}, "service_ports", "at least one port"),
+        ({"service_ports": [80, 0]}, "service_ports[1]", "0 is not a TCP port"),
+        ({"service_ports": [443, 443]}, "service_ports", "lists a port twice"),
+        ({"service_source_ranges": ["*"]}, "service_source_ranges[0]", "whole internet"),
+        (
+            {"service_source_ranges": ["203.0.113.0/24", "Internet"]},
+            "service_source_ranges[1]",
+            "whole internet",
+        ),
+        ({"service_source_ranges": ["0.0.0.0/0"]}, "service_source_ranges[0]", "whole internet"),
+        ({"service_source_ranges": ["203.0.113.9"]}, "service_source_ranges[0]", "no prefix"),
     ],
 )
 def test_invalid_props_are_rejected_with_what_to_change(
@@ -352,11 +365,81 @@ def test_exposed_attributes_reference_the_resources() -> None:
     }
 
 
+# --- egress and service traffic ------------------------------------------------------
+
+
+def test_the_aks_subnet_leaves_through_a_nat_gateway_with_a_fixed_prefix(doc: JsonDict) -> None:
+    prefix = only_resource(doc, "azurerm_public_ip_prefix")
+    assert (prefix["sku"], prefix["ip_version"], prefix["prefix_length"]) == (
+        "Standard",
+        "IPv4",
+        31,
+    )
+    gateway = only_resource(doc, "azurerm_nat_gateway")
+    assert gateway["sku_name"] == "Standard"
+    prefix_association = only_resource(doc, "azurerm_nat_gateway_public_ip_prefix_association")
+    assert prefix_association["nat_gateway_id"] == ref(doc, "azurerm_nat_gateway", "NatGateway")
+    assert prefix_association["public_ip_prefix_id"] == ref(
+        doc, "azurerm_public_ip_prefix", "EgressPrefix"
+    )
+    # Only the AKS subnet: the private endpoints need no way out.
+    association = only_resource(doc, "azurerm_subnet_nat_gateway_association")
+    assert association["subnet_id"] == ref(doc, "azurerm_subnet", "SnetAksNodesSubnet")
+    assert association["nat_gateway_id"] == ref(doc, "azurerm_nat_gateway", "NatGateway")
+
+
+def test_egress_and_nsg_name_are_exposed_for_other_stacks() -> None:
+    stack = new_stack()
+    network = AzureNetwork(stack, "Network", props(egress_prefix_length=28))
+    TerraformOutput(stack, "egress", value=network.egress_cidrs)
+    TerraformOutput(stack, "nsg", value=network.aks_subnet_nsg_name)
+    doc = synth(stack)
+    assert only_resource(doc, "azurerm_public_ip_prefix")["prefix_length"] == 28
+    assert doc["output"]["egress"]["value"] == [
+        ref(doc, "azurerm_public_ip_prefix", "EgressPrefix", "ip_prefix")
+    ]
+    assert doc["output"]["nsg"]["value"] == ref(
+        doc, "azurerm_network_security_group", "SnetAksNodesSecurityGroup", "name"
+    )
+
+
+def test_without_a_nat_gateway_there_is_no_fixed_egress() -> None:
+    stack = new_stack()
+    network = AzureNetwork(stack, "Network", props(nat_gateway=False))
+    TerraformOutput(stack, "egress", value=network.egress_cidrs)
+    doc = synth(stack)
+    for resource_type in ("azurerm_nat_gateway", "azurerm_public_ip_prefix"):
+        assert resources(doc, resource_type) == {}
+    assert doc["output"]["egress"]["value"] == []
+
+
+def test_service_source_ranges_reach_the_service_ports_in_the_aks_subnet() -> None:
+    _, doc = build(props(service_source_ranges=["203.0.113.0/24"], service_ports=[8080]))
+    rule = only_resource(doc, "azurerm_network_security_rule")
+    assert {key: value for key, value in rule.items() if key not in {"//", "description"}} == {
+        "name": "allow-services-from-lab-ranges",
+        "network_security_group_name": ref(
+            doc, "azurerm_network_security_group", "SnetAksNodesSecurityGroup", "name"
+        ),
+        "resource_group_name": ref(doc, "azurerm_resource_group", "ResourceGroup", "name"),
+        "priority": 1000,
+        "direction": "Inbound",
+        "access": "Allow",
+        "protocol": "Tcp",
+        "source_address_prefixes": ["203.0.113.0/24"],
+        "source_port_range": "*",
+        "destination_address_prefix": "*",
+        "destination_port_ranges": ["8080"],
+    }
+
+
 def test_tags_reach_every_taggable_resource(doc: JsonDict) -> None:
     for resource_type in (
         "azurerm_resource_group",
         "azurerm_virtual_network",
         "azurerm_network_security_group",
+        "azurerm_public_ip_prefix",
+        "azurerm_nat_gateway",
     ):
         assert all(body["tags"] == TAGS for body in resources(doc, resource_type).values())
 

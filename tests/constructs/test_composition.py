@@ -171,6 +171,75 @@ def test_a_pod_identity_trusts_only_the_pod_identity_service() -> None:
     assert json.loads(policy["policy"]) == {"Statement": [], "Version": "2012-10-17"}
 
 
+def test_the_ebs_csi_driver_gets_its_own_identity_so_claims_bind() -> None:
+    stack = new_stack()
+    eks = EksCluster(stack, "Eks", eks_props())
+    eks.add_ebs_csi_driver()
+    doc = synth(stack)
+
+    addon = block(doc, "resource", "aws_eks_addon", "Eks/AwsEbsCsiDriverAddon")
+    assert addon["addon_name"] == "aws-ebs-csi-driver"
+    role = address(doc, "aws_iam_role", "Eks/EbsCsiDriverIdentity/Role")
+    assert addon["pod_identity_association"] == [
+        {"role_arn": f"${{{role}.arn}}", "service_account": "ebs-csi-controller-sa"}
+    ]
+    # Its controller is a Deployment: it waits for the nodes, and for its policy.
+    policy = address(
+        doc,
+        "aws_iam_role_policy_attachment",
+        "Eks/EbsCsiDriverIdentity/RoleAmazonEBSCSIDriverPolicy",
+    )
+    assert addon["depends_on"] == [policy, address(doc, "aws_eks_node_group", "Eks/NodeGroup")]
+    attachments = [
+        a["policy_arn"]
+        for a in doc["resource"]["aws_iam_role_policy_attachment"].values()
+        if a["role"] == f"${{{role}.name}}"
+    ]
+    assert [arn.split(":iam::aws:policy/")[1] for arn in attachments] == [
+        "service-role/AmazonEBSCSIDriverPolicy"
+    ]
+    # The node role keeps no volume permissions.
+    node_role = address(doc, "aws_iam_role", "Eks/NodeRole")
+    assert not any(
+        "EBS" in a["policy_arn"]
+        for a in doc["resource"]["aws_iam_role_policy_attachment"].values()
+        if a["role"] == f"${{{node_role}.name}}"
+    )
+
+
+def test_the_autoscaler_may_scale_only_this_clusters_node_groups() -> None:
+    stack = new_stack()
+    eks = EksCluster(stack, "Eks", eks_props())
+    identity = eks.add_cluster_autoscaler_identity()
+    doc = synth(stack)
+
+    assert (identity.namespace, identity.service_account) == ("kube-system", "cluster-autoscaler")
+    association = block(
+        doc, "resource", "aws_eks_pod_identity_association", "Eks/ClusterAutoscalerIdentity"
+    )
+    assert (association["namespace"], association["service_account"]) == (
+        "kube-system",
+        "cluster-autoscaler",
+    )
+    policy = json.loads(
+        block(doc, "resource", "aws_iam_role_policy", "Eks/ClusterAutoscalerIdentity/Policy")[
+            "policy"
+        ]
+    )
+    describe, scale = policy["Statement"]
+    assert describe["Resource"] == "*"
+    assert all(":Describe" in a or ":Get" in a for a in describe["Action"])
+    assert scale["Action"] == [
+        "autoscaling:SetDesiredCapacity",
+        "autoscaling:TerminateInstanceInAutoScalingGroup",
+    ]
+    assert scale["Resource"].endswith(":autoScalingGroup:*")
+    assert scale["Resource"].startswith("arn:${data.aws_partition.")
+    assert scale["Condition"] == {
+        "StringEquals": {"autoscaling:ResourceTag/kubernetes.io/cluster/demo-target": "owned"}
+    }
+
+
 def test_grant_access_scopes_a_policy_and_keeps_one_entry_per_principal() -> None:
     stack = new_stack()
     eks = EksCluster(stack, "Eks", eks_props())

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from lab.config import NatMode, load_config
-from lab.errors import LabDefinitionError, Problem
+from lab.errors import LabDefinitionError, Problem, display_path
 from tests.helpers import FIXTURE_CONFIG
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -178,10 +178,24 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "172.16.0.0/12 or 192.168.0.0/16",
     ),
     (
-        "unsupported Kubernetes version",
-        _set("aws.eks.kubernetes_version", "1.29"),
+        "services open to the internet",
+        _set("azure.aks.service_source_ranges", ["203.0.113.0/24", "Internet"]),
+        "azure.aks.service_source_ranges[1]",
+        "'Internet' would open the services to the whole internet; list the CIDRs that need "
+        "to reach them (your office or VPN)",
+    ),
+    (
+        "service port out of range",
+        _set("azure.aks.service_ports", [443, 70000]),
+        "azure.aks.service_ports[1]",
+        "70000 is not a TCP port (1-65535)",
+    ),
+    (
+        "Kubernetes version with a patch",
+        _set("aws.eks.kubernetes_version", "1.36.2"),
         "aws.eks.kubernetes_version",
-        "'1.29' is not a supported minor version (supported: 1.34, 1.35, 1.36)",
+        "'1.36.2' pins a patch release; give the minor version only, '1.36' (the cloud picks "
+        "and upgrades the patch)",
     ),
     (
         "malformed cron schedule",
@@ -401,3 +415,19 @@ def test_labels_the_policies_read_are_not_the_users(
     [problem] = caught.value.problems
     assert problem.field == "spacelift.labels[1]"
     assert "one of the labels the policies read" in problem.message
+
+
+def test_an_aks_admin_group_is_required(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    lab_yaml["azure"]["aks"]["admin_group_object_ids"] = []
+    path = write_config(lab_yaml)
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (display_path(path), "azure.aks.admin_group_object_ids")
+    assert "list at least one Entra ID group's object id" in problem.message
+    del lab_yaml["azure"]["aks"]["admin_group_object_ids"]
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(write_config(lab_yaml))
+    assert [p.field for p in caught.value.problems] == ["azure.aks.admin_group_object_ids"]

@@ -9,10 +9,17 @@ from typing import Any
 
 import pytest
 
-from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS
+from lab.contract import (
+    EGRESS_CIDRS,
+    EXPERIMENT_INPUTS,
+    FOUNDATION_OUTPUTS,
+    PRIVATE_SUBNET_IDS,
+    StackInput,
+)
 from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
 from lab.errors import LabDefinitionError, display_path
 from lab.experiments import Cloud
+from lab.rules import experiment_rule_priority
 from tests.definition.conftest import ClusterWriter
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
 
@@ -54,13 +61,29 @@ def test_stack_settings_by_kind() -> None:
         "max-nodes-per-cluster:10",
         "illm-k8s-lab",
     )
-    assert eks.depends_on == ("aws-foundation",)
-    assert eks.inputs == EXPERIMENT_INPUTS[Cloud.AWS]
+    # On both clouds: after its foundation, and the Azure one for the AKS clusters' egress.
+    assert eks.depends_on == ("aws-foundation", "azure-foundation")
+    assert eks.inputs == (
+        StackInput("aws-foundation", PRIVATE_SUBNET_IDS, "private_subnet_ids"),
+        StackInput("azure-foundation", EGRESS_CIDRS, "peer_egress_cidrs"),
+    )
+    assert eks.service_rule_priority is None
     assert (eks.autodeploy, eks.protect_from_deletion, eks.expires) == (True, False, None)
     assert [c.name for c in eks.clusters] == ["loadgen"]
     aks = lab.get("exp-multi-cloud-demo-aks")
-    assert aks.depends_on == ("azure-foundation",)
+    assert aks.depends_on == ("azure-foundation", "aws-foundation")
+    assert [i.input_name for i in aks.inputs] == [
+        "TF_VAR_location",
+        "TF_VAR_aks_subnet_id",
+        "TF_VAR_resource_group_name",
+        "TF_VAR_aks_subnet_nsg_name",
+        "TF_VAR_peer_egress_cidrs",
+    ]
+    assert aks.service_rule_priority == experiment_rule_priority("multi-cloud-demo")
     assert [c.name for c in aks.clusters] == ["target"]
+    baseline = lab.get("exp-http-baseline-aks")
+    assert baseline.depends_on == ("azure-foundation",)
+    assert (len(baseline.inputs), baseline.service_rule_priority) == (2, None)
 
 
 def test_experiment_inputs_are_foundation_outputs() -> None:

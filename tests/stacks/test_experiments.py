@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lab.contract import EXPERIMENT_INPUTS
 from lab.definition import LabDefinition
 from lab.experiments import Cloud
 from tests.stacks.conftest import SynthTree
@@ -93,12 +92,26 @@ def test_clusters_join_the_foundation_through_declared_variables(
         if stack.cloud is None or stack.experiment is None:
             continue
         doc = multi_synth[stack.id]
-        expected = {value.name for value in EXPERIMENT_INPUTS[stack.cloud]}
-        assert set(doc["variable"]) == expected, stack.id
+        assert set(doc["variable"]) == {i.variable for i in stack.inputs}, stack.id
         for variable in doc["variable"].values():
             assert variable["type"] == "string"
             assert variable["nullable"] is False
             assert "default" not in variable  # Spacelift must supply it
+    # alpha is on both clouds: its AKS stack also knows the foundation's NSG, and the AWS
+    # egress it admits; gamma is on Azure only.
+    assert set(multi_synth["exp-gamma-aks"]["variable"]) == {"location", "aks_subnet_id"}
+    assert set(multi_synth["exp-alpha-aks"]["variable"]) == {
+        "location",
+        "aks_subnet_id",
+        "resource_group_name",
+        "aks_subnet_nsg_name",
+        "peer_egress_cidrs",
+    }
+    assert set(multi_synth["exp-alpha-eks"]["variable"]) == {
+        "private_subnet_ids",
+        "peer_egress_cidrs",
+    }
+    assert set(multi_synth["exp-beta-eks"]["variable"]) == {"private_subnet_ids"}
     aks = multi_synth["exp-alpha-aks"]["resource"]["azurerm_kubernetes_cluster"]
     assert {c["default_node_pool"]["vnet_subnet_id"] for c in aks.values()} == {
         "${var.aks_subnet_id}"
@@ -110,21 +123,37 @@ def test_clusters_join_the_foundation_through_declared_variables(
     }
 
 
-def test_outputs_are_names_endpoints_and_issuers_only(
-    multi: LabDefinition, multi_synth: SynthTree
-) -> None:
+CLUSTER_OUTPUTS = ("api_endpoint", "cluster_name", "oidc_issuer_url")
+
+
+def test_outputs_are_public_facts_only(multi: LabDefinition, multi_synth: SynthTree) -> None:
+    """Names, endpoints, issuers, the autoscaler's role on EKS and the other cloud's egress:
+    what ArgoCD and people need, and no credentials."""
     assert sorted(multi_synth["exp-alpha-aks"]["output"]) == [
-        f"{cluster}_{suffix}"
-        for cluster in ("api", "db")
-        for suffix in ("api_endpoint", "cluster_name", "oidc_issuer_url")
+        f"{cluster}_{suffix}" for cluster in ("api", "db") for suffix in CLUSTER_OUTPUTS
     ]
+    assert sorted(multi_synth["exp-alpha-eks"]["output"]) == [
+        "aks_egress_cidrs",
+        "edge_api_endpoint",
+        "edge_cluster_autoscaler_role_arn",
+        "edge_cluster_name",
+        "edge_oidc_issuer_url",
+    ]
+    assert multi_synth["exp-alpha-eks"]["output"]["aks_egress_cidrs"]["value"] == (
+        "${jsondecode(var.peer_egress_cidrs)}"
+    )
     for stack in multi.stacks:
-        if stack.experiment is not None:  # nothing else: no role ARNs, no credentials
-            assert set(multi_synth[stack.id]["output"]) == {
-                f"{cluster.name}_{suffix}"
-                for cluster in stack.clusters
-                for suffix in ("api_endpoint", "cluster_name", "oidc_issuer_url")
-            }, stack.id
+        if stack.experiment is None:
+            continue
+        per_cluster = (*CLUSTER_OUTPUTS, "cluster_autoscaler_role_arn")
+        expected = {
+            f"{cluster.name}_{suffix}"
+            for cluster in stack.clusters
+            for suffix in (per_cluster if stack.cloud is Cloud.AWS else CLUSTER_OUTPUTS)
+        }
+        if stack.cloud is Cloud.AWS and len(stack.depends_on) > 1:
+            expected.add("aks_egress_cidrs")
+        assert set(multi_synth[stack.id]["output"]) == expected, stack.id
     for stack_id, doc in multi_synth.items():
         for name, output in doc.get("output", {}).items():
             assert output["sensitive"] is False, (stack_id, name)
@@ -148,6 +177,79 @@ def test_experiments_have_their_own_cloud_resources(
     (workspace,) = multi_synth["exp-alpha-aks"]["resource"][
         "azurerm_log_analytics_workspace"
     ].values()
-    # Entra ID only: the monitoring agents authenticate with managed identity.
-    assert workspace["local_authentication_disabled"] is True
+    # Entra ID only: the monitoring agents authenticate with managed identity (and the
+    # field azurerm 4.x deprecates is not used).
+    assert workspace["local_authentication_enabled"] is False
+    assert "local_authentication_disabled" not in workspace
     assert (workspace["retention_in_days"], workspace["sku"]) == (30, "PerGB2018")
+
+
+def test_aks_clusters_leave_through_the_foundations_nat_gateway(multi_synth: SynthTree) -> None:
+    for stack_id in ("exp-alpha-aks", "exp-gamma-aks"):
+        clusters = multi_synth[stack_id]["resource"]["azurerm_kubernetes_cluster"].values()
+        assert {c["network_profile"]["outbound_type"] for c in clusters} == {
+            "userAssignedNATGateway"
+        }
+
+
+def test_an_experiment_on_both_clouds_admits_the_aws_egress_to_its_aks_services(
+    multi: LabDefinition, multi_synth: SynthTree
+) -> None:
+    [rule] = multi_synth["exp-alpha-aks"]["resource"]["azurerm_network_security_rule"].values()
+    assert {k: v for k, v in rule.items() if k not in {"//", "description"}} == {
+        "name": "exp-alpha-aks-from-aws",
+        "network_security_group_name": "${var.aks_subnet_nsg_name}",
+        "resource_group_name": "${var.resource_group_name}",
+        "priority": multi.get("exp-alpha-aks").service_rule_priority,
+        "direction": "Inbound",
+        "access": "Allow",
+        "protocol": "Tcp",
+        "source_address_prefixes": "${jsondecode(var.peer_egress_cidrs)}",
+        "source_port_range": "*",
+        "destination_address_prefix": "*",
+        "destination_port_ranges": ["80", "443"],
+    }
+    # An experiment on Azure only reaches its services through the VNet: no rule.
+    assert "azurerm_network_security_rule" not in multi_synth["exp-gamma-aks"]["resource"]
+
+
+def test_aks_control_plane_logs_go_to_the_experiments_workspace(multi_synth: SynthTree) -> None:
+    resources = multi_synth["exp-alpha-aks"]["resource"]
+    [workspace_id] = resources["azurerm_log_analytics_workspace"]
+    settings = _by_cluster(multi_synth["exp-alpha-aks"], "azurerm_monitor_diagnostic_setting")
+    assert sorted(settings) == ["api", "db"]
+    for setting in settings.values():
+        assert setting["log_analytics_workspace_id"] == (
+            f"${{azurerm_log_analytics_workspace.{workspace_id}.id}}"
+        )
+        categories = {log["category"] for log in setting["enabled_log"]}
+        assert {"kube-audit-admin", "kube-apiserver", "guard"} <= categories
+
+
+def test_eks_clusters_get_storage_and_the_autoscalers_identity(multi_synth: SynthTree) -> None:
+    doc = multi_synth["exp-beta-eks"]
+    addons = doc["resource"]["aws_eks_addon"].values()
+    ebs = [a for a in addons if a["addon_name"] == "aws-ebs-csi-driver"]
+    assert len(ebs) == 2  # load and arm
+    for addon in ebs:
+        [association] = addon["pod_identity_association"]
+        assert association["service_account"] == "ebs-csi-controller-sa"
+    associations = doc["resource"]["aws_eks_pod_identity_association"].values()
+    assert sorted((a["namespace"], a["service_account"]) for a in associations) == [
+        ("kube-system", "cluster-autoscaler"),
+        ("kube-system", "cluster-autoscaler"),
+    ]
+
+
+def test_everything_the_nodes_launch_carries_every_lab_tag(
+    multi: LabDefinition, multi_synth: SynthTree
+) -> None:
+    """Provider default_tags do not reach what a launch template launches."""
+    expected = {**multi.config.tags, "experiment": "beta"}
+    templates = _by_cluster(multi_synth["exp-beta-eks"], "aws_launch_template")
+    assert sorted(templates) == ["arm", "load"]
+    for cluster, template in templates.items():
+        kinds = {spec["resource_type"]: spec["tags"] for spec in template["tag_specifications"]}
+        assert set(kinds) == {"instance", "volume", "network-interface"}
+        for tags in kinds.values():
+            assert tags == {**expected, "cluster": cluster, "Name": f"beta-{cluster}-node"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab.contract import EXPERIMENT_INPUTS, FOUNDATION_OUTPUTS
+from lab.contract import FOUNDATION_OUTPUTS
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackKind, load_definition
 from lab.policies import load_policies
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, REPO, JsonDict
@@ -74,33 +74,57 @@ def test_foundations_are_manual_protected_and_drift_checked(shipped_synth: Synth
     assert sorted(resources["spacelift_drift_detection"]) == ["aws-foundation", "azure-foundation"]
 
 
+def _wired(resources: JsonDict, dependency: str) -> set[tuple[str, str]]:
+    """(output, input) of every reference through one stack dependency."""
+    return {
+        (ref["output_name"], ref["input_name"])
+        for ref in resources["spacelift_stack_dependency_reference"].values()
+        if ref["stack_dependency_id"] == _ref("spacelift_stack_dependency", dependency)
+    }
+
+
 def test_experiments_depend_on_their_foundation_with_one_reference_per_input(
     shipped: LabDefinition, shipped_synth: SynthTree
 ) -> None:
     resources = _root(shipped_synth)
     dependencies = resources["spacelift_stack_dependency"]
-    references = resources["spacelift_stack_dependency_reference"]
     for stack in shipped.stacks:
         if stack.kind is not StackKind.EXPERIMENT:
             continue
         assert stack.cloud is not None
-        foundation = f"{stack.cloud.value}-foundation"
-        dependency = f"{stack.id}--{foundation}"
-        assert dependencies[dependency]["stack_id"] == _ref("spacelift_stack", stack.id)
-        assert dependencies[dependency]["depends_on_stack_id"] == _ref(
-            "spacelift_stack", foundation
-        )
-        wired = {
-            (ref["output_name"], ref["input_name"])
-            for ref in references.values()
-            if ref["stack_dependency_id"] == _ref("spacelift_stack_dependency", dependency)
-        }
-        assert wired == {(v.name, f"TF_VAR_{v.name}") for v in EXPERIMENT_INPUTS[stack.cloud]}
+        assert stack.depends_on[0] == f"{stack.cloud.value}-foundation"
+        for upstream in stack.depends_on:
+            dependency = f"{stack.id}--{upstream}"
+            assert dependencies[dependency]["stack_id"] == _ref("spacelift_stack", stack.id)
+            assert dependencies[dependency]["depends_on_stack_id"] == _ref(
+                "spacelift_stack", upstream
+            )
+            assert _wired(resources, dependency) == {
+                (i.value.name, i.input_name) for i in stack.inputs if i.upstream == upstream
+            }
         spacelift_stack = resources["spacelift_stack"][stack.id]
         assert (spacelift_stack["autodeploy"], spacelift_stack["protect_from_deletion"]) == (
             True,
             False,
         )
+    # Its own foundation's values under their own names; the other cloud's egress renamed.
+    assert _wired(resources, "exp-http-baseline-aks--azure-foundation") == {
+        ("location", "TF_VAR_location"),
+        ("aks_subnet_id", "TF_VAR_aks_subnet_id"),
+    }
+    assert _wired(resources, "exp-multi-cloud-demo-aks--azure-foundation") == {
+        ("location", "TF_VAR_location"),
+        ("aks_subnet_id", "TF_VAR_aks_subnet_id"),
+        ("resource_group_name", "TF_VAR_resource_group_name"),
+        ("aks_subnet_nsg_name", "TF_VAR_aks_subnet_nsg_name"),
+    }
+    assert _wired(resources, "exp-multi-cloud-demo-aks--aws-foundation") == {
+        ("egress_cidrs", "TF_VAR_peer_egress_cidrs")
+    }
+    assert _wired(resources, "exp-multi-cloud-demo-eks--azure-foundation") == {
+        ("egress_cidrs", "TF_VAR_peer_egress_cidrs")
+    }
+    assert "exp-http-baseline-aks--aws-foundation" not in dependencies
 
 
 def test_the_three_sides_of_the_contract_agree(
@@ -114,8 +138,8 @@ def test_the_three_sides_of_the_contract_agree(
             dependency_name = reference["stack_dependency_id"].split(".")[1]
             experiment, foundation = dependency_name.split("--")
             assert reference["output_name"] in tree[foundation]["output"]
-            assert reference["input_name"] == f"TF_VAR_{reference['output_name']}"
-            assert reference["output_name"] in tree[experiment]["variable"]
+            variable = reference["input_name"].removeprefix("TF_VAR_")
+            assert variable in tree[experiment]["variable"]
             assert dependencies[dependency_name]
         for stack_id, doc in tree.items():
             for variable in doc.get("variable", {}):
@@ -170,6 +194,8 @@ def test_experiments_are_torn_down_before_their_stack_disappears(multi_synth: Sy
     assert alpha["depends_on"] == [
         "spacelift_stack_dependency.exp-alpha-eks--aws-foundation",
         "spacelift_stack_dependency_reference.exp-alpha-eks--TF_VAR_private_subnet_ids",
+        "spacelift_stack_dependency.exp-alpha-eks--azure-foundation",
+        "spacelift_stack_dependency_reference.exp-alpha-eks--TF_VAR_peer_egress_cidrs",
     ]
     assert "deactivated" not in alpha
 

@@ -83,6 +83,12 @@ _TIER_BITS: Final = 4
 
 DEFAULT_NAT_MODE: Final = NatMode.SINGLE
 
+EKS_UNSUPPORTED_ZONE_IDS: Final = ("use1-az3", "usw1-az2", "cac1-az3")
+"""Availability Zone IDs (not names: names map to different IDs per account) where EKS refuses
+cluster subnets, from the EKS User Guide's network requirements (awsdocs/amazon-eks-user-guide,
+latest/ug/networking/network-reqs.adoc, "Subnet requirements"): us-east-1, us-west-1 and
+ca-central-1 each have one. The VPC skips them, so every subnet can host an EKS cluster."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class AwsNetworkProps:
@@ -226,6 +232,10 @@ class AwsNetwork(Construct):
         """CIDRs of the private subnets, in the order of ``private_subnet_ids``."""
         self.public_subnet_cidrs: list[str] = public_cidrs
         """CIDRs of the public subnets, in the order of ``public_subnet_ids``."""
+        self.egress_cidrs: list[str] = [f"{gateway.public_ip}/32" for gateway in nat_gateways]
+        """The addresses the private subnets reach the internet from, one ``/32`` per NAT
+        gateway (none with ``NatMode.NONE``): known before any cluster exists, so another
+        cloud can admit them."""
 
     def _tags(self, name: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         return {**self._props.tags, **(extra or {}), "Name": name}
@@ -234,11 +244,12 @@ class AwsNetwork(Construct):
         """The names of the first ``az_count`` available zones, resolved at plan time."""
         az_count = self._props.az_count
         # Only standard AZs: Local and Wavelength Zones are opt-in, and EKS cannot use them
-        # for cluster subnets.
+        # for cluster subnets; nor the zones where EKS creates no control plane interfaces.
         zones = DataAwsAvailabilityZones(
             self,
             "AvailabilityZones",
             state="available",
+            exclude_zone_ids=list(EKS_UNSUPPORTED_ZONE_IDS),
             filter=[
                 DataAwsAvailabilityZonesFilter(name="opt-in-status", values=["opt-in-not-required"])
             ],
@@ -248,7 +259,8 @@ class AwsNetwork(Construct):
                         condition=f"${{length(self.names) >= {az_count}}}",
                         error_message=(
                             f"az_count is {az_count} but this region has fewer available "
-                            "Availability Zones; lower az_count or use another region."
+                            "Availability Zones that EKS supports; lower az_count or use "
+                            "another region."
                         ),
                     )
                 ]
@@ -504,6 +516,10 @@ class AwsNetwork(Construct):
             assume_role_policy=trust.json,
             tags=self._tags(f"{name}-vpc-flow-logs"),
         )
+        # AWS's documented flow-log role (VPC User Guide, "IAM role for publishing flow logs
+        # to CloudWatch Logs") allows these five on "*". Here the writes are limited to the one
+        # group; the log group already exists, so logs:CreateLogGroup is left out, and
+        # logs:DescribeLogGroups, which lists groups, gets this account's groups of the region.
         write = DataAwsIamPolicyDocument(
             self,
             "FlowLogWritePolicy",
@@ -516,7 +532,12 @@ class AwsNetwork(Construct):
                         "logs:DescribeLogStreams",
                     ],
                     resources=[log_group.arn, f"{log_group.arn}:*"],
-                )
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    effect="Allow",
+                    actions=["logs:DescribeLogGroups"],
+                    resources=[f"arn:{partition.partition}:logs:{region}:{account_id}:log-group:*"],
+                ),
             ],
         )
         IamRolePolicy(

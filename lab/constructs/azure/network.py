@@ -6,20 +6,34 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from cdktf_cdktf_provider_azurerm.nat_gateway import NatGateway
+from cdktf_cdktf_provider_azurerm.nat_gateway_public_ip_prefix_association import (
+    NatGatewayPublicIpPrefixAssociation,
+)
 from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
+from cdktf_cdktf_provider_azurerm.public_ip_prefix import PublicIpPrefix
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from cdktf_cdktf_provider_azurerm.subnet import Subnet
+from cdktf_cdktf_provider_azurerm.subnet_nat_gateway_association import (
+    SubnetNatGatewayAssociation,
+)
 from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
     SubnetNetworkSecurityGroupAssociation,
 )
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
+from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
 from lab.rules import (
+    DEFAULT_SERVICE_PORTS,
+    FOUNDATION_RULE_PRIORITY,
     MAX_PROJECT_NAME_LENGTH,
+    RuleError,
     check_azure_location,
     check_dns_label,
     check_resource_group_name,
+    check_service_ports,
+    check_service_sources,
     check_subnet,
     check_vnet_layout,
     check_vnet_name,
@@ -32,6 +46,9 @@ DEFAULT_ADDRESS_SPACE: Final = ("10.224.0.0/16",)
 DEFAULT_AKS_SUBNET_NAME: Final = "aks-nodes"
 
 MAX_NAME_LENGTH: Final = MAX_PROJECT_NAME_LENGTH
+DEFAULT_EGRESS_PREFIX_LENGTH: Final = 31
+MIN_EGRESS_PREFIX_LENGTH: Final = 28
+"""A NAT gateway takes at most 16 addresses, a /28 (Azure's "Public IP address prefix")."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,10 +106,37 @@ class AzureNetworkProps:
     aks_subnet_name: str = DEFAULT_AKS_SUBNET_NAME
     """Which of ``subnets`` the AKS nodes go in. Default: ``"aks-nodes"``."""
 
+    nat_gateway: bool = True
+    """Give the AKS subnet its egress through a NAT gateway with a public IP prefix: fixed
+    addresses, known before any cluster exists (another cloud can admit them), shared by every
+    cluster in the subnet, which then use the ``userAssignedNATGateway`` outbound type.
+    Default: true. Costs about a NAT gateway hour plus its data; false leaves the subnet
+    without a way out (each cluster would need its own egress)."""
+
+    egress_prefix_length: int = DEFAULT_EGRESS_PREFIX_LENGTH
+    """Size of the public IP prefix, /28 to /31. Default: 31 (two addresses)."""
+
+    service_ports: Sequence[int] = DEFAULT_SERVICE_PORTS
+    """TCP ports of the LoadBalancer Services that ``service_source_ranges`` may reach.
+    Default: 80 and 443."""
+
+    service_source_ranges: Sequence[str] = ()
+    """CIDRs (your office or VPN) allowed to reach LoadBalancer Services in the AKS subnet on
+    ``service_ports``. Default: none (only the VNet, and what experiments admit). ``*``,
+    ``Internet`` and /0 are refused."""
+
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for the resource group, the VNet and the NSGs. Default: none."""
 
     def __post_init__(self) -> None:
+        if not MIN_EGRESS_PREFIX_LENGTH <= self.egress_prefix_length <= 31:
+            raise RuleError(
+                "egress_prefix_length",
+                f"{self.egress_prefix_length} is outside /{MIN_EGRESS_PREFIX_LENGTH}-/31, the "
+                "prefixes a NAT gateway takes",
+            )
+        check_service_ports(self.service_ports)
+        check_service_sources(self.service_source_ranges)
         check_dns_label(self.name, field="name", max_length=MAX_NAME_LENGTH)
         if self.resource_group_name is not None:
             check_resource_group_name(self.resource_group_name, field="resource_group_name")
@@ -146,6 +190,7 @@ class AzureNetwork(Construct):
         """Resource id of each subnet, by subnet name."""
         self.network_security_group_ids: dict[str, str] = {}
         """Resource id of each subnet's NSG, by subnet name."""
+        security_groups: dict[str, NetworkSecurityGroup] = {}
         for spec in props.subnets:
             key = subnet_key(spec.name)
             subnet = Subnet(
@@ -174,6 +219,7 @@ class AzureNetwork(Construct):
             )
             self.subnet_ids[spec.name] = subnet.id
             self.network_security_group_ids[spec.name] = security_group.id
+            security_groups[spec.name] = security_group
 
         self.resource_group_name: str = group.name
         """Name of the resource group."""
@@ -185,3 +231,58 @@ class AzureNetwork(Construct):
         """Name of the VNet."""
         self.aks_subnet_id: str = self.subnet_ids[props.aks_subnet_name]
         """Resource id of the subnet named by ``aks_subnet_name``."""
+        aks_key = subnet_key(props.aks_subnet_name)
+        self.aks_subnet_nsg_name: str = security_groups[props.aks_subnet_name].name
+        """Name of the AKS subnet's NSG, where rules admitting service traffic go."""
+        self.egress_cidrs: list[str] = []
+        """The AKS subnet's egress addresses: the NAT gateway's prefix (none without one)."""
+        if props.nat_gateway:
+            prefix = PublicIpPrefix(
+                self,
+                "EgressPrefix",
+                name=f"{props.aks_subnet_name}-egress",
+                location=group.location,
+                resource_group_name=group.name,
+                sku="Standard",
+                ip_version="IPv4",
+                prefix_length=props.egress_prefix_length,
+                tags=tags,
+            )
+            gateway = NatGateway(
+                self,
+                "NatGateway",
+                name=f"{props.aks_subnet_name}-nat",
+                location=group.location,
+                resource_group_name=group.name,
+                # The only SKU azurerm 4.55 offers; it lives in one zone.
+                sku_name="Standard",
+                idle_timeout_in_minutes=4,
+                tags=tags,
+            )
+            NatGatewayPublicIpPrefixAssociation(
+                self,
+                "NatGatewayPrefix",
+                nat_gateway_id=gateway.id,
+                public_ip_prefix_id=prefix.id,
+            )
+            SubnetNatGatewayAssociation(
+                self,
+                f"{aks_key}NatGateway",
+                subnet_id=self.aks_subnet_id,
+                nat_gateway_id=gateway.id,
+            )
+            self.egress_cidrs = [prefix.ip_prefix]
+        if props.service_source_ranges:
+            ServiceIngress(
+                self,
+                "AllowServicesFromLabRanges",
+                ServiceIngressProps(
+                    name="allow-services-from-lab-ranges",
+                    network_security_group_name=self.aks_subnet_nsg_name,
+                    resource_group_name=group.name,
+                    priority=FOUNDATION_RULE_PRIORITY,
+                    sources=props.service_source_ranges,
+                    ports=props.service_ports,
+                    description="LoadBalancer Services from lab.yaml's service_source_ranges.",
+                ),
+            )

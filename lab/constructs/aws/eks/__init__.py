@@ -7,6 +7,8 @@
 * :mod:`.addon`: EKS add-ons.
 * :mod:`.access`: access entries and access policies.
 * :mod:`.identity`: EKS Pod Identity roles.
+* :mod:`.ebs_csi`: the EBS CSI driver's add-on and identity.
+* :mod:`.autoscaler`: the Cluster Autoscaler's identity and policy.
 """
 
 from lab.constructs.aws.eks.access import AccessEntry, AccessPolicy, AccessScope
@@ -16,6 +18,10 @@ from lab.constructs.aws.eks.addon import (
     AddonOptions,
     PodIdentityAssociation,
 )
+from lab.constructs.aws.eks.autoscaler import (
+    CLUSTER_AUTOSCALER_NAMESPACE,
+    CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+)
 from lab.constructs.aws.eks.cluster import (
     CONTROL_PLANE_LOG_TYPES,
     DEFAULT_LOG_RETENTION_DAYS,
@@ -23,6 +29,7 @@ from lab.constructs.aws.eks.cluster import (
     EksCluster,
     EksClusterProps,
 )
+from lab.constructs.aws.eks.ebs_csi import EBS_CSI_ADDON, EBS_CSI_SERVICE_ACCOUNT
 from lab.constructs.aws.eks.identity import PodIdentity
 from lab.constructs.aws.eks.node_group import (
     DEFAULT_ROOT_VOLUME_SIZE_GIB,
@@ -35,10 +42,14 @@ from lab.constructs.aws.eks.node_group import (
 )
 
 __all__ = [
+    "CLUSTER_AUTOSCALER_NAMESPACE",
+    "CLUSTER_AUTOSCALER_SERVICE_ACCOUNT",
     "CONTROL_PLANE_LOG_TYPES",
     "DEFAULT_ADDONS",
     "DEFAULT_LOG_RETENTION_DAYS",
     "DEFAULT_ROOT_VOLUME_SIZE_GIB",
+    "EBS_CSI_ADDON",
+    "EBS_CSI_SERVICE_ACCOUNT",
     "AccessEntry",
     "AccessPolicy",
     "AccessScope",

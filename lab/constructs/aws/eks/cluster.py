@@ -19,7 +19,9 @@ What :class:`EksCluster` creates, by child id:
   (:meth:`EksCluster.add_node_group`), sized by the props.
 
 More capacity, add-ons, access and pod identities are added with the ``add_*`` and
-``grant_*`` methods. Terraform never talks to the Kubernetes API: everything here is an AWS
+``grant_*`` methods; :meth:`EksCluster.add_ebs_csi_driver` and
+:meth:`EksCluster.add_cluster_autoscaler_identity` give the cluster storage and the
+autoscaler's identity. Terraform never talks to the Kubernetes API: everything here is an AWS
 API call.
 """
 
@@ -62,6 +64,18 @@ from lab.constructs.aws.eks.addon import (
     Addon,
     AddonOptions,
     AddonProps,
+    PodIdentityAssociation,
+)
+from lab.constructs.aws.eks.autoscaler import (
+    CLUSTER_AUTOSCALER_NAMESPACE,
+    CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+    autoscaler_policy,
+)
+from lab.constructs.aws.eks.ebs_csi import (
+    EBS_CSI_ADDON,
+    EBS_CSI_NAMESPACE,
+    EBS_CSI_POLICY,
+    EBS_CSI_SERVICE_ACCOUNT,
 )
 from lab.constructs.aws.eks.identity import PodIdentity, PodIdentityProps
 from lab.constructs.aws.eks.node_group import (
@@ -197,7 +211,8 @@ class EksClusterProps:
 
     tags: Mapping[str, str] = field(default_factory=dict)
     """AWS tags on every taggable resource, including the nodes' instances, volumes and network
-    interfaces. Default: none."""
+    interfaces. Pass every tag those need: the provider's ``default_tags`` reach the
+    resources Terraform creates, not what a launch template launches. Default: none."""
 
     def __post_init__(self) -> None:
         if unresolved(self.name):
@@ -613,6 +628,46 @@ class EksCluster(Construct):
                 ),
                 associate=associate,
                 tags=self._tags,
+            ),
+        )
+
+    def add_ebs_csi_driver(self) -> Addon:
+        """The EBS CSI driver add-on (after the nodes: its controller is a Deployment), with
+        ``service-role/AmazonEBSCSIDriverPolicy`` on a Pod Identity role of its own, so
+        PersistentVolumeClaims bind. Creates ``EbsCsiDriverIdentity`` and
+        ``AwsEbsCsiDriverAddon``."""
+        identity = self.add_pod_identity(
+            "EbsCsiDriverIdentity",
+            namespace=EBS_CSI_NAMESPACE,
+            service_account=EBS_CSI_SERVICE_ACCOUNT,
+            managed_policies=[EBS_CSI_POLICY],
+            # The add-on makes the association for its own service account.
+            associate=False,
+        )
+        return self.add_addon(
+            EBS_CSI_ADDON,
+            AddonOptions(
+                after_nodes=True,
+                pod_identity=PodIdentityAssociation(
+                    service_account=EBS_CSI_SERVICE_ACCOUNT, role_arn=identity.role_arn
+                ),
+                depends_on=identity.policies,
+            ),
+        )
+
+    def add_cluster_autoscaler_identity(self) -> PodIdentity:
+        """The Pod Identity role of ``kube-system/cluster-autoscaler``, allowed to scale this
+        cluster's node groups only (:mod:`~lab.constructs.aws.eks.autoscaler`). Creates
+        ``ClusterAutoscalerIdentity``; the autoscaler itself is deployed in the cluster."""
+        return self.add_pod_identity(
+            "ClusterAutoscalerIdentity",
+            namespace=CLUSTER_AUTOSCALER_NAMESPACE,
+            service_account=CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+            inline_policy=autoscaler_policy(
+                self.props.name,
+                partition=self.partition,
+                region=self.region,
+                account_id=self.account_id,
             ),
         )
 

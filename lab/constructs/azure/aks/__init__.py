@@ -4,7 +4,7 @@
   the composition methods (``add_node_pool``, ``grant_access``).
 * :mod:`.node_pool`: the system pool block and extra user pools (Spot included).
 * :mod:`.access`: Azure RBAC role assignments on the cluster.
-* :mod:`.monitoring`: Container Insights.
+* :mod:`.monitoring`: Container Insights and control plane logs.
 """
 
 from lab.constructs.azure.aks.access import AksRole, ClusterAccess, PrincipalType
@@ -12,7 +12,6 @@ from lab.constructs.azure.aks.cluster import (
     DEFAULT_DNS_SERVICE_IP,
     DEFAULT_POD_CIDR,
     DEFAULT_SERVICE_CIDR,
-    OLDEST_SUPPORTED_KUBERNETES_MINOR,
     AksCluster,
     AksClusterProps,
     MaintenanceWindow,
@@ -25,6 +24,8 @@ from lab.constructs.azure.aks.cluster import (
 from lab.constructs.azure.aks.monitoring import (
     CONTAINER_INSIGHTS_EXTENSION_NAME,
     CONTAINER_INSIGHTS_STREAMS,
+    DEFAULT_CONTROL_PLANE_LOGS,
+    ControlPlaneLog,
 )
 from lab.constructs.azure.aks.node_pool import (
     DEFAULT_MAX_PODS,
@@ -39,18 +40,19 @@ from lab.constructs.azure.aks.node_pool import (
 __all__ = [
     "CONTAINER_INSIGHTS_EXTENSION_NAME",
     "CONTAINER_INSIGHTS_STREAMS",
+    "DEFAULT_CONTROL_PLANE_LOGS",
     "DEFAULT_DNS_SERVICE_IP",
     "DEFAULT_MAX_PODS",
     "DEFAULT_POD_CIDR",
     "DEFAULT_SERVICE_CIDR",
     "MAX_MAX_PODS",
     "MIN_MAX_PODS",
-    "OLDEST_SUPPORTED_KUBERNETES_MINOR",
     "SPOT_TAINT",
     "AksCluster",
     "AksClusterProps",
     "AksRole",
     "ClusterAccess",
+    "ControlPlaneLog",
     "MaintenanceWindow",
     "NodeOsSku",
     "NodeOsUpgradeChannel",

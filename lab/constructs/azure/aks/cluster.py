@@ -48,7 +48,12 @@ from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIden
 from constructs import Construct
 
 from lab.constructs.azure.aks.access import AksRole, ClusterAccess, PrincipalType
-from lab.constructs.azure.aks.monitoring import enable_container_insights
+from lab.constructs.azure.aks.monitoring import (
+    DEFAULT_CONTROL_PLANE_LOGS,
+    ControlPlaneLog,
+    enable_container_insights,
+    send_control_plane_logs,
+)
 from lab.constructs.azure.aks.node_pool import (
     DEFAULT_MAX_PODS,
     DEFAULT_MAX_SURGE,
@@ -92,11 +97,6 @@ DEFAULT_MAINTENANCE_UTC_OFFSET: Final = "+00:00"
 MIN_MAINTENANCE_DURATION_HOURS: Final = 4
 """AKS refuses auto-upgrade windows shorter than four hours."""
 MAX_MAINTENANCE_DURATION_HOURS: Final = 24
-
-OLDEST_SUPPORTED_KUBERNETES_MINOR: Final = (1, 34)
-"""Oldest minor in AKS standard support when this was written (2026-11). Raise it as AKS retires
-minors (https://learn.microsoft.com/azure/aks/supported-kubernetes-versions); it turns a stale
-version such as the old module's 1.29 into a synth error instead of an apply error."""
 
 SECRET_ROTATION_INTERVAL: Final = "2m"
 """How often the Key Vault CSI driver re-reads mounted secrets (its documented default)."""
@@ -273,9 +273,10 @@ class AksClusterProps:
     private_cluster: bool = False
     """Give the API server a private endpoint in the VNet (with an AKS-managed private DNS zone)
     and no public address; only machines in or peered with the VNet reach it. Default: False."""
-    admin_group_object_ids: Sequence[str] = ()
-    """Entra ID groups (object ids) bound to cluster-admin. Default: () (access only through
-    Azure RBAC role assignments, :meth:`AksCluster.grant_access`)."""
+    admin_group_object_ids: Sequence[str]
+    """Entra ID groups (object ids) bound to cluster-admin. Required, at least one: with local
+    accounts off, nobody else can use the Kubernetes API (more access comes from
+    :meth:`AksCluster.grant_access`). May be tokens."""
     sku_tier: SkuTier = SkuTier.FREE
     """Control plane tier. Default: SkuTier.FREE (no uptime SLA, the lab's cost choice; fails
     CKV_AZURE_170)."""
@@ -304,6 +305,10 @@ class AksClusterProps:
     zones: Sequence[str] = ()
     """Availability zones ("1", "2", "3") to spread the nodes over; the region and VM size must
     offer them. Default: () (no zone pinning)."""
+    control_plane_logs: Sequence[ControlPlaneLog] = DEFAULT_CONTROL_PLANE_LOGS
+    """Control plane log categories sent to the workspace. Default: API server, admin audit,
+    guard (Entra ID), controller manager, scheduler and cluster autoscaler. Empty sends
+    none."""
     defender_enabled: bool = False
     """Run the Microsoft Defender for Containers sensor, reporting to the workspace. Billed per
     vCore by the Defender for Containers plan, hence opt-in. Default: False."""
@@ -345,7 +350,8 @@ class AksCluster(Construct):
     Hard-coded, because the safe value is the only sensible one here: managed identity, Azure
     RBAC on Entra ID, no local accounts, OIDC issuer and workload identity, Azure CNI overlay
     with Cilium, the Azure Policy add-on, the Key Vault secrets provider with rotation,
-    Container Insights, image cleaner, no run command, host encryption, no node public IPs.
+    Container Insights, control plane logs, image cleaner, no run command, host encryption,
+    no node public IPs.
     """
 
     def __init__(self, scope: Construct, id: str, props: AksClusterProps) -> None:
@@ -476,6 +482,13 @@ class AksCluster(Construct):
             workspace_id=props.log_analytics_workspace_id,
             tags=tags,
         )
+        if props.control_plane_logs:
+            send_control_plane_logs(
+                self,
+                cluster_id=self.resource.id,
+                workspace_id=props.log_analytics_workspace_id,
+                categories=props.control_plane_logs,
+            )
 
         self.cluster_name: str = self.resource.name
         """Name of the cluster."""
@@ -629,13 +642,9 @@ def _validate_identifiers(props: AksClusterProps) -> None:
 def _validate_version(version: str) -> None:
     if unresolved(version):
         return
+    # Whether the minor is in support depends on the day: the lab definition checks it
+    # against lab.rules.AKS_SUPPORT.
     check_kubernetes_minor(version)
-    major, minor = (int(part) for part in version.split("."))
-    if (major, minor) < OLDEST_SUPPORTED_KUBERNETES_MINOR:
-        oldest = ".".join(str(part) for part in OLDEST_SUPPORTED_KUBERNETES_MINOR)
-        raise ValueError(
-            f"kubernetes_version: {version!r} is out of AKS support; use '{oldest}' or newer"
-        )
 
 
 def _validate_api_server_access(ranges: Sequence[str], *, private: bool) -> None:
@@ -663,6 +672,11 @@ def _validate_api_server_access(ranges: Sequence[str], *, private: bool) -> None
 def _validate_admin_groups(group_ids: Sequence[str]) -> None:
     if unresolved(group_ids):
         return
+    if not group_ids:
+        raise ValueError(
+            "admin_group_object_ids: empty, but with local accounts off and Azure RBAC on nobody "
+            "could use the Kubernetes API; list at least one Entra ID group's object id"
+        )
     for group_id in group_ids:
         if unresolved(group_id):
             continue

@@ -1,9 +1,11 @@
-"""What an AKS cluster reports: Container Insights (node and pod metrics, container logs)."""
+"""What an AKS cluster reports: Container Insights (node and pod metrics, container logs) and
+its control plane's logs."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Final
 
 from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule import (
@@ -16,6 +18,10 @@ from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule import (
 )
 from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule_association import (
     MonitorDataCollectionRuleAssociation,
+)
+from cdktf_cdktf_provider_azurerm.monitor_diagnostic_setting import (
+    MonitorDiagnosticSetting,
+    MonitorDiagnosticSettingEnabledLog,
 )
 from constructs import Construct
 
@@ -88,3 +94,58 @@ def enable_container_insights(
         description="Deleting this association stops Container Insights for the cluster.",
     )
     return collection_rule
+
+
+class ControlPlaneLog(StrEnum):
+    """Log categories of ``Microsoft.ContainerService/managedClusters`` (Azure's "Monitor
+    AKS" page, MicrosoftDocs/azure-aks-docs articles/aks/monitor-aks.md)."""
+
+    KUBE_APISERVER = "kube-apiserver"
+    KUBE_AUDIT = "kube-audit"
+    """Every audited request, reads included: by far the largest and costliest category."""
+    KUBE_AUDIT_ADMIN = "kube-audit-admin"
+    """Audited requests without get and list: the audit trail Azure recommends."""
+    KUBE_CONTROLLER_MANAGER = "kube-controller-manager"
+    KUBE_SCHEDULER = "kube-scheduler"
+    CLUSTER_AUTOSCALER = "cluster-autoscaler"
+    CLOUD_CONTROLLER_MANAGER = "cloud-controller-manager"
+    GUARD = "guard"
+    """Entra ID sign-ins and Azure RBAC decisions."""
+    CSI_AZUREDISK_CONTROLLER = "csi-azuredisk-controller"
+    CSI_AZUREFILE_CONTROLLER = "csi-azurefile-controller"
+    CSI_SNAPSHOT_CONTROLLER = "csi-snapshot-controller"
+
+
+DEFAULT_CONTROL_PLANE_LOGS: Final = (
+    ControlPlaneLog.KUBE_APISERVER,
+    ControlPlaneLog.KUBE_AUDIT_ADMIN,
+    ControlPlaneLog.GUARD,
+    ControlPlaneLog.KUBE_CONTROLLER_MANAGER,
+    ControlPlaneLog.KUBE_SCHEDULER,
+    ControlPlaneLog.CLUSTER_AUTOSCALER,
+)
+"""What EKS clusters send too (API server, audit, authenticator, controller manager,
+scheduler), with the cheaper admin audit, plus the managed autoscaler's decisions."""
+
+
+def send_control_plane_logs(
+    scope: Construct,
+    *,
+    cluster_id: str,
+    workspace_id: str,
+    categories: Sequence[ControlPlaneLog],
+) -> MonitorDiagnosticSetting:
+    """A diagnostic setting (``ControlPlaneLogs``) sending ``categories`` to the workspace,
+    into resource-specific tables (AKSAudit, AKSAuditAdmin, AKSControlPlane), the mode
+    Azure recommends over the legacy AzureDiagnostics table."""
+    return MonitorDiagnosticSetting(
+        scope,
+        "ControlPlaneLogs",
+        name="control-plane-logs",
+        target_resource_id=cluster_id,
+        log_analytics_workspace_id=workspace_id,
+        log_analytics_destination_type="Dedicated",
+        enabled_log=[
+            MonitorDiagnosticSettingEnabledLog(category=category.value) for category in categories
+        ],
+    )
