@@ -29,7 +29,7 @@ help: ## List the targets
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || { echo "==> creating $(VENV) with $$($(PYTHON_BOOTSTRAP) --version)"; \
 		$(PYTHON_BOOTSTRAP) -m venv $(VENV); }
-	@echo "==> installing the pinned packages into $(VENV) (cdktf and the aws and azurerm providers: about a minute and 900 MB the first time)"
+	@echo "==> installing the pinned packages into $(VENV) (cdktf and the aws, azurerm and kubernetes providers: about a minute and 1 GB the first time)"
 	@$(PY) -m pip install -qq -r requirements.lock
 	@echo "==> installing the lab package (editable) and the OPA engine for the policy tests"
 	@$(PY) -m pip install -qq --no-deps -e .

@@ -48,6 +48,9 @@ _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 _ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _CRON_FIELDS = 5
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_GIT_URL = re.compile(r"^(https://[^\s@]+|ssh://[^\s]+|git@[^\s:]+:[^\s]+)$")
+# A branch, tag or commit: no spaces, no "..", no leading "-" (git check-ref-format).
+_GIT_REVISION = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,255}$")
 _AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 
 
@@ -355,6 +358,46 @@ class CostSettings(StrictModel):
     over its last estimate gets a warning, so an autodeploy stack waits for a person."""
 
 
+# --- ArgoCD ------------------------------------------------------------------------------
+
+
+class ArgocdSettings(StrictModel):
+    """The hand-off to ArgoCD: each experiment stack registers its clusters with the lab's
+    ArgoCD (a cluster Secret in the hub, no credential in it) and gives ArgoCD's identity
+    access to them; ArgoCD then deploys the addons and the experiment's own manifests.
+    Without the section nothing of it exists."""
+
+    repo_url: Annotated[str, _matching(_GIT_URL, "https://github.com/<owner>/illm-k8s-lab.git")]
+    """The Git URL ArgoCD reads this repository from (``argocd/`` and each experiment's
+    ``argocd/`` folders). Required."""
+    revision: Annotated[str, _matching(_GIT_REVISION, "main")] | None = None
+    """The branch, tag or commit ArgoCD deploys. Default: ``spacelift.branch``."""
+    namespace: Annotated[str, _rule(check_dns_label, max_length=63)] = "argocd"
+    """The hub namespace ArgoCD runs in, where the cluster Secrets go. Default: argocd."""
+    aws_role_arn: Annotated[str, _rule(check_iam_role_arn)] | None = None
+    """The IAM role ArgoCD's pods run as on the hub (IRSA or Pod Identity): it gets cluster
+    admin on every EKS cluster through an access entry. Required when an experiment has EKS
+    clusters."""
+    azure_principal_id: ObjectId | None = None
+    """Object id of the Entra identity ArgoCD signs in as through workload identity (a
+    user-assigned managed identity or an app's service principal): it gets the Azure
+    Kubernetes Service RBAC Cluster Admin role on every AKS cluster. Required when an
+    experiment has AKS clusters."""
+    azure_client_id: Annotated[str, _rule(check_object_id, what="Entra ID client")] | None = None
+    """The same identity's client (application) id, which ``argocd-k8s-auth azure`` signs in
+    with. Required with ``azure_principal_id``."""
+
+    @model_validator(mode="after")
+    def _check_azure_identity(self) -> ArgocdSettings:
+        if (self.azure_principal_id is None) != (self.azure_client_id is None):
+            missing = "azure_client_id" if self.azure_client_id is None else "azure_principal_id"
+            raise ValueError(
+                f"{missing}: give azure_principal_id (the identity's object id) and "
+                "azure_client_id (its client id) together; ArgoCD needs both for AKS"
+            )
+        return self
+
+
 class LabConfig(StrictModel):
     """The root of ``lab.yaml``."""
 
@@ -372,6 +415,8 @@ class LabConfig(StrictModel):
     limits: Limits = Limits()
     cost: CostSettings | None = None
     """Default: none (no estimates, no budget)."""
+    argocd: ArgocdSettings | None = None
+    """Default: none (clusters are not registered with ArgoCD)."""
     azure: AzureSettings
     aws: AwsSettings
 
@@ -389,6 +434,7 @@ def load_config(path: Path = DEFAULT_CONFIG_PATH) -> LabConfig:
 
 __all__ = [
     "AksSettings",
+    "ArgocdSettings",
     "AwsIntegrationSettings",
     "AwsSettings",
     "AzureIntegrationSettings",

@@ -157,6 +157,7 @@ def load_definition(
         problems += _check_schedules_can_run(config, config_path, experiments)
         found, warnings = _check_kubernetes_support(config, config_path, experiments, today)
         problems += found
+        problems += _check_argocd_identities(config, config_path, experiments)
     if problems or config is None:
         raise LabDefinitionError(problems)
     stacks = define_stacks(config, experiments)
@@ -169,6 +170,37 @@ def load_definition(
         sources=DefinitionSources(config_path, experiments_dir),
         warnings=tuple(sorted({*definition_warnings(config, config_path), *warnings})),
     )
+
+
+_ARGOCD_IDENTITIES: Final = {
+    Cloud.AWS: ("aws_role_arn", "the IAM role ArgoCD runs as, which gets an EKS access entry"),
+    Cloud.AZURE: (
+        "azure_principal_id",
+        "the Entra identity ArgoCD signs in as, which gets an AKS RBAC role",
+    ),
+}
+
+
+def _check_argocd_identities(
+    config: LabConfig, config_path: Path, experiments: tuple[Experiment, ...]
+) -> list[Problem]:
+    """With ``argocd:``, every cloud that has clusters needs ArgoCD's identity on it: a cluster
+    Secret without access would leave the cluster registered but unreachable."""
+    if config.argocd is None:
+        return []
+    problems = []
+    for cloud, (key, what) in _ARGOCD_IDENTITIES.items():
+        users = [e.name for e in experiments if cloud in e.clouds]
+        if users and getattr(config.argocd, key) is None:
+            problems.append(
+                Problem.at(
+                    config_path,
+                    f"argocd.{key}",
+                    f"is required: experiment {users[0]} has {_SERVICE_NAMES[cloud]} clusters, "
+                    f"and ArgoCD reaches them as {what}",
+                )
+            )
+    return problems
 
 
 def _check_rule_priorities(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +20,7 @@ from pydantic import Field
 
 from lab import clock
 from lab.errors import LabDefinitionError, Problem, display_path
+from lab.manifests import APPS_FOLDER, check_apps_folder
 from lab.rules import (
     MAX_CLUSTER_NAME_LENGTH,
     RuleError,
@@ -155,6 +156,13 @@ class ClusterSpec:
     source: Path
     node_pools: tuple[NodePoolSpec, ...] = ()
     """Pools beside the default one, in file order."""
+    has_apps: bool = False
+    """The cluster folder has an ``argocd/`` folder of manifests for ArgoCD to deploy."""
+
+    @property
+    def apps_path(self) -> str:
+        """Where ArgoCD finds the cluster's manifests in the repository."""
+        return f"{DEFAULT_EXPERIMENTS_DIR.as_posix()}/{self.experiment}/{self.name}/{APPS_FOLDER}"
 
     @property
     def full_name(self) -> str:
@@ -293,6 +301,10 @@ def _load_cluster(
         return None, problems + found
     spec, found = _resolve(experiment, cluster_dir.name, parsed, path, cap)
     problems += found
+    apps = cluster_dir / APPS_FOLDER
+    problems += check_apps_folder(apps)
+    if spec is not None and apps.is_dir():
+        spec = replace(spec, has_apps=True)
     return (spec if not problems else None), problems
 
 

@@ -25,7 +25,11 @@ import sys
 from typing import Final
 
 ENV_VAR: Final = "LAB_PROVIDER_IMPORT"
-PROVIDER_PACKAGES: Final = ("cdktf_cdktf_provider_aws", "cdktf_cdktf_provider_azurerm")
+PROVIDER_PACKAGES: Final = (
+    "cdktf_cdktf_provider_aws",
+    "cdktf_cdktf_provider_azurerm",
+    "cdktf_cdktf_provider_kubernetes",
+)
 
 
 def check_environment() -> None:

@@ -51,7 +51,7 @@ def load_mapping(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     except OSError as error:
         return None, [Problem.at(path, "", f"cannot be read: {error.strerror or error}")]
     try:
-        duplicates = _duplicate_keys(yaml.compose(text, Loader=_PlainLoader))
+        duplicates = duplicate_keys(yaml.compose(text, Loader=_PlainLoader))
         if duplicates:
             return None, [Problem.at(path, *duplicate) for duplicate in duplicates]
         data = yaml.load(text, Loader=_PlainLoader)
@@ -68,7 +68,7 @@ def load_mapping(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return data, []
 
 
-def _duplicate_keys(node: yaml.Node | None, location: str = "") -> list[tuple[str, str]]:
+def duplicate_keys(node: yaml.Node | None, location: str = "") -> list[tuple[str, str]]:
     """(field, message) for every key given twice in one mapping, anywhere in the document.
 
     YAML keeps the last of two equal keys without a word, so ``size: small`` followed by
@@ -92,10 +92,10 @@ def _duplicate_keys(node: yaml.Node | None, location: str = "") -> list[tuple[st
                     )
                 else:
                     first_lines[key] = line
-            found += _duplicate_keys(value_node, field)
+            found += duplicate_keys(value_node, field)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            found += _duplicate_keys(item, f"{location}[{index}]")
+            found += duplicate_keys(item, f"{location}[{index}]")
     return found
 
 

@@ -109,8 +109,12 @@ def synth_args(*extra: str, experiments: Path = EXPERIMENTS) -> tuple[str, ...]:
     )
 
 
-def default_scenarios(generated: Mapping[int, Path]) -> list[Scenario]:
-    """Every scenario of the issue; ``generated`` maps experiment counts to their trees."""
+def default_scenarios(
+    generated: Mapping[int, Path], argocd_config: Path | None = None
+) -> list[Scenario]:
+    """Every scenario of the issue; ``generated`` maps experiment counts to their trees, and
+    ``argocd_config`` is the fixture's lab.yaml with an ``argocd:`` section (what the
+    kubernetes provider costs when the lab hands its clusters to ArgoCD)."""
     definition = load_definition(CONFIG, EXPERIMENTS)
     experiment = next((s.id for s in definition.stacks if s.kind is StackKind.EXPERIMENT), None)
     if experiment is None:
@@ -144,6 +148,20 @@ def default_scenarios(generated: Mapping[int, Path]) -> list[Scenario]:
             "experiment", f"Per-stack synth: `{experiment}`", synth_args("--stack", experiment)
         ),
     ]
+    if argocd_config is not None:
+        scenarios.append(
+            Scenario(
+                "argocd",
+                "Full synth, with `argocd:` in lab.yaml (loads the kubernetes provider)",
+                (
+                    str(REPO / "main.py"),
+                    "--config",
+                    str(argocd_config),
+                    "--experiments",
+                    str(EXPERIMENTS),
+                ),
+            )
+        )
     for count, tree in generated.items():
         scenarios.append(
             Scenario(
@@ -569,6 +587,25 @@ def generated_trees(counts: Sequence[int]) -> Iterator[dict[int, Path]]:
         yield {n: write_experiments(Path(tmp) / f"experiments-{n}", n) for n in counts}
 
 
+ARGOCD_SECTION: Final = """
+argocd:
+  repo_url: https://github.com/example/illm-k8s-lab.git
+  aws_role_arn: arn:aws:iam::111122223333:role/argocd-hub
+  azure_principal_id: 11111111-2222-3333-4444-555555555555
+  azure_client_id: 66666666-7777-8888-9999-000000000000
+"""
+
+
+@contextmanager
+def argocd_lab_config() -> Iterator[Path]:
+    """The fixture lab's lab.yaml with an ``argocd:`` section."""
+    with tempfile.TemporaryDirectory(prefix="lab-bench-argocd-") as tmp:
+        path = Path(tmp) / "lab.yaml"
+        path.write_text(CONFIG.read_text() + ARGOCD_SECTION, encoding="utf-8")
+        load_definition(path, EXPERIMENTS)  # a bad section fails before any timing
+        yield path
+
+
 def run_rounds(scenarios: Sequence[Scenario], runs: int, env: Mapping[str, str]) -> list[Summary]:
     samples: dict[str, list[Sample]] = {s.key: [] for s in scenarios}
     for round_number in range(1, runs + 1):
@@ -618,8 +655,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_at_start = load_average()
     env = base_environment()
     try:
-        with generated_trees(EXPERIMENT_COUNTS) as trees:
-            scenarios = default_scenarios(trees)
+        with generated_trees(EXPERIMENT_COUNTS) as trees, argocd_lab_config() as with_argocd:
+            scenarios = default_scenarios(trees, with_argocd)
             tests = next(s for s in scenarios if s.key == "tests")
             progress("warming up the test suite (untimed) ...")
             measure(tests, env)

@@ -78,7 +78,8 @@ def check_aws_instance_type(value: str, *, field: str) -> str:
 
 
 def check_object_id(value: str, *, field: str, what: str = "Entra ID object") -> str:
-    """An Entra ID object id (a GUID), written in lowercase as Azure returns it."""
+    """An Entra ID id (a GUID: an object id by default, ``what`` says which), written in
+    lowercase as Azure returns it."""
     try:
         canonical = str(uuid.UUID(value))
     except ValueError:
@@ -87,7 +88,7 @@ def check_object_id(value: str, *, field: str, what: str = "Entra ID object") ->
         return value
     raise RuleError(
         field,
-        f"{value!r} is not an {what} id; give its object id, a lowercase GUID like "
+        f"{value!r} is not an {what} id; write the id as a lowercase GUID like "
         "'00000000-0000-0000-0000-000000000000'",
     )
 

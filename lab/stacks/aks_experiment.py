@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
@@ -22,6 +22,9 @@ from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
 from lab.stacks.base import LabStack, export_cluster, import_inputs
 
+if TYPE_CHECKING:
+    from lab.stacks.argocd_hub import HubRegistration
+
 LOG_RETENTION_DAYS: Final = 30
 """Container Insights retention: the free period of a pay-as-you-go workspace."""
 
@@ -40,6 +43,12 @@ class AksExperimentStack(LabStack):
         aks = lab.config.azure.aks
         AzurermProvider(self, "azurerm", features=[AzurermProviderFeatures()])
         inputs = import_inputs(self)
+        hub: HubRegistration | None = None
+        if lab.config.argocd is not None:
+            # Loads the kubernetes provider: only a lab with ArgoCD pays for it.
+            from lab.stacks.argocd_hub import HubRegistration
+
+            hub = HubRegistration(self, lab, lab.config.argocd)
         location = inputs[LOCATION.name]
         subnet_id = inputs[AKS_SUBNET_ID.name]
         tags = {**lab.config.tags, "experiment": str(definition.experiment)}
@@ -106,6 +115,14 @@ class AksExperimentStack(LabStack):
                 api_endpoint=built.endpoint,
                 oidc_issuer_url=built.oidc_issuer_url,
             )
+            if hub is not None:
+                hub.register_aks(
+                    cluster,
+                    built,
+                    location=location,
+                    resource_group_name=group.name,
+                    version=aks.kubernetes_version,
+                )
         if definition.service_rule_priority is not None:
             ServiceIngress(
                 self,

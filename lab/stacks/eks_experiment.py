@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from cdktf import TerraformOutput
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
@@ -13,6 +13,9 @@ from lab.contract import PEER_EGRESS_VARIABLE, PRIVATE_SUBNET_IDS
 from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
 from lab.stacks.base import LabStack, export_cluster, import_inputs
+
+if TYPE_CHECKING:
+    from lab.stacks.argocd_hub import HubRegistration
 
 AKS_EGRESS_OUTPUT: Final = "aks_egress_cidrs"
 """The output naming the AKS clusters' egress, for ``loadBalancerSourceRanges``."""
@@ -37,6 +40,12 @@ class EksExperimentStack(LabStack):
         )
         inputs = import_inputs(self)
         subnet_ids = inputs[PRIVATE_SUBNET_IDS.name]
+        hub: HubRegistration | None = None
+        if lab.config.argocd is not None:
+            # Loads the kubernetes provider: only a lab with ArgoCD pays for it.
+            from lab.stacks.argocd_hub import HubRegistration
+
+            hub = HubRegistration(self, lab, lab.config.argocd)
         self.clusters: dict[str, EksCluster] = {}
         for cluster in definition.clusters:
             self.clusters[cluster.name] = built = EksCluster(
@@ -56,7 +65,7 @@ class EksExperimentStack(LabStack):
                     tags={**tags, "cluster": cluster.name},
                 ),
             )
-            built.add_ebs_csi_driver()
+            storage = built.add_ebs_csi_driver()
             autoscaler = built.add_cluster_autoscaler_identity()
             for pool in cluster.node_pools:
                 built.add_node_group(
@@ -80,6 +89,15 @@ class EksExperimentStack(LabStack):
                 api_endpoint=built.endpoint,
                 oidc_issuer_url=built.oidc_issuer_url,
             )
+            if hub is not None:
+                hub.register_eks(
+                    cluster,
+                    built,
+                    storage=storage,
+                    autoscaler=autoscaler,
+                    region=aws.region,
+                    version=aws.eks.kubernetes_version,
+                )
             TerraformOutput(
                 self,
                 f"{cluster.name}_cluster_autoscaler_role_arn",

@@ -40,6 +40,10 @@ from lab.stacks.base import LabStack
 
 CREDENTIAL_CONTEXTS: Final = {Cloud.AZURE: "azure-credentials", Cloud.AWS: "aws-credentials"}
 INFRACOST_CONTEXT: Final = "infracost"
+ARGOCD_HUB_CONTEXT: Final = "argocd-hub"
+HUB_CONNECTION: Final = ("KUBE_HOST", "KUBE_CLUSTER_CA_CERT_DATA", "KUBE_TOKEN")
+"""What the kubernetes provider reads from the environment to reach the hub (its
+provider.go EnvDefaultFunc); KUBE_TOKEN is the secret one."""
 _HAND_ADDED_SECRETS: Final = {
     Cloud.AZURE: "ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID",
     Cloud.AWS: "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
@@ -63,6 +67,8 @@ class SpaceliftRootStack(LabStack):
             self._credentials_context(config, cloud)
         if config.cost is not None:
             self._infracost_context(config)
+        if config.argocd is not None:
+            self._argocd_hub_context(config)
         # Policies need a paid Spacelift plan; lab.yaml can leave them out.
         for policy in load_policies(lab.policies_dir) if settings.policies else ():
             Policy(
@@ -195,6 +201,24 @@ class SpaceliftRootStack(LabStack):
             write_only=False,
             description="A failed estimate warns instead of failing the run (not a secret).",
         ).override_logical_id(f"{INFRACOST_CONTEXT}--INFRACOST_WARN_ON_FAILURE")
+        return context
+
+    def _argocd_hub_context(self, config: LabConfig) -> Context:
+        """How the experiment stacks reach the ArgoCD hub to register their clusters:
+        auto-attached to every experiment stack, filled by hand (docs/argocd.md)."""
+        context = Context(
+            self,
+            f"Context-{ARGOCD_HUB_CONTEXT}",
+            name=ARGOCD_HUB_CONTEXT,
+            description=(
+                "The ArgoCD hub cluster, for the experiment stacks' kubernetes provider. Add "
+                f"{', '.join(HUB_CONNECTION[:2])} (plain) and {HUB_CONNECTION[2]} (write-only "
+                "secret: the hub's argocd-cluster-registrar token) here by hand."
+            ),
+            space_id=config.spacelift.space_id,
+            labels=[f"autoattach:{StackKind.EXPERIMENT.value}"],
+        )
+        context.override_logical_id(ARGOCD_HUB_CONTEXT)
         return context
 
     def _credentials_context(self, config: LabConfig, cloud: Cloud) -> Context:

@@ -351,5 +351,7 @@ def test_grant_access_assigns_an_aks_rbac_role_on_the_cluster_or_a_namespace() -
     assert writer["scope"] == f"{cluster_id}/namespaces/argocd"
     assert writer["principal_type"] == "Group"
     assert_refused(
-        lambda: aks.grant_access("not-a-guid", AksRole.READER), "principal_id", "object id"
+        lambda: aks.grant_access("not-a-guid", AksRole.READER),
+        "principal_id",
+        "is not an Entra ID principal id",
     )

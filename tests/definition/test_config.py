@@ -64,7 +64,7 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "unknown top-level key",
         _set("colour", "blue"),
         "colour",
-        "is not a known key (allowed: aws, azure, cost, limits, name, spacelift, tags)",
+        "is not a known key (allowed: argocd, aws, azure, cost, limits, name, spacelift, tags)",
     ),
     (
         "unknown nested key",

@@ -94,6 +94,8 @@ class AccessEntry(Construct):
         )
         self.principal_arn: str = self.resource.principal_arn
         self.policies: list[EksAccessPolicyAssociation] = []
+        self.scopes: dict[AccessPolicy, AccessScope] = {}
+        """Each policy associated so far, and where it applies."""
 
 
 def principal_key(arn: str, index: int) -> str:

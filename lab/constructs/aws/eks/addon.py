@@ -83,3 +83,7 @@ class Addon(Construct):
         )
         self.name = props.name
         self.arn: str = self.resource.arn
+        self.role_arn: str | None = (
+            identity.role_arn if identity else options.service_account_role_arn
+        )
+        """The IAM role of the add-on's service account, if it has one."""

@@ -562,12 +562,22 @@ class EksCluster(Construct):
         """Give an IAM role or user ``policy`` in ``scope`` (default: the whole cluster).
 
         One access entry per principal (EKS allows no more): a second grant to the same
-        principal adds a policy to its entry. Creates ``<Key>AccessEntry-<principal>`` (on
+        principal adds a policy to its entry, and granting the same policy again changes
+        nothing. Creates ``<Key>AccessEntry-<principal>`` (on
         the first grant) and ``<Key>PolicyAssociation-<principal>``, where ``<Key>`` is the
         policy's (``Admin`` for cluster admin).
         """
         key = principal_key(principal_arn, len(self._access))
         entry = self._access.get(principal_arn)
+        scope = scope or AccessScope.cluster()
+        granted = entry.scopes.get(policy) if entry else None
+        if entry is not None and granted is not None:
+            if granted != scope:
+                raise ValueError(
+                    f"principal_arn: {principal_arn} has {policy.policy_name} already, in "
+                    "another scope; EKS associates a policy once per principal"
+                )
+            return entry  # granted already (an admin that is also ArgoCD's identity, say)
         if entry is None:
             entry = AccessEntry(
                 self,
@@ -577,6 +587,7 @@ class EksCluster(Construct):
                 tags=self._tags,
             )
             self._access[principal_arn] = entry
+        entry.scopes[policy] = scope
         entry.policies.append(
             EksAccessPolicyAssociation(
                 self,
@@ -584,7 +595,7 @@ class EksCluster(Construct):
                 cluster_name=self.resource.name,
                 principal_arn=entry.principal_arn,
                 policy_arn=policy.arn(self.partition),
-                access_scope=(scope or AccessScope.cluster()).block(),
+                access_scope=scope.block(),
             )
         )
         return entry
