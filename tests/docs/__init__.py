@@ -1,0 +1,1 @@
+"""Tests of what docs/ ships besides prose: the permission documents of docs/bootstrap/."""
