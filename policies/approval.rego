@@ -52,9 +52,9 @@ approve if {
 # title: Protected tasks and teardowns need another person
 # description: >-
 #   A task (in any state) or a queued DESTROY run on a foundation or management stack
-#   has an approval from someone other than the person who triggered it (or from
-#   anyone, with self-approval on). The task command or teardown runs before anyone sees
-#   a plan, so it is reviewed up front.
+#   has an approval from someone other than the people who triggered it, created it or
+#   authored its commit (or from anyone, with self-approval on). The task command or
+#   teardown runs before anyone sees a plan, so it is reviewed up front.
 # custom:
 #   outcome: approve
 approve if {

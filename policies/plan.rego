@@ -196,9 +196,10 @@ warn contains msg if {
 #   The stack is labelled infracost, or is an experiment with a max-monthly-usd budget,
 #   but the plan input has no Infracost estimate: no third_party_metadata.infracost, or
 #   one with neither a total nor projects. The integration is misconfigured or did not
-#   run (Spacelift only fails such a run when INFRACOST_WARN_ON_FAILURE is unset), so the
-#   cost went unchecked. An estimate that cannot be read as an amount warns the same way
-#   where no budget denies it.
+#   run (a failed Infracost step fails the run unless INFRACOST_WARN_ON_FAILURE is true,
+#   as the management stack's infracost context sets it), so the cost went unchecked. An
+#   estimate that cannot be read as an amount warns the same way where no budget denies
+#   it.
 # custom:
 #   outcome: warn (the run waits for confirmation), saying what is missing
 warn contains msg if {
@@ -210,10 +211,11 @@ warn contains msg if {
 # title: The plan and the stack can be read
 # description: >-
 #   The guardrails cannot read what they check, so the run is not let through unchecked.
-#   Neither input.terraform (the Terraform vendor's key) nor input.opentofu (the native
-#   OpenTofu vendor's) holds a plan object; or a plan's resource_changes is not a list;
-#   or an entry of it lacks a string address or type, or has change.actions that are not
-#   a list of known actions (no-op, create, read, update, delete, forget); or
+#   Neither input.terraform (the Terraform vendor's key) nor input.opentofu (the key the
+#   native OpenTofu vendor is expected to use; no Spacelift source names it) holds a plan
+#   object; or a plan's resource_changes is not a list; or an entry of it lacks a string
+#   address or type, or has change.actions that are not a non-empty list of known actions
+#   (no-op, create, read, update, delete, forget); or
 #   input.spacelift.stack.labels is not a list of strings, so the policy cannot tell
 #   which guardrails apply.
 # custom:
