@@ -9,6 +9,7 @@ from tests.speed.support import MainRun, run_main
 
 AWS = "cdktf_cdktf_provider_aws"
 AZURERM = "cdktf_cdktf_provider_azurerm"
+KUBERNETES = "cdktf_cdktf_provider_kubernetes"
 
 
 def provider(run: MainRun, package: str) -> dict[str, Any]:
@@ -37,6 +38,16 @@ def test_default_path_skips_the_package_init_and_imports_few_modules(lazy_app: M
         assert loaded["submodules"] < loaded["available"] / 10, package
 
 
+def test_a_lab_without_argocd_never_loads_the_kubernetes_provider(
+    lazy_app: MainRun, full_app: MainRun
+) -> None:
+    """Only the ArgoCD hand-off needs it (lab.yaml's argocd: section; the fixture has none)."""
+    for run in (lazy_app, full_app):
+        kubernetes = provider(run, KUBERNETES)
+        assert not kubernetes["assembly_loaded"]
+        assert kubernetes["submodules"] == 0
+
+
 def test_full_path_runs_the_package_init(full_app: MainRun) -> None:
     for package in (AWS, AZURERM):
         loaded = provider(full_app, package)
@@ -48,7 +59,7 @@ def test_management_stack_loads_no_provider(
     management_stack: tuple[MainRun, dict[str, bytes]],
 ) -> None:
     run, _ = management_stack
-    for package in (AWS, AZURERM):
+    for package in (AWS, AZURERM, KUBERNETES):
         loaded = provider(run, package)
         assert not loaded["assembly_loaded"], package
         assert loaded["submodules"] == 0, package

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -201,33 +199,17 @@ def test_an_admin_who_is_also_argocds_role_keeps_one_access_entry(tmp_path: Path
     assert [v["principal_arn"] for v in entries.values()] == [admin]
 
 
-def test_without_the_section_nothing_changes_and_the_provider_is_never_loaded(
-    tmp_path: Path,
-) -> None:
-    """The committed cdktf.out/ of a lab without argocd: has no kubernetes provider, and a
-    synth of one never loads the kubernetes package (a fresh process)."""
+def test_without_the_section_nothing_of_it_is_synthesized(tmp_path: Path) -> None:
+    """No provider, no Secret, no access for ArgoCD. (That the kubernetes provider is then
+    never even loaded is tests/speed/test_provider_loading.py's.)"""
     if yaml.safe_load((REPO / "lab.yaml").read_text()).get("argocd") is None:
         for path in (REPO / "cdktf.out" / "stacks").glob("*/cdk.tf.json"):
             providers = json.loads(path.read_text())["terraform"].get("required_providers", {})
             assert "kubernetes" not in providers, path
-    config, experiments = write_lab(tmp_path, None)
-    script = (
-        "from pathlib import Path\n"
-        "from lab.definition import load_definition\n"
-        "from lab.provider_loading import loaded_providers\n"
-        "from lab.synth import synthesize\n"
-        f"lab = load_definition(Path({str(config)!r}), Path({str(experiments)!r}))\n"
-        f"synthesize(lab, Path({str(tmp_path / 'out')!r}), parallel=False)\n"
-        "print(sorted(loaded_providers()))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO
-    )
-    # Both clouds' providers, and not the kubernetes one.
-    assert done.stdout.strip().splitlines()[-1] == (
-        "['cdktf_cdktf_provider_aws', 'cdktf_cdktf_provider_azurerm']"
-    )
-    for path in (tmp_path / "out" / "stacks").glob("*/cdk.tf.json"):
-        doc = json.loads(path.read_text())
-        assert "kubernetes" not in doc["terraform"].get("required_providers", {})
-        assert SECRET not in doc.get("resource", {})
+    tree = synth_tree(load_definition(*write_lab(tmp_path, None)), tmp_path / "out")
+    for stack_id, doc in tree.items():
+        assert "kubernetes" not in doc["terraform"].get("required_providers", {}), stack_id
+        assert SECRET not in doc.get("resource", {}), stack_id
+        assert ARGOCD_HUB_CONTEXT not in doc.get("resource", {}).get("spacelift_context", {})
+    entries = tree["exp-multi-cloud-demo-eks"]["resource"]["aws_eks_access_entry"]
+    assert len(entries) == 1  # the lab's admin only
