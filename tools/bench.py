@@ -418,7 +418,12 @@ def describe_machine() -> dict[str, str]:
         "Node": command_output([os.environ.get("JSII_NODE", "node"), "--version"]),
         "Packages": ", ".join(
             f"{name} {version(name)}"
-            for name in ("cdktf", "cdktf-cdktf-provider-aws", "cdktf-cdktf-provider-azurerm")
+            for name in (
+                "cdktf",
+                "cdktf-cdktf-provider-aws",
+                "cdktf-cdktf-provider-azurerm",
+                "cdktf-cdktf-provider-kubernetes",
+            )
         ),
         "Commit": git_commit(),
     }

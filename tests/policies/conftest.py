@@ -4,13 +4,53 @@ and a function per policy that evaluates an input document to Spacelift's decisi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Future
 
 import pytest
 
-from lab.policies import PolicyFile, load_policies
+from lab.policies import SPACELIFT_PACKAGE, PolicyFile, load_policies
+from tests.background import Background, selected
 from tests.policies import POLICY_DIRECTORY
 from tests.policies.decisions import Decision, Evaluate, decide
-from tests.policies.engine import Engine, JsonValue
+from tests.policies.engine import Annotations, Engine, JsonValue
+
+TEST_PACKAGE = "spacelift_test"
+"""The package of the Rego tests beside each policy."""
+
+# Tracing a policy's whole Rego test suite takes seconds in OPA's native code, which
+# releases the GIL: it runs beside the other tests (tests.background).
+_background = Background("policy-traces", workers=2)
+
+
+def _annotations(policy: PolicyFile) -> Annotations:
+    """OPA's annotations of ``policy``, and of the rules its Rego tests reach."""
+    test_file = POLICY_DIRECTORY / f"{policy.name}_test.rego"
+    engine = Engine(
+        {policy.path.name: policy.body, test_file.name: test_file.read_text(encoding="utf-8")}
+    )
+    return engine.annotations(SPACELIFT_PACKAGE, exercised_by=TEST_PACKAGE)
+
+
+def _traces() -> dict[str, Future[Annotations]]:
+    return {
+        policy.name: _background.submit(policy.name, _annotations, policy)
+        for policy in load_policies(POLICY_DIRECTORY)
+    }
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if selected(session, "opa_annotations"):
+        _traces()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _background.close()
+
+
+@pytest.fixture(scope="session")
+def opa_annotations() -> Mapping[str, Future[Annotations]]:
+    """Each policy's annotations as OPA reads them (:func:`_annotations`), by name."""
+    return _traces()
 
 
 @pytest.fixture(scope="session")

@@ -7,24 +7,23 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Mapping
+from concurrent.futures import Future
 
 import pytest
 
 from lab.config import DEFAULT_MAX_NODES_PER_CLUSTER
 from lab.policies import (
-    SPACELIFT_PACKAGE,
     PolicyFile,
     PolicyType,
 )
 from tests.policies import POLICY_DIRECTORY
-from tests.policies.engine import Engine, JsonValue, parse_module
+from tests.policies.engine import Annotations, Engine, JsonValue, parse_module
 from tests.policies.strict import disabled_builtin_calls, strict_violations
 
 POLICY_NAMES = sorted(
     path.stem for path in POLICY_DIRECTORY.glob("*.rego") if not path.stem.endswith("_test")
 )
 REGO_FILES = sorted(path.name for path in POLICY_DIRECTORY.glob("*.rego"))
-TEST_PACKAGE = "spacelift_test"
 
 
 def ast(filename: str) -> Mapping[str, JsonValue]:
@@ -96,14 +95,12 @@ def test_no_rule_is_named_after_another_policy_types_decision(
 
 @pytest.mark.parametrize("name", POLICY_NAMES)
 def test_opa_reads_the_same_metadata_and_the_tests_reach_every_documented_rule(
-    name: str, policies: Mapping[str, PolicyFile]
+    name: str,
+    policies: Mapping[str, PolicyFile],
+    opa_annotations: Mapping[str, Future[Annotations]],
 ) -> None:
     policy = policies[name]
-    test_file = POLICY_DIRECTORY / f"{name}_test.rego"
-    engine = Engine(
-        {policy.path.name: policy.body, test_file.name: test_file.read_text(encoding="utf-8")}
-    )
-    annotations = engine.annotations(SPACELIFT_PACKAGE, exercised_by=TEST_PACKAGE)
+    annotations = opa_annotations[name].result()
 
     assert annotations.package == {
         "scope": "package",

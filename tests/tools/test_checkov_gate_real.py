@@ -1,54 +1,36 @@
 """The gate with the real, pinned checkov on hand-written stacks, run as ``make scan`` runs it.
 
-Each test is one checkov run (about 3 s), so only what depends on checkov itself is here;
+Each case is one checkov run (about 3 s), so only what depends on checkov itself is here;
 the decision logic, and the cases that never start checkov (such as an empty directory),
-are covered in ``test_checkov_gate.py`` against recorded output.
+are covered in ``test_checkov_gate.py`` against recorded output. The runs start at
+collection and go on beside the other tests (:mod:`tests.background`); each test asserts
+on its own.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Mapping
+from concurrent.futures import Future
 
-from tests.helpers import REPO
-from tests.tools.support import FIXTURES
-
-GATE = REPO / "tools/checkov_gate.py"
-GATE_TIMEOUT_SECONDS = 300
-NO_SUPPRESSIONS = "framework:\n  - terraform_json\nskip-check: []\n"
+from tests.tools.conftest import GateRun
 
 
-def run_gate(
-    checkov: Path, directory: Path | str, config: Path, *extra: str, cwd: Path = FIXTURES
-) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, str(GATE), "--checkov", str(checkov), "--config", str(config)]
-    return subprocess.run(
-        [*command, *extra, str(directory)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=GATE_TIMEOUT_SECONDS,
-        check=False,
-    )
+def result(runs: Mapping[str, Future[GateRun]], name: str) -> GateRun:
+    return runs[name].result()
 
 
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_a_compliant_stack_passes(real_checkov: Path, tmp_path: Path) -> None:
-    config = write(tmp_path / "checkov.yaml", NO_SUPPRESSIONS)
-    summary = tmp_path / "summary.json"
-
-    done = run_gate(real_checkov, "compliant", config, "--summary-json", str(summary))
+def test_a_compliant_stack_passes(gate_runs: Mapping[str, Future[GateRun]]) -> None:
+    run = result(gate_runs, "compliant")
+    done: subprocess.CompletedProcess[str] = run.done
+    summary = run.summary
 
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
         "checkov: 5 passed, 0 failed, 0 skipped, 0 parsing errors (1 resources in 1 files)\n"
     )
+    assert summary is not None
     assert json.loads(summary.read_text(encoding="utf-8")) == {
         "clean": True,
         "checkov_version": "3.3.30",
@@ -62,10 +44,10 @@ def test_a_compliant_stack_passes(real_checkov: Path, tmp_path: Path) -> None:
     }
 
 
-def test_a_failed_check_fails_the_gate_and_is_named(real_checkov: Path, tmp_path: Path) -> None:
-    config = write(tmp_path / "checkov.yaml", NO_SUPPRESSIONS)
-
-    done = run_gate(real_checkov, "failing", config)
+def test_a_failed_check_fails_the_gate_and_is_named(
+    gate_runs: Mapping[str, Future[GateRun]],
+) -> None:
+    done = result(gate_runs, "failing").done
 
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
@@ -78,15 +60,12 @@ def test_a_failed_check_fails_the_gate_and_is_named(real_checkov: Path, tmp_path
     assert done.stderr.startswith("checkov gate: 1 failed check(s): fix the resources above")
 
 
-def test_a_suppression_sees_the_failure_it_suppresses(real_checkov: Path, tmp_path: Path) -> None:
+def test_a_suppression_sees_the_failure_it_suppresses(
+    gate_runs: Mapping[str, Future[GateRun]],
+) -> None:
     """checkov also reads a ``.checkov.yaml`` in its working directory and drops skipped checks
     silently; run from such a directory, the gate must still see the failure to count the skip."""
-    config = write(
-        tmp_path / ".checkov.yaml",
-        "framework:\n  - terraform_json\nskip-check:\n  - CKV_AWS_130  # bastion subnet\n",
-    )
-
-    done = run_gate(real_checkov, FIXTURES / "failing", config, cwd=tmp_path)
+    done = result(gate_runs, "suppressed").done
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
@@ -98,11 +77,9 @@ def test_a_suppression_sees_the_failure_it_suppresses(real_checkov: Path, tmp_pa
 
 
 def test_required_version_makes_checkov_skip_the_file_and_the_gate_fails(
-    real_checkov: Path, tmp_path: Path
+    gate_runs: Mapping[str, Future[GateRun]],
 ) -> None:
-    config = write(tmp_path / "checkov.yaml", NO_SUPPRESSIONS)
-
-    done = run_gate(real_checkov, "required_version", config)
+    done = result(gate_runs, "required_version").done
 
     assert done.returncode == 1
     assert done.stdout == (

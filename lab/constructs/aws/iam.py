@@ -35,29 +35,14 @@ def service_role(
     tags: Mapping[str, str],
 ) -> IamRole:
     """A role that only ``service`` (``eks.amazonaws.com``...) may assume."""
-    trust = DataAwsIamPolicyDocument(
-        scope,
-        f"{id}Trust",
-        statement=[
-            DataAwsIamPolicyDocumentStatement(
-                effect="Allow",
-                actions=["sts:AssumeRole"],
-                principals=[
-                    DataAwsIamPolicyDocumentStatementPrincipals(
-                        type="Service", identifiers=[service]
-                    )
-                ],
-            )
+    trust = DataAwsIamPolicyDocumentStatement(
+        effect="Allow",
+        actions=["sts:AssumeRole"],
+        principals=[
+            DataAwsIamPolicyDocumentStatementPrincipals(type="Service", identifiers=[service])
         ],
     )
-    return IamRole(
-        scope,
-        id,
-        name=role_name,
-        description=description,
-        assume_role_policy=trust.json,
-        tags=dict(tags),
-    )
+    return _role(scope, id, trust, role_name=role_name, description=description, tags=tags)
 
 
 def irsa_role(
@@ -74,40 +59,44 @@ def irsa_role(
     """A role that one Kubernetes service account (``system:serviceaccount:<ns>:<name>``)
     assumes with the tokens the cluster's OIDC issuer minted for STS (IRSA)."""
     issuer_host = Fn.replace(issuer, "https://", "")
-    trust = DataAwsIamPolicyDocument(
-        scope,
-        f"{id}Trust",
-        statement=[
-            DataAwsIamPolicyDocumentStatement(
-                effect="Allow",
-                actions=["sts:AssumeRoleWithWebIdentity"],
-                principals=[
-                    DataAwsIamPolicyDocumentStatementPrincipals(
-                        type="Federated", identifiers=[oidc_provider.arn]
-                    )
-                ],
-                # This one service account only, and only with tokens minted for STS.
-                condition=[
-                    DataAwsIamPolicyDocumentStatementCondition(
-                        test="StringEquals",
-                        variable=f"{issuer_host}:sub",
-                        values=[service_account],
-                    ),
-                    DataAwsIamPolicyDocumentStatementCondition(
-                        test="StringEquals",
-                        variable=f"{issuer_host}:aud",
-                        values=[IRSA_AUDIENCE],
-                    ),
-                ],
+    trust = DataAwsIamPolicyDocumentStatement(
+        effect="Allow",
+        actions=["sts:AssumeRoleWithWebIdentity"],
+        principals=[
+            DataAwsIamPolicyDocumentStatementPrincipals(
+                type="Federated", identifiers=[oidc_provider.arn]
             )
         ],
+        # This one service account only, and only with tokens minted for STS.
+        condition=[
+            DataAwsIamPolicyDocumentStatementCondition(
+                test="StringEquals", variable=f"{issuer_host}:sub", values=[service_account]
+            ),
+            DataAwsIamPolicyDocumentStatementCondition(
+                test="StringEquals", variable=f"{issuer_host}:aud", values=[IRSA_AUDIENCE]
+            ),
+        ],
     )
+    return _role(scope, id, trust, role_name=role_name, description=description, tags=tags)
+
+
+def _role(
+    scope: Construct,
+    id: str,
+    trust: DataAwsIamPolicyDocumentStatement,
+    *,
+    role_name: str,
+    description: str,
+    tags: Mapping[str, str],
+) -> IamRole:
+    """The role ``id`` with the one-statement trust policy ``<id>Trust``."""
+    document = DataAwsIamPolicyDocument(scope, f"{id}Trust", statement=[trust])
     return IamRole(
         scope,
         id,
         name=role_name,
         description=description,
-        assume_role_policy=trust.json,
+        assume_role_policy=document.json,
         tags=dict(tags),
     )
 

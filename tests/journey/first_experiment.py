@@ -1,11 +1,11 @@
-"""A new user's first experiment, end to end, on a copy of this repository.
+"""The steps of a new user's first experiment, on a copy of this repository.
 
 The path docs/workflows.md describes: ``lab new-experiment`` (once from the top of the
 checkout, once from a subdirectory with autoscaling; an ``expires`` date is refused on the
 shipped lab.yaml, which has no private worker pool to run scheduled deletions), ``make
 synth`` (``main.py``), and then the checks ``make test`` makes on the tree: synth
-freshness, generated docs, ``lab validate``, the invariant tests over the real
-tree, and the checkov gate. Nothing else is edited, and all of it must pass.
+freshness, generated docs, ``lab validate``, the invariant tests over the real tree, and
+the checkov gate. Nothing else is edited.
 """
 
 from __future__ import annotations
@@ -14,14 +14,26 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
+from tests.conftest import installed_checkov
 from tests.helpers import REPO
 
 TIMEOUT_S = 600
+EXPERIMENT = "first-try"
+
+
+@dataclass
+class Journey:
+    clone: Path
+    refused: subprocess.CompletedProcess[str] | None = None
+    """``new-experiment`` with an ``expires`` date, which the shipped lab.yaml cannot run."""
+    scaffolds: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
+    synth: subprocess.CompletedProcess[str] | None = None
+    checks: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)
+    """``make test``'s checks on the tree, by name."""
 
 
 def tracked_files() -> list[str]:
@@ -33,16 +45,6 @@ def tracked_files() -> list[str]:
         check=True,
     ).stdout
     return [name for name in listed.split("\0") if name and (REPO / name).is_file()]
-
-
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("first-experiment") / "repo"
-    for name in tracked_files():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / name, target)
-    return root
 
 
 def run(clone: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -59,16 +61,18 @@ def run(clone: Path, *args: str, cwd: Path | None = None) -> subprocess.Complete
     )
 
 
-def test_the_first_experiment_pull_request_passes_the_checks(
-    clone: Path, real_checkov: Path
-) -> None:
-    new = ("-m", "lab", "new-experiment", "first-try")
+def walk(clone: Path) -> Journey:
+    """Copy the repository to ``clone`` and take every step; stop after a failed one."""
+    for name in tracked_files():
+        target = clone / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target)
+    journey = Journey(clone)
+    new = ("-m", "lab", "new-experiment", EXPERIMENT)
     expires = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
-    refused = run(clone, *new, "--cluster", "target", "--provider", "azure", "--expires", expires)
-    assert refused.returncode == 2
-    assert "Spacelift runs scheduled deletions only on private workers" in refused.stderr
-    assert not (clone / "experiments" / "first-try").exists()
-
+    journey.refused = run(
+        clone, *new, "--cluster", "target", "--provider", "azure", "--expires", expires
+    )
     steps: list[tuple[tuple[str, ...], Path]] = [
         (("--cluster", "target", "--provider", "azure", "--size", "small"), clone),
         (
@@ -80,13 +84,13 @@ def test_the_first_experiment_pull_request_passes_the_checks(
         ),
     ]
     for options, cwd in steps:
-        done = run(clone, *new, *options, cwd=cwd)
-        assert done.returncode == 0, done.stderr
-
-    synth = run(clone, "main.py")
-    assert synth.returncode == 0, synth.stderr
-    assert "exp-first-try-aks" in synth.stdout and "exp-first-try-eks" in synth.stdout
-
+        journey.scaffolds.append(done := run(clone, *new, *options, cwd=cwd))
+        if done.returncode != 0:
+            return journey
+    journey.synth = run(clone, "main.py")
+    if journey.synth.returncode != 0:
+        return journey
+    checkov = installed_checkov()
     checks = {
         "synth freshness": ("main.py", "--check"),
         "generated docs": ("-m", "lab", "docs", "--check"),
@@ -95,11 +99,14 @@ def test_the_first_experiment_pull_request_passes_the_checks(
             *("-m", "pytest", "-q", "-p", "no:cacheprovider"),
             "tests/test_lab_tree.py",
         ),
-        "checkov gate": ("tools/checkov_gate.py", "--checkov", str(real_checkov), "cdktf.out"),
     }
-    failures = {}
+    if checkov is not None:
+        checks["checkov gate"] = (
+            "tools/checkov_gate.py",
+            "--checkov",
+            str(checkov),
+            "cdktf.out",
+        )
     for name, command in checks.items():
-        done = run(clone, *command)
-        if done.returncode != 0:
-            failures[name] = done.stdout[-2000:] + done.stderr[-2000:]
-    assert failures == {}
+        journey.checks[name] = run(clone, *command)
+    return journey
