@@ -386,6 +386,21 @@ class ArgocdSettings(StrictModel):
     azure_client_id: Annotated[str, _rule(check_object_id, what="Entra ID client")] | None = None
     """The same identity's client (application) id, which ``argocd-k8s-auth azure`` signs in
     with. Required with ``azure_principal_id``."""
+    hub_egress_cidrs: tuple[ApiAllowedCidr, ...]
+    """The public CIDRs the hub's ArgoCD reaches the internet from (its cluster's NAT gateway
+    or load balancer outbound IPs; docs/argocd.md says how to find them). Every public API
+    server (AKS ``authorized_ip_ranges``, EKS ``public_access_cidrs``) admits them, or ArgoCD
+    times out on every cluster. Required, at least one; no /0, no host bits."""
+
+    @model_validator(mode="after")
+    def _check_hub_egress(self) -> ArgocdSettings:
+        if not self.hub_egress_cidrs:
+            raise ValueError(
+                "hub_egress_cidrs: list the public CIDRs the ArgoCD hub reaches the internet "
+                "from; no cluster's API server would admit it otherwise"
+            )
+        check_unique(self.hub_egress_cidrs, field="hub_egress_cidrs")
+        return self
 
     @model_validator(mode="after")
     def _check_azure_identity(self) -> ArgocdSettings:
@@ -419,6 +434,11 @@ class LabConfig(StrictModel):
     """Default: none (clusters are not registered with ArgoCD)."""
     azure: AzureSettings
     aws: AwsSettings
+
+    @property
+    def hub_egress_cidrs(self) -> tuple[str, ...]:
+        """What every public API server admits besides its own allowlist: the ArgoCD hub."""
+        return () if self.argocd is None else self.argocd.hub_egress_cidrs
 
 
 def load_config(path: Path = DEFAULT_CONFIG_PATH) -> LabConfig:

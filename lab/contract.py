@@ -75,10 +75,18 @@ FOUNDATION_OUTPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
 """What each foundation exports (all non-sensitive)."""
 
 EXPERIMENT_INPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
-    Cloud.AZURE: (LOCATION, AKS_SUBNET_ID),
+    Cloud.AZURE: (LOCATION, AKS_SUBNET_ID, EGRESS_CIDRS),
     Cloud.AWS: (PRIVATE_SUBNET_IDS,),
 }
-"""What every experiment stack of each cloud consumes from its own foundation."""
+"""What every experiment stack of each cloud consumes from its own foundation.
+
+AKS takes its own foundation's egress because its nodes leave through the NAT gateway and
+reach the API server at its public address: AKS adds only a Standard load balancer's outbound
+IPs to ``authorized_ip_ranges`` by itself, so without them node pools fail to join
+(MicrosoftDocs/azure-aks-docs@239ab41, articles/aks/api-server-authorized-ip-ranges.md:
+"add ... the cluster egress IP address (firewall, NAT gateway ...)"). EKS needs
+none: its private endpoint is on, so nodes reach the API inside the VPC whatever ``nat_mode``
+is (awsdocs/amazon-eks-user-guide@7b9bf3d, latest/ug/clusters/cluster-endpoint.adoc)."""
 
 CROSS_CLOUD_INPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
     Cloud.AZURE: (RESOURCE_GROUP_NAME, AKS_SUBNET_NSG_NAME),

@@ -14,6 +14,7 @@ from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
 from lab.contract import (
     AKS_SUBNET_ID,
     AKS_SUBNET_NSG_NAME,
+    EGRESS_CIDRS,
     LOCATION,
     PEER_EGRESS_VARIABLE,
     RESOURCE_GROUP_NAME,
@@ -85,7 +86,17 @@ class AksExperimentStack(LabStack):
                     node_count=cluster.node_count,
                     min_nodes=cluster.min_nodes,
                     max_nodes=cluster.max_nodes,
-                    authorized_ip_ranges=aks.authorized_ip_ranges,
+                    # A private cluster has no public allowlist: the hub must reach it
+                    # through the VNet (docs/argocd.md).
+                    authorized_ip_ranges=(
+                        ()
+                        if aks.private_cluster
+                        else tuple(
+                            dict.fromkeys([*aks.authorized_ip_ranges, *lab.config.hub_egress_cidrs])
+                        )
+                    ),
+                    # The nodes reach the API server through the foundation's NAT gateway.
+                    egress_cidrs=inputs[EGRESS_CIDRS.name],
                     private_cluster=aks.private_cluster,
                     admin_group_object_ids=aks.admin_group_object_ids,
                     # Fixed egress addresses that other clouds and services can admit.

@@ -60,7 +60,18 @@ class EksExperimentStack(LabStack):
                     min_nodes=cluster.min_nodes,
                     max_nodes=cluster.max_nodes,
                     admin_principal_arns=aws.eks.admin_principal_arns,
-                    public_access_cidrs=aws.eks.public_access_cidrs,
+                    # The hub signs in to the public endpoint; a private-only endpoint stays
+                    # private (the hub must then reach it through the VPC: docs/argocd.md).
+                    # Nodes and add-ons need no entry: they use the private endpoint.
+                    public_access_cidrs=(
+                        tuple(
+                            dict.fromkeys(
+                                [*aws.eks.public_access_cidrs, *lab.config.hub_egress_cidrs]
+                            )
+                        )
+                        if aws.eks.public_access_cidrs
+                        else ()
+                    ),
                     # Every tag again: default_tags do not reach what the nodes launch.
                     tags={**tags, "cluster": cluster.name},
                 ),

@@ -219,6 +219,7 @@ def test_network_overrides_pass_through() -> None:
             service_cidr="172.20.0.0/16",
             dns_service_ip="172.20.0.10",
             outbound_type=OutboundType.USER_ASSIGNED_NAT_GATEWAY,
+            egress_cidrs=["198.51.100.32/31"],
         ),
         CLUSTER,
     )
@@ -509,6 +510,60 @@ def test_no_credentials_are_exposed(default_doc: JsonDict) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# The cluster's own egress
+# --------------------------------------------------------------------------------------------------
+
+
+def test_the_nodes_egress_is_admitted_after_the_authorized_ranges() -> None:
+    cluster = only_resource(
+        synth_cluster(
+            outbound_type=OutboundType.USER_ASSIGNED_NAT_GATEWAY,
+            egress_cidrs=["198.51.100.32/31", "203.0.113.0/24"],
+        ),
+        CLUSTER,
+    )
+    # Each range once: the office range was already listed.
+    assert cluster["api_server_access_profile"]["authorized_ip_ranges"] == [
+        "203.0.113.0/24",
+        "198.51.100.7/32",
+        "198.51.100.32/31",
+    ]
+
+
+def test_an_egress_token_is_concatenated_to_the_ranges() -> None:
+    stack = new_stack()
+    egress = TerraformVariable(stack, "egress_cidrs", type="list(string)")
+    AksCluster(
+        stack,
+        "Aks",
+        make_props(
+            outbound_type=OutboundType.USER_ASSIGNED_NAT_GATEWAY, egress_cidrs=egress.list_value
+        ),
+    )
+    cluster = only_resource(synth(stack), CLUSTER)
+    assert cluster["api_server_access_profile"]["authorized_ip_ranges"] == (
+        '${concat(["203.0.113.0/24", "198.51.100.7/32"], var.egress_cidrs)}'
+    )
+
+
+def test_a_private_cluster_or_a_load_balancer_needs_no_egress_entry() -> None:
+    private = only_resource(
+        synth_cluster(
+            private_cluster=True,
+            authorized_ip_ranges=[],
+            outbound_type=OutboundType.USER_ASSIGNED_NAT_GATEWAY,
+        ),
+        CLUSTER,
+    )
+    assert private.get("api_server_access_profile") is None
+    balanced = only_resource(synth_cluster(), CLUSTER)
+    assert balanced["api_server_access_profile"]["authorized_ip_ranges"] == [
+        "203.0.113.0/24",
+        "198.51.100.7/32",
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
 # Token inputs
 # --------------------------------------------------------------------------------------------------
 
@@ -712,6 +767,18 @@ INVALID_PROPS: list[tuple[str, dict[str, Any], str, str]] = [
         {"dns_service_ip": "10.96.0.1"},
         "dns_service_ip",
         "10.96.0.1 is not a free address of service_cidr 10.96.0.0/16",
+    ),
+    (
+        "nat-gateway-without-egress",
+        {"outbound_type": OutboundType.USER_ASSIGNED_NAT_GATEWAY},
+        "egress_cidrs",
+        "could not reach the API server",
+    ),
+    (
+        "egress-open-to-internet",
+        {"outbound_type": OutboundType.USER_ASSIGNED_NAT_GATEWAY, "egress_cidrs": ["0.0.0.0/0"]},
+        "egress_cidrs",
+        "whole internet",
     ),
     ("zone-unknown", {"zones": ["1", "4"]}, "zones", "'4' is not an availability zone"),
     ("zone-twice", {"zones": ["1", "1"]}, "zones", "['1', '1'] lists a zone twice"),

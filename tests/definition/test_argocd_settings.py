@@ -18,11 +18,15 @@ SECTION = {
     "aws_role_arn": "arn:aws:iam::111122223333:role/argocd-hub",
     "azure_principal_id": "11111111-2222-3333-4444-555555555555",
     "azure_client_id": "66666666-7777-8888-9999-000000000000",
+    "hub_egress_cidrs": ["198.51.100.16/28"],
 }
 
 
 def test_defaults(lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]) -> None:
-    lab_yaml["argocd"] = {"repo_url": "git@github.com:example/illm-k8s-lab.git"}
+    lab_yaml["argocd"] = {
+        "repo_url": "git@github.com:example/illm-k8s-lab.git",
+        "hub_egress_cidrs": ["198.51.100.16/28"],
+    }
     argocd = load_config(write_config(lab_yaml)).argocd
     assert argocd is not None
     assert (argocd.namespace, argocd.revision, argocd.aws_role_arn) == ("argocd", None, None)
@@ -41,6 +45,15 @@ def test_defaults(lab_yaml: dict[str, Any], write_config: Callable[[dict[str, An
         ({"azure_client_id": None}, "argocd.azure_client_id", "together"),
         ({"azure_principal_id": None}, "argocd.azure_principal_id", "together"),
         ({"token": "abc"}, "argocd.token", "is not a known key"),
+        ({"hub_egress_cidrs": None}, "argocd.hub_egress_cidrs", "required"),
+        ({"hub_egress_cidrs": []}, "argocd.hub_egress_cidrs", "no cluster's API server"),
+        ({"hub_egress_cidrs": ["0.0.0.0/0"]}, "argocd.hub_egress_cidrs[0]", "whole internet"),
+        ({"hub_egress_cidrs": ["198.51.100.17/28"]}, "argocd.hub_egress_cidrs[0]", "host bits"),
+        (
+            {"hub_egress_cidrs": ["198.51.100.16/28", "198.51.100.16/28"]},
+            "argocd.hub_egress_cidrs[1]",
+            "twice",
+        ),
     ],
 )
 def test_bad_settings_name_the_field(

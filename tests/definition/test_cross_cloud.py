@@ -28,6 +28,8 @@ def test_one_cloud_experiments_read_only_their_foundation(
     assert _inputs(baseline) == [
         ("azure-foundation", "location", "location"),
         ("azure-foundation", "aks_subnet_id", "aks_subnet_id"),
+        # Its own egress, for the API server's allowlist (not for Services).
+        ("azure-foundation", "egress_cidrs", "egress_cidrs"),
     ]
     assert baseline.service_rule_priority is None
 
@@ -43,7 +45,11 @@ def test_without_aws_nat_there_is_no_aws_egress_to_admit(
     lab = load_definition(write_config(lab_yaml), experiments_dir)
     aks = lab.get("exp-multi-cloud-demo-aks")
     assert aks.depends_on == ("azure-foundation",)
-    assert [variable for *_, variable in _inputs(aks)] == ["location", "aks_subnet_id"]
+    assert [variable for *_, variable in _inputs(aks)] == [
+        "location",
+        "aks_subnet_id",
+        "egress_cidrs",
+    ]
     assert aks.service_rule_priority is None
     eks = lab.get("exp-multi-cloud-demo-eks")
     assert _inputs(eks)[-1] == ("azure-foundation", "egress_cidrs", "peer_egress_cidrs")

@@ -75,6 +75,7 @@ def test_stack_settings_by_kind() -> None:
     assert [i.input_name for i in aks.inputs] == [
         "TF_VAR_location",
         "TF_VAR_aks_subnet_id",
+        "TF_VAR_egress_cidrs",
         "TF_VAR_resource_group_name",
         "TF_VAR_aks_subnet_nsg_name",
         "TF_VAR_peer_egress_cidrs",
@@ -83,7 +84,9 @@ def test_stack_settings_by_kind() -> None:
     assert [c.name for c in aks.clusters] == ["target"]
     baseline = lab.get("exp-http-baseline-aks")
     assert baseline.depends_on == ("azure-foundation",)
-    assert (len(baseline.inputs), baseline.service_rule_priority) == (2, None)
+    assert (len(baseline.inputs), baseline.service_rule_priority) == (3, None)
+    # Every AKS experiment receives its own foundation's egress, for its API allowlist.
+    assert StackInput("azure-foundation", EGRESS_CIDRS, "egress_cidrs") in baseline.inputs
 
 
 def test_experiment_inputs_are_foundation_outputs() -> None:

@@ -22,6 +22,7 @@ ARGOCD = {
     "aws_role_arn": "arn:aws:iam::111122223333:role/argocd-hub",
     "azure_principal_id": "11111111-2222-3333-4444-555555555555",
     "azure_client_id": "66666666-7777-8888-9999-000000000000",
+    "hub_egress_cidrs": ["198.51.100.16/28"],
 }
 SECRET = "kubernetes_secret_v1"
 
@@ -213,3 +214,40 @@ def test_without_the_section_nothing_of_it_is_synthesized(tmp_path: Path) -> Non
         assert ARGOCD_HUB_CONTEXT not in doc.get("resource", {}).get("spacelift_context", {})
     entries = tree["exp-multi-cloud-demo-eks"]["resource"]["aws_eks_access_entry"]
     assert len(entries) == 1  # the lab's admin only
+
+
+def test_every_public_api_server_admits_the_hub(
+    handed_off: tuple[LabDefinition, SynthTree],
+) -> None:
+    """The hub signs in to each API server: each allowlist lists its egress once, after the
+    lab's own ranges (and, on AKS, before the nodes' egress from the foundation)."""
+    lab, tree = handed_off
+    aks = tree["exp-http-baseline-aks"]["resource"]["azurerm_kubernetes_cluster"]
+    expected = [*lab.config.azure.aks.authorized_ip_ranges, *ARGOCD["hub_egress_cidrs"]]
+    for cluster in aks.values():
+        assert cluster["api_server_access_profile"]["authorized_ip_ranges"] == (
+            f"${{concat({json.dumps(expected)}, jsondecode(var.egress_cidrs))}}"
+        )
+    eks = tree["exp-multi-cloud-demo-eks"]["resource"]["aws_eks_cluster"]
+    for cluster in eks.values():
+        assert cluster["vpc_config"]["public_access_cidrs"] == [
+            *lab.config.aws.eks.public_access_cidrs,
+            *ARGOCD["hub_egress_cidrs"],
+        ]
+
+
+def test_a_private_endpoint_stays_private_with_a_hub(tmp_path: Path) -> None:
+    """No public endpoint is opened for the hub: it must reach a private one through the
+    network (docs/argocd.md)."""
+    config_path, experiments = write_lab(tmp_path, ARGOCD)
+    config: dict[str, Any] = yaml.safe_load(config_path.read_text())
+    config["aws"]["eks"]["public_access_cidrs"] = []
+    config["azure"]["aks"]["private_cluster"] = True
+    config["azure"]["aks"]["authorized_ip_ranges"] = []
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    tree = synth_tree(load_definition(config_path, experiments), tmp_path / "out")
+    for cluster in tree["exp-multi-cloud-demo-eks"]["resource"]["aws_eks_cluster"].values():
+        vpc = cluster["vpc_config"]
+        assert (vpc["endpoint_public_access"], "public_access_cidrs" in vpc) == (False, False)
+    for cluster in tree["exp-http-baseline-aks"]["resource"]["azurerm_kubernetes_cluster"].values():
+        assert "api_server_access_profile" not in cluster

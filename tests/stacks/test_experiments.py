@@ -99,10 +99,15 @@ def test_clusters_join_the_foundation_through_declared_variables(
             assert "default" not in variable  # Spacelift must supply it
     # alpha is on both clouds: its AKS stack also knows the foundation's NSG, and the AWS
     # egress it admits; gamma is on Azure only.
-    assert set(multi_synth["exp-gamma-aks"]["variable"]) == {"location", "aks_subnet_id"}
+    assert set(multi_synth["exp-gamma-aks"]["variable"]) == {
+        "location",
+        "aks_subnet_id",
+        "egress_cidrs",
+    }
     assert set(multi_synth["exp-alpha-aks"]["variable"]) == {
         "location",
         "aks_subnet_id",
+        "egress_cidrs",
         "resource_group_name",
         "aks_subnet_nsg_name",
         "peer_egress_cidrs",
@@ -115,6 +120,12 @@ def test_clusters_join_the_foundation_through_declared_variables(
     aks = multi_synth["exp-alpha-aks"]["resource"]["azurerm_kubernetes_cluster"]
     assert {c["default_node_pool"]["vnet_subnet_id"] for c in aks.values()} == {
         "${var.aks_subnet_id}"
+    }
+    # The nodes leave through the foundation's NAT gateway and reach the API server's public
+    # address: the allowlist admits that egress after the lab's own ranges.
+    ranges = multi.config.azure.aks.authorized_ip_ranges
+    assert {c["api_server_access_profile"]["authorized_ip_ranges"] for c in aks.values()} == {
+        "${concat(" + json.dumps(list(ranges)) + ", jsondecode(var.egress_cidrs))}"
     }
     assert {c["location"] for c in aks.values()} == {"${var.location}"}
     eks = multi_synth["exp-beta-eks"]["resource"]["aws_eks_cluster"]

@@ -111,10 +111,12 @@ def test_experiments_depend_on_their_foundation_with_one_reference_per_input(
     assert _wired(resources, "exp-http-baseline-aks--azure-foundation") == {
         ("location", "TF_VAR_location"),
         ("aks_subnet_id", "TF_VAR_aks_subnet_id"),
+        ("egress_cidrs", "TF_VAR_egress_cidrs"),
     }
     assert _wired(resources, "exp-multi-cloud-demo-aks--azure-foundation") == {
         ("location", "TF_VAR_location"),
         ("aks_subnet_id", "TF_VAR_aks_subnet_id"),
+        ("egress_cidrs", "TF_VAR_egress_cidrs"),
         ("resource_group_name", "TF_VAR_resource_group_name"),
         ("aks_subnet_nsg_name", "TF_VAR_aks_subnet_nsg_name"),
     }

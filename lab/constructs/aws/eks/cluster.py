@@ -350,6 +350,10 @@ class EksCluster(Construct):
             role_arn=cluster_role.arn,
             vpc_config=EksClusterVpcConfig(
                 subnet_ids=list(props.subnet_ids),
+                # Nodes and add-ons reach the API inside the VPC through the private endpoint
+                # (the VPC has DNS support and hostnames on), in every nat_mode; so
+                # public_access_cidrs needs no NAT address (awsdocs/amazon-eks-user-guide
+                # @7b9bf3d, latest/ug/clusters/cluster-endpoint.adoc).
                 endpoint_private_access=True,
                 endpoint_public_access=public_access,
                 # Left unset, EKS would allow 0.0.0.0/0.

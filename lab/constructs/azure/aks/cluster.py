@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, TypeVar
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import Fn, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesCluster,
     KubernetesClusterApiServerAccessProfile,
@@ -265,6 +265,13 @@ class AksClusterProps:
     """CIDRs allowed to reach the public API server (office, VPN, CI runners). Required and
     non-empty unless ``private_cluster``, empty if it is. Any /0 is rejected: the API server is
     never open to the internet."""
+    egress_cidrs: Sequence[str] = ()
+    """The CIDRs the nodes leave from (the NAT gateway's public IP prefix), admitted by the API
+    server besides ``authorized_ip_ranges``: AKS adds only a Standard load balancer's outbound
+    IPs by itself (MicrosoftDocs/azure-aks-docs@239ab41,
+    articles/aks/api-server-authorized-ip-ranges.md), and nodes that cannot reach the API server
+    never join. Required, non-empty, with a NAT gateway or user-defined routing and a public API
+    server; ignored by a private cluster. May be a token (the foundation's output). Default: ()."""
     min_nodes: int | None = None
     """Autoscaler lower bound of the system pool. Default: ``node_count``. The pool autoscales
     when the bounds differ, as on EKS."""
@@ -321,6 +328,7 @@ class AksClusterProps:
         check_pool_settings(vm_size=self.vm_size, max_pods=self.max_pods, zones=self.zones)
         self.bounds  # noqa: B018 (validates the system pool's size)
         _validate_api_server_access(self.authorized_ip_ranges, private=self.private_cluster)
+        _validate_egress(self)
         _validate_admin_groups(self.admin_group_object_ids)
         _validate_network(self)
 
@@ -416,7 +424,7 @@ class AksCluster(Construct):
                 None
                 if props.private_cluster
                 else KubernetesClusterApiServerAccessProfile(
-                    authorized_ip_ranges=list(props.authorized_ip_ranges)
+                    authorized_ip_ranges=_authorized_ranges(props)
                 )
             ),
             # Commands sent through the ARM API would bypass the API server allow-list.
@@ -645,6 +653,29 @@ def _validate_version(version: str) -> None:
     # Whether the minor is in support depends on the day: the lab definition checks it
     # against lab.rules.AKS_SUPPORT.
     check_kubernetes_minor(version)
+
+
+def _authorized_ranges(props: AksClusterProps) -> list[str]:
+    """``authorized_ip_ranges`` and then ``egress_cidrs``, each once."""
+    if unresolved(props.egress_cidrs):
+        return Token.as_list(Fn.concat([list(props.authorized_ip_ranges), props.egress_cidrs]))
+    return list(dict.fromkeys([*props.authorized_ip_ranges, *props.egress_cidrs]))
+
+
+def _validate_egress(props: AksClusterProps) -> None:
+    if props.private_cluster or props.outbound_type is OutboundType.LOAD_BALANCER:
+        return
+    if unresolved(props.egress_cidrs):
+        return
+    if not props.egress_cidrs:
+        raise ValueError(
+            f"egress_cidrs: empty with outbound_type {props.outbound_type.value} and a public API "
+            "server; AKS admits only a load balancer's outbound IPs by itself, so the nodes could "
+            "not reach the API server: pass the NAT gateway's (or firewall's) public CIDRs"
+        )
+    for cidr in props.egress_cidrs:
+        if not unresolved(cidr):
+            parse_cidr(cidr, field="egress_cidrs", example="203.0.113.0/28", reject_internet=True)
 
 
 def _validate_api_server_access(ranges: Sequence[str], *, private: bool) -> None:
