@@ -19,6 +19,7 @@ from lab.errors import LabDefinitionError
 from lab.rules import (
     DEFAULT_SERVICE_PORTS,
     MAX_PROJECT_NAME_LENGTH,
+    check_aws_region,
     check_azure_location,
     check_dns_label,
     check_iam_principal_arn,
@@ -51,7 +52,6 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _GIT_URL = re.compile(r"^(https://[^\s@]+|ssh://[^\s]+|git@[^\s:]+:[^\s]+)$")
 # A branch, tag or commit: no spaces, no "..", no leading "-" (git check-ref-format).
 _GIT_REVISION = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,255}$")
-_AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 
 
 # --- reusable field types -------------------------------------------------------------
@@ -321,7 +321,7 @@ class EksSettings(StrictModel):
 
 
 class AwsSettings(StrictModel):
-    region: Annotated[str, _matching(_AWS_REGION, "us-east-1")]
+    region: Annotated[str, _rule(check_aws_region)]
     az_count: int = Field(default=3, ge=2, le=6)
     """Default: 3. EKS needs subnets in at least two availability zones."""
     vpc_cidr: str

@@ -28,8 +28,9 @@ from lab.rules import (
     check_aws_instance_type,
     check_azure_vm_size,
     check_dns_label,
-    check_labels,
+    check_node_labels,
     check_node_pool_name,
+    check_node_taints,
     node_bound_violations,
     parse_taint,
 )
@@ -407,7 +408,8 @@ def _resolve_pools(
             except RuleError as violation:
                 found.append(violation)
         try:
-            check_labels(pool.labels, field="labels")
+            check_node_labels(pool.labels, cloud=parsed.provider, spot=pool.spot)
+            check_node_taints(taints, cloud=parsed.provider, spot=pool.spot)
         except RuleError as violation:
             found.append(violation)
         problems += [Problem.at(path, f"{where}.{v.field}", v.message) for v in found]

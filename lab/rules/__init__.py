@@ -9,6 +9,12 @@ Callers that validate values which may be Terraform tokens skip the rule for tho
 values; a rule never sees a token.
 """
 
+from lab.rules.catalogue import (
+    check_aws_instance_type,
+    check_aws_region,
+    check_azure_location,
+    check_azure_vm_size,
+)
 from lab.rules.cidr import parse_cidr, parse_ipv4_cidr
 from lab.rules.ingress import (
     DEFAULT_SERVICE_PORTS,
@@ -30,9 +36,6 @@ from lab.rules.names import (
     MAX_CLUSTER_NAME_LENGTH,
     MAX_NODE_POOL_NAME_LENGTH,
     MAX_PROJECT_NAME_LENGTH,
-    check_aws_instance_type,
-    check_azure_location,
-    check_azure_vm_size,
     check_dns_label,
     check_iam_principal_arn,
     check_iam_role_arn,
@@ -53,10 +56,21 @@ from lab.rules.network import (
 )
 from lab.rules.nodes import NodeBounds, node_bound_violations, node_bounds
 from lab.rules.tags import check_tags
-from lab.rules.taints import Taint, TaintEffect, check_labels, parse_taint
+from lab.rules.taints import (
+    AKS_SPOT_LABEL_KEY,
+    AKS_SPOT_VALUE,
+    Taint,
+    TaintEffect,
+    check_labels,
+    check_node_labels,
+    check_node_taints,
+    parse_taint,
+)
 from lab.rules.violation import RuleError
 
 __all__ = [
+    "AKS_SPOT_LABEL_KEY",
+    "AKS_SPOT_VALUE",
     "AKS_SUPPORT",
     "DEFAULT_SERVICE_PORTS",
     "DNS_LABEL",
@@ -72,6 +86,7 @@ __all__ = [
     "Taint",
     "TaintEffect",
     "check_aws_instance_type",
+    "check_aws_region",
     "check_azure_location",
     "check_azure_vm_size",
     "check_dns_label",
@@ -79,7 +94,9 @@ __all__ = [
     "check_iam_role_arn",
     "check_kubernetes_minor",
     "check_labels",
+    "check_node_labels",
     "check_node_pool_name",
+    "check_node_taints",
     "check_object_id",
     "check_resource_group_name",
     "check_service_ports",

@@ -1,4 +1,4 @@
-"""Names the lab derives resource names from, and the machine types of each cloud."""
+"""Names the lab derives resource names from (machine types and regions: ``catalogue``)."""
 
 from __future__ import annotations
 
@@ -26,9 +26,6 @@ MAX_NODE_POOL_NAME_LENGTH: Final = 12
 _NODE_POOL_NAME: Final = re.compile(r"[a-z][a-z0-9]*")
 _RESOURCE_GROUP_NAME: Final = re.compile(r"[-\w.()]{0,89}[-\w()]")
 _VNET_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]")
-_AZURE_LOCATION: Final = re.compile(r"[a-z][a-z0-9]*")
-_AZURE_VM_SIZE: Final = re.compile(r"Standard_[A-Za-z0-9_]+")
-_EC2_INSTANCE_TYPE: Final = re.compile(r"[a-z][a-z0-9-]*\.[a-z0-9]+")
 
 
 def check_dns_label(value: str, *, field: str, max_length: int, purpose: str = "") -> str:
@@ -54,26 +51,6 @@ def check_node_pool_name(value: str, *, field: str) -> str:
         field,
         f"{value!r} is not a node pool name: use lowercase letters and digits, starting with a "
         f"letter, at most {MAX_NODE_POOL_NAME_LENGTH} (AKS's limit, kept on both clouds)",
-    )
-
-
-def check_azure_vm_size(value: str, *, field: str) -> str:
-    """An Azure VM size such as ``Standard_D4s_v3``; an EC2 type is called out as such."""
-    if _AZURE_VM_SIZE.fullmatch(value):
-        return value
-    hint = " (that is an EC2 instance type)" if _EC2_INSTANCE_TYPE.fullmatch(value) else ""
-    raise RuleError(
-        field, f"{value!r} is not an Azure VM size{hint}; use a name like Standard_D4s_v3"
-    )
-
-
-def check_aws_instance_type(value: str, *, field: str) -> str:
-    """An EC2 instance type such as ``m5.xlarge``; an Azure size is called out as such."""
-    if _EC2_INSTANCE_TYPE.fullmatch(value):
-        return value
-    hint = " (that is an Azure VM size)" if _AZURE_VM_SIZE.fullmatch(value) else ""
-    raise RuleError(
-        field, f"{value!r} is not an EC2 instance type{hint}; use a name like m5.xlarge"
     )
 
 
@@ -113,17 +90,6 @@ def check_vnet_name(value: str, *, field: str) -> str:
         field,
         f"{value!r} must be 2-64 letters, digits, '_', '.' or '-', start with a letter or digit "
         "and end with a letter, digit or '_'; use e.g. 'vnet-lab'",
-    )
-
-
-def check_azure_location(value: str, *, field: str) -> str:
-    """An Azure region by programmatic name (``westeurope``, not ``West Europe``)."""
-    if _AZURE_LOCATION.fullmatch(value):
-        return value
-    raise RuleError(
-        field,
-        f"{value!r} is not a programmatic region name; use the Name column of "
-        "`az account list-locations -o table`, e.g. 'westeurope'",
     )
 
 

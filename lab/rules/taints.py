@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -79,3 +80,120 @@ def check_labels(labels: dict[str, str], *, field: str) -> None:
                 f"{key}={value!r} is not a Kubernetes label; keys and values are letters, "
                 "digits, '-', '_' and '.', at most 63, starting and ending with a letter or digit",
             )
+
+
+# --- what each cloud adds to Kubernetes' own rules ---------------------------------------
+
+AKS_SPOT_LABEL_KEY: Final = "kubernetes.azure.com/scalesetpriority"
+"""The label and taint key AKS puts on every node of a Spot pool, with the value ``spot``."""
+AKS_SPOT_VALUE: Final = "spot"
+
+# Prefixes AKS refuses on node labels, and AKS's reserved system labels outside them
+# (MicrosoftDocs/azure-aks-docs@07fd290, articles/aks/use-labels.md, "Reserved system labels"
+# and "Reserved prefixes").
+AKS_RESERVED_LABEL_PREFIXES: Final = ("kubernetes.azure.com/", "kubernetes.io/")
+AKS_RESERVED_LABELS: Final = frozenset(
+    {
+        "node.kubernetes.io/instance-type",
+        "topology.kubernetes.io/region",
+        "topology.kubernetes.io/zone",
+    }
+)
+
+# The EKS API's limits on a managed node group's labels and taints: the whole key (prefix
+# included) at most 63, unlike Kubernetes' 253 + 63; a label value at least 1 (botocore
+# 1.44.18, botocore/data/eks/2017-11-01/service-2.json, shapes labelKey, labelValue, taintKey,
+# taintValue).
+EKS_MAX_KEY_LENGTH: Final = 63
+EKS_MAX_VALUE_LENGTH: Final = 63
+_MAX_PREFIX_LENGTH: Final = 253
+"""Kubernetes: a key's DNS prefix is a subdomain of at most 253 characters."""
+
+
+def _check_key_lengths(key: str, *, field: str, what: str) -> None:
+    prefix, slash, _ = key.rpartition("/")
+    if slash and len(prefix) > _MAX_PREFIX_LENGTH:
+        raise RuleError(
+            field,
+            f"{key!r}: the {what} key's prefix is longer than Kubernetes' {_MAX_PREFIX_LENGTH} "
+            "characters; shorten it",
+        )
+
+
+def check_node_labels(
+    labels: dict[str, str], *, cloud: str, spot: bool = False, field: str = "labels"
+) -> None:
+    """Node labels as Kubernetes and the pool's cloud (``"azure"`` or ``"aws"``) accept them.
+
+    On AKS a Spot pool may repeat AKS's own ``kubernetes.azure.com/scalesetpriority: spot``
+    (the pool declares it anyway); no pool may set it to anything else.
+    """
+    check_labels(labels, field=field)
+    for key, value in labels.items():
+        where = f"{field}.{key}"
+        _check_key_lengths(key, field=where, what="label")
+        if cloud == "azure":
+            if key == AKS_SPOT_LABEL_KEY:
+                if spot and value == AKS_SPOT_VALUE:
+                    continue
+                raise RuleError(
+                    where,
+                    f"{key}={value!r}: AKS sets this label itself ({AKS_SPOT_VALUE!r} on Spot "
+                    "pools, and on no other pool); remove it, and set spot: true for a Spot pool",
+                )
+            if key in AKS_RESERVED_LABELS or key.startswith(AKS_RESERVED_LABEL_PREFIXES):
+                prefixes = " and ".join(AKS_RESERVED_LABEL_PREFIXES)
+                raise RuleError(
+                    where,
+                    f"{key!r} is reserved by AKS ({prefixes} and AKS's system labels); AKS "
+                    "refuses to set it, so use a key of your own, e.g. 'lab.example/role'",
+                )
+        elif cloud == "aws":
+            if len(key) > EKS_MAX_KEY_LENGTH:
+                raise RuleError(
+                    where,
+                    f"{key!r} is {len(key)} characters; EKS takes label keys of at most "
+                    f"{EKS_MAX_KEY_LENGTH}, the prefix included",
+                )
+            if not value or len(value) > EKS_MAX_VALUE_LENGTH:
+                raise RuleError(
+                    where,
+                    f"{key}={value!r}: EKS takes label values of 1 to {EKS_MAX_VALUE_LENGTH} "
+                    "characters",
+                )
+
+
+def check_node_taints(
+    taints: Sequence[Taint], *, cloud: str, spot: bool = False, field: str = "taints"
+) -> None:
+    """Node taints as the pool's cloud accepts them.
+
+    On AKS, AKS's Spot taint (``kubernetes.azure.com/scalesetpriority=spot:NoSchedule``) is
+    the pool's own: a Spot pool may repeat it exactly, and no taint may give its key another
+    value or effect.
+    """
+    for number, taint in enumerate(taints):
+        where = f"{field}[{number}]"
+        _check_key_lengths(taint.key, field=where, what="taint")
+        if cloud == "azure" and taint.key == AKS_SPOT_LABEL_KEY:
+            if spot and taint.value == AKS_SPOT_VALUE and taint.effect is TaintEffect.NO_SCHEDULE:
+                continue
+            raise RuleError(
+                where,
+                f"{taint.kubernetes!r}: AKS taints Spot nodes with "
+                f"{AKS_SPOT_LABEL_KEY}={AKS_SPOT_VALUE}:NoSchedule itself, and no other node; "
+                "remove it, and set spot: true for a Spot pool",
+            )
+        if cloud == "aws":
+            if len(taint.key) > EKS_MAX_KEY_LENGTH:
+                raise RuleError(
+                    where,
+                    f"{taint.key!r} is {len(taint.key)} characters; EKS takes taint keys of at "
+                    f"most {EKS_MAX_KEY_LENGTH}, the prefix included",
+                )
+            if len(taint.value) > EKS_MAX_VALUE_LENGTH:
+                raise RuleError(
+                    where,
+                    f"{taint.kubernetes!r}: EKS takes taint values of at most "
+                    f"{EKS_MAX_VALUE_LENGTH} characters",
+                )

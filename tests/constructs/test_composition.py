@@ -289,7 +289,7 @@ def pool(**overrides: Any) -> NodePoolOptions:
     return NodePoolOptions(**{**values, **overrides})
 
 
-def test_a_spot_pool_is_evicted_by_deletion_and_declares_aks_own_taint() -> None:
+def test_a_spot_pool_is_evicted_by_deletion_and_declares_aks_own_taint_and_label() -> None:
     stack = new_stack()
     aks = AksCluster(stack, "Aks", aks_props())
     spot = aks.add_node_pool("Spot", pool())
@@ -306,6 +306,11 @@ def test_a_spot_pool_is_evicted_by_deletion_and_declares_aks_own_taint() -> None
         "kubernetes.azure.com/scalesetpriority=spot:NoSchedule",
         "workload=batch:NoSchedule",
     ]
+    # AKS's own label too: azurerm reads node_labels back as the API returns them.
+    assert body["node_labels"] == {
+        "kubernetes.azure.com/scalesetpriority": "spot",
+        "workload": "batch",
+    }
     # azurerm 4.55 cannot express upgrade settings that Azure accepts for Spot pools.
     assert "upgrade_settings" not in body
     assert (body["auto_scaling_enabled"], body["min_count"], body["max_count"]) == (True, 0, 4)
@@ -322,6 +327,7 @@ def test_a_spot_pool_is_evicted_by_deletion_and_declares_aks_own_taint() -> None
     assert (steady["priority"], steady["auto_scaling_enabled"]) == ("Regular", False)
     assert steady["upgrade_settings"] == {"drain_timeout_in_minutes": 30, "max_surge": "10%"}
     assert "min_count" not in steady and "eviction_policy" not in steady
+    assert steady["node_labels"] == {"workload": "batch"}
     assert isinstance(spot.node.default_child, KubernetesClusterNodePool)
     assert isinstance(aks.node.default_child, KubernetesCluster)
 
@@ -331,6 +337,26 @@ def test_node_pool_options_are_validated() -> None:
     assert_refused(lambda: pool(vm_size="m5.large"), "vm_size", "is not an Azure VM size")
     assert_refused(lambda: pool(min_nodes=5), "min_nodes", "greater than max_nodes")
     assert_refused(lambda: pool(max_pods=20), "max_pods", "20 is outside 50-250")
+    spot_key = "kubernetes.azure.com/scalesetpriority"
+    assert_refused(
+        lambda: pool(labels={spot_key: "regular"}),
+        f"labels.{spot_key}",
+        "AKS sets this label itself",
+    )
+    assert_refused(
+        lambda: pool(spot=False, taints=[parse_taint(f"{spot_key}=spot:NoSchedule", field="")]),
+        "taints[0]",
+        "AKS taints Spot nodes with",
+    )
+    # Repeating AKS's own Spot label and taint on a Spot pool is harmless: declared once.
+    again = pool(
+        labels={spot_key: "spot"},
+        taints=[parse_taint(f"{spot_key}=spot:NoSchedule", field="")],
+    )
+    assert (again.node_labels, again.node_taints) == (
+        {spot_key: "spot"},
+        [f"{spot_key}=spot:NoSchedule"],
+    )
 
 
 def test_grant_access_assigns_an_aks_rbac_role_on_the_cluster_or_a_namespace() -> None:

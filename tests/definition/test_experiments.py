@@ -497,6 +497,21 @@ def test_node_pools_resolve_with_their_defaults(
             "is not a Kubernetes label",
         ),
         ([{**SPOT_POOL, "colour": "red"}], "node_pools[0].colour", "is not a known key"),
+        (
+            [{**SPOT_POOL, "labels": {"kubernetes.azure.com/scalesetpriority": "regular"}}],
+            "node_pools[0].labels.kubernetes.azure.com/scalesetpriority",
+            "AKS sets this label itself",
+        ),
+        (
+            [{**SPOT_POOL, "taints": ["kubernetes.azure.com/scalesetpriority=x:NoSchedule"]}],
+            "node_pools[0].taints[0]",
+            "AKS taints Spot nodes with kubernetes.azure.com/scalesetpriority=spot:NoSchedule",
+        ),
+        (
+            [{**SPOT_POOL, "labels": {"kubernetes.io/role": "batch"}}],
+            "node_pools[0].labels.kubernetes.io/role",
+            "is reserved by AKS",
+        ),
         # 2 in the default pool, 4 and 5 in the extra ones: 11 above the cap of 10.
         (
             [SPOT_POOL, {**SPOT_POOL, "name": "more", "max_nodes": 5}],

@@ -29,8 +29,9 @@ from lab.constructs.tokens import unresolved
 from lab.rules import (
     Taint,
     check_aws_instance_type,
-    check_labels,
+    check_node_labels,
     check_node_pool_name,
+    check_node_taints,
     node_bound_violations,
 )
 
@@ -124,7 +125,8 @@ class NodeGroupOptions:
                 f"root_volume_size_gib: {self.root_volume_size_gib} is smaller than the AL2023 "
                 f"image; use at least {MIN_ROOT_VOLUME_SIZE_GIB}"
             )
-        check_labels(dict(self.labels), field="labels")
+        check_node_labels(dict(self.labels), cloud="aws", field="labels")
+        check_node_taints(self.taints, cloud="aws", field="taints")
 
     def _validate_instance_type(self) -> None:
         if unresolved(self.instance_type):

@@ -16,11 +16,14 @@ from constructs import Construct
 
 from lab.constructs.tokens import unresolved
 from lab.rules import (
+    AKS_SPOT_LABEL_KEY,
+    AKS_SPOT_VALUE,
     NodeBounds,
     Taint,
     check_azure_vm_size,
-    check_labels,
+    check_node_labels,
     check_node_pool_name,
+    check_node_taints,
     node_bound_violations,
     parse_taint,
 )
@@ -40,9 +43,16 @@ DEFAULT_MAX_SURGE: Final = "10%"
 """Extra nodes during an upgrade: one for every lab-sized pool, which keeps upgrades cheap."""
 DRAIN_TIMEOUT_MINUTES: Final = 30
 
-SPOT_TAINT: Final = parse_taint("kubernetes.azure.com/scalesetpriority=spot:NoSchedule", field="")
+SPOT_TAINT: Final = parse_taint(f"{AKS_SPOT_LABEL_KEY}={AKS_SPOT_VALUE}:NoSchedule", field="")
 """The taint AKS puts on every Spot node. azurerm reads it back, so a Spot pool declares it
 (the provider's node pool docs), or every plan would try to remove it."""
+SPOT_LABELS: Final = {AKS_SPOT_LABEL_KEY: AKS_SPOT_VALUE}
+"""The label AKS puts on every Spot node. azurerm 4.55.0 sets ``node_labels`` from what the API
+returns (``kubernetes_cluster_node_pool_resource.go``, read: ``d.Set("node_labels",
+props.NodeLabels)``), so a Spot pool declares it, as the provider's own acceptance test does
+(``kubernetes_cluster_node_pool_resource_test.go``, ``spotConfig``; hashicorp/
+terraform-provider-azurerm v4.55.0 = 37bf7f03b661), or every plan and drift check shows an
+update."""
 AVAILABILITY_ZONES: Final = ("1", "2", "3")
 
 
@@ -131,11 +141,17 @@ class NodePoolOptions:
             )
         check_pool_settings(vm_size=self.vm_size, max_pods=self.max_pods, zones=self.zones)
         pool_bounds(self.node_count, self.min_nodes, self.max_nodes, floor=0)
-        check_labels(dict(self.labels), field="labels")
+        check_node_labels(dict(self.labels), cloud="azure", spot=self.spot, field="labels")
+        check_node_taints(self.taints, cloud="azure", spot=self.spot, field="taints")
 
     @property
     def bounds(self) -> NodeBounds:
         return pool_bounds(self.node_count, self.min_nodes, self.max_nodes, floor=0)
+
+    @property
+    def node_labels(self) -> dict[str, str]:
+        """The labels as AKS returns them: a Spot pool's with AKS's Spot label."""
+        return {**SPOT_LABELS, **self.labels} if self.spot else dict(self.labels)
 
     @property
     def node_taints(self) -> list[str]:
@@ -187,7 +203,7 @@ class NodePool(Construct):
             eviction_policy="Delete" if options.spot else None,
             # -1: pay up to the on-demand price, so nodes are evicted for capacity, not price.
             spot_max_price=-1 if options.spot else None,
-            node_labels=dict(options.labels) or None,
+            node_labels=options.node_labels or None,
             node_taints=options.node_taints or None,
             # azurerm 4.55 requires max_surge or max_unavailable in this block and the API
             # refuses both for Spot pools, so a Spot pool has none (fixed in azurerm 4.65).
