@@ -35,6 +35,7 @@ from lab.rules import (
     check_vnet_name,
     check_vpc_cidr,
     parse_cidr,
+    parse_eks_public_access_cidr,
 )
 from lab.stack_labels import INFRACOST, VALUED
 from lab.yamlfile import StrictModel, load_mapping, validate_file
@@ -74,6 +75,8 @@ def _kubernetes_version(value: str) -> str:
 
 
 ApiAllowedCidr = Annotated[str, _rule(parse_cidr, example="203.0.113.0/24", reject_internet=True)]
+EksAllowedCidr = Annotated[str, _rule(parse_eks_public_access_cidr)]
+"""Also IPv4 only: the lab's EKS clusters are IPv4."""
 ProjectName = Annotated[
     str,
     _rule(
@@ -307,7 +310,7 @@ class EksSettings(StrictModel):
     """Settings every EKS cluster of the lab shares."""
 
     kubernetes_version: KubernetesVersion
-    public_access_cidrs: tuple[ApiAllowedCidr, ...] = ()
+    public_access_cidrs: tuple[EksAllowedCidr, ...] = ()
     """CIDRs allowed to reach the public API endpoint. Default: none (private endpoint only)."""
     admin_principal_arns: tuple[Annotated[str, _rule(check_iam_principal_arn)], ...] = Field(
         min_length=1
@@ -386,11 +389,12 @@ class ArgocdSettings(StrictModel):
     azure_client_id: Annotated[str, _rule(check_object_id, what="Entra ID client")] | None = None
     """The same identity's client (application) id, which ``argocd-k8s-auth azure`` signs in
     with. Required with ``azure_principal_id``."""
-    hub_egress_cidrs: tuple[ApiAllowedCidr, ...]
+    hub_egress_cidrs: tuple[EksAllowedCidr, ...]
     """The public CIDRs the hub's ArgoCD reaches the internet from (its cluster's NAT gateway
     or load balancer outbound IPs; docs/argocd.md says how to find them). Every public API
     server (AKS ``authorized_ip_ranges``, EKS ``public_access_cidrs``) admits them, or ArgoCD
-    times out on every cluster. Required, at least one; no /0, no host bits."""
+    times out on every cluster. Required, at least one; no /0, no host bits, IPv4 (EKS
+    public endpoints of IPv4 clusters take no IPv6)."""
 
     @model_validator(mode="after")
     def _check_hub_egress(self) -> ArgocdSettings:

@@ -15,7 +15,7 @@ from lab.rules.catalogue import (
     check_azure_location,
     check_azure_vm_size,
 )
-from lab.rules.cidr import parse_cidr, parse_ipv4_cidr
+from lab.rules.cidr import parse_cidr, parse_eks_public_access_cidr, parse_ipv4_cidr
 from lab.rules.ingress import (
     DEFAULT_SERVICE_PORTS,
     FOUNDATION_RULE_PRIORITY,
@@ -114,6 +114,7 @@ __all__ = [
     "node_bounds",
     "overlaps",
     "parse_cidr",
+    "parse_eks_public_access_cidr",
     "parse_ipv4_cidr",
     "parse_taint",
     "subnet_key",

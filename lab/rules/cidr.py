@@ -65,3 +65,20 @@ def parse_ipv4_cidr(value: str, *, field: str | None = None, example: str) -> ip
     network = parse_cidr(value, field=field, example=example, ipv4_only=True)
     assert isinstance(network, ipaddress.IPv4Network)  # ipv4_only guarantees it
     return network
+
+
+def parse_eks_public_access_cidr(value: str, *, field: str | None = None) -> Network:
+    """A CIDR for an EKS public endpoint: :func:`parse_cidr` without /0, and IPv4 only.
+
+    The lab's EKS clusters are IPv4, and EKS refuses IPv6 blocks on them: "You can't add
+    IPv6 CIDR blocks to IPv4 clusters" (botocore 1.44.18,
+    ``botocore/data/eks/2017-11-01/service-2.json``, ``VpcConfigRequest.publicAccessCidrs``).
+    """
+    network = parse_cidr(value, field=field, example="203.0.113.0/24", reject_internet=True)
+    if network.version != 4:
+        raise RuleError(
+            field or "",
+            f"{value!r} is an IPv6 block, and EKS refuses IPv6 blocks in the public access "
+            "CIDRs of an IPv4 cluster (the lab's are); list the IPv4 egress instead",
+        )
+    return network

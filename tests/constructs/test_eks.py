@@ -819,6 +819,12 @@ NAME_RULE = (
             id="cidr-internet-v6",
         ),
         pytest.param(
+            {"public_access_cidrs": ["203.0.113.0/24", "2001:db8::/32"]},
+            "public_access_cidrs",
+            "'2001:db8::/32' is an IPv6 block, and EKS refuses IPv6 blocks",
+            id="cidr-v6-on-an-ipv4-cluster",
+        ),
+        pytest.param(
             {"public_access_cidrs": ["203.0.113.7"]},
             "public_access_cidrs",
             "'203.0.113.7' has no prefix length",
@@ -915,7 +921,7 @@ def test_accepts_the_boundaries() -> None:
         min_nodes=1,
         max_nodes=1,
         subnet_ids=SUBNETS[:2],
-        public_access_cidrs=["203.0.113.7/32", "2001:db8::/32"],
+        public_access_cidrs=["203.0.113.7/32", "198.51.100.0/22"],
         admin_principal_arns=["arn:aws-cn:iam::123456789012:role/path/to/Admin"],
         root_volume_size_gib=20,
         log_retention_days=1,

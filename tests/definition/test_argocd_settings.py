@@ -49,6 +49,7 @@ def test_defaults(lab_yaml: dict[str, Any], write_config: Callable[[dict[str, An
         ({"hub_egress_cidrs": []}, "argocd.hub_egress_cidrs", "no cluster's API server"),
         ({"hub_egress_cidrs": ["0.0.0.0/0"]}, "argocd.hub_egress_cidrs[0]", "whole internet"),
         ({"hub_egress_cidrs": ["198.51.100.17/28"]}, "argocd.hub_egress_cidrs[0]", "host bits"),
+        ({"hub_egress_cidrs": ["2001:db8::/48"]}, "argocd.hub_egress_cidrs[0]", "IPv6 block"),
         (
             {"hub_egress_cidrs": ["198.51.100.16/28", "198.51.100.16/28"]},
             "argocd.hub_egress_cidrs[1]",

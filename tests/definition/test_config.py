@@ -138,6 +138,13 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "list the egress CIDRs of your office, VPN or CI runners instead",
     ),
     (
+        "IPv6 on an IPv4 EKS cluster's public endpoint",
+        _set("aws.eks.public_access_cidrs", ["2001:db8::/32"]),
+        "aws.eks.public_access_cidrs[0]",
+        "'2001:db8::/32' is an IPv6 block, and EKS refuses IPv6 blocks in the public access "
+        "CIDRs of an IPv4 cluster (the lab's are); list the IPv4 egress instead",
+    ),
+    (
         "AKS without authorized ranges or private cluster",
         _set("azure.aks.authorized_ip_ranges", []),
         "azure.aks.authorized_ip_ranges",

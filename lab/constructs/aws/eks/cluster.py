@@ -108,7 +108,7 @@ from lab.rules import (
     check_iam_principal_arn,
     check_kubernetes_minor,
     construct_key,
-    parse_cidr,
+    parse_eks_public_access_cidr,
 )
 
 
@@ -264,9 +264,7 @@ class EksClusterProps:
         for cidr in self.public_access_cidrs:
             if unresolved(cidr):
                 continue
-            parse_cidr(
-                cidr, field="public_access_cidrs", example="203.0.113.0/24", reject_internet=True
-            )
+            parse_eks_public_access_cidr(cidr, field="public_access_cidrs")
             if cidr in seen:
                 raise ValueError(f"public_access_cidrs: {cidr!r} is listed twice; list it once")
             seen.add(cidr)
