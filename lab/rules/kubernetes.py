@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
 from lab.rules.violation import RuleError
@@ -35,9 +35,14 @@ class SupportWindow:
 
     minor: str
     available: date
-    """Generally available on the cloud (the first of the month where only a month is given)."""
+    """The first day in standard support: generally available on the cloud (the first of the
+    month where only a month is given)."""
     ends: date
-    """The last day of standard support."""
+    """The first day out of standard support. EKS bills extended support "from the beginning of
+    the day that the version reaches end of standard support" (awsdocs/amazon-eks-user-guide
+    @10ac1b4, latest/ug/clusters/kubernetes-versions.adoc), so for EKS it is the calendar's
+    end-of-standard-support date; where AKS gives only a month, the day after that month.
+    Both calendars are read alike: a day ``d`` is in support when ``available <= d < ends``."""
 
 
 @dataclass(frozen=True)
@@ -56,20 +61,22 @@ class SupportCalendar:
 
     def supported_on(self, day: date) -> tuple[str, ...]:
         """The minors in standard support on ``day``, oldest first."""
-        return tuple(w.minor for w in self.windows if w.available <= day <= w.ends)
+        return tuple(w.minor for w in self.windows if w.available <= day < w.ends)
 
 
 AKS_SUPPORT: Final = SupportCalendar(
     service="AKS",
     windows=(
-        SupportWindow("1.34", date(2025, 11, 1), date(2026, 11, 30)),
-        SupportWindow("1.35", date(2026, 3, 1), date(2027, 3, 31)),
-        SupportWindow("1.36", date(2026, 6, 1), date(2027, 6, 30)),
-        SupportWindow("1.37", date(2026, 10, 1), date(2027, 10, 31)),
+        # End of life "Nov 2026" and so on: supported through the month's last day.
+        SupportWindow("1.34", date(2025, 11, 1), date(2026, 12, 1)),
+        SupportWindow("1.35", date(2026, 3, 1), date(2027, 4, 1)),
+        SupportWindow("1.36", date(2026, 6, 1), date(2027, 7, 1)),
+        SupportWindow("1.37", date(2026, 10, 1), date(2027, 11, 1)),
     ),
     source=(
         "the AKS release calendar (MicrosoftDocs/azure-aks-docs f988e7e8, 2026-08-05, "
-        "articles/aks/supported-kubernetes-versions.md): a month means its last day; 1.37's "
+        "articles/aks/supported-kubernetes-versions.md): an end-of-life month is supported "
+        "through its last day; 1.37's "
         "October 2026 GA was still planned in that revision"
     ),
     after_support=(
@@ -116,7 +123,7 @@ def check_supported(
             f"{minor!r} is not an {calendar.service} minor the lab knows (in standard support "
             f"on {today}: {supported}; from {calendar.source})",
         )
-    if today > window.ends:
+    if today >= window.ends:
         raise RuleError(
             field,
             f"{minor} left {calendar.service} standard support on {window.ends}: "
@@ -139,12 +146,17 @@ def support_warnings(
     expiries: Mapping[str, date] | None = None,
 ) -> list[str]:
     """Why a supported minor still needs attention: its support ends within
-    :data:`SUPPORT_NOTICE_DAYS`, or before one of ``expiries`` (experiment -> expires)."""
-    what = f"{calendar.service} standard support for {window.minor} ends on {window.ends}"
+    :data:`SUPPORT_NOTICE_DAYS`, or while an experiment of ``expiries`` (experiment -> expires)
+    still runs: an experiment lives through its whole ``expires`` day."""
+    last = window.ends - timedelta(days=1)
+    what = (
+        f"{calendar.service} standard support for {window.minor} ends on {window.ends} (its "
+        f"last day is {last})"
+    )
     found = [
         f"{what}, before experiment {name} expires ({expires}): {calendar.after_support}"
         for name, expires in sorted((expiries or {}).items())
-        if window.ends < expires
+        if window.ends <= expires
     ]
     left = (window.ends - today).days
     if left <= SUPPORT_NOTICE_DAYS:

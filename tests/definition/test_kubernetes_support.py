@@ -26,7 +26,7 @@ def test_the_fixture_versions_are_in_support_without_warnings(
 @pytest.mark.parametrize(
     ("field", "fact"),
     [
-        ("azure.aks.kubernetes_version", "1.34 left AKS standard support on 2026-11-30"),
+        ("azure.aks.kubernetes_version", "1.34 left AKS standard support on 2026-12-01"),
         ("aws.eks.kubernetes_version", "1.34 left EKS standard support on 2026-12-02"),
     ],
 )
@@ -61,8 +61,8 @@ def test_support_that_ends_before_an_experiment_expires_is_a_warning(
     [warning] = lab.warnings
     assert (warning.file, warning.field) == (display_path(config), "azure.aks.kubernetes_version")
     assert warning.message.startswith(
-        "AKS standard support for 1.35 ends on 2027-03-31, before experiment spike expires "
-        "(2027-04-30)"
+        "AKS standard support for 1.35 ends on 2027-04-01 (its last day is 2027-03-31), before "
+        "experiment spike expires (2027-04-30)"
     )
 
 
@@ -75,5 +75,5 @@ def test_support_ending_within_sixty_days_is_a_warning(
     lab = load_definition(write_config(lab_yaml), experiments_dir, today=date(2027, 2, 1))
     [warning] = lab.warnings
     assert warning.field == "aws.eks.kubernetes_version"
-    assert "ends on 2027-03-27, in 54 days" in warning.message
+    assert "ends on 2027-03-27 (its last day is 2027-03-26), in 54 days" in warning.message
     assert "plan a downgrade" in warning.message

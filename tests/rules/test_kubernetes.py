@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from lab.rules import (
     AKS_SUPPORT,
     EKS_SUPPORT,
     RuleError,
+    SupportCalendar,
     check_kubernetes_minor,
     check_supported,
     support_warnings,
@@ -55,7 +56,7 @@ def test_a_minor_in_support_gives_its_window() -> None:
     assert (window.minor, window.available, window.ends) == (
         "1.36",
         date(2026, 6, 1),
-        date(2027, 6, 30),
+        date(2027, 7, 1),
     )
 
 
@@ -64,7 +65,7 @@ def test_the_last_day_of_support_is_still_supported() -> None:
     with pytest.raises(RuleError) as caught:
         check_supported(AKS_SUPPORT, "1.34", today=date(2026, 12, 1))
     assert str(caught.value) == (
-        "kubernetes_version: 1.34 left AKS standard support on 2026-11-30: AKS stops patching it "
+        "kubernetes_version: 1.34 left AKS standard support on 2026-12-01: AKS stops patching it "
         "and, with the patch upgrade channel, does not move the minor; the cluster falls into "
         "platform support. Use one of 1.35, 1.36, 1.37"
     )
@@ -97,7 +98,8 @@ def test_support_ending_soon_or_before_an_experiment_expires_is_a_warning() -> N
     assert support_warnings(EKS_SUPPORT, window, today=date(2027, 1, 1)) == []
     soon = support_warnings(EKS_SUPPORT, window, today=date(2027, 1, 26))
     assert soon == [
-        "EKS standard support for 1.35 ends on 2027-03-27, in 60 days: with the STANDARD "
+        "EKS standard support for 1.35 ends on 2027-03-27 (its last day is 2027-03-26), in 60 "
+        "days: with the STANDARD "
         "upgrade policy EKS upgrades the control plane to the next minor itself, and lab.yaml's "
         "older pin would then plan a downgrade, which EKS refuses: move kubernetes_version "
         "first. Move kubernetes_version to a newer minor"
@@ -106,9 +108,45 @@ def test_support_ending_soon_or_before_an_experiment_expires_is_a_warning() -> N
         EKS_SUPPORT,
         window,
         today=date(2027, 1, 1),
-        expiries={"spike": date(2027, 3, 28), "quick": date(2027, 3, 27)},
+        expiries={"spike": date(2027, 3, 27), "quick": date(2027, 3, 26)},
     )
+    # spike still runs on 2027-03-27, billed as extended support from that day's start;
+    # quick is deleted at the end of 2027-03-26, the last day of standard support.
     assert [w.split(":")[0] for w in later] == [
-        "EKS standard support for 1.35 ends on 2027-03-27, before experiment spike expires "
-        "(2027-03-28)"
+        "EKS standard support for 1.35 ends on 2027-03-27 (its last day is 2027-03-26), before "
+        "experiment spike expires (2027-03-27)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("calendar", "minor", "first", "last"),
+    [
+        (EKS_SUPPORT, "1.34", date(2025, 10, 2), date(2026, 12, 1)),
+        (EKS_SUPPORT, "1.35", date(2026, 1, 27), date(2027, 3, 26)),
+        (EKS_SUPPORT, "1.36", date(2026, 6, 2), date(2027, 8, 1)),
+        (AKS_SUPPORT, "1.34", date(2025, 11, 1), date(2026, 11, 30)),
+        (AKS_SUPPORT, "1.35", date(2026, 3, 1), date(2027, 3, 31)),
+        (AKS_SUPPORT, "1.36", date(2026, 6, 1), date(2027, 6, 30)),
+        (AKS_SUPPORT, "1.37", date(2026, 10, 1), date(2027, 10, 31)),
+    ],
+)
+def test_every_boundary_of_both_calendars_is_read_alike(
+    calendar: SupportCalendar, minor: str, first: date, last: date
+) -> None:
+    """The release day is the first day in support; the end-of-standard-support day is the
+    first day out (EKS bills extended support from its beginning)."""
+    day = timedelta(days=1)
+    for inside in (first, last):
+        assert check_supported(calendar, minor, today=inside).minor == minor
+        assert minor in calendar.supported_on(inside)
+    for outside in (first - day, last + day):
+        assert minor not in calendar.supported_on(outside)
+        with pytest.raises(RuleError):
+            check_supported(calendar, minor, today=outside)
+    window = check_supported(calendar, minor, today=last)
+    # On the last day the notice counts one day left; an experiment expiring then is fine.
+    assert support_warnings(calendar, window, today=last, expiries={"e": last})[0].endswith(
+        "in 1 days: " + calendar.after_support + ". Move kubernetes_version to a newer minor"
+    )
+    assert len(support_warnings(calendar, window, today=last, expiries={"e": last})) == 1
+    assert len(support_warnings(calendar, window, today=last, expiries={"e": last + day})) == 2
