@@ -40,6 +40,7 @@ from lab.rules import (
     EKS_SUPPORT,
     RuleError,
     check_supported,
+    derived_cloud_names,
     experiment_rule_priority,
     overlaps,
     support_warnings,
@@ -158,6 +159,7 @@ def load_definition(
         found, warnings = _check_kubernetes_support(config, config_path, experiments, today)
         problems += found
         problems += _check_argocd_identities(config, config_path, experiments)
+    problems += _check_derived_names(experiments)
     if problems or config is None:
         raise LabDefinitionError(problems)
     stacks = define_stacks(config, experiments)
@@ -170,6 +172,45 @@ def load_definition(
         sources=DefinitionSources(config_path, experiments_dir),
         warnings=tuple(sorted({*definition_warnings(config, config_path), *warnings})),
     )
+
+
+def _check_derived_names(experiments: tuple[Experiment, ...]) -> list[Problem]:
+    """Each name derived from cluster and pool names (IAM roles, launch templates, log
+    groups, identities...) comes from one place: parts joined with '-' can derive the same
+    name from different folders and pools, and the second apply would fail on a name the
+    first one took. Clusters whose full names clash are reported by discovery already."""
+    sources: dict[str, list[tuple[ClusterSpec, str, str]]] = {}
+    for experiment in experiments:
+        for cluster in experiment.clusters:
+            own = derived_cloud_names(cluster.cloud.value, cluster.full_name, ())
+            for name, what in own.items():
+                sources.setdefault(name, []).append((cluster, "", what))
+            for number, pool in enumerate(cluster.node_pools):
+                extra = derived_cloud_names(cluster.cloud.value, cluster.full_name, (pool.name,))
+                for name in extra.keys() - own.keys():
+                    sources.setdefault(name, []).append(
+                        (cluster, f"node_pools[{number}].name", extra[name])
+                    )
+    problems = []
+    for name, found in sorted(sources.items()):
+        if len(found) < 2 or len({c.full_name for c, _, _ in found}) < 2:
+            continue
+        for cluster, field_name, what in found:
+            others = ", ".join(
+                display_path(other.source) + (f" ({other_field})" if other_field else "")
+                for other, other_field, _ in found
+                if (other, other_field) != (cluster, field_name)
+            )
+            origin = "this node pool's name" if field_name else "this cluster's folder name"
+            problems.append(
+                Problem.at(
+                    cluster.source,
+                    field_name,
+                    f"{origin} derives the {what} name {name!r}, which {others} also derives; "
+                    "the cloud takes each name once, so rename a cluster folder or a node pool",
+                )
+            )
+    return problems
 
 
 _ARGOCD_IDENTITIES: Final = {

@@ -45,6 +45,7 @@ from lab.rules.names import (
     check_unique,
     check_vnet_name,
     construct_key,
+    derived_cloud_names,
 )
 from lab.rules.network import (
     RFC1918_RANGES,
@@ -109,6 +110,7 @@ __all__ = [
     "check_vnet_name",
     "check_vpc_cidr",
     "construct_key",
+    "derived_cloud_names",
     "experiment_rule_priority",
     "node_bound_violations",
     "node_bounds",

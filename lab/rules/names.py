@@ -139,3 +139,44 @@ def construct_key(name: str) -> str:
     """``vpc-cni`` -> ``VpcCni``, ``spot`` -> ``Spot``: the PascalCase stem of the construct
     ids a named thing gets (its parts split at ``-``, ``_`` and ``.``)."""
     return "".join(part.capitalize() for part in re.split(r"[-_.]+", name))
+
+
+# --- names derived from cluster and pool names ------------------------------------------
+
+EKS_DEFAULT_GROUP: Final = "default"
+"""The name of an EKS cluster's own node group (``lab.constructs.aws.eks.NODE_GROUP_NAME``)."""
+EKS_ROLE_SUFFIXES: Final = (
+    "eks-cluster",
+    "vpc-cni",
+    "eks-node",
+    "ebs-csi-controller-sa",
+    "cluster-autoscaler",
+)
+"""The IAM roles every lab EKS cluster creates, ``<cluster>-<suffix>``: the control plane's,
+the VPC CNI's, the nodes', and the Pod Identity roles of the EBS CSI controller and the
+Cluster Autoscaler (each stack adds both)."""
+
+
+def derived_cloud_names(cloud: str, cluster: str, pools: Sequence[str]) -> dict[str, str]:
+    """Every name the cloud requires to be unique (in the account and region, or in the
+    experiment's resource group) that the lab derives from one cluster's name (its
+    ``<experiment>-<cluster>``) and its extra pools' names, as ``{name: what it names}``.
+
+    Derived names join their parts with ``-``, so different parts can derive one name: an
+    EKS cluster ``demo-target`` with a pool ``spot`` and a cluster ``demo-target-spot`` both
+    derive the launch template ``demo-target-spot-nodes``. The constructs name their
+    resources the same way (``tests/rules/test_names.py`` checks them against a synth).
+    """
+    names: dict[str, str] = {}
+    if cloud == "aws":
+        names[cluster] = "EKS cluster"
+        names[f"/aws/eks/{cluster}/cluster"] = "CloudWatch log group"
+        for suffix in EKS_ROLE_SUFFIXES:
+            names[f"{cluster}-{suffix}"] = "IAM role"
+        names[f"{cluster}-nodes"] = "launch template"
+        for pool in pools:
+            names[f"{cluster}-{pool}-nodes"] = "launch template"
+    elif cloud == "azure":
+        names[cluster] = "AKS cluster"
+        names[f"{cluster}-control-plane"] = "managed identity"
+    return names

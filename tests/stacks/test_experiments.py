@@ -7,6 +7,7 @@ from typing import Any
 
 from lab.definition import LabDefinition
 from lab.experiments import Cloud
+from lab.rules import derived_cloud_names
 from tests.stacks.conftest import SynthTree
 
 
@@ -264,3 +265,29 @@ def test_everything_the_nodes_launch_carries_every_lab_tag(
         assert set(kinds) == {"instance", "volume", "network-interface"}
         for tags in kinds.values():
             assert tags == {**expected, "cluster": cluster, "Name": f"beta-{cluster}-node"}
+
+
+def test_derived_names_are_the_ones_the_constructs_create(
+    multi: LabDefinition, multi_synth: SynthTree
+) -> None:
+    """The uniqueness check (lab/rules/names.py) derives exactly the names the stacks use."""
+    for stack in multi.stacks:
+        if stack.cloud is None or stack.experiment is None:
+            continue
+        resource = multi_synth[stack.id]["resource"]
+        expected: set[str] = set()
+        for cluster in stack.clusters:
+            expected |= set(
+                derived_cloud_names(
+                    stack.cloud.value, cluster.full_name, [p.name for p in cluster.node_pools]
+                )
+            )
+        if stack.cloud.value == "aws":
+            made = {r["name"] for r in resource["aws_iam_role"].values()}
+            made |= {r["name"] for r in resource["aws_launch_template"].values()}
+            made |= {r["name"] for r in resource["aws_cloudwatch_log_group"].values()}
+            made |= {r["name"] for r in resource["aws_eks_cluster"].values()}
+        else:
+            made = {r["name"] for r in resource["azurerm_kubernetes_cluster"].values()}
+            made |= {r["name"] for r in resource["azurerm_user_assigned_identity"].values()}
+        assert made == expected, stack.id
