@@ -187,6 +187,13 @@ def synth(
         f"synthesized {counted(len(result.stack_ids), 'stack')} into {outdir}/: "
         + ", ".join(result.stack_ids)
     )
+    _warn_placeholders(definition)
+
+
+def _warn_placeholders(definition: LabDefinition) -> None:
+    """Each documentation value still in lab.yaml, on stderr (``lab validate --strict`` fails)."""
+    for placeholder in definition.placeholders:
+        click.echo(f"warning: {placeholder}", err=True)
 
 
 def run_synth(argv: Sequence[str]) -> NoReturn:
@@ -542,7 +549,7 @@ def new_experiment_command(
     epilog="""\b
 Examples:
   lab validate                    check everything, print a summary
-  lab validate --strict           also fail (exit 1) on warnings
+  lab validate --strict           also fail (exit 1) on warnings and placeholders
   LAB_EXPERIMENTS_DIR=/tmp/exp lab validate
 
 \b
@@ -553,7 +560,9 @@ note for each experiment that expires within a week.""",
 )
 @_config_option
 @_experiments_option
-@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 on warnings and on placeholders left in lab.yaml."
+)
 def validate_command(*, config_path: Path, experiments_dir: Path, strict: bool) -> None:
     """Check the lab definition without synthesizing."""
     definition = _load(*_default_paths(config_path, experiments_dir))
@@ -563,8 +572,9 @@ def validate_command(*, config_path: Path, experiments_dir: Path, strict: bool) 
         _fail(str(error), EXIT_INVALID)
     for notice in validation.expiry_notices(definition, clock.today_utc()):
         click.echo(f"note: {notice.message}", err=True)
+    _warn_placeholders(definition)
     click.echo(validation.summary(definition, len(policies)))
-    if strict and definition.warnings:
+    if strict and (definition.warnings or definition.placeholders):
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
 
 

@@ -45,6 +45,7 @@ from lab.rules import (
     overlaps,
     support_warnings,
 )
+from lab.rules.placeholders import find_placeholders
 
 MANAGEMENT_STACK_ID: Final = "spacelift-root"
 OUTPUT_DIR: Final = "cdktf.out"
@@ -114,6 +115,11 @@ class LabDefinition:
     warnings: tuple[Problem, ...] = ()
     """What is valid but probably not meant (validate and synth print them; ``--strict``
     fails on them)."""
+    placeholders: tuple[Problem, ...] = ()
+    """Fields of ``lab.yaml`` that still hold documentation values (``lab.rules.placeholders``):
+    fine for tests, never for a cloud. Kept apart from ``warnings`` because the shipped
+    ``lab.yaml`` has them on purpose: ``lab validate`` and synth print them, and ``lab validate
+    --strict`` fails on them."""
 
     def get(self, stack_id: str) -> StackDefinition:
         for stack in self.stacks:
@@ -171,6 +177,20 @@ def load_definition(
         stacks,
         sources=DefinitionSources(config_path, experiments_dir),
         warnings=tuple(sorted({*definition_warnings(config, config_path), *warnings})),
+        placeholders=placeholder_warnings(config, config_path),
+    )
+
+
+def placeholder_warnings(config: LabConfig, config_path: Path) -> tuple[Problem, ...]:
+    """One warning per field of ``lab.yaml`` that holds a documentation value."""
+    return tuple(
+        Problem.at(
+            config_path,
+            field_path,
+            f"{value!r} is a placeholder ({reason}); replace it before the first apply "
+            "(docs/bootstrap.md)",
+        )
+        for field_path, value, reason in find_placeholders(config.model_dump(mode="json"))
     )
 
 

@@ -25,6 +25,21 @@ tests read them only to check what holds for any valid content."""
 FIXTURE_CONFIG = FIXTURE_LAB / "lab.yaml"
 FIXTURE_EXPERIMENTS = FIXTURE_LAB / "experiments"
 
+REAL_LOOKING: dict[str, str] = {
+    "203.0.113.0/24": "81.2.69.0/24",
+    "00000000-0000-0000-0000-000000000000": "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b",
+    "111122223333": "210987654321",
+}
+"""The fixture's documentation values (lab.rules.placeholders), each with a value that
+could be someone's: for the tests that need ``lab validate --strict`` to pass."""
+
+
+def real_looking(text: str) -> str:
+    """``lab.yaml`` text with every placeholder of the fixture replaced by REAL_LOOKING."""
+    for placeholder, value in REAL_LOOKING.items():
+        text = text.replace(placeholder, value)
+    return text
+
 
 def read_tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (a synth output, say) by relative path, with its bytes."""

@@ -84,3 +84,10 @@ def test_test_stacks_leave_no_directories_behind() -> None:
     for name in ("a", "b", "c"):
         synth(new_stack(name))
     assert leftovers() == before
+
+
+def test_placeholders_name_lab_yaml_and_the_field(lab: LabDefinition) -> None:
+    """The shipped lab.yaml may hold documentation values (lab validate --strict refuses
+    them before a first push); each warning names the file and the field to change."""
+    for placeholder in lab.placeholders:
+        assert (Path(placeholder.file).name, bool(placeholder.field)) == ("lab.yaml", True)

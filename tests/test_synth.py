@@ -414,3 +414,7 @@ def test_one_stack_is_one_stack(committed_copy: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"synthesized 1 stack into {committed_copy}/: spacelift-root\n"
+    # The fixture's lab.yaml holds placeholders: synth warns with validate's messages.
+    definition = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
+    assert definition.placeholders
+    assert result.stderr == "".join(f"warning: {p}\n" for p in definition.placeholders)

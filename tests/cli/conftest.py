@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from lab.cli import main
-from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, real_looking
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,11 @@ class Lab:
 
 
 def make_lab(root: Path, clusters: Mapping[tuple[str, str], Mapping[str, object]]) -> Lab:
-    """The shipped lab.yaml with exactly ``clusters`` ((experiment, cluster) -> keys)."""
+    """The fixture lab.yaml, with real-looking values in place of its placeholders (so
+    ``--strict`` passes), and exactly ``clusters`` ((experiment, cluster) -> keys)."""
     root.mkdir(parents=True, exist_ok=True)
     config = root / "lab.yaml"
-    shutil.copy(FIXTURE_CONFIG, config)
+    config.write_text(real_looking(FIXTURE_CONFIG.read_text()))
     experiments = root / "experiments"
     experiments.mkdir()
     lab = Lab(root, config, experiments)

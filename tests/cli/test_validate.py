@@ -13,6 +13,7 @@ from lab.commands.validation import expiry_notices, summary
 from lab.definition import LabDefinition, load_definition
 from lab.errors import display_path
 from tests.cli.conftest import Invoke, Lab
+from tests.helpers import real_looking
 
 
 def test_valid_lab_prints_one_line(invoke: Invoke, small_lab: Lab) -> None:
@@ -176,3 +177,34 @@ def test_an_invalid_policy_fails_validation(
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {policies / 'broken.rego'}: ")
     assert "METADATA" in result.stderr
+
+
+def test_placeholders_warn_once_per_field_and_fail_strict(invoke: Invoke, shipped_lab: Lab) -> None:
+    """The fixture's lab.yaml holds documentation values, as the shipped one does."""
+    result = invoke("validate", *shipped_lab.options)
+    assert result.exit_code == 0
+    config = display_path(shipped_lab.config)
+    test_net = (
+        "RFC 5737 reserves 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24 for documentation"
+    )
+    tail = "replace it before the first apply (docs/bootstrap.md)"
+    assert result.stderr.splitlines() == [
+        f"warning: {config}: azure.aks.authorized_ip_ranges[0]: '203.0.113.0/24' is a "
+        f"placeholder ({test_net}); {tail}",
+        f"warning: {config}: azure.aks.admin_group_object_ids[0]: "
+        "'00000000-0000-0000-0000-000000000000' is a placeholder (the nil UUID of RFC 9562 is "
+        f"nobody's object, tenant or subscription id); {tail}",
+        f"warning: {config}: azure.aks.service_source_ranges[0]: '203.0.113.0/24' is a "
+        f"placeholder ({test_net}); {tail}",
+        f"warning: {config}: aws.eks.public_access_cidrs[0]: '203.0.113.0/24' is a "
+        f"placeholder ({test_net}); {tail}",
+        f"warning: {config}: aws.eks.admin_principal_arns[0]: "
+        "'arn:aws:iam::111122223333:role/platform-admin' is a placeholder (111122223333 and "
+        f"123456789012 are the accounts of AWS's documentation examples); {tail}",
+    ]
+    assert result.stdout.startswith("valid: ")
+    strict = invoke("validate", "--strict", *shipped_lab.options)
+    assert (strict.exit_code, strict.stderr) == (1, result.stderr)
+    # Replaced by values that could be someone's, they pass --strict.
+    shipped_lab.config.write_text(real_looking(shipped_lab.config.read_text()))
+    assert invoke("validate", "--strict", *shipped_lab.options).exit_code == 0
