@@ -100,6 +100,43 @@ AKS_RESERVED_LABELS: Final = frozenset(
     }
 )
 
+# Both clouds hand node labels to the kubelet (--node-labels), which refuses to start with a
+# key in the kubernetes.io or k8s.io namespaces (or their subdomains) unless it is one of the
+# kubelet's own; the nodes then never join ("unknown 'kubernetes.io' or 'k8s.io' labels
+# specified with --node-labels"; kubernetes/kubernetes cmd/kubelet/app/options/options.go,
+# ValidateKubeletFlags, and pkg/kubelet/apis/well_known_labels.go, whose allowed set the
+# message lists).
+_KUBERNETES_NAMESPACES: Final = ("kubernetes.io", "k8s.io")
+_KUBELET_NAMESPACES: Final = ("kubelet.kubernetes.io", "node.kubernetes.io")
+_KUBELET_LABELS: Final = frozenset(
+    {
+        "beta.kubernetes.io/arch",
+        "beta.kubernetes.io/instance-type",
+        "beta.kubernetes.io/os",
+        "failure-domain.beta.kubernetes.io/region",
+        "failure-domain.beta.kubernetes.io/zone",
+        "kubernetes.io/arch",
+        "kubernetes.io/hostname",
+        "kubernetes.io/os",
+        "node.kubernetes.io/instance-type",
+        "topology.kubernetes.io/region",
+        "topology.kubernetes.io/zone",
+    }
+)
+
+
+def _in_namespace(namespace: str, domains: Sequence[str]) -> bool:
+    return any(namespace == d or namespace.endswith(f".{d}") for d in domains)
+
+
+def kubelet_refuses(key: str) -> bool:
+    """The kubelet would not start with this node label (see above)."""
+    namespace, slash, _ = key.rpartition("/")
+    if not slash or not _in_namespace(namespace, _KUBERNETES_NAMESPACES):
+        return False
+    return key not in _KUBELET_LABELS and not _in_namespace(namespace, _KUBELET_NAMESPACES)
+
+
 # The EKS API's limits on a managed node group's labels and taints: the whole key (prefix
 # included) at most 63, unlike Kubernetes' 253 + 63; a label value at least 1 (botocore
 # 1.44.18, botocore/data/eks/2017-11-01/service-2.json, shapes labelKey, labelValue, taintKey,
@@ -132,6 +169,13 @@ def check_node_labels(
     for key, value in labels.items():
         where = f"{field}.{key}"
         _check_key_lengths(key, field=where, what="label")
+        if cloud == "aws" and kubelet_refuses(key):
+            raise RuleError(
+                where,
+                f"{key!r} is in the kubernetes.io/k8s.io namespace, which the kubelet refuses "
+                "to set on its own node (but for its own labels), so the nodes would never "
+                "join; use a key of your own, e.g. 'lab.example/role'",
+            )
         if cloud == "azure":
             if key == AKS_SPOT_LABEL_KEY:
                 if spot and value == AKS_SPOT_VALUE:
@@ -141,12 +185,17 @@ def check_node_labels(
                     f"{key}={value!r}: AKS sets this label itself ({AKS_SPOT_VALUE!r} on Spot "
                     "pools, and on no other pool); remove it, and set spot: true for a Spot pool",
                 )
-            if key in AKS_RESERVED_LABELS or key.startswith(AKS_RESERVED_LABEL_PREFIXES):
+            if (
+                key in AKS_RESERVED_LABELS
+                or key.startswith(AKS_RESERVED_LABEL_PREFIXES)
+                or kubelet_refuses(key)
+            ):
                 prefixes = " and ".join(AKS_RESERVED_LABEL_PREFIXES)
                 raise RuleError(
                     where,
-                    f"{key!r} is reserved by AKS ({prefixes} and AKS's system labels); AKS "
-                    "refuses to set it, so use a key of your own, e.g. 'lab.example/role'",
+                    f"{key!r} is reserved by AKS ({prefixes} and AKS's system labels) or by "
+                    "the kubelet (the kubernetes.io and k8s.io namespaces); use a key of your "
+                    "own, e.g. 'lab.example/role'",
                 )
         elif cloud == "aws":
             if len(key) > EKS_MAX_KEY_LENGTH:

@@ -38,8 +38,33 @@ def test_aks_spot_label_may_be_repeated_on_a_spot_pool_only() -> None:
 def test_aks_reserved_label_keys_are_refused(key: str) -> None:
     message = refusal(lambda: check_node_labels({key: "x"}, cloud="azure"))
     assert message.startswith(f"labels.{key}: {key!r} is reserved by AKS")
-    # EKS has no such list in its API: the same key passes there.
-    check_node_labels({key: "x"}, cloud="aws")
+
+
+@pytest.mark.parametrize(
+    ("key", "kubelet_sets_it"),
+    [
+        ("app.kubernetes.io/name", False),
+        ("node-role.kubernetes.io/worker", False),
+        ("example.k8s.io/x", False),
+        ("kubernetes.io/role", False),
+        ("node.kubernetes.io/exclude-from-external-load-balancers", True),
+        ("kubelet.kubernetes.io/anything", True),
+        ("topology.kubernetes.io/zone", True),
+        ("kubernetes.azure.com/mode", True),  # not the kubelet's namespace: AKS's (above)
+        ("lab.example/role", True),
+    ],
+)
+def test_eks_refuses_what_the_kubelet_refuses(key: str, kubelet_sets_it: bool) -> None:
+    if kubelet_sets_it:
+        check_node_labels({key: "x"}, cloud="aws")
+    else:
+        assert refusal(lambda: check_node_labels({key: "x"}, cloud="aws")) == (
+            f"labels.{key}: {key!r} is in the kubernetes.io/k8s.io namespace, which the kubelet "
+            "refuses to set on its own node (but for its own labels), so the nodes would never "
+            "join; use a key of your own, e.g. 'lab.example/role'"
+        )
+        # AKS hands labels to the kubelet too.
+        assert "is reserved by AKS" in refusal(lambda: check_node_labels({key: "x"}, cloud="azure"))
 
 
 def test_aks_accepts_labels_of_its_own_domain() -> None:
