@@ -8,6 +8,8 @@ list of stacks comes from the same :class:`LabDefinition` that synthesizes them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
 from typing import Final
 
 from constructs import Construct
@@ -16,6 +18,7 @@ from lab import stack_labels
 from lab.config import LabConfig
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
+    IntegrationPair,
     SpaceliftStack,
     SpaceliftStackProps,
     Upstream,
@@ -48,6 +51,25 @@ _HAND_ADDED_SECRETS: Final = {
     Cloud.AZURE: "ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID",
     Cloud.AWS: "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
 }
+
+
+class Identity(StrEnum):
+    """The cloud identities of the lab's runs: plans of every stack read; applies write
+    as the foundation or as an experiment, never both (docs/bootstrap.md, step 3)."""
+
+    READ = "read"
+    FOUNDATION = "foundation"
+    EXPERIMENT = "experiment"
+
+
+def _pair(
+    ids: Mapping[tuple[Cloud, Identity], str], cloud: Cloud, kind: StackKind
+) -> IntegrationPair | None:
+    """The read and write integrations of a ``kind`` stack on ``cloud``, if configured."""
+    if (cloud, Identity.READ) not in ids:
+        return None
+    writer = Identity.FOUNDATION if kind is StackKind.FOUNDATION else Identity.EXPERIMENT
+    return IntegrationPair(read_id=ids[(cloud, Identity.READ)], write_id=ids[(cloud, writer)])
 
 
 class SpaceliftRootStack(LabStack):
@@ -107,11 +129,15 @@ class SpaceliftRootStack(LabStack):
                         if stack.kind is StackKind.FOUNDATION and drift.enabled
                         else None
                     ),
-                    aws_integration_id=(
-                        integration_ids.get(Cloud.AWS) if stack.cloud is Cloud.AWS else None
+                    aws_integrations=(
+                        _pair(integration_ids, Cloud.AWS, stack.kind)
+                        if stack.cloud is Cloud.AWS
+                        else None
                     ),
-                    azure_integration_id=(
-                        integration_ids.get(Cloud.AZURE) if stack.cloud is Cloud.AZURE else None
+                    azure_integrations=(
+                        _pair(integration_ids, Cloud.AZURE, stack.kind)
+                        if stack.cloud is Cloud.AZURE
+                        else None
                     ),
                     upstreams=[
                         Upstream(
@@ -148,30 +174,45 @@ class SpaceliftRootStack(LabStack):
         if settings.root_role_attachment_id:
             attachment.import_from(f"STACK/{settings.root_role_attachment_id}")
 
-    def _cloud_integrations(self, config: LabConfig) -> dict[Cloud, str]:
-        """Cloud integrations (short-lived credentials per run), when lab.yaml configures them."""
+    def _cloud_integrations(self, config: LabConfig) -> dict[tuple[Cloud, Identity], str]:
+        """Cloud integrations (short-lived credentials per run), when lab.yaml configures
+        them: per cloud, a read-only one for plans and one write identity per stack kind."""
         settings = config.spacelift
-        ids: dict[Cloud, str] = {}
+        ids: dict[tuple[Cloud, Identity], str] = {}
         if settings.aws_integration is not None:
-            ids[Cloud.AWS] = AwsIntegration(
-                self,
-                "AwsIntegration",
-                name=f"{config.name}-aws",
-                role_arn=settings.aws_integration.role_arn,
-                # Creating an EKS cluster outlasts the 900 s default session.
-                duration_seconds=settings.aws_integration.duration_seconds,
-                region=config.aws.region,
-                space_id=settings.space_id,
-            ).id
+            aws = settings.aws_integration
+            roles = {
+                Identity.READ: aws.read_role_arn,
+                Identity.FOUNDATION: aws.foundation_role_arn,
+                Identity.EXPERIMENT: aws.experiment_role_arn,
+            }
+            for identity, role_arn in roles.items():
+                integration = AwsIntegration(
+                    self,
+                    f"AwsIntegration-{identity.value}",
+                    name=f"{config.name}-aws-{identity.value}",
+                    role_arn=role_arn,
+                    # Creating an EKS cluster outlasts the 900 s default session.
+                    duration_seconds=aws.duration_seconds,
+                    region=config.aws.region,
+                    space_id=settings.space_id,
+                )
+                integration.override_logical_id(f"aws-{identity.value}")
+                ids[(Cloud.AWS, identity)] = integration.id
         if settings.azure_integration is not None:
-            ids[Cloud.AZURE] = AzureIntegration(
-                self,
-                "AzureIntegration",
-                name=f"{config.name}-azure",
-                tenant_id=settings.azure_integration.tenant_id,
-                default_subscription_id=settings.azure_integration.subscription_id,
-                space_id=settings.space_id,
-            ).id
+            # Each Azure integration is its own Entra application (service principal), so
+            # each gets its own consent and its own role assignments (docs/bootstrap.md).
+            for identity in Identity:
+                integration = AzureIntegration(
+                    self,
+                    f"AzureIntegration-{identity.value}",
+                    name=f"{config.name}-azure-{identity.value}",
+                    tenant_id=settings.azure_integration.tenant_id,
+                    default_subscription_id=settings.azure_integration.subscription_id,
+                    space_id=settings.space_id,
+                )
+                integration.override_logical_id(f"azure-{identity.value}")
+                ids[(Cloud.AZURE, identity)] = integration.id
         return ids
 
     def _infracost_context(self, config: LabConfig) -> Context:

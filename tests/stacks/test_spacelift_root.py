@@ -264,7 +264,9 @@ def integrated(
     """lab.yaml with both cloud integrations and an imported role attachment."""
     data = yaml.safe_load((FIXTURE_CONFIG).read_text())
     data["spacelift"]["aws_integration"] = {
-        "role_arn": "arn:aws:iam::111122223333:role/spacelift-lab",
+        "read_role_arn": "arn:aws:iam::111122223333:role/lab/spacelift-read",
+        "foundation_role_arn": "arn:aws:iam::111122223333:role/lab/spacelift-foundation",
+        "experiment_role_arn": "arn:aws:iam::111122223333:role/lab/spacelift-experiment",
         "duration_seconds": 7200,
     }
     data["spacelift"]["azure_integration"] = {
@@ -280,39 +282,57 @@ def integrated(
 
 def test_cloud_integrations_attach_to_the_stacks_of_their_cloud(integrated: SynthTree) -> None:
     resources = _root(integrated)
-    (aws,) = resources["spacelift_aws_integration"].values()
-    assert (aws["role_arn"], aws["duration_seconds"], aws["region"]) == (
-        "arn:aws:iam::111122223333:role/spacelift-lab",
-        7200,
-        "us-east-1",
-    )
-    (azure,) = resources["spacelift_azure_integration"].values()
-    assert (azure["tenant_id"], azure["default_subscription_id"]) == (
-        "11111111-2222-3333-4444-555555555555",
-        "66666666-7777-8888-9999-000000000000",
-    )
-    aws_attached = {
-        a["stack_id"] for a in resources["spacelift_aws_integration_attachment"].values()
+    aws = resources["spacelift_aws_integration"]
+    assert {
+        name: (i["role_arn"], i["duration_seconds"], i["region"]) for name, i in aws.items()
+    } == {
+        f"aws-{identity}": (
+            f"arn:aws:iam::111122223333:role/lab/spacelift-{identity}",
+            7200,
+            "us-east-1",
+        )
+        for identity in ("read", "foundation", "experiment")
     }
-    azure_attached = {
-        a["stack_id"] for a in resources["spacelift_azure_integration_attachment"].values()
+    azure = resources["spacelift_azure_integration"]
+    assert sorted(azure) == ["azure-experiment", "azure-foundation", "azure-read"]
+    for integration in azure.values():
+        assert (integration["tenant_id"], integration["default_subscription_id"]) == (
+            "11111111-2222-3333-4444-555555555555",
+            "66666666-7777-8888-9999-000000000000",
+        )
+    # Each stack of a cloud: the read integration for plans only, its kind's write
+    # integration for applies only; no stack gets another kind's writer.
+    attached = {
+        name: (a["stack_id"], a["integration_id"], a["read"], a["write"])
+        for kind in ("aws", "azure")
+        for name, a in resources[f"spacelift_{kind}_integration_attachment"].items()
     }
-    assert aws_attached == {
-        _ref("spacelift_stack", s) for s in ("aws-foundation", "exp-multi-cloud-demo-eks")
-    }
-    assert azure_attached == {
-        _ref("spacelift_stack", s)
-        for s in ("azure-foundation", "exp-http-baseline-aks", "exp-multi-cloud-demo-aks")
-    }
-    for attachment in [
-        *resources["spacelift_aws_integration_attachment"].values(),
-        *resources["spacelift_azure_integration_attachment"].values(),
-    ]:
-        assert (attachment["read"], attachment["write"]) == (True, True)
+    expected = {}
+    for cloud, stacks in {
+        "aws": ("aws-foundation", "exp-multi-cloud-demo-eks"),
+        "azure": ("azure-foundation", "exp-http-baseline-aks", "exp-multi-cloud-demo-aks"),
+    }.items():
+        for stack in stacks:
+            writer = "foundation" if stack.endswith("foundation") else "experiment"
+            integration = f"spacelift_{cloud}_integration"
+            expected[f"{stack}--read"] = (
+                _ref("spacelift_stack", stack),
+                _ref(integration, f"{cloud}-read"),
+                True,
+                False,
+            )
+            expected[f"{stack}--write"] = (
+                _ref("spacelift_stack", stack),
+                _ref(integration, f"{cloud}-{writer}"),
+                False,
+                True,
+            )
+    assert attached == expected
     # Credentials outlive the destroy run of an experiment.
     destructor = resources["spacelift_stack_destructor"]["exp-multi-cloud-demo-eks"]
     assert (
-        "spacelift_aws_integration_attachment.exp-multi-cloud-demo-eks" in destructor["depends_on"]
+        "spacelift_aws_integration_attachment.exp-multi-cloud-demo-eks--write"
+        in destructor["depends_on"]
     )
     assert check_terraform_json(integrated[MANAGEMENT_STACK_ID], load_schema()) == []
 
