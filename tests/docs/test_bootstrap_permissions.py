@@ -333,7 +333,10 @@ def test_each_permission_policy_is_an_iam_policy_that_fits_a_managed_policy(
     policy = json.loads(text)
 
     assert grammar_problems(policy, trust=False) == []
-    assert {s["Effect"] for s in policy["Statement"]} == {"Allow"}
+    # Deny only to keep the boundary (below).
+    assert [s["Sid"] for s in policy["Statement"] if s["Effect"] == "Deny"] == (
+        [] if identity == "read" else ["KeepTheBoundaryAndAssumeNoLabRole"]
+    )
     assert len(re.sub(r"\s", "", text)) <= MANAGED_POLICY_MAX_CHARACTERS
 
 
@@ -488,6 +491,129 @@ def test_roles_are_passed_only_to_the_services_that_take_them() -> None:
         "pods.eks.amazonaws.com",  # pod identity roles
     }
     assert passed_to("foundation") == {"vpc-flow-logs.amazonaws.com"}  # the flow log role
+
+
+# --- AWS: no identity raises its own rights -------------------------------------------
+
+BOUNDARY_POLICY: Final = BOOTSTRAP / "aws-permissions-boundary.json"
+BOUNDARY_ARN: Final = "arn:aws:iam::*:policy/lab-permissions-boundary"
+ROLE_PATHS: Final = {"foundation": "/lab/network/", "experiment": "/lab/clusters/"}
+# IAM actions that give a role rights; each must require the lab's boundary.
+GRANTING_ACTIONS: Final = frozenset(
+    {
+        "iam:CreateRole",
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+    }
+)
+
+
+def iam_grants(policy: Mapping[str, Any]) -> dict[str, list[Statement]]:
+    """Each ``iam:`` action an Allow statement grants -> those statements."""
+    found: dict[str, list[Statement]] = {}
+    for statement in policy["Statement"]:
+        if statement["Effect"] != "Allow":
+            continue
+        for action in as_list(statement["Action"]):
+            if action.startswith("iam:"):
+                found.setdefault(action, []).append(statement)
+    return found
+
+
+def escalation_paths(policy: Mapping[str, Any], role_path: str) -> list[str]:
+    """How ``policy`` could give a role more than the lab's boundary allows, or touch a role
+    outside ``role_path`` (its own, say)."""
+    problems = []
+    role_arn = f"arn:aws:iam::*:role{role_path}*"
+    for action, statements in iam_grants(policy).items():
+        for statement in statements:
+            resources = as_list(statement["Resource"])
+            if "Role" in action and "ServiceLinked" not in action and resources != [role_arn]:
+                problems.append(f"{action} on {resources}, not only {role_arn}")
+            boundary = statement.get("Condition", {}).get("ArnLike", {})
+            if action in GRANTING_ACTIONS and boundary.get("iam:PermissionsBoundary") != (
+                BOUNDARY_ARN
+            ):
+                problems.append(f"{action} without the lab's permissions boundary")
+        if action == "iam:DeleteRolePermissionsBoundary":
+            problems.append("iam:DeleteRolePermissionsBoundary is allowed")
+    denied = {
+        action
+        for statement in policy["Statement"]
+        if statement["Effect"] == "Deny"
+        for action in as_list(statement["Action"])
+    }
+    for action in (
+        "iam:DeleteRolePermissionsBoundary",
+        "sts:AssumeRole",
+        "iam:CreatePolicyVersion",
+    ):
+        if action not in denied:
+            problems.append(f"{action} is not denied")
+    return problems
+
+
+@pytest.mark.parametrize("identity", ["foundation", "experiment"])
+def test_a_write_role_can_only_make_bounded_roles_on_its_path(identity: str) -> None:
+    policy = load_json(PERMISSIONS[identity])
+
+    assert escalation_paths(policy, ROLE_PATHS[identity]) == []
+    # The other kind's roles are out of reach.
+    other = "experiment" if identity == "foundation" else "foundation"
+    assert escalation_paths(policy, ROLE_PATHS[other]) != []
+
+
+def test_the_escalation_check_notices_the_one_call_to_administrator() -> None:
+    unbounded = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"],
+                "Resource": "arn:aws:iam::*:role/*",
+            }
+        ]
+    }
+
+    assert escalation_paths(unbounded, "/lab/clusters/") == [
+        "iam:PutRolePolicy on ['arn:aws:iam::*:role/*'], not only "
+        "arn:aws:iam::*:role/lab/clusters/*",
+        "iam:PutRolePolicy without the lab's permissions boundary",
+        "iam:UpdateAssumeRolePolicy on ['arn:aws:iam::*:role/*'], not only "
+        "arn:aws:iam::*:role/lab/clusters/*",
+        "iam:DeleteRolePermissionsBoundary is not denied",
+        "sts:AssumeRole is not denied",
+        "iam:CreatePolicyVersion is not denied",
+    ]
+
+
+def test_the_boundary_caps_lab_roles_below_iam() -> None:
+    boundary = load_json(BOUNDARY_POLICY)
+
+    assert grammar_problems(boundary, trust=False) == []
+    actions = {a for s in boundary["Statement"] for a in as_list(s["Action"])}
+    # No lab role may manage IAM or hop to another role: only the one service-linked role
+    # the cluster role's managed policy creates for load balancers.
+    assert {a for a in actions if a.startswith(("iam:", "sts:"))} == {"iam:CreateServiceLinkedRole"}
+    (linked,) = [s for s in boundary["Statement"] if "iam:CreateServiceLinkedRole" in s["Action"]]
+    assert linked["Condition"] == {
+        "StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}
+    }
+
+
+def test_every_synthesized_role_is_on_its_kinds_path_with_the_boundary() -> None:
+    stacks = synthesized_stacks(SYNTHESIZED)
+    seen = 0
+    for identity, path in ROLE_PATHS.items():
+        for stack_id, doc in stacks_of(identity, stacks).items():
+            for name, role in doc.get("resource", {}).get("aws_iam_role", {}).items():
+                seen += 1
+                assert role["path"] == path, (stack_id, name)
+                assert re.fullmatch(
+                    r"arn:\$\{[^}]+\}:iam::\$\{[^}]+\}:policy/lab-permissions-boundary",
+                    role["permissions_boundary"],
+                ), (stack_id, name)
+    assert seen, "cdktf.out/ has no IAM role: make synth"
 
 
 # --- Azure -----------------------------------------------------------------------------
