@@ -85,12 +85,12 @@ class SpaceliftRootStack(LabStack):
 
         self._grant_management_rights(config)
         integration_ids = self._cloud_integrations(config)
-        for cloud in Cloud:
-            self._credentials_context(config, cloud)
+        # Contexts holding secrets added by hand attach to the lab's own stacks by name:
+        # an autoattach label would hand them to any stack in the space that carries it.
+        credentials = {cloud: self._credentials_context(config, cloud).id for cloud in Cloud}
         if config.cost is not None:
             self._infracost_context(config)
-        if config.argocd is not None:
-            self._argocd_hub_context(config)
+        hub = self._argocd_hub_context(config).id if config.argocd is not None else None
         # Policies need a paid Spacelift plan; lab.yaml can leave them out.
         for policy in load_policies(lab.policies_dir) if settings.policies else ():
             Policy(
@@ -150,6 +150,16 @@ class SpaceliftRootStack(LabStack):
                         )
                         for upstream in stack.depends_on
                     ],
+                    contexts={
+                        CREDENTIAL_CONTEXTS[stack.cloud]: credentials[stack.cloud],
+                        **(
+                            {ARGOCD_HUB_CONTEXT: hub}
+                            if hub is not None and stack.kind is StackKind.EXPERIMENT
+                            else {}
+                        ),
+                    }
+                    if stack.cloud is not None
+                    else {},
                     destroy_on_delete=stack.kind is StackKind.EXPERIMENT,
                     expires=stack.expires,
                 ),
@@ -246,7 +256,7 @@ class SpaceliftRootStack(LabStack):
 
     def _argocd_hub_context(self, config: LabConfig) -> Context:
         """How the experiment stacks reach the ArgoCD hub to register their clusters:
-        auto-attached to every experiment stack, filled by hand (docs/argocd.md)."""
+        attached to each experiment stack, filled by hand (docs/argocd.md)."""
         context = Context(
             self,
             f"Context-{ARGOCD_HUB_CONTEXT}",
@@ -257,13 +267,12 @@ class SpaceliftRootStack(LabStack):
                 "secret: the hub's argocd-cluster-registrar token) here by hand."
             ),
             space_id=config.spacelift.space_id,
-            labels=[f"autoattach:{StackKind.EXPERIMENT.value}"],
         )
         context.override_logical_id(ARGOCD_HUB_CONTEXT)
         return context
 
     def _credentials_context(self, config: LabConfig, cloud: Cloud) -> Context:
-        """A context auto-attached to every stack of ``cloud``, holding non-secret settings.
+        """A context attached to each lab stack of ``cloud``, holding non-secret settings.
 
         Secrets never appear here: without a cloud integration, people add them by hand as
         write-only variables (docs/bootstrap.md).
@@ -278,7 +287,6 @@ class SpaceliftRootStack(LabStack):
                 "write-only (secret) variables."
             ),
             space_id=config.spacelift.space_id,
-            labels=[f"autoattach:{cloud.value}"],
         )
         context.override_logical_id(CREDENTIAL_CONTEXTS[cloud])
         if cloud is Cloud.AWS:

@@ -190,8 +190,9 @@ def test_experiments_are_torn_down_before_their_stack_disappears(multi_synth: Sy
     ]
     alpha = destructors["exp-alpha-eks"]
     assert alpha["stack_id"] == _ref("spacelift_stack", "exp-alpha-eks")
-    # Inputs and dependency must outlive the destroy run that needs them.
+    # Credentials, inputs and dependency must outlive the destroy run that needs them.
     assert alpha["depends_on"] == [
+        "spacelift_context_attachment.exp-alpha-eks--aws-credentials",
         "spacelift_stack_dependency.exp-alpha-eks--aws-foundation",
         "spacelift_stack_dependency_reference.exp-alpha-eks--TF_VAR_private_subnet_ids",
         "spacelift_stack_dependency.exp-alpha-eks--azure-foundation",
@@ -231,10 +232,24 @@ def test_policies_come_from_the_policy_files(
 def test_credential_contexts_hold_no_secrets(shipped_synth: SynthTree) -> None:
     resources = _root(shipped_synth)
     contexts = resources["spacelift_context"]
-    assert {name: c["labels"] for name, c in contexts.items()} == {
-        "aws-credentials": ["autoattach:aws"],
-        "azure-credentials": ["autoattach:azure"],
+    assert sorted(contexts) == ["aws-credentials", "azure-credentials"]
+    # No autoattach label: a stack outside the lab carrying "aws" gets no keys.
+    assert all("labels" not in c for c in contexts.values())
+    attached = {
+        name: (a["context_id"], a["stack_id"])
+        for name, a in resources["spacelift_context_attachment"].items()
     }
+    expected = {
+        f"{stack}--{cloud}-credentials": (
+            _ref("spacelift_context", f"{cloud}-credentials"),
+            _ref("spacelift_stack", stack),
+        )
+        for stack in shipped_synth
+        if stack != MANAGEMENT_STACK_ID
+        for cloud in ("aws" if stack.startswith("aws-") or stack.endswith("-eks") else "azure",)
+    }
+    assert attached == expected
+    assert len(attached) == len(shipped_synth) - 1  # one per stack Spacelift manages
     variables = resources["spacelift_environment_variable"]
     assert {(v["name"], v["value"], v["write_only"]) for v in variables.values()} == {
         ("AWS_REGION", "us-east-1", False)

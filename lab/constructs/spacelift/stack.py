@@ -14,6 +14,7 @@ from constructs import Construct
 from lab.spacelift import (
     AwsIntegrationAttachment,
     AzureIntegrationAttachment,
+    ContextAttachment,
     DriftDetection,
     OpenTofuWorkflowTool,
     ScheduledDeleteStack,
@@ -111,6 +112,9 @@ class SpaceliftStackProps:
     """AWS integrations to attach, one per phase. Default: none."""
     azure_integrations: IntegrationPair | None = None
     """Azure integrations to attach, one per phase. Default: none."""
+    contexts: Mapping[str, str] = field(default_factory=dict)
+    """Contexts to attach to this stack alone (name -> context ID), rather than by an
+    ``autoattach:`` label that any stack in the space could carry. Default: none."""
     upstreams: Sequence[Upstream] = ()
     """Stacks whose tracked runs must finish first. Default: none."""
     destroy_on_delete: bool = False
@@ -201,6 +205,12 @@ class SpaceliftStack(Construct):
                 )
                 attachment.override_logical_id(f"{props.slug}--{phase}")
                 teardown_prerequisites.append(attachment)
+        for name, context_id in sorted(props.contexts.items()):
+            context = ContextAttachment(
+                self, f"Context-{name}", context_id=context_id, stack_id=self.id
+            )
+            context.override_logical_id(f"{props.slug}--{name}")
+            teardown_prerequisites.append(context)
         self.dependencies: dict[str, StackDependency] = {}
         for upstream in props.upstreams:
             dependency = StackDependency(
