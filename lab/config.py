@@ -178,6 +178,16 @@ class AzureIntegrationSettings(StrictModel):
     subscription_id: Annotated[str, _matching(_UUID, "00000000-0000-0000-0000-000000000000")]
 
 
+class ApproverSettings(StrictModel):
+    """Someone whose review counts in the approval policy."""
+
+    login: Annotated[str, _matching(re.compile(r"^\S+$"), "alice@example.com")]
+    """Their Spacelift login (as the identity provider names them)."""
+    vcs_login: Annotated[str, _matching(re.compile(r"^\S+$"), "alice")] | None = None
+    """Default: none. Their VCS login, when it differs: the runs of commits they author are
+    then theirs, and they cannot approve them as an independent reviewer."""
+
+
 class SpaceliftSettings(StrictModel):
     """How the management stack creates and configures every other Spacelift stack."""
 
@@ -205,6 +215,11 @@ class SpaceliftSettings(StrictModel):
     a run may approve it, and one approval satisfies every rule that asks for several
     independent ones. Deletions still wait for that approval. spacelift-root appends the
     setting to the approval policy it uploads."""
+    approvers: tuple[ApproverSettings, ...] = ()
+    """Default: none: any reviewer other than the people who started a run counts. When
+    set, only these people's reviews count toward an approval (a commit's author is free
+    text in Git, so naming approvers is what keeps a stranger's review or a forged author
+    from counting). spacelift-root appends the list to the approval policy it uploads."""
     worker_pool_id: Annotated[str, _matching(_ULID, "01HV8Z3K4M5N6P7Q8R9S0T1V2W")] | None = None
     """A private worker pool for every stack of the lab. Default: none (Spacelift's public
     workers). A stack's pool takes all of its runs, and two features run only on private
@@ -230,6 +245,21 @@ class SpaceliftSettings(StrictModel):
                 "public workers never fires). Set worker_pool_id, or set "
                 "drift_detection.enabled: false"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _check_approvers(self) -> SpaceliftSettings:
+        seen: dict[str, int] = {}
+        for index, approver in enumerate(self.approvers):
+            for name in (approver.login, approver.vcs_login):
+                if name is None:
+                    continue
+                if name.lower() in seen and seen[name.lower()] != index:
+                    raise ValueError(
+                        f"approvers[{index}]: {name!r} is also approvers[{seen[name.lower()]}]; "
+                        "each login names one person (logins compare case-insensitively)"
+                    )
+                seen[name.lower()] = index
         return self
 
     @model_validator(mode="after")

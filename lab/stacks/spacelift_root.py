@@ -25,7 +25,7 @@ from lab.constructs.spacelift.stack import (
 )
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackDefinition, StackKind
 from lab.experiments import Cloud
-from lab.policies import load_policies
+from lab.policies import Approver, load_policies
 from lab.spacelift import (
     SPACE_ADMIN_ROLE_SLUG,
     AwsIntegration,
@@ -99,7 +99,12 @@ class SpaceliftRootStack(LabStack):
                 name=policy.name,
                 type=PolicyType(policy.type.value),
                 engine_type=PolicyEngineType.REGO_V1,
-                body=policy.uploaded_body(self_approval=settings.self_approval),
+                body=policy.uploaded_body(
+                    self_approval=settings.self_approval,
+                    approvers=[
+                        Approver(login=a.login, vcs_login=a.vcs_login) for a in settings.approvers
+                    ],
+                ),
                 description=policy.description,
                 space_id=settings.space_id,
                 labels=[f"autoattach:{label}" for label in policy.autoattach_labels],

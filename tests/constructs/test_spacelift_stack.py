@@ -199,3 +199,11 @@ def test_one_integration_cannot_serve_both_phases() -> None:
         IntegrationPair(read_id="01AWSONE", write_id="01AWSONE")
     # Unresolved tokens are not compared (they differ only once applied).
     assert IntegrationPair(read_id="${a.id}", write_id="${b.id}").read_id == "${a.id}"
+
+
+@pytest.mark.parametrize("label", ["foundation", "management"])
+def test_a_protected_stack_cannot_autodeploy(label: str) -> None:
+    with pytest.raises(ValueError, match=f"autodeploy: aws-foundation is a {label} stack"):
+        _props("aws-foundation", labels=[label, "aws"], autodeploy=True)
+    assert _props("aws-foundation", labels=[label, "aws"]).autodeploy is False
+    assert _props("exp-a-eks", labels=["experiment", "aws"], autodeploy=True).autodeploy

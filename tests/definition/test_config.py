@@ -265,6 +265,19 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "experiment change the foundation",
     ),
     (
+        "one person named twice among the approvers",
+        _set(
+            "spacelift.approvers",
+            [
+                {"login": "alice@example.com"},
+                {"login": "bob@example.com", "vcs_login": "Alice@example.com"},
+            ],
+        ),
+        "spacelift.approvers[1]",
+        "'Alice@example.com' is also approvers[0]; each login names one person (logins "
+        "compare case-insensitively)",
+    ),
+    (
         "reserved label",
         _set("spacelift.labels", ["autoattach:azure"]),
         "spacelift.labels[0]",

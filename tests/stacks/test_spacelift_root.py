@@ -289,6 +289,10 @@ def integrated(
         "subscription_id": "66666666-7777-8888-9999-000000000000",
     }
     data["spacelift"]["root_role_attachment_id"] = "01JROLEATTACHMENT0000000000"
+    data["spacelift"]["approvers"] = [
+        {"login": "bob@example.com"},
+        {"login": "carol@example.com", "vcs_login": "carol-gh"},
+    ]
     workdir = tmp_path_factory.mktemp("integrated")
     config = workdir / "lab.yaml"
     config.write_text(yaml.safe_dump(data))
@@ -384,3 +388,13 @@ def test_policies_can_be_left_out_for_a_free_plan(tmp_path: Path) -> None:
     resources = _root(tree)
     assert "spacelift_policy" not in resources
     assert len(resources["spacelift_stack"]) == 5  # everything else is unchanged
+
+
+def test_named_approvers_reach_the_uploaded_approval_policy(integrated: SynthTree) -> None:
+    approval = _root(integrated)["spacelift_policy"]["approval"]
+    assert approval["body"].endswith(
+        'allowed_approvers := ["bob@example.com", "carol@example.com"]\n\n'
+        'login_aliases := {"carol-gh": "carol@example.com"}\n'
+    )
+    plan = _root(integrated)["spacelift_policy"]["plan"]
+    assert "allowed_approvers" not in plan["body"]

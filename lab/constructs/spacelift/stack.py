@@ -28,6 +28,9 @@ from lab.spacelift import (
 from lab.spacelift._base import is_literal
 
 DEFAULT_DRIFT_TIMEZONE: Final = "UTC"
+PROTECTED_LABELS: Final = frozenset({"foundation", "management"})
+"""The labels that make the approval policy treat a stack as protected (policies/approval.rego
+``protected_labels``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,6 +127,14 @@ class SpaceliftStackProps:
     """After this date (UTC) Spacelift deletes the stack and its resources. Default: never."""
 
     def __post_init__(self) -> None:
+        protected = PROTECTED_LABELS.intersection(self.labels)
+        if self.autodeploy and protected:
+            # Spacelift asks the approval policy nothing between plan and apply on an
+            # autodeploy stack, so a protected one would never be reviewed.
+            raise ValueError(
+                f"autodeploy: {self.slug} is a {sorted(protected)[0]} stack, whose changes "
+                "are reviewed before they apply; autodeploy would apply them unreviewed"
+            )
         if self.expires is not None and not self.destroy_on_delete:
             raise ValueError(
                 "expires: a scheduled deletion destroys the stack's resources; "
