@@ -218,7 +218,7 @@ class SpaceliftRootStack(LabStack):
             # Each Azure integration is its own Entra application (service principal), so
             # each gets its own consent and its own role assignments (docs/bootstrap.md).
             for identity in Identity:
-                integration = AzureIntegration(
+                azure = AzureIntegration(
                     self,
                     f"AzureIntegration-{identity.value}",
                     name=f"{config.name}-azure-{identity.value}",
@@ -226,8 +226,8 @@ class SpaceliftRootStack(LabStack):
                     default_subscription_id=settings.azure_integration.subscription_id,
                     space_id=settings.space_id,
                 )
-                integration.override_logical_id(f"azure-{identity.value}")
-                ids[(Cloud.AZURE, identity)] = integration.id
+                azure.override_logical_id(f"azure-{identity.value}")
+                ids[(Cloud.AZURE, identity)] = azure.id
         return ids
 
     def _infracost_context(self, config: LabConfig) -> Context:
