@@ -126,18 +126,69 @@ class DriftDetectionSettings(StrictModel):
 
 
 class AwsIntegrationSettings(StrictModel):
-    """A Spacelift AWS cloud integration: runs assume ``role_arn`` instead of using static keys."""
+    """Spacelift AWS cloud integrations: runs assume IAM roles instead of using static keys.
 
-    role_arn: Annotated[str, _rule(check_iam_role_arn)]
+    Three roles, so that a preview never holds write rights and an experiment cannot change
+    the foundation: plans (read phase) of every stack assume ``read_role_arn``; applies
+    (write phase) assume ``foundation_role_arn`` or ``experiment_role_arn`` by the stack's
+    kind (docs/bootstrap.md, step 3).
+    """
+
+    read_role_arn: Annotated[str, _rule(check_iam_role_arn)]
+    """Read-only role for the plan phase of every AWS stack (pull-request previews too)."""
+    foundation_role_arn: Annotated[str, _rule(check_iam_role_arn)]
+    """Role for the apply phase of ``aws-foundation``."""
+    experiment_role_arn: Annotated[str, _rule(check_iam_role_arn)]
+    """Role for the apply phase of the ``exp-*-eks`` stacks."""
     duration_seconds: int = Field(default=3600, ge=3600, le=43200)
     """Default: 3600. At least an hour: creating an EKS cluster outlasts the 900 s API default."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_role_arn(cls, data: object) -> object:
+        if isinstance(data, dict) and "role_arn" in data:
+            raise ValueError(
+                "role_arn: one role for every phase let previews write; give three roles "
+                "instead, read_role_arn, foundation_role_arn and experiment_role_arn "
+                "(docs/bootstrap.md, step 3)"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _distinct_roles(self) -> AwsIntegrationSettings:
+        roles = {
+            "read_role_arn": self.read_role_arn,
+            "foundation_role_arn": self.foundation_role_arn,
+            "experiment_role_arn": self.experiment_role_arn,
+        }
+        for field, arn in roles.items():
+            same = [other for other, value in roles.items() if value == arn and other != field]
+            if same:
+                raise ValueError(
+                    f"{field}: {arn!r} is also {same[0]}; each phase and kind of stack needs "
+                    "its own role, or a preview could write, or an experiment change the "
+                    "foundation"
+                )
+        return self
+
 
 class AzureIntegrationSettings(StrictModel):
-    """A Spacelift Azure cloud integration (Spacelift's own app in your tenant)."""
+    """Spacelift Azure cloud integrations (Spacelift's own apps in your tenant): one for the
+    plan phase of every Azure stack, one for the foundation's applies, one for the
+    experiments' applies; each is its own Entra application with its own rights."""
 
     tenant_id: Annotated[str, _matching(_UUID, "00000000-0000-0000-0000-000000000000")]
     subscription_id: Annotated[str, _matching(_UUID, "00000000-0000-0000-0000-000000000000")]
+
+
+class ApproverSettings(StrictModel):
+    """Someone whose review counts in the approval policy."""
+
+    login: Annotated[str, _matching(re.compile(r"^\S+$"), "alice@example.com")]
+    """Their Spacelift login (as the identity provider names them)."""
+    vcs_login: Annotated[str, _matching(re.compile(r"^\S+$"), "alice")] | None = None
+    """Default: none. Their VCS login, when it differs: the runs of commits they author are
+    then theirs, and they cannot approve them as an independent reviewer."""
 
 
 class SpaceliftSettings(StrictModel):
@@ -167,6 +218,11 @@ class SpaceliftSettings(StrictModel):
     a run may approve it, and one approval satisfies every rule that asks for several
     independent ones. Deletions still wait for that approval. spacelift-root appends the
     setting to the approval policy it uploads."""
+    approvers: tuple[ApproverSettings, ...] = ()
+    """Default: none: any reviewer other than the people who started a run counts. When
+    set, only these people's reviews count toward an approval (a commit's author is free
+    text in Git, so naming approvers is what keeps a stranger's review or a forged author
+    from counting). spacelift-root appends the list to the approval policy it uploads."""
     worker_pool_id: Annotated[str, _matching(_ULID, "01HV8Z3K4M5N6P7Q8R9S0T1V2W")] | None = None
     """A private worker pool for every stack of the lab. Default: none (Spacelift's public
     workers). A stack's pool takes all of its runs, and two features run only on private
@@ -192,6 +248,21 @@ class SpaceliftSettings(StrictModel):
                 "public workers never fires). Set worker_pool_id, or set "
                 "drift_detection.enabled: false"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _check_approvers(self) -> SpaceliftSettings:
+        seen: dict[str, int] = {}
+        for index, approver in enumerate(self.approvers):
+            for name in (approver.login, approver.vcs_login):
+                if name is None:
+                    continue
+                if name.lower() in seen and seen[name.lower()] != index:
+                    raise ValueError(
+                        f"approvers[{index}]: {name!r} is also approvers[{seen[name.lower()]}]; "
+                        "each login names one person (logins compare case-insensitively)"
+                    )
+                seen[name.lower()] = index
         return self
 
     @model_validator(mode="after")

@@ -37,8 +37,9 @@ drops keys it does not know, but here an unknown key is an error, so a misspelle
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -181,13 +182,49 @@ class PolicyFile:
         """Whether the policy has the ``self_approval`` switch (``default self_approval``)."""
         return _SELF_APPROVAL_DEFAULT.search(self.body) is not None
 
-    def uploaded_body(self, *, self_approval: bool = False) -> str:
+    @property
+    def has_approvers(self) -> bool:
+        """Whether the policy reads a list of approvers (``default allowed_approvers``)."""
+        return _APPROVERS_DEFAULT.search(self.body) is not None
+
+    def uploaded_body(
+        self, *, self_approval: bool = False, approvers: Sequence[Approver] = ()
+    ) -> str:
         """The body the management stack uploads: the file, plus ``self_approval := true``
-        when ``self_approval`` is set and the policy has the switch (a policy without it
-        is uploaded as it is)."""
+        when ``self_approval`` is set, and the approvers with their VCS aliases when any
+        are named, each only when the policy has the switch (a policy without it is
+        uploaded as it is)."""
+        body = self.body
         if self_approval and self.has_self_approval:
-            return self.body + SELF_APPROVAL_SUFFIX
-        return self.body
+            body += SELF_APPROVAL_SUFFIX
+        if approvers and self.has_approvers:
+            logins = sorted({a.login for a in approvers})
+            aliases = {a.vcs_login: a.login for a in approvers if a.vcs_login}
+            body += APPROVERS_SUFFIX.format(
+                logins=json.dumps(logins), aliases=json.dumps(aliases, sort_keys=True)
+            )
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class Approver:
+    """Someone whose approval counts (lab.yaml ``spacelift.approvers``)."""
+
+    login: str
+    """Their Spacelift login (what the identity provider gives Spacelift)."""
+    vcs_login: str | None = None
+    """Their VCS login when it differs: commits they author are theirs. Default: none."""
+
+
+APPROVERS_SUFFIX = """
+# Set by spacelift-root from lab.yaml: spacelift.approvers
+allowed_approvers := {logins}
+
+login_aliases := {aliases}
+"""
+"""Appended to a policy with ``default allowed_approvers := []`` when lab.yaml names
+approvers; JSON is Rego syntax for these strings, arrays and objects."""
+_APPROVERS_DEFAULT = re.compile(r"^default\s+allowed_approvers\s*:=\s*\[\]\s*$", re.M)
 
 
 SELF_APPROVAL_SUFFIX = """

@@ -4,11 +4,13 @@
 #   Decides which runs go ahead without a human and how many reviews the others need.
 #   Experiments run freely unless a tracked plan deletes or replaces a resource; their
 #   teardowns proceed. Foundation and management stacks need a reviewer other than the
-#   person who started the run. A stack without the experiment label is treated as
-#   protected. In a one-person lab (lab.yaml spacelift.self_approval: true) the person
-#   who started a run may approve it, and one approval is enough wherever several are
-#   asked for. Where the input leaves doubt (an unknown run type or state, a change or
-#   review it cannot read), no rule approves.
+#   person who started the run, and so does every task. A stack without the experiment
+#   label is treated as protected; a protected stack with autodeploy on is held before it
+#   plans. When lab.yaml names approvers, only their reviews count, and a VCS login they
+#   map to is the same person as them. In a one-person lab (lab.yaml
+#   spacelift.self_approval: true) the person who started a run may approve it, and one
+#   approval is enough wherever several are asked for. Where the input leaves doubt (an
+#   unknown run type or state, a change or review it cannot read), no rule approves.
 # custom:
 #   spacelift:
 #     type: APPROVAL
@@ -21,6 +23,14 @@ import rego.v1
 # false. When lab.yaml has spacelift.self_approval: true, the management stack appends
 # `self_approval := true` to the body it uploads, for a lab one person runs alone.
 default self_approval := false
+
+# Who may approve: Spacelift (IdP) logins. Empty in the repository file, which lets any
+# reviewer count; lab.yaml spacelift.approvers makes spacelift-root append the list.
+default allowed_approvers := []
+
+# VCS login -> Spacelift (IdP) login, for approvers whose logins differ, so that the
+# author of a commit is recognised when they review its run. Appended like the list.
+default login_aliases := {}
 
 # --- decisions ---------------------------------------------------------------------
 
@@ -37,9 +47,9 @@ approve if input.run.type == "PROPOSED"
 # METADATA
 # title: Queued runs start
 # description: >-
-#   The run is QUEUED (not planned yet), of a known type, and is not a task or DESTROY
-#   run on a protected stack. Tracked runs plan first and are reviewed when they await
-#   confirmation.
+#   The run is QUEUED (not planned yet), of a known type, and is not a task, a DESTROY
+#   run on a protected stack, or a run that would apply on a protected stack with
+#   autodeploy on. Tracked runs plan first and are reviewed when they await confirmation.
 # custom:
 #   outcome: approve
 approve if {
@@ -49,17 +59,21 @@ approve if {
 }
 
 # METADATA
-# title: Protected tasks and teardowns need another person
+# title: Tasks, protected teardowns and protected autodeploys need another person
 # description: >-
-#   A task (in any state) or a queued DESTROY run on a foundation or management stack
-#   has an approval from someone other than the people who triggered it, created it or
-#   authored its commit (or from anyone, with self-approval on). The task command or
-#   teardown runs before anyone sees a plan, so it is reviewed up front.
+#   A task on any stack (in any state), a queued DESTROY run on a foundation or
+#   management stack, or a queued TRACKED or DESTROY run on such a stack with autodeploy
+#   on has approvals from people other than the ones who triggered it, created it or
+#   authored its commit (or from anyone, with self-approval on): one, or two for a
+#   foundation stack with autodeploy on, whose plan may delete and is never reviewed
+#   (Spacelift does not evaluate the approval policy before an autodeployed apply). The
+#   task command, teardown or apply runs before anyone sees a plan, so it is reviewed up
+#   front.
 # custom:
 #   outcome: approve
 approve if {
 	held_in_queue
-	count(independent_approvers) >= 1
+	count(independent_approvers) >= required_queue_approvals
 }
 
 # METADATA
@@ -178,10 +192,30 @@ deployment_run if input.run.type in {"TRACKED", "DESTROY"}
 # come after a plan.
 planned_run if input.run.state in {"UNCONFIRMED", "PENDING_REVIEW"}
 
+# Any task: its command runs with the stack's write credentials and no plan to review.
+held_in_queue if input.run.type == "TASK"
+
+# A protected stack with autodeploy on goes from plan to apply without the approval
+# policy being asked again (it is evaluated when a run is queued, unconfirmed or pending
+# review: approval-policy.md line 5), so it is reviewed while queued.
 held_in_queue if {
-	protected_stack
-	input.run.type == "TASK"
+	protected_autodeploy
+	deployment_run
+	input.run.state == "QUEUED"
 }
+
+protected_autodeploy if {
+	protected_stack
+	input.stack.autodeploy == true
+}
+
+required_queue_approvals := 1 if {
+	self_approving
+} else := 2 if {
+	foundation_stack
+	protected_autodeploy
+	deployment_run
+} else := 1
 
 held_in_queue if {
 	protected_stack
@@ -234,8 +268,9 @@ required_independent_approvals := 1 if {
 # --- reviews -----------------------------------------------------------------------
 
 # Everyone who started the run: whoever or whatever triggered it, the session that
-# created it, and the author of its commit. Logins compare case-insensitively.
-initiators contains lower(name) if {
+# created it, and the author of its commit, each as the person lab.yaml maps it to.
+# Logins compare case-insensitively.
+initiators contains person(name) if {
 	some name in initiator_fields
 	is_string(name)
 	name != ""
@@ -256,7 +291,26 @@ named_approvals contains review if {
 	some review in input.reviews.current.approvals
 	is_object(review)
 	count(review_names(review)) > 0
+	may_approve(review)
 }
+
+# With no approvers named, any reviewer may approve; otherwise one of them.
+may_approve(_) if count(allowed_approvers) == 0
+
+may_approve(review) if {
+	some name in review_names(review)
+	name in approver_logins
+}
+
+approver_logins := {lower(login) | some login in allowed_approvers}
+
+# The person behind a login: lab.yaml's alias when it maps this VCS login to a Spacelift
+# login, else the login itself. commit.author is free-form text in Git, so a forged or
+# squash-merge author only ever maps to a person through this table.
+person(name) := lower(login_aliases[key]) if {
+	some key, _ in login_aliases
+	lower(key) == lower(name)
+} else := lower(name)
 
 # One key per reviewer: Spacelift shows only a reviewer's newest review, but a
 # reviewer is counted once even if both of their names appear.
@@ -279,7 +333,7 @@ not_independent := set() if {
 } else := initiators
 
 # The names a review gives its reviewer; `review` is an object (see named_approvals).
-review_names(review) := {lower(name) |
+review_names(review) := {person(name) |
 	some name in [object.get(review, "author", null), object.get(review, ["session", "login"], null)]
 	is_string(name)
 	name != ""

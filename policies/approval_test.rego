@@ -45,8 +45,89 @@ test_queued_task_on_the_management_stack_is_held if {
 	decision(management, a_run("TASK", "QUEUED"), no_reviews) == held
 }
 
-test_queued_task_on_an_experiment_stack_starts if {
-	decision(experiment, a_run("TASK", "QUEUED"), no_reviews) == approved
+# A task's command runs with the stack's write credentials and no plan to review.
+test_queued_task_on_an_experiment_stack_is_held if {
+	decision(experiment, a_run("TASK", "QUEUED"), no_reviews) == held
+}
+
+test_task_on_an_experiment_stack_starts_with_another_persons_approval if {
+	decision(experiment, a_run("TASK", "QUEUED"), reviews(["bob"], [])) == approved
+}
+
+test_experiment_task_author_cannot_approve_their_own_task if {
+	decision(experiment, a_run("TASK", "QUEUED"), reviews(["alice"], [])) == held
+}
+
+test_with_self_approval_the_author_may_approve_their_experiment_task if {
+	self_approving_decision(experiment, a_run("TASK", "QUEUED"), reviews(["alice"], [])) == approved
+	self_approving_decision(experiment, a_run("TASK", "QUEUED"), no_reviews) == held
+}
+
+# --- autodeploy on a protected stack -------------------------------------------------
+
+test_queued_tracked_run_on_a_protected_autodeploy_stack_is_held if {
+	autodeploy_decision(foundation, a_run("TRACKED", "QUEUED"), no_reviews) == held
+	autodeploy_decision(management, a_run("TRACKED", "QUEUED"), no_reviews) == held
+	autodeploy_decision(foundation, a_run("DESTROY", "QUEUED"), no_reviews) == held
+}
+
+test_protected_autodeploy_needs_independent_approvals_before_it_plans if {
+	# A foundation's plan may delete and nobody would see it: two people.
+	autodeploy_decision(foundation, a_run("TRACKED", "QUEUED"), reviews(["bob"], [])) == held
+	autodeploy_decision(foundation, a_run("TRACKED", "QUEUED"), reviews(["bob", "alice"], [])) == held
+	autodeploy_decision(foundation, a_run("TRACKED", "QUEUED"), reviews(["bob", "carol"], [])) == approved
+	autodeploy_decision(management, a_run("TRACKED", "QUEUED"), reviews(["bob"], [])) == approved
+}
+
+test_with_self_approval_one_approval_releases_a_protected_autodeploy if {
+	result := autodeploy_decision(foundation, a_run("TRACKED", "QUEUED"), reviews(["alice"], [])) with data.spacelift.self_approval as true
+	result == approved
+}
+
+test_autodeploy_on_an_experiment_is_not_held if {
+	autodeploy_decision(experiment, a_run("TRACKED", "QUEUED"), no_reviews) == approved
+}
+
+test_previews_of_a_protected_autodeploy_stack_are_not_held if {
+	autodeploy_decision(foundation, a_run("PROPOSED", "QUEUED"), no_reviews) == approved
+}
+
+# --- who may approve ------------------------------------------------------------------
+
+test_with_approvers_named_only_they_count if {
+	result_bob := decision(foundation, a_run("TRACKED", "UNCONFIRMED"), reviews(["bob"], [])) with data.spacelift.allowed_approvers as ["bob"]
+	result_bob == approved
+	result_mallory := decision(foundation, a_run("TRACKED", "UNCONFIRMED"), reviews(["mallory"], [])) with data.spacelift.allowed_approvers as ["bob"]
+	result_mallory == held
+}
+
+test_without_approvers_named_any_other_reviewer_counts if {
+	decision(foundation, a_run("TRACKED", "UNCONFIRMED"), reviews(["mallory"], [])) == approved
+}
+
+test_a_vcs_login_mapped_to_a_reviewer_is_that_reviewer if {
+	# alice commits as alice-gh and reviews as alice@example.com.
+	by_alice_gh := object.union(a_run("TRACKED", "UNCONFIRMED"), {
+		"triggered_by": null,
+		"creator_session": null,
+		"commit": {"author": "Alice-GH"},
+	})
+	reviewed := reviews(["alice@example.com"], [])
+	decision(foundation, by_alice_gh, reviewed) == approved
+	mapped := decision(foundation, by_alice_gh, reviewed) with data.spacelift.login_aliases as {"alice-gh": "alice@example.com"}
+	mapped == held
+}
+
+test_a_forged_author_does_not_make_a_non_approver_count if {
+	# mallory pushes a commit whose author says carol, and approves the run herself.
+	forged := object.union(a_run("TRACKED", "UNCONFIRMED"), {
+		"triggered_by": null,
+		"creator_session": null,
+		"commit": {"author": "carol"},
+	})
+	decision(foundation, forged, reviews(["mallory"], [])) == approved
+	named := decision(foundation, forged, reviews(["mallory"], [])) with data.spacelift.allowed_approvers as ["bob", "carol"]
+	named == held
 }
 
 test_task_on_a_foundation_stack_starts_with_another_persons_approval if {
@@ -460,6 +541,11 @@ no_reviews := reviews([], [])
 
 decision(labels, run, run_reviews) := {"approve": approves(document), "reject": rejects(document)} if {
 	document := {"stack": {"labels": labels}, "run": run, "reviews": run_reviews}
+}
+
+# The decision on a stack with autodeploy on.
+autodeploy_decision(labels, run, run_reviews) := {"approve": approves(document), "reject": rejects(document)} if {
+	document := {"stack": {"labels": labels, "autodeploy": true}, "run": run, "reviews": run_reviews}
 }
 
 # The decision as deployed with lab.yaml's spacelift.self_approval: true.

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Azure rights for the Spacelift Azure integration of the lab (docs/bootstrap.md, step 3).
+# Azure rights for the lab's three Spacelift Azure integrations (docs/bootstrap.md, step 3).
 #
-# Run once, as someone who may assign roles on the subscription (Owner, or User Access
-# Administrator plus Contributor), after spacelift-root has created the integration and
-# you have granted it admin consent. It gives the integration's service principal, on the
-# subscription:
-#   1. Contributor: the stacks create resource groups, networks, AKS clusters, identities
-#      and monitoring;
-#   2. Role Based Access Control Administrator, with a condition: it may create and delete
-#      role assignments of the roles in ASSIGNABLE_ROLES only (each AKS cluster's identity
-#      gets Network Contributor on the node subnet; Azure RBAC roles on a cluster for
-#      AksCluster.grant_access and ArgoCD);
-# and registers the EncryptionAtHost feature that AKS host encryption needs.
+# Run once, as someone who may assign roles and create role definitions on the subscription
+# (Owner, or User Access Administrator plus Contributor), after spacelift-root has created
+# the integrations and you have granted each admin consent. It gives, on the subscription:
+#   - the read integration (plans of every Azure stack, pull-request previews included):
+#     Reader, and Azure Kubernetes Service Cluster User Role (the azurerm provider reads a
+#     cluster's user kubeconfig when it refreshes the cluster; with local accounts disabled
+#     that kubeconfig holds no credential);
+#   - the foundation integration (applies of azure-foundation): Contributor; it assigns no
+#     roles;
+#   - the experiment integration (applies of exp-*-aks): the custom role "lab experiment
+#     writer" (EXPERIMENT_ACTIONS below: its own resource groups, clusters, identities and
+#     monitoring; on the foundation's network only joining the node subnet and its NSG
+#     rules), and Role Based Access Control Administrator with a condition: it may create
+#     and delete role assignments of the roles in ASSIGNABLE_ROLES only, for service
+#     principals, users and groups (each AKS cluster's identity gets Network Contributor on
+#     the node subnet; Azure RBAC roles on a cluster for AksCluster.grant_access and ArgoCD);
+# and registers the EncryptionAtHost feature that
+# AKS host encryption needs.
 #
 # Needs Azure CLI 2.18 or later (role assignment conditions) and `az login`.
 # DRY_RUN=1 prints the commands instead of running them.
@@ -21,10 +28,13 @@ set -euo pipefail
 # --- fill these in (or pass them as environment variables) ---------------------------
 # lab.yaml spacelift.azure_integration.subscription_id
 SUBSCRIPTION_ID="${SUBSCRIPTION_ID:-00000000-0000-0000-0000-000000000000}"
-# Object ID of the integration's service principal: the Spacelift Enterprise Application
-# that appears in Entra ID after admin consent (Enterprise applications, its Object ID),
-# or `az ad sp show --id <its application id> --query id --output tsv`.
-SPACELIFT_SP_OBJECT_ID="${SPACELIFT_SP_OBJECT_ID:-00000000-0000-0000-0000-000000000000}"
+# Object IDs of the integrations' service principals (<lab>-azure-read, -foundation and
+# -experiment): the Spacelift Enterprise Applications that appear in Entra ID after admin
+# consent (Enterprise applications, their Object ID), or
+# `az ad sp show --id <its application id> --query id --output tsv`.
+READ_SP_OBJECT_ID="${READ_SP_OBJECT_ID:-00000000-0000-0000-0000-000000000000}"
+FOUNDATION_SP_OBJECT_ID="${FOUNDATION_SP_OBJECT_ID:-00000000-0000-0000-0000-000000000000}"
+EXPERIMENT_SP_OBJECT_ID="${EXPERIMENT_SP_OBJECT_ID:-00000000-0000-0000-0000-000000000000}"
 # ---------------------------------------------------------------------------------------
 
 # Built-in role definition IDs the integration may assign (and remove), from Microsoft's
@@ -39,11 +49,40 @@ ASSIGNABLE_ROLES=(
   7f6c6a51-bcf8-42ba-9220-52d62157d7db # Azure Kubernetes Service RBAC Reader
 )
 
+# What the experiment stacks manage (tests/docs checks this list against the azurerm types
+# the exp-*-aks stacks synthesize). Not here: writing virtual networks, subnets, NAT
+# gateways, public IP prefixes or network security groups, which are the foundation's.
+EXPERIMENT_ACTIONS=(
+  "*/read"
+  "Microsoft.Resources/subscriptions/resourceGroups/write"
+  "Microsoft.Resources/subscriptions/resourceGroups/delete"
+  "Microsoft.Resources/deployments/*"
+  "Microsoft.ContainerService/managedClusters/*"
+  "Microsoft.ManagedIdentity/userAssignedIdentities/*"
+  "Microsoft.OperationalInsights/workspaces/*"
+  "Microsoft.Insights/dataCollectionRules/*"
+  "Microsoft.Insights/dataCollectionRuleAssociations/*"
+  "Microsoft.Insights/diagnosticSettings/*"
+  "Microsoft.Network/networkSecurityGroups/securityRules/*"
+  "Microsoft.Network/networkSecurityGroups/join/action"
+  "Microsoft.Network/virtualNetworks/subnets/join/action"
+)
+
 PLACEHOLDER="00000000-0000-0000-0000-000000000000"
-if [[ "$SUBSCRIPTION_ID" == "$PLACEHOLDER" || "$SPACELIFT_SP_OBJECT_ID" == "$PLACEHOLDER" ]]; then
-  echo "Set SUBSCRIPTION_ID and SPACELIFT_SP_OBJECT_ID first (top of $0)." >&2
-  exit 2
-fi
+for value in "$SUBSCRIPTION_ID" "$READ_SP_OBJECT_ID" "$FOUNDATION_SP_OBJECT_ID" "$EXPERIMENT_SP_OBJECT_ID"; do
+  if [[ "$value" == "$PLACEHOLDER" ]]; then
+    echo "Set SUBSCRIPTION_ID, READ_SP_OBJECT_ID, FOUNDATION_SP_OBJECT_ID and EXPERIMENT_SP_OBJECT_ID first (top of $0)." >&2
+    exit 2
+  fi
+done
+declare -A SEEN=()
+for value in "$READ_SP_OBJECT_ID" "$FOUNDATION_SP_OBJECT_ID" "$EXPERIMENT_SP_OBJECT_ID"; do
+  if [[ -n "${SEEN[$value]:-}" ]]; then
+    echo "The three integrations need three service principals; $value is given twice." >&2
+    exit 2
+  fi
+  SEEN[$value]=1
+done
 
 run() {
   if [[ "${DRY_RUN:-}" == "1" ]]; then
@@ -61,8 +100,15 @@ ROLE_LIST="$(
 )"
 ROLE_LIST="${ROLE_LIST//,/, }"
 
-# The delegation condition Microsoft documents for "allow only these roles": one clause
-# for creating assignments (the requested role), one for deleting them (the existing one).
+# The delegation conditions Microsoft documents, "constrain roles" and (in its negative
+# form) "specific principals" (MicrosoftDocs/azure-docs, articles/role-based-access-control/
+# delegate-role-assignments-examples.md and conditions-authorization-actions-attributes.md:
+# PrincipalId takes GuidNotEquals): creating an assignment needs one of the lab's roles and
+# a principal other than the three integrations, so the experiment writer cannot give
+# itself, or a sibling, Network Contributor on the foundation; deleting one needs one of
+# the lab's roles. The principals the lab assigns to are created by the stacks (cluster
+# identities) or named in lab.yaml (users and groups alike), so no list of allowed
+# principals or principal types is fixed in advance.
 CONDITION="(
  (
   !(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})
@@ -70,6 +116,12 @@ CONDITION="(
  OR
  (
   @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ROLE_LIST}}
+  AND
+  @Request[Microsoft.Authorization/roleAssignments:PrincipalId] GuidNotEquals ${READ_SP_OBJECT_ID}
+  AND
+  @Request[Microsoft.Authorization/roleAssignments:PrincipalId] GuidNotEquals ${FOUNDATION_SP_OBJECT_ID}
+  AND
+  @Request[Microsoft.Authorization/roleAssignments:PrincipalId] GuidNotEquals ${EXPERIMENT_SP_OBJECT_ID}
  )
 )
 AND
@@ -86,14 +138,45 @@ AND
 run az account set --subscription "$SUBSCRIPTION_ID"
 
 run az role assignment create \
-  --assignee-object-id "$SPACELIFT_SP_OBJECT_ID" \
+  --assignee-object-id "$READ_SP_OBJECT_ID" \
+  --assignee-principal-type ServicePrincipal \
+  --role Reader \
+  --scope "$SCOPE" \
+  --description "Spacelift plans: read the lab's resources."
+
+run az role assignment create \
+  --assignee-object-id "$READ_SP_OBJECT_ID" \
+  --assignee-principal-type ServicePrincipal \
+  --role "Azure Kubernetes Service Cluster User Role" \
+  --scope "$SCOPE" \
+  --description "Spacelift plans: the provider reads each cluster's user kubeconfig."
+
+run az role assignment create \
+  --assignee-object-id "$FOUNDATION_SP_OBJECT_ID" \
   --assignee-principal-type ServicePrincipal \
   --role Contributor \
   --scope "$SCOPE" \
-  --description "Spacelift: the lab's stacks create and delete their resources."
+  --description "Spacelift foundation applies: the network and its resource group."
+
+ACTIONS_JSON="$(printf '"%s",' "${EXPERIMENT_ACTIONS[@]}")"
+ROLE_DEFINITION="{
+  \"Name\": \"lab experiment writer\",
+  \"Description\": \"Spacelift experiment applies: clusters, identities, monitoring; on the foundation's network only subnet joins and NSG rules.\",
+  \"Actions\": [${ACTIONS_JSON%,}],
+  \"NotActions\": [],
+  \"AssignableScopes\": [\"${SCOPE}\"]
+}"
+run az role definition create --role-definition "$ROLE_DEFINITION"
 
 run az role assignment create \
-  --assignee-object-id "$SPACELIFT_SP_OBJECT_ID" \
+  --assignee-object-id "$EXPERIMENT_SP_OBJECT_ID" \
+  --assignee-principal-type ServicePrincipal \
+  --role "lab experiment writer" \
+  --scope "$SCOPE" \
+  --description "Spacelift experiment applies: the experiments' resources only."
+
+run az role assignment create \
+  --assignee-object-id "$EXPERIMENT_SP_OBJECT_ID" \
   --assignee-principal-type ServicePrincipal \
   --role "Role Based Access Control Administrator" \
   --scope "$SCOPE" \

@@ -8,6 +8,8 @@ list of stacks comes from the same :class:`LabDefinition` that synthesizes them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
 from typing import Final
 
 from constructs import Construct
@@ -16,13 +18,14 @@ from lab import stack_labels
 from lab.config import LabConfig
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
+    IntegrationPair,
     SpaceliftStack,
     SpaceliftStackProps,
     Upstream,
 )
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackDefinition, StackKind
 from lab.experiments import Cloud
-from lab.policies import load_policies
+from lab.policies import Approver, load_policies
 from lab.spacelift import (
     SPACE_ADMIN_ROLE_SLUG,
     AwsIntegration,
@@ -50,6 +53,25 @@ _HAND_ADDED_SECRETS: Final = {
 }
 
 
+class Identity(StrEnum):
+    """The cloud identities of the lab's runs: plans of every stack read; applies write
+    as the foundation or as an experiment, never both (docs/bootstrap.md, step 3)."""
+
+    READ = "read"
+    FOUNDATION = "foundation"
+    EXPERIMENT = "experiment"
+
+
+def _pair(
+    ids: Mapping[tuple[Cloud, Identity], str], cloud: Cloud, kind: StackKind
+) -> IntegrationPair | None:
+    """The read and write integrations of a ``kind`` stack on ``cloud``, if configured."""
+    if (cloud, Identity.READ) not in ids:
+        return None
+    writer = Identity.FOUNDATION if kind is StackKind.FOUNDATION else Identity.EXPERIMENT
+    return IntegrationPair(read_id=ids[(cloud, Identity.READ)], write_id=ids[(cloud, writer)])
+
+
 class SpaceliftRootStack(LabStack):
     """Every Spacelift resource of the lab, derived from the lab definition."""
 
@@ -63,12 +85,12 @@ class SpaceliftRootStack(LabStack):
 
         self._grant_management_rights(config)
         integration_ids = self._cloud_integrations(config)
-        for cloud in Cloud:
-            self._credentials_context(config, cloud)
+        # Contexts holding secrets added by hand attach to the lab's own stacks by name:
+        # an autoattach label would hand them to any stack in the space that carries it.
+        credentials = {cloud: self._credentials_context(config, cloud).id for cloud in Cloud}
         if config.cost is not None:
             self._infracost_context(config)
-        if config.argocd is not None:
-            self._argocd_hub_context(config)
+        hub = self._argocd_hub_context(config).id if config.argocd is not None else None
         # Policies need a paid Spacelift plan; lab.yaml can leave them out.
         for policy in load_policies(lab.policies_dir) if settings.policies else ():
             Policy(
@@ -77,7 +99,12 @@ class SpaceliftRootStack(LabStack):
                 name=policy.name,
                 type=PolicyType(policy.type.value),
                 engine_type=PolicyEngineType.REGO_V1,
-                body=policy.uploaded_body(self_approval=settings.self_approval),
+                body=policy.uploaded_body(
+                    self_approval=settings.self_approval,
+                    approvers=[
+                        Approver(login=a.login, vcs_login=a.vcs_login) for a in settings.approvers
+                    ],
+                ),
                 description=policy.description,
                 space_id=settings.space_id,
                 labels=[f"autoattach:{label}" for label in policy.autoattach_labels],
@@ -107,11 +134,15 @@ class SpaceliftRootStack(LabStack):
                         if stack.kind is StackKind.FOUNDATION and drift.enabled
                         else None
                     ),
-                    aws_integration_id=(
-                        integration_ids.get(Cloud.AWS) if stack.cloud is Cloud.AWS else None
+                    aws_integrations=(
+                        _pair(integration_ids, Cloud.AWS, stack.kind)
+                        if stack.cloud is Cloud.AWS
+                        else None
                     ),
-                    azure_integration_id=(
-                        integration_ids.get(Cloud.AZURE) if stack.cloud is Cloud.AZURE else None
+                    azure_integrations=(
+                        _pair(integration_ids, Cloud.AZURE, stack.kind)
+                        if stack.cloud is Cloud.AZURE
+                        else None
                     ),
                     upstreams=[
                         Upstream(
@@ -124,6 +155,16 @@ class SpaceliftRootStack(LabStack):
                         )
                         for upstream in stack.depends_on
                     ],
+                    contexts={
+                        CREDENTIAL_CONTEXTS[stack.cloud]: credentials[stack.cloud],
+                        **(
+                            {ARGOCD_HUB_CONTEXT: hub}
+                            if hub is not None and stack.kind is StackKind.EXPERIMENT
+                            else {}
+                        ),
+                    }
+                    if stack.cloud is not None
+                    else {},
                     destroy_on_delete=stack.kind is StackKind.EXPERIMENT,
                     expires=stack.expires,
                 ),
@@ -148,30 +189,45 @@ class SpaceliftRootStack(LabStack):
         if settings.root_role_attachment_id:
             attachment.import_from(f"STACK/{settings.root_role_attachment_id}")
 
-    def _cloud_integrations(self, config: LabConfig) -> dict[Cloud, str]:
-        """Cloud integrations (short-lived credentials per run), when lab.yaml configures them."""
+    def _cloud_integrations(self, config: LabConfig) -> dict[tuple[Cloud, Identity], str]:
+        """Cloud integrations (short-lived credentials per run), when lab.yaml configures
+        them: per cloud, a read-only one for plans and one write identity per stack kind."""
         settings = config.spacelift
-        ids: dict[Cloud, str] = {}
+        ids: dict[tuple[Cloud, Identity], str] = {}
         if settings.aws_integration is not None:
-            ids[Cloud.AWS] = AwsIntegration(
-                self,
-                "AwsIntegration",
-                name=f"{config.name}-aws",
-                role_arn=settings.aws_integration.role_arn,
-                # Creating an EKS cluster outlasts the 900 s default session.
-                duration_seconds=settings.aws_integration.duration_seconds,
-                region=config.aws.region,
-                space_id=settings.space_id,
-            ).id
+            aws = settings.aws_integration
+            roles = {
+                Identity.READ: aws.read_role_arn,
+                Identity.FOUNDATION: aws.foundation_role_arn,
+                Identity.EXPERIMENT: aws.experiment_role_arn,
+            }
+            for identity, role_arn in roles.items():
+                integration = AwsIntegration(
+                    self,
+                    f"AwsIntegration-{identity.value}",
+                    name=f"{config.name}-aws-{identity.value}",
+                    role_arn=role_arn,
+                    # Creating an EKS cluster outlasts the 900 s default session.
+                    duration_seconds=aws.duration_seconds,
+                    region=config.aws.region,
+                    space_id=settings.space_id,
+                )
+                integration.override_logical_id(f"aws-{identity.value}")
+                ids[(Cloud.AWS, identity)] = integration.id
         if settings.azure_integration is not None:
-            ids[Cloud.AZURE] = AzureIntegration(
-                self,
-                "AzureIntegration",
-                name=f"{config.name}-azure",
-                tenant_id=settings.azure_integration.tenant_id,
-                default_subscription_id=settings.azure_integration.subscription_id,
-                space_id=settings.space_id,
-            ).id
+            # Each Azure integration is its own Entra application (service principal), so
+            # each gets its own consent and its own role assignments (docs/bootstrap.md).
+            for identity in Identity:
+                azure = AzureIntegration(
+                    self,
+                    f"AzureIntegration-{identity.value}",
+                    name=f"{config.name}-azure-{identity.value}",
+                    tenant_id=settings.azure_integration.tenant_id,
+                    default_subscription_id=settings.azure_integration.subscription_id,
+                    space_id=settings.space_id,
+                )
+                azure.override_logical_id(f"azure-{identity.value}")
+                ids[(Cloud.AZURE, identity)] = azure.id
         return ids
 
     def _infracost_context(self, config: LabConfig) -> Context:
@@ -205,7 +261,7 @@ class SpaceliftRootStack(LabStack):
 
     def _argocd_hub_context(self, config: LabConfig) -> Context:
         """How the experiment stacks reach the ArgoCD hub to register their clusters:
-        auto-attached to every experiment stack, filled by hand (docs/argocd.md)."""
+        attached to each experiment stack, filled by hand (docs/argocd.md)."""
         context = Context(
             self,
             f"Context-{ARGOCD_HUB_CONTEXT}",
@@ -216,13 +272,12 @@ class SpaceliftRootStack(LabStack):
                 "secret: the hub's argocd-cluster-registrar token) here by hand."
             ),
             space_id=config.spacelift.space_id,
-            labels=[f"autoattach:{StackKind.EXPERIMENT.value}"],
         )
         context.override_logical_id(ARGOCD_HUB_CONTEXT)
         return context
 
     def _credentials_context(self, config: LabConfig, cloud: Cloud) -> Context:
-        """A context auto-attached to every stack of ``cloud``, holding non-secret settings.
+        """A context attached to each lab stack of ``cloud``, holding non-secret settings.
 
         Secrets never appear here: without a cloud integration, people add them by hand as
         write-only variables (docs/bootstrap.md).
@@ -237,7 +292,6 @@ class SpaceliftRootStack(LabStack):
                 "write-only (secret) variables."
             ),
             space_id=config.spacelift.space_id,
-            labels=[f"autoattach:{cloud.value}"],
         )
         context.override_logical_id(CREDENTIAL_CONTEXTS[cloud])
         if cloud is Cloud.AWS:

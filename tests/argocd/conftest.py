@@ -24,6 +24,14 @@ def applicationset_schema() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def appproject_schema() -> dict[str, Any]:
+    """ArgoCD v3.5.1's AppProject CRD schema (openAPIV3Schema)."""
+    raw = gzip.decompress((VENDOR / "appproject-crd.v3.5.1.openapiv3.json.gz").read_bytes())
+    schema: dict[str, Any] = json.loads(raw)
+    return schema
+
+
+@pytest.fixture(scope="session")
 def go_json_fields() -> dict[str, set[str]]:
     """The JSON field names of each Go struct in the vendored types, by struct name."""
     text = (VENDOR / "cluster_config_types.go.txt").read_text()

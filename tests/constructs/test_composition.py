@@ -151,13 +151,37 @@ def test_a_pod_identity_trusts_only_the_pod_identity_service() -> None:
     doc = synth(stack)
 
     trust = block(doc, "data", "aws_iam_policy_document", "Eks/AutoscalerIdentity/Trust")
-    assert trust["statement"] == [
-        {
-            "actions": ["sts:AssumeRole", "sts:TagSession"],
-            "effect": "Allow",
-            "principals": [{"identifiers": ["pods.eks.amazonaws.com"], "type": "Service"}],
-        }
-    ]
+    (statement,) = trust["statement"]
+    conditions = statement.pop("condition")
+    assert statement == {
+        "actions": ["sts:AssumeRole", "sts:TagSession"],
+        "effect": "Allow",
+        "principals": [{"identifiers": ["pods.eks.amazonaws.com"], "type": "Service"}],
+    }
+    # The cluster's own name attribute, so the role follows the cluster it trusts.
+    cluster_name = f"${{{address(doc, 'aws_eks_cluster', 'Eks/Cluster')}.name}}"
+    assert {c["variable"]: (c["test"], c["values"]) for c in conditions} == {
+        "aws:RequestTag/eks-cluster-name": ("StringEquals", [cluster_name]),
+        "aws:RequestTag/kubernetes-namespace": ("StringEquals", ["kube-system"]),
+        "aws:RequestTag/kubernetes-service-account": ("StringEquals", ["cluster-autoscaler"]),
+    }
+
+    # The session tags Pod Identity sends: only this cluster's service account gets in.
+    def admits(**tags: str) -> bool:
+        return all(
+            tags.get(c["variable"].removeprefix("aws:RequestTag/")) in c["values"]
+            for c in conditions
+        )
+
+    own = {
+        "eks-cluster-name": cluster_name,
+        "kubernetes-namespace": "kube-system",
+        "kubernetes-service-account": "cluster-autoscaler",
+    }
+    assert admits(**own)
+    assert not admits(**{**own, "kubernetes-service-account": "default"})
+    assert not admits(**{**own, "kubernetes-namespace": "team-a"})
+    assert not admits(**{**own, "eks-cluster-name": "another-cluster"})
     role = block(doc, "resource", "aws_iam_role", "Eks/AutoscalerIdentity/Role")
     assert role["name"] == "demo-target-cluster-autoscaler"
     association = block(

@@ -10,6 +10,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
+    IntegrationPair,
     SpaceliftStack,
     SpaceliftStackProps,
     Upstream,
@@ -44,7 +45,7 @@ def _foundation_and_experiment(**experiment: Any) -> dict[str, Any]:
             labels=["foundation", "aws"],
             protect_from_deletion=True,
             drift_detection=DriftDetectionSchedule(schedule=["0 6 * * 1-5"]),
-            aws_integration_id="01AWSINTEGRATION",
+            aws_integrations=IntegrationPair(read_id="01AWSREAD", write_id="01AWSFOUNDATION"),
         ),
     )
     SpaceliftStack(
@@ -54,7 +55,7 @@ def _foundation_and_experiment(**experiment: Any) -> dict[str, Any]:
             "exp-a-eks",
             labels=["experiment", "aws", "experiment:a", "aws"],
             autodeploy=True,
-            aws_integration_id="01AWSINTEGRATION",
+            aws_integrations=IntegrationPair(read_id="01AWSREAD", write_id="01AWSEXPERIMENT"),
             upstreams=[
                 Upstream(
                     foundation,
@@ -126,17 +127,24 @@ def test_foundation_and_experiment(json_snapshot: SnapshotAssertion) -> None:
         "exp-a-eks": {
             "stack_id": "${spacelift_stack.exp-a-eks.id}",
             "depends_on": [
-                "spacelift_aws_integration_attachment.exp-a-eks",
+                "spacelift_aws_integration_attachment.exp-a-eks--read",
+                "spacelift_aws_integration_attachment.exp-a-eks--write",
                 "spacelift_stack_dependency.exp-a-eks--aws-foundation",
                 "spacelift_stack_dependency_reference.exp-a-eks--TF_VAR_private_subnet_ids",
                 "spacelift_stack_dependency_reference.exp-a-eks--TF_VAR_vpc_id",
             ],
         }
     }
-    assert sorted(resource["spacelift_aws_integration_attachment"]) == [
-        "aws-foundation",
-        "exp-a-eks",
-    ]
+    # Plans read with the shared read-only integration; applies write with the kind's own.
+    assert {
+        name: (a["integration_id"], a["read"], a["write"])
+        for name, a in resource["spacelift_aws_integration_attachment"].items()
+    } == {
+        "aws-foundation--read": ("01AWSREAD", True, False),
+        "aws-foundation--write": ("01AWSFOUNDATION", False, True),
+        "exp-a-eks--read": ("01AWSREAD", True, False),
+        "exp-a-eks--write": ("01AWSEXPERIMENT", False, True),
+    }
     assert "spacelift_scheduled_delete_stack" not in resource
     assert check_terraform_json(doc, load_schema()) == []
     assert doc == json_snapshot
@@ -184,3 +192,18 @@ def test_expiry_without_teardown_is_refused() -> None:
 def test_drift_detection_needs_a_schedule() -> None:
     with pytest.raises(ValueError, match=r"^schedule: give at least one cron expression$"):
         DriftDetectionSchedule(schedule=[])
+
+
+def test_one_integration_cannot_serve_both_phases() -> None:
+    with pytest.raises(ValueError, match="read_id and write_id are both '01AWSONE'; a preview"):
+        IntegrationPair(read_id="01AWSONE", write_id="01AWSONE")
+    # Unresolved tokens are not compared (they differ only once applied).
+    assert IntegrationPair(read_id="${a.id}", write_id="${b.id}").read_id == "${a.id}"
+
+
+@pytest.mark.parametrize("label", ["foundation", "management"])
+def test_a_protected_stack_cannot_autodeploy(label: str) -> None:
+    with pytest.raises(ValueError, match=f"autodeploy: aws-foundation is a {label} stack"):
+        _props("aws-foundation", labels=[label, "aws"], autodeploy=True)
+    assert _props("aws-foundation", labels=[label, "aws"]).autodeploy is False
+    assert _props("exp-a-eks", labels=["experiment", "aws"], autodeploy=True).autodeploy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
@@ -58,6 +58,12 @@ def _delete(path: str) -> Mutation:
 
     return mutate
 
+
+_AWS_ROLES: Final = {
+    "read_role_arn": "arn:aws:iam::111122223333:role/lab-read",
+    "foundation_role_arn": "arn:aws:iam::111122223333:role/lab-foundation",
+    "experiment_role_arn": "arn:aws:iam::111122223333:role/lab-experiment",
+}
 
 BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
     (
@@ -227,10 +233,56 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "integration session too short for EKS",
         _set(
             "spacelift.aws_integration",
-            {"role_arn": "arn:aws:iam::111122223333:role/spacelift", "duration_seconds": 900},
+            {**_AWS_ROLES, "duration_seconds": 900},
         ),
         "spacelift.aws_integration.duration_seconds",
         "input should be greater than or equal to 3600 (got 900)",
+    ),
+    (
+        "one AWS role for every phase (the old form)",
+        _set(
+            "spacelift.aws_integration",
+            {"role_arn": "arn:aws:iam::111122223333:role/spacelift"},
+        ),
+        "spacelift.aws_integration.role_arn",
+        "one role for every phase let previews write; give three roles instead, "
+        "read_role_arn, foundation_role_arn and experiment_role_arn (docs/bootstrap.md, "
+        "step 3)",
+    ),
+    (
+        "previews with the foundation's write role",
+        _set(
+            "spacelift.aws_integration",
+            {**_AWS_ROLES, "read_role_arn": _AWS_ROLES["foundation_role_arn"]},
+        ),
+        "spacelift.aws_integration.read_role_arn",
+        "'arn:aws:iam::111122223333:role/lab-foundation' is also foundation_role_arn; each "
+        "phase and kind of stack needs its own role, or a preview could write, or an "
+        "experiment change the foundation",
+    ),
+    (
+        "experiments with the foundation's write role",
+        _set(
+            "spacelift.aws_integration",
+            {**_AWS_ROLES, "experiment_role_arn": _AWS_ROLES["foundation_role_arn"]},
+        ),
+        "spacelift.aws_integration.foundation_role_arn",
+        "'arn:aws:iam::111122223333:role/lab-foundation' is also experiment_role_arn; each "
+        "phase and kind of stack needs its own role, or a preview could write, or an "
+        "experiment change the foundation",
+    ),
+    (
+        "one person named twice among the approvers",
+        _set(
+            "spacelift.approvers",
+            [
+                {"login": "alice@example.com"},
+                {"login": "bob@example.com", "vcs_login": "Alice@example.com"},
+            ],
+        ),
+        "spacelift.approvers[1]",
+        "'Alice@example.com' is also approvers[0]; each login names one person (logins "
+        "compare case-insensitively)",
     ),
     (
         "reserved label",

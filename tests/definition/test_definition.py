@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -108,6 +109,16 @@ def test_autodeploy_and_labels_follow_lab_yaml(
     assert experiment.labels[-1] == "team:platform"
     assert lab.get("azure-foundation").autodeploy is False
     assert {s.labels[-1] for s in lab.stacks} == {"team:platform"}  # every kind gets it
+
+
+def test_only_experiments_may_autodeploy() -> None:
+    lab = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
+    assert {s.kind for s in lab.stacks if s.autodeploy} == {StackKind.EXPERIMENT}
+    foundation = lab.get("azure-foundation")
+    with pytest.raises(ValueError, match="azure-foundation: autodeploy is for experiments only"):
+        dataclasses.replace(foundation, autodeploy=True)
+    with pytest.raises(ValueError, match="a management stack's changes are reviewed"):
+        dataclasses.replace(lab.get(MANAGEMENT_STACK_ID), autodeploy=True)
 
 
 def test_expiry_reaches_every_stack_of_the_experiment(

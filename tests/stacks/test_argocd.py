@@ -181,11 +181,20 @@ def test_spacelift_root_attaches_the_hub_context_to_every_experiment(
     handed_off: tuple[LabDefinition, SynthTree],
 ) -> None:
     _, tree = handed_off
-    context = tree["spacelift-root"]["resource"]["spacelift_context"][ARGOCD_HUB_CONTEXT]
-    assert context["labels"] == ["autoattach:experiment"]
+    resources = tree["spacelift-root"]["resource"]
+    context = resources["spacelift_context"][ARGOCD_HUB_CONTEXT]
+    # By name to the lab's experiment stacks, not by a label any stack could carry.
+    assert "labels" not in context
     assert "KUBE_TOKEN" in context["description"]
-    stacks = tree["spacelift-root"]["resource"]["spacelift_stack"]
-    assert all("experiment" in s["labels"] for k, s in stacks.items() if k.startswith("exp-"))
+    stacks = resources["spacelift_stack"]
+    hub_attached = {
+        a["stack_id"]
+        for a in resources["spacelift_context_attachment"].values()
+        if a["context_id"] == f"${{spacelift_context.{ARGOCD_HUB_CONTEXT}.id}}"
+    }
+    experiments = {f"${{spacelift_stack.{k}.id}}" for k in stacks if k.startswith("exp-")}
+    assert experiments
+    assert hub_attached == experiments
     # Nothing of the hub's connection is a variable in code: it is added by hand.
     variables = tree["spacelift-root"]["resource"].get("spacelift_environment_variable", {})
     assert not [v for v in variables.values() if v["name"].startswith("KUBE_")]

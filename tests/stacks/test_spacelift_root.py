@@ -192,8 +192,9 @@ def test_experiments_are_torn_down_before_their_stack_disappears(multi_synth: Sy
     ]
     alpha = destructors["exp-alpha-eks"]
     assert alpha["stack_id"] == _ref("spacelift_stack", "exp-alpha-eks")
-    # Inputs and dependency must outlive the destroy run that needs them.
+    # Credentials, inputs and dependency must outlive the destroy run that needs them.
     assert alpha["depends_on"] == [
+        "spacelift_context_attachment.exp-alpha-eks--aws-credentials",
         "spacelift_stack_dependency.exp-alpha-eks--aws-foundation",
         "spacelift_stack_dependency_reference.exp-alpha-eks--TF_VAR_private_subnet_ids",
         "spacelift_stack_dependency.exp-alpha-eks--azure-foundation",
@@ -233,10 +234,24 @@ def test_policies_come_from_the_policy_files(
 def test_credential_contexts_hold_no_secrets(shipped_synth: SynthTree) -> None:
     resources = _root(shipped_synth)
     contexts = resources["spacelift_context"]
-    assert {name: c["labels"] for name, c in contexts.items()} == {
-        "aws-credentials": ["autoattach:aws"],
-        "azure-credentials": ["autoattach:azure"],
+    assert sorted(contexts) == ["aws-credentials", "azure-credentials"]
+    # No autoattach label: a stack outside the lab carrying "aws" gets no keys.
+    assert all("labels" not in c for c in contexts.values())
+    attached = {
+        name: (a["context_id"], a["stack_id"])
+        for name, a in resources["spacelift_context_attachment"].items()
     }
+    expected = {
+        f"{stack}--{cloud}-credentials": (
+            _ref("spacelift_context", f"{cloud}-credentials"),
+            _ref("spacelift_stack", stack),
+        )
+        for stack in shipped_synth
+        if stack != MANAGEMENT_STACK_ID
+        for cloud in ("aws" if stack.startswith("aws-") or stack.endswith("-eks") else "azure",)
+    }
+    assert attached == expected
+    assert len(attached) == len(shipped_synth) - 1  # one per stack Spacelift manages
     variables = resources["spacelift_environment_variable"]
     assert {(v["name"], v["value"], v["write_only"]) for v in variables.values()} == {
         ("AWS_REGION", "us-east-1", False)
@@ -266,7 +281,9 @@ def integrated(
     """lab.yaml with both cloud integrations and an imported role attachment."""
     data = yaml.safe_load((FIXTURE_CONFIG).read_text())
     data["spacelift"]["aws_integration"] = {
-        "role_arn": "arn:aws:iam::111122223333:role/spacelift-lab",
+        "read_role_arn": "arn:aws:iam::111122223333:role/lab/spacelift-read",
+        "foundation_role_arn": "arn:aws:iam::111122223333:role/lab/spacelift-foundation",
+        "experiment_role_arn": "arn:aws:iam::111122223333:role/lab/spacelift-experiment",
         "duration_seconds": 7200,
     }
     data["spacelift"]["azure_integration"] = {
@@ -274,6 +291,10 @@ def integrated(
         "subscription_id": "66666666-7777-8888-9999-000000000000",
     }
     data["spacelift"]["root_role_attachment_id"] = "01JROLEATTACHMENT0000000000"
+    data["spacelift"]["approvers"] = [
+        {"login": "bob@example.com"},
+        {"login": "carol@example.com", "vcs_login": "carol-gh"},
+    ]
     workdir = tmp_path_factory.mktemp("integrated")
     config = workdir / "lab.yaml"
     config.write_text(yaml.safe_dump(data))
@@ -282,39 +303,57 @@ def integrated(
 
 def test_cloud_integrations_attach_to_the_stacks_of_their_cloud(integrated: SynthTree) -> None:
     resources = _root(integrated)
-    (aws,) = resources["spacelift_aws_integration"].values()
-    assert (aws["role_arn"], aws["duration_seconds"], aws["region"]) == (
-        "arn:aws:iam::111122223333:role/spacelift-lab",
-        7200,
-        "us-east-1",
-    )
-    (azure,) = resources["spacelift_azure_integration"].values()
-    assert (azure["tenant_id"], azure["default_subscription_id"]) == (
-        "11111111-2222-3333-4444-555555555555",
-        "66666666-7777-8888-9999-000000000000",
-    )
-    aws_attached = {
-        a["stack_id"] for a in resources["spacelift_aws_integration_attachment"].values()
+    aws = resources["spacelift_aws_integration"]
+    assert {
+        name: (i["role_arn"], i["duration_seconds"], i["region"]) for name, i in aws.items()
+    } == {
+        f"aws-{identity}": (
+            f"arn:aws:iam::111122223333:role/lab/spacelift-{identity}",
+            7200,
+            "us-east-1",
+        )
+        for identity in ("read", "foundation", "experiment")
     }
-    azure_attached = {
-        a["stack_id"] for a in resources["spacelift_azure_integration_attachment"].values()
+    azure = resources["spacelift_azure_integration"]
+    assert sorted(azure) == ["azure-experiment", "azure-foundation", "azure-read"]
+    for integration in azure.values():
+        assert (integration["tenant_id"], integration["default_subscription_id"]) == (
+            "11111111-2222-3333-4444-555555555555",
+            "66666666-7777-8888-9999-000000000000",
+        )
+    # Each stack of a cloud: the read integration for plans only, its kind's write
+    # integration for applies only; no stack gets another kind's writer.
+    attached = {
+        name: (a["stack_id"], a["integration_id"], a["read"], a["write"])
+        for kind in ("aws", "azure")
+        for name, a in resources[f"spacelift_{kind}_integration_attachment"].items()
     }
-    assert aws_attached == {
-        _ref("spacelift_stack", s) for s in ("aws-foundation", "exp-multi-cloud-demo-eks")
-    }
-    assert azure_attached == {
-        _ref("spacelift_stack", s)
-        for s in ("azure-foundation", "exp-http-baseline-aks", "exp-multi-cloud-demo-aks")
-    }
-    for attachment in [
-        *resources["spacelift_aws_integration_attachment"].values(),
-        *resources["spacelift_azure_integration_attachment"].values(),
-    ]:
-        assert (attachment["read"], attachment["write"]) == (True, True)
+    expected = {}
+    for cloud, stacks in {
+        "aws": ("aws-foundation", "exp-multi-cloud-demo-eks"),
+        "azure": ("azure-foundation", "exp-http-baseline-aks", "exp-multi-cloud-demo-aks"),
+    }.items():
+        for stack in stacks:
+            writer = "foundation" if stack.endswith("foundation") else "experiment"
+            integration = f"spacelift_{cloud}_integration"
+            expected[f"{stack}--read"] = (
+                _ref("spacelift_stack", stack),
+                _ref(integration, f"{cloud}-read"),
+                True,
+                False,
+            )
+            expected[f"{stack}--write"] = (
+                _ref("spacelift_stack", stack),
+                _ref(integration, f"{cloud}-{writer}"),
+                False,
+                True,
+            )
+    assert attached == expected
     # Credentials outlive the destroy run of an experiment.
     destructor = resources["spacelift_stack_destructor"]["exp-multi-cloud-demo-eks"]
     assert (
-        "spacelift_aws_integration_attachment.exp-multi-cloud-demo-eks" in destructor["depends_on"]
+        "spacelift_aws_integration_attachment.exp-multi-cloud-demo-eks--write"
+        in destructor["depends_on"]
     )
     assert check_terraform_json(integrated[MANAGEMENT_STACK_ID], load_schema()) == []
 
@@ -351,3 +390,13 @@ def test_policies_can_be_left_out_for_a_free_plan(tmp_path: Path) -> None:
     resources = _root(tree)
     assert "spacelift_policy" not in resources
     assert len(resources["spacelift_stack"]) == 5  # everything else is unchanged
+
+
+def test_named_approvers_reach_the_uploaded_approval_policy(integrated: SynthTree) -> None:
+    approval = _root(integrated)["spacelift_policy"]["approval"]
+    assert approval["body"].endswith(
+        'allowed_approvers := ["bob@example.com", "carol@example.com"]\n\n'
+        'login_aliases := {"carol-gh": "carol@example.com"}\n'
+    )
+    plan = _root(integrated)["spacelift_policy"]["plan"]
+    assert "allowed_approvers" not in plan["body"]

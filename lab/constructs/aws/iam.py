@@ -24,6 +24,26 @@ from constructs import Construct
 
 IRSA_AUDIENCE: Final = "sts.amazonaws.com"
 
+LAB_ROLE_PATH: Final = "/lab/"
+"""Every IAM role the lab creates lives under this path, and the Spacelift integrations may
+create and change roles under it only (docs/bootstrap/aws-*-policy.json), never their own."""
+CLUSTER_ROLE_PATH: Final = f"{LAB_ROLE_PATH}clusters/"
+"""The clusters' roles (control plane, nodes, pods): the experiment integration's."""
+NETWORK_ROLE_PATH: Final = f"{LAB_ROLE_PATH}network/"
+"""The foundation's roles (VPC flow logs): the foundation integration's."""
+PERMISSIONS_BOUNDARY_POLICY: Final = "lab-permissions-boundary"
+"""The customer managed policy every lab role carries as its permissions boundary, created
+by hand at bootstrap (docs/bootstrap/aws-permissions-boundary.json). The integrations may
+create or change a role only with it attached and may not remove it, so no role they make
+can hold more than it allows: the delegation pattern of the AWS IAM User Guide
+(awsdocs/iam-user-guide@0f5432d, doc_source/access_policies_boundaries.md, "Delegating
+responsibility to others using permissions boundaries")."""
+
+
+def permissions_boundary_arn(partition: str, account_id: str) -> str:
+    """The ARN of :data:`PERMISSIONS_BOUNDARY_POLICY` in ``account_id``."""
+    return f"arn:{partition}:iam::{account_id}:policy/{PERMISSIONS_BOUNDARY_POLICY}"
+
 
 def service_role(
     scope: Construct,
@@ -33,6 +53,7 @@ def service_role(
     service: str,
     description: str,
     tags: Mapping[str, str],
+    permissions_boundary: str,
 ) -> IamRole:
     """A role that only ``service`` (``eks.amazonaws.com``...) may assume."""
     trust = DataAwsIamPolicyDocumentStatement(
@@ -42,7 +63,15 @@ def service_role(
             DataAwsIamPolicyDocumentStatementPrincipals(type="Service", identifiers=[service])
         ],
     )
-    return _role(scope, id, trust, role_name=role_name, description=description, tags=tags)
+    return _role(
+        scope,
+        id,
+        trust,
+        role_name=role_name,
+        description=description,
+        tags=tags,
+        permissions_boundary=permissions_boundary,
+    )
 
 
 def irsa_role(
@@ -55,6 +84,7 @@ def irsa_role(
     service_account: str,
     description: str,
     tags: Mapping[str, str],
+    permissions_boundary: str,
 ) -> IamRole:
     """A role that one Kubernetes service account (``system:serviceaccount:<ns>:<name>``)
     assumes with the tokens the cluster's OIDC issuer minted for STS (IRSA)."""
@@ -77,7 +107,15 @@ def irsa_role(
             ),
         ],
     )
-    return _role(scope, id, trust, role_name=role_name, description=description, tags=tags)
+    return _role(
+        scope,
+        id,
+        trust,
+        role_name=role_name,
+        description=description,
+        tags=tags,
+        permissions_boundary=permissions_boundary,
+    )
 
 
 def _role(
@@ -88,13 +126,17 @@ def _role(
     role_name: str,
     description: str,
     tags: Mapping[str, str],
+    permissions_boundary: str,
 ) -> IamRole:
-    """The role ``id`` with the one-statement trust policy ``<id>Trust``."""
+    """The role ``id`` with the one-statement trust policy ``<id>Trust``, on the clusters'
+    path with the lab's permissions boundary."""
     document = DataAwsIamPolicyDocument(scope, f"{id}Trust", statement=[trust])
     return IamRole(
         scope,
         id,
         name=role_name,
+        path=CLUSTER_ROLE_PATH,
+        permissions_boundary=permissions_boundary,
         description=description,
         assume_role_policy=document.json,
         tags=dict(tags),

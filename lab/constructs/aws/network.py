@@ -43,6 +43,7 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
+from lab.constructs.aws.iam import NETWORK_ROLE_PATH, permissions_boundary_arn
 from lab.constructs.aws.key_policy import (
     account_administers,
     key_policy,
@@ -512,6 +513,8 @@ class AwsNetwork(Construct):
             self,
             "FlowLogRole",
             name=f"{name}-{region}-vpc-flow-logs",
+            path=NETWORK_ROLE_PATH,
+            permissions_boundary=permissions_boundary_arn(partition.partition, account_id),
             description=f"Lets VPC Flow Logs write the {name} VPC's traffic to {log_group_name}",
             assume_role_policy=trust.json,
             tags=self._tags(f"{name}-vpc-flow-logs"),

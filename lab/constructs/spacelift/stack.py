@@ -14,6 +14,7 @@ from constructs import Construct
 from lab.spacelift import (
     AwsIntegrationAttachment,
     AzureIntegrationAttachment,
+    ContextAttachment,
     DriftDetection,
     OpenTofuWorkflowTool,
     ScheduledDeleteStack,
@@ -24,8 +25,12 @@ from lab.spacelift import (
     StackGitHubEnterprise,
     StackOpenTofu,
 )
+from lab.spacelift._base import is_literal
 
 DEFAULT_DRIFT_TIMEZONE: Final = "UTC"
+PROTECTED_LABELS: Final = frozenset({"foundation", "management"})
+"""The labels that make the approval policy treat a stack as protected (policies/approval.rego
+``protected_labels``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +62,27 @@ class Upstream:
 
 
 @dataclass(frozen=True, kw_only=True)
+class IntegrationPair:
+    """One cloud's integrations for a stack: ``read_id`` attached for the read phase only
+    (plans, pull-request previews included), ``write_id`` for the write phase only
+    (applies). Spacelift passes the phase in the AWS external ID
+    (``<account>@<integration>@<stack>@<read|write>``) and allows at most two integrations
+    per stack, one per phase (spacelift-io/user-documentation@0512e78,
+    docs/integrations/cloud-providers/aws.md, "Trust Policy" and "Read vs Write")."""
+
+    read_id: str
+    write_id: str
+
+    def __post_init__(self) -> None:
+        if is_literal(self.read_id) and self.read_id == self.write_id:
+            raise ValueError(
+                f"IntegrationPair: read_id and write_id are both {self.read_id!r}; a preview "
+                "would run with the identity that applies. Give the read phase its own "
+                "read-only integration"
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
 class SpaceliftStackProps:
     """Inputs of :class:`SpaceliftStack`."""
 
@@ -85,10 +111,13 @@ class SpaceliftStackProps:
     """Default: false. True makes deleting the stack fail until it is turned off."""
     drift_detection: DriftDetectionSchedule | None = None
     """Default: none."""
-    aws_integration_id: str | None = None
-    """Attach this AWS integration (read and write). Default: none."""
-    azure_integration_id: str | None = None
-    """Attach this Azure integration (read and write). Default: none."""
+    aws_integrations: IntegrationPair | None = None
+    """AWS integrations to attach, one per phase. Default: none."""
+    azure_integrations: IntegrationPair | None = None
+    """Azure integrations to attach, one per phase. Default: none."""
+    contexts: Mapping[str, str] = field(default_factory=dict)
+    """Contexts to attach to this stack alone (name -> context ID), rather than by an
+    ``autoattach:`` label that any stack in the space could carry. Default: none."""
     upstreams: Sequence[Upstream] = ()
     """Stacks whose tracked runs must finish first. Default: none."""
     destroy_on_delete: bool = False
@@ -98,6 +127,14 @@ class SpaceliftStackProps:
     """After this date (UTC) Spacelift deletes the stack and its resources. Default: never."""
 
     def __post_init__(self) -> None:
+        protected = PROTECTED_LABELS.intersection(self.labels)
+        if self.autodeploy and protected:
+            # Spacelift asks the approval policy nothing between plan and apply on an
+            # autodeploy stack, so a protected one would never be reviewed.
+            raise ValueError(
+                f"autodeploy: {self.slug} is a {sorted(protected)[0]} stack, whose changes "
+                "are reviewed before they apply; autodeploy would apply them unreviewed"
+            )
         if self.expires is not None and not self.destroy_on_delete:
             raise ValueError(
                 "expires: a scheduled deletion destroys the stack's resources; "
@@ -162,22 +199,29 @@ class SpaceliftStack(Construct):
                 reconcile=props.drift_detection.reconcile,
             ).override_logical_id(props.slug)
         integrations = (
-            (AwsIntegrationAttachment, "AwsIntegration", props.aws_integration_id),
-            (AzureIntegrationAttachment, "AzureIntegration", props.azure_integration_id),
+            (AwsIntegrationAttachment, "AwsIntegration", props.aws_integrations),
+            (AzureIntegrationAttachment, "AzureIntegration", props.azure_integrations),
         )
-        for binding, construct_id, integration_id in integrations:
-            if integration_id is None:
+        for binding, construct_id, pair in integrations:
+            if pair is None:
                 continue
-            attachment = binding(
-                self,
-                construct_id,
-                integration_id=integration_id,
-                stack_id=self.id,
-                read=True,
-                write=True,
+            for phase, integration_id in (("read", pair.read_id), ("write", pair.write_id)):
+                attachment = binding(
+                    self,
+                    f"{construct_id}-{phase}",
+                    integration_id=integration_id,
+                    stack_id=self.id,
+                    read=phase == "read",
+                    write=phase == "write",
+                )
+                attachment.override_logical_id(f"{props.slug}--{phase}")
+                teardown_prerequisites.append(attachment)
+        for name, context_id in sorted(props.contexts.items()):
+            context = ContextAttachment(
+                self, f"Context-{name}", context_id=context_id, stack_id=self.id
             )
-            attachment.override_logical_id(props.slug)
-            teardown_prerequisites.append(attachment)
+            context.override_logical_id(f"{props.slug}--{name}")
+            teardown_prerequisites.append(context)
         self.dependencies: dict[str, StackDependency] = {}
         for upstream in props.upstreams:
             dependency = StackDependency(

@@ -92,6 +92,7 @@ from lab.constructs.aws.iam import (
     attach_managed_policies,
     irsa_role,
     managed_policies,
+    permissions_boundary_arn,
     service_role,
 )
 from lab.constructs.aws.key_policy import account_administers, key_policy, logs_may_encrypt
@@ -316,6 +317,7 @@ class EksCluster(Construct):
             service="eks.amazonaws.com",
             description=f"EKS control plane of {props.name}",
             tags=self._tags,
+            permissions_boundary=self.permissions_boundary,
         )
         cluster_policies = attach_managed_policies(
             self, "ClusterRole", cluster_role, self.managed_policies("AmazonEKSClusterPolicy")
@@ -407,6 +409,7 @@ class EksCluster(Construct):
             service_account=VPC_CNI_SERVICE_ACCOUNT,
             description=f"IRSA role of {VPC_CNI_SERVICE_ACCOUNT} in {props.name}",
             tags=self._tags,
+            permissions_boundary=self.permissions_boundary,
         )
         vpc_cni_policies = attach_managed_policies(
             self, "VpcCniRole", vpc_cni_role, self.managed_policies("AmazonEKS_CNI_Policy")
@@ -435,6 +438,7 @@ class EksCluster(Construct):
             service=f"ec2.{partition.dns_suffix}",
             description=f"EKS managed nodes of {props.name}",
             tags=self._tags,
+            permissions_boundary=self.permissions_boundary,
         )
         # PullOnly rather than ReadOnly: nodes pull images and never list or describe
         # repositories. EKS creates the node role's access entry (EC2_LINUX) itself.
@@ -606,6 +610,11 @@ class EksCluster(Construct):
         """Cluster admin (``AmazonEKSClusterAdminPolicy``, cluster scope) for a principal."""
         return self.grant_access(principal_arn, AccessPolicy.CLUSTER_ADMIN)
 
+    @property
+    def permissions_boundary(self) -> str:
+        """The lab's permissions boundary, carried by every role of the cluster."""
+        return permissions_boundary_arn(self.partition, self.account_id)
+
     def add_pod_identity(
         self,
         id: str,
@@ -632,6 +641,7 @@ class EksCluster(Construct):
                 namespace=namespace,
                 service_account=service_account,
                 role_name=f"{self.props.name}-{service_account}",
+                permissions_boundary=self.permissions_boundary,
                 description=(
                     f"Pod Identity role of {namespace}/{service_account} in {self.props.name}"
                 ),

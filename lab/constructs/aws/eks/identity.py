@@ -9,6 +9,7 @@ from typing import Final
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
     DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementCondition,
     DataAwsIamPolicyDocumentStatementPrincipals,
 )
 from cdktf_cdktf_provider_aws.eks_pod_identity_association import EksPodIdentityAssociation
@@ -16,7 +17,7 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
-from lab.constructs.aws.iam import attach_managed_policies
+from lab.constructs.aws.iam import CLUSTER_ROLE_PATH, attach_managed_policies
 
 POD_IDENTITY_PRINCIPAL: Final = "pods.eks.amazonaws.com"
 """The service that assumes Pod Identity roles (EKS User Guide, "Create IAM role with trust
@@ -32,6 +33,8 @@ class PodIdentityProps:
     service_account: str
     role_name: str
     """IAM role name (unique in the account)."""
+    permissions_boundary: str
+    """ARN of the permissions boundary the role carries (the lab's)."""
     description: str
     managed_policy_arns: Mapping[str, str] = field(default_factory=dict)
     """AWS managed policies to attach: construct id stem -> ARN."""
@@ -62,6 +65,21 @@ class PodIdentity(Construct):
                             type="Service", identifiers=[POD_IDENTITY_PRINCIPAL]
                         )
                     ],
+                    # Only this cluster's one service account: the session tags Pod Identity
+                    # sends with every AssumeRole (awsdocs/amazon-eks-user-guide@2edffcb,
+                    # latest/ug/manage-access/aws-access/pod-id-role.adoc, "Setting
+                    # Conditions"). Without them, any association in the account naming this
+                    # role would get its credentials.
+                    condition=[
+                        DataAwsIamPolicyDocumentStatementCondition(
+                            test="StringEquals", variable=f"aws:RequestTag/{tag}", values=[value]
+                        )
+                        for tag, value in (
+                            ("eks-cluster-name", props.cluster_name),
+                            ("kubernetes-namespace", props.namespace),
+                            ("kubernetes-service-account", props.service_account),
+                        )
+                    ],
                 )
             ],
         )
@@ -69,6 +87,8 @@ class PodIdentity(Construct):
             self,
             "Role",
             name=props.role_name,
+            path=CLUSTER_ROLE_PATH,
+            permissions_boundary=props.permissions_boundary,
             description=props.description,
             assume_role_policy=trust.json,
             tags=dict(props.tags),
