@@ -125,7 +125,10 @@ class SpaceliftRootStack(LabStack):
                         for upstream in stack.depends_on
                     ],
                     destroy_on_delete=stack.kind is StackKind.EXPERIMENT,
-                    expires=stack.expires,
+                    # Spacelift triggers schedules only on private workers (its
+                    # docs/concepts/stack/scheduling.md); without a pool the expire
+                    # workflow deletes the experiment's folder instead (lab/commands/expiry.py).
+                    expires=stack.expires if settings.worker_pool_id else None,
                 ),
             )
 

@@ -12,6 +12,7 @@ import yaml
 from lab.contract import FOUNDATION_OUTPUTS
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackKind, load_definition
 from lab.policies import load_policies
+from lab.synth import synthesize
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, REPO, JsonDict
 from tests.spacelift.conformance import check_terraform_json, load_schema
 from tests.stacks.conftest import SynthTree, synth_tree
@@ -210,6 +211,28 @@ def test_expiring_experiments_are_scheduled_for_deletion(multi_synth: SynthTree)
         True,
         _ref("spacelift_stack", "exp-gamma-aks"),
     )
+
+
+def test_without_a_worker_pool_expiry_declares_no_schedule(
+    multi_tree: Path, tmp_path: Path
+) -> None:
+    """Public workers never trigger a schedule (Spacelift's scheduling page); the expire
+    workflow removes the folder instead, and the destructor still tears the stack down."""
+    data = yaml.safe_load((FIXTURE_CONFIG).read_text())
+    del data["spacelift"]["worker_pool_id"]
+    data["spacelift"]["drift_detection"]["enabled"] = False
+    config = tmp_path / "lab.yaml"
+    config.write_text(yaml.safe_dump(data))
+    definition = load_definition(config, multi_tree)
+    assert definition.get("exp-gamma-aks").expires is not None
+    synthesize(definition, tmp_path / "cdktf.out", only=[MANAGEMENT_STACK_ID])
+    doc = json.loads(
+        (tmp_path / "cdktf.out/stacks" / MANAGEMENT_STACK_ID / "cdk.tf.json").read_text()
+    )
+    resources = doc["resource"]
+    assert "spacelift_scheduled_delete_stack" not in resources
+    assert "worker_pool_id" not in resources["spacelift_stack"]["exp-gamma-aks"]
+    assert "exp-gamma-aks" in resources["spacelift_stack_destructor"]
 
 
 def test_policies_come_from_the_policy_files(
