@@ -133,6 +133,12 @@ class SpaceliftStack(Construct):
             ),
             space_id=props.space_id,
             labels=sorted(set(props.labels)),
+            # The native OpenTofu vendor, not the Terraform vendor with workflow tool
+            # OPEN_TOFU: Spacelift migrates such stacks to the native vendor server-side,
+            # and the provider then maps the fields back (spacelift-io/
+            # terraform-provider-spacelift b4274186, spacelift/internal/structs/stack.go),
+            # so the Terraform vendor is no lasting route to its Infracost integration
+            # (docs/workflows.md, "Cost estimates").
             opentofu=StackOpenTofu(
                 version=props.opentofu_version,
                 workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
