@@ -51,12 +51,31 @@ def test_one_spacelift_stack_per_cdktf_stack(
             "version": "1.11.14",
             "workflow_tool": "OPENTOFU",
             "use_smart_sanitization": True,
+            "external_state_access": False,
         }
         assert stack["manage_state"] is True
         assert stack["labels"] == sorted(definition.labels)
         assert stack["description"] == definition.description
         assert "administrative" not in stack
         assert "terraform_version" not in stack and "terraform_workflow_tool" not in stack
+
+
+def test_state_is_what_the_state_docs_say(shipped_synth: SynthTree, multi_synth: SynthTree) -> None:
+    """docs/workflows.md, "State": Spacelift-managed state, no backend of our own, external
+    state access off, no remote-state reads between stacks (output references instead)."""
+    for tree in (shipped_synth, multi_synth):
+        for stack_id, stack in _root(tree)["spacelift_stack"].items():
+            assert stack["manage_state"] is True, stack_id
+            assert stack["opentofu"]["external_state_access"] is False, stack_id
+            assert "terraform_external_state_access" not in stack, stack_id
+            assert "import_state" not in stack and "import_state_file" not in stack
+        for stack_id, doc in tree.items():
+            assert "backend" not in doc.get("terraform", {}), stack_id
+            assert "terraform_remote_state" not in doc.get("data", {}), stack_id
+    docs = (REPO / "docs" / "workflows.md").read_text()
+    section = docs[docs.index("\n## State\n") : docs.index("\n## Rotating credentials")]
+    for fact in ("`manage_state: true`", "`external_state_access: false`", "**30 days**"):
+        assert fact in section
 
 
 def test_foundations_are_manual_protected_and_drift_checked(shipped_synth: SynthTree) -> None:

@@ -143,8 +143,14 @@ class SpaceliftStack(Construct):
                 version=props.opentofu_version,
                 workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
                 use_smart_sanitization=True,
+                # Off (the provider's default, written out): only the stack's own runs and
+                # tasks touch its state; values between stacks go by output references.
+                # docs/workflows.md, "State".
+                external_state_access=False,
             ),
-            # Spacelift hosts the state; the synthesized JSON has no backend block.
+            # Spacelift hosts the state; the synthesized JSON has no backend block. The
+            # provider replaces a stack whose manage_state changes (ForceNew in
+            # spacelift/resource_stack.go at 85652615), which would destroy an experiment.
             manage_state=True,
             autodeploy=props.autodeploy,
             protect_from_deletion=props.protect_from_deletion,
