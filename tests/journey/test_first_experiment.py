@@ -3,6 +3,7 @@ must pass (see tests/journey/first_experiment.py for the steps)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.journey.first_experiment import EXPERIMENT, Journey
@@ -23,8 +24,11 @@ def test_the_first_experiment_pull_request_passes_the_checks(
         for c in ("target", "loadgen")
     }
     assert dates == {1}
-    management = (journey.clone / "cdktf.out/stacks/spacelift-root/cdk.tf.json").read_text()
-    assert "spacelift_scheduled_delete_stack" not in management
+    management = json.loads(
+        (journey.clone / "cdktf.out/stacks/spacelift-root/cdk.tf.json").read_text()
+    )
+    assert "spacelift_scheduled_delete_stack" not in management["resource"]
+    assert f"exp-{EXPERIMENT}-aks" in management["resource"]["spacelift_stack_destructor"]
     assert journey.synth is not None
     assert journey.synth.returncode == 0, journey.synth.stderr
     assert f"exp-{EXPERIMENT}-aks" in journey.synth.stdout
