@@ -25,13 +25,14 @@ import click
 from click.core import ParameterSource
 
 from lab import clock, provider_loading
-from lab.commands import affected, docs, graph, inventory, scaffold, validation
+from lab.commands import affected, docs, expiry, graph, inventory, scaffold, validation
 from lab.commands.graph import GraphFormat
 from lab.commands.table import counted
 from lab.config import DEFAULT_CONFIG_PATH, load_config
 from lab.definition import OUTPUT_DIR, LabDefinition, StackKind, load_definition
 from lab.errors import LabDefinitionError, SynthError, display_path
 from lab.experiments import DEFAULT_EXPERIMENTS_DIR, Cloud, ClusterSize
+from lab.expiry import REMOVE_COMMAND
 from lab.policies import load_policies
 
 EXIT_OK: Final = 0
@@ -550,6 +551,7 @@ def new_experiment_command(
 Examples:
   lab validate                    check everything, print a summary
   lab validate --strict           also fail (exit 1) on warnings and placeholders
+  lab validate --base origin/main refuse experiments this change adds already expired
   LAB_EXPERIMENTS_DIR=/tmp/exp lab validate
 
 \b
@@ -563,19 +565,86 @@ note for each experiment that expires within a week.""",
 @click.option(
     "--strict", is_flag=True, help="Exit 1 on warnings and on placeholders left in lab.yaml."
 )
-def validate_command(*, config_path: Path, experiments_dir: Path, strict: bool) -> None:
+@click.option(
+    "--base",
+    metavar="REV",
+    envvar="LAB_BASE_REF",
+    show_envvar=True,
+    help="Refuse (exit 2) expired experiments that are new, or re-dated, since REV "
+    "(a pull request's base); those already there with that date stay warnings.",
+)
+def validate_command(
+    *, config_path: Path, experiments_dir: Path, strict: bool, base: str | None
+) -> None:
     """Check the lab definition without synthesizing."""
     definition = _load(*_default_paths(config_path, experiments_dir))
     try:
         policies = load_policies(definition.policies_dir)
     except ValueError as error:
         _fail(str(error), EXIT_INVALID)
+    if base:
+        late = expiry.expired(definition, clock.today_utc())
+        try:
+            introduced = expiry.introduced_expired(late, base)
+        except affected.GitError as error:
+            _fail(f"--base {base}: {error}", EXIT_INVALID)
+        if introduced:
+            _fail(str(LabDefinitionError(introduced)), EXIT_INVALID)
     for notice in validation.expiry_notices(definition, clock.today_utc()):
         click.echo(f"note: {notice.message}", err=True)
     _warn_placeholders(definition)
     click.echo(validation.summary(definition, len(policies)))
     if strict and (definition.warnings or definition.placeholders):
         raise click.exceptions.Exit(EXIT_CHECK_FAILED)
+
+
+@main.command(
+    "expired",
+    epilog="""\b
+Examples:
+  lab expired                     list experiments past their expires date
+  lab expired --remove            delete exactly their folders; then `make synth`
+  lab expired --json | jq -r '.experiments[].name'
+
+\b
+An experiment with expires: D is due from the midnight (UTC) that ends day D.
+Deleting its folder and merging the synthesized change deletes its stacks, whose
+destructors destroy the clusters first. The scheduled workflow
+.github/workflows/expire.yml runs this command every night and opens a pull
+request (or pushes: lab.yaml expiry.delivery). Exit 0 whether or not any have
+expired; --json prints the shape documented in docs/json-output.md.""",
+)
+@_config_option
+@_experiments_option
+@click.option("--remove", is_flag=True, help="Delete the expired experiments' folders.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def expired_command(
+    *, config_path: Path, experiments_dir: Path, remove: bool, as_json: bool
+) -> None:
+    """List experiments past their expires date; --remove deletes their folders."""
+    definition = _load(*_default_paths(config_path, experiments_dir), warn=False)
+    today = clock.today_utc()
+    late = expiry.expired(definition, today)
+    report = expiry.ExpiryReport(today, definition.config, tuple(late), removed=remove)
+    document = expiry.expired_document(report)  # folders are named before they go
+    if remove:
+        expiry.remove(late)
+    if as_json:
+        _print_json(document.json_data())
+        return
+    if not late:
+        click.echo(f"no experiment has expired (today is {today}, UTC)")
+        return
+    for record in document.experiments:
+        verb = "removed" if remove else "expired"
+        click.echo(
+            f"{verb}: {record.name} (expires {record.expires}; {record.folder}/; "
+            f"stacks {', '.join(record.stacks)})"
+        )
+    if remove:
+        click.echo("next: run `make synth` and commit the folders' removal with cdktf.out/")
+    else:
+        click.echo(f"run `{REMOVE_COMMAND}`, then `make synth`, and commit")
 
 
 @main.command(

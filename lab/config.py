@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Final
 
@@ -227,8 +228,9 @@ class SpaceliftSettings(StrictModel):
     """A private worker pool for every stack of the lab. Default: none (Spacelift's public
     workers). A stack's pool takes all of its runs, and two features run only on private
     workers (Spacelift's scheduling and drift detection pages): drift detection of the
-    foundations and the scheduled deletion of experiments with ``expires``. One pool for
-    every stack, because each kind of stack needs it for one of them."""
+    foundations and the scheduled deletion of experiments with ``expires`` (without a pool,
+    the expire workflow removes them instead). One pool for every stack, because each kind
+    of stack needs it for one of them."""
     root_role_attachment_id: str | None = None
     """ID of the space-admin role attachment given to ``spacelift-root`` by hand at bootstrap.
     When set, the stack imports that attachment instead of creating a second one.
@@ -488,6 +490,24 @@ class ArgocdSettings(StrictModel):
         return self
 
 
+class ExpiryDelivery(StrEnum):
+    """How the scheduled expire workflow delivers the removal of expired experiments."""
+
+    PULL_REQUEST = "pull_request"
+    """A pull request against ``spacelift.branch``: a person merges it, and the merge deletes
+    the stacks. Nothing is destroyed without a review."""
+    PUSH = "push"
+    """A commit pushed to ``spacelift.branch``: the stacks go without a review, on the day.
+    Needs the branch to accept pushes from GitHub Actions (no required review)."""
+
+
+class ExpirySettings(StrictModel):
+    """The scheduled removal of experiments past their ``expires`` date (docs/workflows.md)."""
+
+    delivery: ExpiryDelivery = ExpiryDelivery.PULL_REQUEST
+    """Default: pull_request. ``push`` deletes expired experiments without a review."""
+
+
 class LabConfig(StrictModel):
     """The root of ``lab.yaml``."""
 
@@ -507,6 +527,8 @@ class LabConfig(StrictModel):
     """Default: none (no estimates, no budget)."""
     argocd: ArgocdSettings | None = None
     """Default: none (clusters are not registered with ArgoCD)."""
+    expiry: ExpirySettings = ExpirySettings()
+    """Default: expired experiments are removed by a pull request."""
     azure: AzureSettings
     aws: AwsSettings
 
@@ -536,6 +558,8 @@ __all__ = [
     "AzureSettings",
     "CostSettings",
     "EksSettings",
+    "ExpiryDelivery",
+    "ExpirySettings",
     "LabConfig",
     "Limits",
     "NatMode",

@@ -25,7 +25,7 @@ from lab.contract import (
     experiment_upstreams,
     foundation_stack_id,
 )
-from lab.errors import LabDefinitionError, Problem, display_path
+from lab.errors import LabDefinitionError, Problem
 from lab.experiments import (
     DEFAULT_EXPERIMENTS_DIR,
     Cloud,
@@ -34,6 +34,7 @@ from lab.experiments import (
     discover_experiments,
     stack_id,
 )
+from lab.expiry import expired_warnings
 from lab.policies import POLICY_DIRECTORY
 from lab.rules import (
     AKS_SUPPORT,
@@ -169,8 +170,8 @@ def load_definition(
     today = today or clock.today_utc()
     warnings: list[Problem] = []
     if config is not None:
-        problems += _check_schedules_can_run(config, config_path, experiments)
         found, warnings = _check_kubernetes_support(config, config_path, experiments, today)
+        warnings += expired_warnings(experiments, today)  # lab expired removes them
         problems += found
         problems += _check_argocd_identities(config, config_path, experiments)
     problems += _check_derived_names(experiments)
@@ -294,28 +295,6 @@ def _check_rule_priorities(
                 )
             )
     return problems
-
-
-def _check_schedules_can_run(
-    config: LabConfig, config_path: Path, experiments: tuple[Experiment, ...]
-) -> list[Problem]:
-    """``expires`` needs a private worker pool: Spacelift creates schedules on public workers
-    but never triggers them (its scheduling page), so the clusters would run, and cost, on."""
-    if config.spacelift.worker_pool_id is not None:
-        return []
-    return [
-        Problem.at(
-            cluster.source,
-            "expires",
-            "Spacelift runs scheduled deletions only on private workers, and "
-            f"{display_path(config_path)} sets no spacelift.worker_pool_id: the clusters would "
-            "never be deleted. Set spacelift.worker_pool_id, or remove expires and delete the "
-            "experiment's folder yourself when it is done",
-        )
-        for experiment in experiments
-        for cluster in experiment.clusters
-        if cluster.expires is not None
-    ]
 
 
 _CALENDARS: Final = {Cloud.AZURE: ("azure.aks", AKS_SUPPORT), Cloud.AWS: ("aws.eks", EKS_SUPPORT)}

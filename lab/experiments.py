@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
@@ -273,7 +273,6 @@ def _load_experiment(
             )
         )
     problems += _check_expiry_agrees(clusters)
-    problems += _check_not_expired(folder, clusters, today)
     if problems:
         return None, problems
     return Experiment(folder.name, tuple(clusters)), []
@@ -492,22 +491,6 @@ def _check_expiry_agrees(clusters: Iterable[ClusterSpec]) -> list[Problem]:
         if other.expires is None
     ]
     return problems
-
-
-def _check_not_expired(folder: Path, clusters: Iterable[ClusterSpec], today: date) -> list[Problem]:
-    """An experiment past its date is gone from Spacelift; synthesizing it would bring it back."""
-    return [
-        Problem.at(
-            cluster.source,
-            "expires",
-            f"{cluster.expires} has passed: Spacelift deleted this experiment's stacks and "
-            f"clusters on {cluster.expires + timedelta(days=1)} at 00:00 UTC. Remove "
-            f"{display_path(folder)}/ and run `make synth` (or move expires to a later date "
-            "to create the experiment again)",
-        )
-        for cluster in clusters
-        if cluster.expires is not None and cluster.expires < today
-    ]
 
 
 def _check_names_unique(experiments: Iterable[Experiment]) -> list[Problem]:

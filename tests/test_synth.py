@@ -134,11 +134,6 @@ BREAKAGES: dict[str, Breakage] = {
         "size: small\nprovider: aws\nsize: large\n",
         "broken/c1/cluster.yaml: size: is given twice (lines 1 and 3); YAML keeps only the last",
     ),
-    "expired": _bad_cluster(
-        "size: small\nprovider: aws\nexpires: 2020-01-31\n",
-        "broken/c1/cluster.yaml: expires: 2020-01-31 has passed: Spacelift deleted this "
-        "experiment's stacks and clusters on 2020-02-01",
-    ),
     "unquoted version": _bad_config(
         lambda d: d["aws"]["eks"].update(kubernetes_version=1.35),
         "lab.yaml: aws.eks.kubernetes_version: input should be a valid string (got 1.35); put it "

@@ -28,6 +28,7 @@ from typing import Final
 
 from lab.commands.affected import AffectedDocument
 from lab.commands.documents import Document
+from lab.commands.expiry import ExpiredDocument
 from lab.commands.graph import GraphFormat, render
 from lab.commands.inventory import StacksDocument
 from lab.contract import (
@@ -138,6 +139,7 @@ def generated_documents(root: Path) -> tuple[GeneratedDocument, ...]:
 JSON_DOCUMENTS: Final[tuple[tuple[str, type[Document]], ...]] = (
     ("lab stacks --json", StacksDocument),
     ("lab affected --json", AffectedDocument),
+    ("lab expired --json", ExpiredDocument),
 )
 """Each command's ``--json`` document."""
 

@@ -45,8 +45,8 @@ def summary(definition: LabDefinition, policy_count: int) -> str:
 def expiry_notices(definition: LabDefinition, today: date) -> list[ExpiryNotice]:
     """Experiments that expire within a week of ``today``.
 
-    A stack with ``expires: D`` is deleted, with its resources, at the midnight (UTC)
-    that ends day D. Dates that have passed are errors of the definition itself.
+    A stack with ``expires: D`` is due for deletion, with its resources, at the midnight (UTC)
+    that ends day D. Dates that have passed are warnings of the definition itself.
     """
     notices = []
     for experiment in definition.experiments:
@@ -59,7 +59,7 @@ def expiry_notices(definition: LabDefinition, today: date) -> list[ExpiryNotice]
         when = "today" if left == 0 else f"in {counted(left, 'day')}"
         message = (
             f"experiment {experiment.name} expires {when} ({expires}): {stacks} and its "
-            f"clusters are deleted at the end of that day (UTC); to keep them, move "
+            f"clusters are due for deletion at the end of that day (UTC); to keep them, move "
             f"expires in {folder}/*/cluster.yaml"
         )
         notices.append(ExpiryNotice(experiment, message))

@@ -166,7 +166,10 @@ class SpaceliftRootStack(LabStack):
                     if stack.cloud is not None
                     else {},
                     destroy_on_delete=stack.kind is StackKind.EXPERIMENT,
-                    expires=stack.expires,
+                    # Spacelift triggers schedules only on private workers (its
+                    # docs/concepts/stack/scheduling.md); without a pool the expire
+                    # workflow deletes the experiment's folder instead (lab/commands/expiry.py).
+                    expires=stack.expires if settings.worker_pool_id else None,
                 ),
             )
 

@@ -74,23 +74,6 @@ def on_today(monkeypatch: pytest.MonkeyPatch) -> date:
     return TODAY
 
 
-def test_an_expired_experiment_is_refused(invoke: Invoke, small_lab: Lab, on_today: date) -> None:
-    expire(small_lab, "beta", "2026-11-29")
-    result = invoke("validate", *small_lab.options)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    folder = display_path(small_lab.experiments / "beta")
-    lines = result.stderr.splitlines()
-    assert lines[0] == "error: 2 problems in the lab definition:"
-    for line, cluster in zip(lines[1:], ("loadgen", "target"), strict=True):
-        assert line == (
-            f"  {display_path(small_lab.experiments / 'beta' / cluster / 'cluster.yaml')}: "
-            "expires: 2026-11-29 has passed: Spacelift deleted this experiment's stacks and "
-            f"clusters on 2026-11-30 at 00:00 UTC. Remove {folder}/ and run `make synth` (or "
-            "move expires to a later date to create the experiment again)"
-        )
-
-
 def test_the_expiry_day_itself_is_still_valid(
     invoke: Invoke, small_lab: Lab, on_today: date
 ) -> None:

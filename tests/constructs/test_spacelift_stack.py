@@ -85,6 +85,7 @@ def test_defaults_make_a_native_opentofu_stack_on_managed_state() -> None:
             "version": "1.11.14",
             "workflow_tool": "OPENTOFU",
             "use_smart_sanitization": True,
+            "external_state_access": False,
         },
         "manage_state": True,
         "autodeploy": False,

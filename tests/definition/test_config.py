@@ -70,7 +70,8 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "unknown top-level key",
         _set("colour", "blue"),
         "colour",
-        "is not a known key (allowed: argocd, aws, azure, cost, limits, name, spacelift, tags)",
+        "is not a known key "
+        "(allowed: argocd, aws, azure, cost, expiry, limits, name, spacelift, tags)",
     ),
     (
         "unknown nested key",

@@ -157,22 +157,31 @@ def test_unknown_stack_lists_the_known_ones() -> None:
         lab.get("exp-nope-aks")
 
 
-def test_expiry_needs_a_private_worker_pool(
+def test_expiry_needs_no_worker_pool(
     lab_yaml: dict[str, Any],
     write_config: Callable[[dict[str, Any]], Path],
     experiments_dir: Path,
     write_cluster: ClusterWriter,
 ) -> None:
-    """Schedules on public workers never fire: the clusters would never be deleted."""
-    dated = write_cluster("spike", "a", "size: small\nprovider: azure\nexpires: 2031-01-31\n")
+    """Without a pool the expire workflow removes the experiment (lab/commands/expiry.py)."""
+    write_cluster("spike", "a", "size: small\nprovider: azure\nexpires: 2026-12-31\n")
     del lab_yaml["spacelift"]["worker_pool_id"]
     lab_yaml["spacelift"]["drift_detection"]["enabled"] = False
-    config = write_config(lab_yaml)
-    with pytest.raises(LabDefinitionError) as caught:
-        load_definition(config, experiments_dir)
-    [problem] = caught.value.problems
-    assert (problem.file, problem.field) == (display_path(dated), "expires")
-    assert problem.message.startswith(
-        "Spacelift runs scheduled deletions only on private workers, and "
-        f"{display_path(config)} sets no spacelift.worker_pool_id"
+    lab = load_definition(write_config(lab_yaml), experiments_dir, today=date(2026, 12, 31))
+    assert lab.get("exp-spike-aks").expires == date(2026, 12, 31)
+    assert [w for w in lab.warnings if w.field == "expires"] == []
+
+
+def test_an_expired_experiment_is_a_warning_naming_the_fix(
+    lab_yaml: dict[str, Any],
+    write_config: Callable[[dict[str, Any]], Path],
+    experiments_dir: Path,
+    write_cluster: ClusterWriter,
+) -> None:
+    dated = write_cluster("spike", "a", "size: small\nprovider: azure\nexpires: 2026-12-31\n")
+    lab = load_definition(write_config(lab_yaml), experiments_dir, today=date(2027, 1, 1))
+    [warning] = [w for w in lab.warnings if w.field == "expires"]
+    assert warning.file == display_path(dated)
+    assert warning.message.startswith(
+        "2026-12-31 has passed: experiment spike is due for deletion. Run `lab expired --remove`"
     )

@@ -1,8 +1,8 @@
 """The steps of a new user's first experiment, on a copy of this repository.
 
 The path docs/workflows.md describes: ``lab new-experiment`` (once from the top of the
-checkout, once from a subdirectory with autoscaling; an ``expires`` date is refused on the
-shipped lab.yaml, which has no private worker pool to run scheduled deletions), ``make
+checkout with an ``expires`` date, which the shipped lab.yaml (no private worker pool) leaves
+to the expire workflow, once from a subdirectory with autoscaling, which copies it), ``make
 synth`` (``main.py``), and then the checks ``make test`` makes on the tree: synth
 freshness, generated docs, ``lab validate``, the invariant tests over the real tree, and
 the checkov gate. Nothing else is edited.
@@ -28,8 +28,6 @@ EXPERIMENT = "first-try"
 @dataclass
 class Journey:
     clone: Path
-    refused: subprocess.CompletedProcess[str] | None = None
-    """``new-experiment`` with an ``expires`` date, which the shipped lab.yaml cannot run."""
     scaffolds: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
     synth: subprocess.CompletedProcess[str] | None = None
     checks: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)
@@ -70,11 +68,11 @@ def walk(clone: Path) -> Journey:
     journey = Journey(clone)
     new = ("-m", "lab", "new-experiment", EXPERIMENT)
     expires = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
-    journey.refused = run(
-        clone, *new, "--cluster", "target", "--provider", "azure", "--expires", expires
-    )
     steps: list[tuple[tuple[str, ...], Path]] = [
-        (("--cluster", "target", "--provider", "azure", "--size", "small"), clone),
+        (
+            ("--cluster", "target", "--provider", "azure", "--size", "small", "--expires", expires),
+            clone,
+        ),
         (
             (
                 *("--cluster", "loadgen", "--provider", "aws", "--size", "medium"),

@@ -3,6 +3,7 @@ must pass (see tests/journey/first_experiment.py for the steps)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.journey.first_experiment import EXPERIMENT, Journey
@@ -12,13 +13,22 @@ def test_the_first_experiment_pull_request_passes_the_checks(
     first_experiment: Journey, real_checkov: Path
 ) -> None:
     journey = first_experiment
-    refused = journey.refused
-    assert refused is not None
-    assert refused.returncode == 2
-    assert "Spacelift runs scheduled deletions only on private workers" in refused.stderr
     assert [done.returncode for done in journey.scaffolds] == [0, 0], [
         done.stderr for done in journey.scaffolds
     ]
+    # expires without a worker pool: both clusters carry the date, and the management stack
+    # declares no Spacelift schedule (public workers never trigger one).
+    folder = journey.clone / "experiments" / EXPERIMENT
+    dates = {
+        (folder / c / "cluster.yaml").read_text().count("\nexpires: ")
+        for c in ("target", "loadgen")
+    }
+    assert dates == {1}
+    management = json.loads(
+        (journey.clone / "cdktf.out/stacks/spacelift-root/cdk.tf.json").read_text()
+    )
+    assert "spacelift_scheduled_delete_stack" not in management["resource"]
+    assert f"exp-{EXPERIMENT}-aks" in management["resource"]["spacelift_stack_destructor"]
     assert journey.synth is not None
     assert journey.synth.returncode == 0, journey.synth.stderr
     assert f"exp-{EXPERIMENT}-aks" in journey.synth.stdout

@@ -12,6 +12,7 @@ import yaml
 from lab.contract import FOUNDATION_OUTPUTS
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackKind, load_definition
 from lab.policies import load_policies
+from lab.synth import synthesize
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, REPO, JsonDict
 from tests.spacelift.conformance import check_terraform_json, load_schema
 from tests.stacks.conftest import SynthTree, synth_tree
@@ -50,12 +51,31 @@ def test_one_spacelift_stack_per_cdktf_stack(
             "version": "1.11.14",
             "workflow_tool": "OPENTOFU",
             "use_smart_sanitization": True,
+            "external_state_access": False,
         }
         assert stack["manage_state"] is True
         assert stack["labels"] == sorted(definition.labels)
         assert stack["description"] == definition.description
         assert "administrative" not in stack
         assert "terraform_version" not in stack and "terraform_workflow_tool" not in stack
+
+
+def test_state_is_what_the_state_docs_say(shipped_synth: SynthTree, multi_synth: SynthTree) -> None:
+    """docs/workflows.md, "State": Spacelift-managed state, no backend of our own, external
+    state access off, no remote-state reads between stacks (output references instead)."""
+    for tree in (shipped_synth, multi_synth):
+        for stack_id, stack in _root(tree)["spacelift_stack"].items():
+            assert stack["manage_state"] is True, stack_id
+            assert stack["opentofu"]["external_state_access"] is False, stack_id
+            assert "terraform_external_state_access" not in stack, stack_id
+            assert "import_state" not in stack and "import_state_file" not in stack
+        for stack_id, doc in tree.items():
+            assert "backend" not in doc.get("terraform", {}), stack_id
+            assert "terraform_remote_state" not in doc.get("data", {}), stack_id
+    docs = (REPO / "docs" / "workflows.md").read_text()
+    section = docs[docs.index("\n## State\n") : docs.index("\n## Rotating credentials")]
+    for fact in ("`manage_state: true`", "`external_state_access: false`", "**30 days**"):
+        assert fact in section
 
 
 def test_foundations_are_manual_protected_and_drift_checked(shipped_synth: SynthTree) -> None:
@@ -213,6 +233,28 @@ def test_expiring_experiments_are_scheduled_for_deletion(multi_synth: SynthTree)
         True,
         _ref("spacelift_stack", "exp-gamma-aks"),
     )
+
+
+def test_without_a_worker_pool_expiry_declares_no_schedule(
+    multi_tree: Path, tmp_path: Path
+) -> None:
+    """Public workers never trigger a schedule (Spacelift's scheduling page); the expire
+    workflow removes the folder instead, and the destructor still tears the stack down."""
+    data = yaml.safe_load((FIXTURE_CONFIG).read_text())
+    del data["spacelift"]["worker_pool_id"]
+    data["spacelift"]["drift_detection"]["enabled"] = False
+    config = tmp_path / "lab.yaml"
+    config.write_text(yaml.safe_dump(data))
+    definition = load_definition(config, multi_tree)
+    assert definition.get("exp-gamma-aks").expires is not None
+    synthesize(definition, tmp_path / "cdktf.out", only=[MANAGEMENT_STACK_ID])
+    doc = json.loads(
+        (tmp_path / "cdktf.out/stacks" / MANAGEMENT_STACK_ID / "cdk.tf.json").read_text()
+    )
+    resources = doc["resource"]
+    assert "spacelift_scheduled_delete_stack" not in resources
+    assert "worker_pool_id" not in resources["spacelift_stack"]["exp-gamma-aks"]
+    assert "exp-gamma-aks" in resources["spacelift_stack_destructor"]
 
 
 def test_policies_come_from_the_policy_files(

@@ -170,12 +170,24 @@ class SpaceliftStack(Construct):
             ),
             space_id=props.space_id,
             labels=sorted(set(props.labels)),
+            # The native OpenTofu vendor, not the Terraform vendor with workflow tool
+            # OPEN_TOFU: Spacelift migrates such stacks to the native vendor server-side,
+            # and the provider then maps the fields back (spacelift-io/
+            # terraform-provider-spacelift b4274186, spacelift/internal/structs/stack.go),
+            # so the Terraform vendor is no lasting route to its Infracost integration
+            # (docs/workflows.md, "Cost estimates").
             opentofu=StackOpenTofu(
                 version=props.opentofu_version,
                 workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
                 use_smart_sanitization=True,
+                # Off (the provider's default, written out): only the stack's own runs and
+                # tasks touch its state; values between stacks go by output references.
+                # docs/workflows.md, "State".
+                external_state_access=False,
             ),
-            # Spacelift hosts the state; the synthesized JSON has no backend block.
+            # Spacelift hosts the state; the synthesized JSON has no backend block. The
+            # provider replaces a stack whose manage_state changes (ForceNew in
+            # spacelift/resource_stack.go at 85652615), which would destroy an experiment.
             manage_state=True,
             autodeploy=props.autodeploy,
             protect_from_deletion=props.protect_from_deletion,
