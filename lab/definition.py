@@ -25,7 +25,7 @@ from lab.contract import (
     experiment_upstreams,
     foundation_stack_id,
 )
-from lab.errors import LabDefinitionError, Problem
+from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
     DEFAULT_EXPERIMENTS_DIR,
     Cloud,
