@@ -526,10 +526,11 @@ def _check_not_expired(folder: Path, clusters: Iterable[ClusterSpec], today: dat
         Problem.at(
             cluster.source,
             "expires",
-            f"{cluster.expires} has passed: Spacelift deleted this experiment's stacks and "
-            f"clusters on {cluster.expires + timedelta(days=1)} at 00:00 UTC. Remove "
-            f"{display_path(folder)}/ and run `make synth` (or move expires to a later date "
-            "to create the experiment again)",
+            f"{cluster.expires} has passed. If the experiment was applied with this date, "
+            f"Spacelift deleted its stacks and clusters on {cluster.expires + timedelta(days=1)} "
+            "at 00:00 UTC; if it never was, nothing was created. Either way, remove "
+            f"{display_path(folder)}/ and run `make synth`, or move expires to a later date "
+            "to create the experiment (again)",
         )
         for cluster in clusters
         if cluster.expires is not None and cluster.expires < today

@@ -136,8 +136,8 @@ BREAKAGES: dict[str, Breakage] = {
     ),
     "expired": _bad_cluster(
         "size: small\nprovider: aws\nexpires: 2020-01-31\n",
-        "broken/c1/cluster.yaml: expires: 2020-01-31 has passed: Spacelift deleted this "
-        "experiment's stacks and clusters on 2020-02-01",
+        "broken/c1/cluster.yaml: expires: 2020-01-31 has passed. If the experiment was applied "
+        "with this date, Spacelift deleted its stacks and clusters on 2020-02-01",
     ),
     "unquoted version": _bad_config(
         lambda d: d["aws"]["eks"].update(kubernetes_version=1.35),

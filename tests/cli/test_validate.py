@@ -84,9 +84,10 @@ def test_an_expired_experiment_is_refused(invoke: Invoke, small_lab: Lab, on_tod
     for line, cluster in zip(lines[1:], ("loadgen", "target"), strict=True):
         assert line == (
             f"  {display_path(small_lab.experiments / 'beta' / cluster / 'cluster.yaml')}: "
-            "expires: 2026-11-29 has passed: Spacelift deleted this experiment's stacks and "
-            f"clusters on 2026-11-30 at 00:00 UTC. Remove {folder}/ and run `make synth` (or "
-            "move expires to a later date to create the experiment again)"
+            "expires: 2026-11-29 has passed. If the experiment was applied with this date, "
+            "Spacelift deleted its stacks and clusters on 2026-11-30 at 00:00 UTC; if it never "
+            f"was, nothing was created. Either way, remove {folder}/ and run `make synth`, or "
+            "move expires to a later date to create the experiment (again)"
         )
 
 

@@ -346,9 +346,14 @@ def test_an_expired_experiment_is_refused_from_the_day_after(
         discover_experiments(experiments_dir, max_nodes_per_cluster=CAP, today=date(2032, 1, 1))
     [problem] = caught.value.problems
     assert (problem.file, problem.field) == (display_path(path), "expires")
-    assert problem.message.startswith("2031-12-31 has passed: Spacelift deleted this experiment's")
+    # Whether the experiment was ever applied is not known here: the message says both.
+    assert problem.message.startswith(
+        "2031-12-31 has passed. If the experiment was applied with this date, Spacelift "
+        "deleted its stacks and clusters on 2032-01-01 at 00:00 UTC; if it never was, "
+        "nothing was created."
+    )
     assert (
-        f"Remove {display_path(experiments_dir / 'timed')}/ and run `make synth`" in problem.message
+        f"remove {display_path(experiments_dir / 'timed')}/ and run `make synth`" in problem.message
     )
 
 
