@@ -69,6 +69,8 @@ def _check_file(path: Path, *, manifests: bool) -> list[Problem]:
         return [Problem.at(path, "", f"is not valid YAML{where}: {reason}")]
     except RecursionError:
         return [Problem.at(path, "", "nests lists and mappings too deeply to read")]
+    except (ValueError, OverflowError) as error:  # an escape beyond Unicode ("\UA0010000")
+        return [Problem.at(path, "", f"is not valid YAML: {error}")]
     problems: list[Problem] = []
     several = len(documents) > 1
     for index, (node, document) in enumerate(zip(nodes, documents, strict=True)):

@@ -197,6 +197,10 @@ def _parse(text: str) -> Any:
         return loader.construct_document(node)
     except RecursionError:  # a backstop: MAX_DEPTH stops nesting long before this
         raise _Refused(None, f"nests lists and mappings deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, OverflowError) as error:
+        # PyYAML's scanner converts escapes with chr() unchecked: "\UA0010000" (found by
+        # tests/fuzz) raises OverflowError, "\U00110000" ValueError.
+        raise _Refused(None, f"is not valid YAML: {error}") from None
     finally:
         loader.dispose()
 

@@ -207,6 +207,15 @@ def test_control_characters_are_a_yaml_error_naming_the_file(tmp_path: Path) -> 
     assert problem.startswith("is not valid YAML")
 
 
+@pytest.mark.parametrize("escape", ["\\UA0010000", "\\U00110000"])
+def test_an_escape_beyond_unicode_is_a_yaml_error_naming_the_file(
+    tmp_path: Path, escape: str
+) -> None:
+    """Found by the fuzzer: PyYAML's scanner raised OverflowError or ValueError."""
+    _, [problem] = _load(tmp_path, f'name: "{escape}"\n')
+    assert problem.startswith("is not valid YAML: ")
+
+
 def test_an_oversized_file_is_refused_unread(tmp_path: Path) -> None:
     _, problems = _load(tmp_path, "# " + "x" * MAX_FILE_BYTES + "\n")
     assert problems == [

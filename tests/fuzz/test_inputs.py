@@ -53,7 +53,7 @@ YAML_TOKENS = [
     "&a ", "*a", "<<: ", "!!binary ", "!!python/object:os.system ", "? ", "- ", ": ", "[", "]",
     "{", "}", ",", "#", "'", '"', "|", ">", "\t", "\x00", "\x85", "\ufeff", "no", "yes", "on",
     ".inf", ".nan", "1e999", "0x", "~", "null", "---\n", "...\n", "%YAML 1.1\n", "\n  ",
-    "2026-13-45", "1:20", "9" * 5000, "[" * 200,
+    "2026-13-45", "1:20", '"\\UA0010000"', "9" * 5000, "[" * 200,
 ]  # fmt: skip
 """What YAML treats specially: spliced into files byte-wise."""
 
