@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import event, given, note
+from hypothesis import event, given, note, settings
 from hypothesis import strategies as st
 
 from lab.cli import main
@@ -136,6 +136,15 @@ def _bytewise(draw: st.DrawFn, raw: bytes) -> bytes:
     return raw
 
 
+_UNREADABLE: dict[str, Callable[[Path], object]] = {
+    "directory": Path.mkdir,
+    "fifo": os.mkfifo,
+    "loop": lambda path: path.symlink_to(path),
+    "dangling": lambda path: path.symlink_to(path.parent / "gone.yaml"),
+}
+"""What a cluster.yaml can be instead of a file."""
+
+
 def _tree_change(draw: st.DrawFn, root: Path) -> str:
     """Change the tree around the files; say what was done (for the failure report)."""
     experiments = root / "experiments"
@@ -143,21 +152,12 @@ def _tree_change(draw: st.DrawFn, root: Path) -> str:
     kind = draw(
         st.sampled_from(
             ["directory", "fifo", "loop", "dangling", "empty", "stray", "misspelt", "folder",
-             "manifest", "no-experiments", "no-lab-yaml"]
+             "folder-loop", "manifest", "no-experiments", "no-lab-yaml"]
         )
     )  # fmt: skip
-    if kind == "directory":
+    if kind in _UNREADABLE:
         cluster.unlink()
-        cluster.mkdir()
-    elif kind == "fifo":
-        cluster.unlink()
-        os.mkfifo(cluster)
-    elif kind == "loop":
-        cluster.unlink()
-        cluster.symlink_to(cluster)
-    elif kind == "dangling":
-        cluster.unlink()
-        cluster.symlink_to(cluster.parent / "gone.yaml")
+        _UNREADABLE[kind](cluster)
     elif kind == "empty":
         cluster.write_bytes(b"")
     elif kind == "stray":
@@ -175,6 +175,8 @@ def _tree_change(draw: st.DrawFn, root: Path) -> str:
         folder = experiments / name / draw(st.sampled_from(["target", "Bad_Name", "x" * 40]))
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(cluster, folder / "cluster.yaml")
+    elif kind == "folder-loop":
+        (experiments / "looped").symlink_to(experiments / "looped")
     elif kind == "manifest":
         apps = cluster.parent / "argocd"
         apps.mkdir(exist_ok=True)
@@ -266,6 +268,7 @@ def test_validate_exits_0_or_2_naming_the_file(mutate: Callable[[Path], None]) -
         event(f"lab validate exit {result.exit_code}")
 
 
+@settings(max_examples=max(1, settings.default.max_examples // 2))  # each may synthesize
 @given(mutated_labs())
 def test_synth_agrees_with_validate_and_writes_nothing_on_exit_2(
     mutate: Callable[[Path], None],
