@@ -58,8 +58,8 @@ class StrictModel(BaseModel):
 
     Models are validated from JSON text (see :func:`validate_file`), where pydantic's
     strict mode still accepts what JSON cannot express natively: enum values given as
-    strings and dates given as ``YYYY-MM-DD``. It rejects ``"3"`` for a number and
-    ``yes`` for a string.
+    strings and dates given as ``YYYY-MM-DD``. It rejects ``"3"`` for a number and ``yes``
+    (which :func:`load_mapping` reads as text) for a switch.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -68,7 +68,7 @@ class StrictModel(BaseModel):
 MAX_FILE_BYTES: Final = 1 << 20
 """The largest file read (1 MiB); a cluster.yaml is a few hundred bytes."""
 MAX_DEPTH: Final = 32
-"""The deepest nesting of mappings and lists read; the lab's files need four levels."""
+"""The deepest nesting of mappings and lists read; the lab's files need five levels."""
 
 _CORE = "tag:yaml.org,2002:"
 _WRITE_OUT = "the lab's files take plain values: write the value out where it is needed"
@@ -114,7 +114,8 @@ class _LabLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-# The YAML 1.2 core schema (yaml.org/spec/1.2.2, section 10.3.2), less .inf and .nan.
+# The YAML 1.2 core schema's tag resolution (YAML 1.2.2, section 10.3.2; the regular
+# expressions as the spec gives them), less .inf and .nan. Sign only on base 10: +0x1F is text.
 _LabLoader.add_implicit_resolver(
     _CORE + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )

@@ -42,7 +42,8 @@ def _config(tmp_path: Path, old: str, new: str) -> list[Problem]:
 def test_yaml_1_1_words_and_forms_stay_text(tmp_path: Path) -> None:
     data, problems = _load(
         tmp_path,
-        "a: no\nb: yes\nc: on\nd: off\ne: y\nf: 1:20\ng: 2026-01-31\nh: 1_000\ni: .inf\nj: .nan\n",
+        "a: no\nb: yes\nc: on\nd: off\ne: y\nf: 1:20\ng: 2026-01-31\nh: 1_000\ni: .inf\nj: .nan\n"
+        "k: +0x1F\nl: 0b101\n",
     )
     assert problems == []
     assert data == {
@@ -56,6 +57,8 @@ def test_yaml_1_1_words_and_forms_stay_text(tmp_path: Path) -> None:
         "h": "1_000",
         "i": ".inf",
         "j": ".nan",
+        "k": "+0x1F",
+        "l": "0b101",
     }
 
 
