@@ -153,12 +153,20 @@ normally. Bad input exits 2 and writes nothing.""",
     is_flag=True,
     help="Compare a fresh synth with OUTDIR instead of writing; exit 1 when OUTDIR is stale.",
 )
+@click.option(
+    "--exact",
+    is_flag=True,
+    hidden=True,
+    help="Only the named stacks, not spacelift-root with them (the aws worker's part).",
+)
 def synth(
+    *,
     config_path: Path,
     experiments_dir: Path,
     stack_ids: tuple[str, ...],
     outdir: Path,
     check: bool,
+    exact: bool,
 ) -> None:
     """Synthesize the lab into Terraform JSON (all-or-nothing: bad input writes nothing)."""
     from lab import synth as synthesis
@@ -179,7 +187,7 @@ def synth(
     # (a new experiment's, or one whose settings changed) usually changes it too, and a
     # stale spacelift-root would not create the stack on the next push. It loads no
     # provider, so it is synthesized with the named stacks and reported when it changed.
-    with_root = bool(stack_ids) and MANAGEMENT_STACK_ID not in stack_ids
+    with_root = bool(stack_ids) and MANAGEMENT_STACK_ID not in stack_ids and not exact
     root_file = outdir / "stacks" / MANAGEMENT_STACK_ID / "cdk.tf.json"
     root_before = root_file.read_bytes() if with_root and root_file.is_file() else None
     only = (*stack_ids, MANAGEMENT_STACK_ID) if with_root else stack_ids
