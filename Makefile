@@ -98,7 +98,7 @@ test: lint pytest check-synth scan ## Everything CI runs: lint, tests, synth fre
 FUZZ_EXAMPLES ?= 2000
 .PHONY: fuzz
 fuzz: $(VENV)/.installed ## Fuzz lab validate and synth with mutated lab.yaml, cluster.yaml and trees (long)
-	@echo "==> fuzzing lab validate and synth: $(FUZZ_EXAMPLES) mutated labs per property"
+	@echo "==> fuzzing with mutated labs: $(FUZZ_EXAMPLES) through lab validate, half as many through synth too"
 	@HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider \
 		--hypothesis-show-statistics tests/fuzz
 
