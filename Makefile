@@ -93,6 +93,15 @@ scan: $(VENV)/.installed $(CHECKOV_STAMP) ## checkov over cdktf.out/: fails on a
 test: lint pytest check-synth scan ## Everything CI runs: lint, tests, synth freshness, checkov
 	@echo "==> make test: every stage passed"
 
+# The input fuzzer (tests/fuzz/) runs a bounded, repeatable sample in `make test`; this
+# runs it long and random (FUZZ_EXAMPLES per property, failures kept in .hypothesis/).
+FUZZ_EXAMPLES ?= 2000
+.PHONY: fuzz
+fuzz: $(VENV)/.installed ## Fuzz lab validate and synth with mutated lab.yaml, cluster.yaml and trees (long)
+	@echo "==> fuzzing with mutated labs: $(FUZZ_EXAMPLES) through lab validate, half as many through synth too"
+	@HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider \
+		--hypothesis-show-statistics tests/fuzz
+
 .PHONY: bench
 bench: $(VENV)/.installed ## Measure synth and test-suite speed; writes docs/performance.md
 	$(PY) tools/bench.py

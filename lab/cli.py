@@ -29,7 +29,13 @@ from lab.commands import affected, docs, expiry, graph, inventory, scaffold, val
 from lab.commands.graph import GraphFormat
 from lab.commands.table import counted
 from lab.config import DEFAULT_CONFIG_PATH, load_config
-from lab.definition import OUTPUT_DIR, LabDefinition, StackKind, load_definition
+from lab.definition import (
+    MANAGEMENT_STACK_ID,
+    OUTPUT_DIR,
+    LabDefinition,
+    StackKind,
+    load_definition,
+)
 from lab.errors import LabDefinitionError, SynthError, display_path
 from lab.experiments import DEFAULT_EXPERIMENTS_DIR, Cloud, ClusterSize
 from lab.expiry import REMOVE_COMMAND
@@ -116,7 +122,8 @@ def find_root(start: Path | None = None) -> Path:
     epilog="""\b
 Examples:
   lab synth                             every stack, into cdktf.out/ (what make synth runs)
-  lab synth --stack exp-demo-eks        one stack; the others' files stay untouched
+  lab synth --stack exp-demo-eks        one stack (and spacelift-root, which creates it);
+                                        the others' files stay untouched
   lab synth --check                     exit 1 when the committed cdktf.out/ is stale
 
 \b
@@ -131,7 +138,8 @@ normally. Bad input exits 2 and writes nothing.""",
     "stack_ids",
     multiple=True,
     metavar="ID",
-    help="Synthesize only this stack (repeatable); the other stacks' files stay untouched.",
+    help="Synthesize only this stack (repeatable) and spacelift-root, which creates it; the "
+    "other stacks' files stay untouched.",
 )
 @click.option(
     "--outdir",
@@ -146,12 +154,20 @@ normally. Bad input exits 2 and writes nothing.""",
     is_flag=True,
     help="Compare a fresh synth with OUTDIR instead of writing; exit 1 when OUTDIR is stale.",
 )
+@click.option(
+    "--exact",
+    is_flag=True,
+    hidden=True,
+    help="Only the named stacks, not spacelift-root with them (the aws worker's part).",
+)
 def synth(
+    *,
     config_path: Path,
     experiments_dir: Path,
     stack_ids: tuple[str, ...],
     outdir: Path,
     check: bool,
+    exact: bool,
 ) -> None:
     """Synthesize the lab into Terraform JSON (all-or-nothing: bad input writes nothing)."""
     from lab import synth as synthesis
@@ -168,11 +184,19 @@ def synth(
     if unknown:
         known = ", ".join(d.id for d in definition.stacks)
         _fail(f"unknown stack {', '.join(unknown)}; the stacks are: {known}", EXIT_INVALID)
+    # spacelift-root creates and configures every other stack: a stack synthesized alone
+    # (a new experiment's, or one whose settings changed) usually changes it too, and a
+    # stale spacelift-root would not create the stack on the next push. It loads no
+    # provider, so it is synthesized with the named stacks and reported when it changed.
+    with_root = bool(stack_ids) and MANAGEMENT_STACK_ID not in stack_ids and not exact
+    root_file = outdir / "stacks" / MANAGEMENT_STACK_ID / "cdk.tf.json"
+    root_before = root_file.read_bytes() if with_root and root_file.is_file() else None
+    only = (*stack_ids, MANAGEMENT_STACK_ID) if with_root else stack_ids
     try:
         if check:
             differences = synthesis.check(definition, outdir, parallel=True)
         else:
-            result = synthesis.synthesize(definition, outdir, only=stack_ids or None, parallel=True)
+            result = synthesis.synthesize(definition, outdir, only=only or None, parallel=True)
     except SynthError as error:
         # A construct refused its input (named stack and field); nothing was written.
         _fail(f"{error}{synthesis.NOTHING_WRITTEN}", EXIT_INVALID)
@@ -184,10 +208,13 @@ def synth(
             raise click.exceptions.Exit(EXIT_CHECK_FAILED)
         click.echo(f"{outdir}/ is up to date ({counted(len(definition.stacks), 'stack')})")
         return
-    click.echo(
-        f"synthesized {counted(len(result.stack_ids), 'stack')} into {outdir}/: "
-        + ", ".join(result.stack_ids)
-    )
+    named = [s for s in result.stack_ids if not with_root or s != MANAGEMENT_STACK_ID]
+    click.echo(f"synthesized {counted(len(named), 'stack')} into {outdir}/: " + ", ".join(named))
+    if with_root and root_file.read_bytes() != root_before:
+        click.echo(
+            f"and {MANAGEMENT_STACK_ID}, which was stale: it creates and configures the "
+            "stacks in Spacelift, so commit it with them"
+        )
     _warn_placeholders(definition)
 
 

@@ -47,6 +47,7 @@ from lab.rules import (
     support_warnings,
 )
 from lab.rules.placeholders import find_placeholders
+from lab.yamlfile import load_mapping
 
 MANAGEMENT_STACK_ID: Final = "spacelift-root"
 OUTPUT_DIR: Final = "cdktf.out"
@@ -159,24 +160,26 @@ def load_definition(
         config = load_config(config_path)
     except LabDefinitionError as error:
         problems += error.problems
-    # Experiments are checked even when lab.yaml is broken (against the default cap), so
-    # one run reports every problem.
-    cap = config.limits.max_nodes_per_cluster if config else DEFAULT_MAX_NODES_PER_CLUSTER
+    # Every check runs on whatever parsed, so one run reports every problem: with lab.yaml
+    # broken, the cross-file checks read the values they need from the raw file where
+    # those values are themselves sound, and say which checks they could not run.
+    settings = _CheckedSettings.of(config, config_path, problems)
     experiments: tuple[Experiment, ...] = ()
     try:
-        experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=cap, today=today)
+        experiments = discover_experiments(
+            experiments_dir, max_nodes_per_cluster=settings.cap, today=today
+        )
     except LabDefinitionError as error:
         problems += error.problems
     today = today or clock.today_utc()
     warnings: list[Problem] = []
-    if config is not None:
-        found, warnings = _check_kubernetes_support(config, config_path, experiments, today)
-        warnings += expired_warnings(experiments, today)  # lab expired removes them
-        problems += found
-        problems += _check_argocd_identities(config, config_path, experiments)
+    found, warnings = _check_kubernetes_support(settings, config_path, experiments, today)
+    warnings += expired_warnings(experiments, today)  # lab expired removes them
+    problems += found
+    problems += _check_argocd_identities(settings, config_path, experiments)
     problems += _check_derived_names(experiments)
     if problems or config is None:
-        raise LabDefinitionError(problems)
+        raise LabDefinitionError(problems, skipped=settings.skipped)
     stacks = define_stacks(config, experiments)
     if clashes := _check_rule_priorities(stacks, experiments_dir):
         raise LabDefinitionError(clashes)
@@ -242,6 +245,87 @@ def _check_derived_names(experiments: tuple[Experiment, ...]) -> list[Problem]:
     return problems
 
 
+_UNREAD: Final = object()
+
+
+@dataclass
+class _CheckedSettings:
+    """The values of ``lab.yaml`` the cross-file checks read: from the validated config, or,
+    when it is broken, from the raw file where each value is sound on its own."""
+
+    cap: int
+    versions: dict[Cloud, object]
+    argocd: object
+    """The ``argocd:`` mapping or None; ``_UNREAD`` when broken."""
+    skipped: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls, config: LabConfig | None, config_path: Path, problems: list[Problem]
+    ) -> _CheckedSettings:
+        if config is not None:
+            return cls(
+                cap=config.limits.max_nodes_per_cluster,
+                versions={
+                    Cloud.AZURE: config.azure.aks.kubernetes_version,
+                    Cloud.AWS: config.aws.eks.kubernetes_version,
+                },
+                argocd=config.argocd.model_dump() if config.argocd else None,
+            )
+        shown = display_path(config_path)
+        broken = {p.field for p in problems if p.file == shown}
+        data, _ = load_mapping(config_path) if config_path.is_file() else (None, [])
+        raw = _RawSettings(data, broken)
+        cap = raw.get("limits.max_nodes_per_cluster", int, DEFAULT_MAX_NODES_PER_CLUSTER)
+        settings = cls(
+            cap=cap if isinstance(cap, int) else DEFAULT_MAX_NODES_PER_CLUSTER,
+            versions={
+                Cloud.AZURE: raw.get("azure.aks.kubernetes_version", str),
+                Cloud.AWS: raw.get("aws.eks.kubernetes_version", str),
+            },
+            argocd=raw.get("argocd", dict, None),
+        )
+        if cap is _UNREAD:
+            settings.skipped.append(
+                f"node counts against limits.max_nodes_per_cluster (checked against the "
+                f"default cap of {DEFAULT_MAX_NODES_PER_CLUSTER} until {shown} is fixed)"
+            )
+        for what, value in (
+            ("AKS support of azure.aks.kubernetes_version", settings.versions[Cloud.AZURE]),
+            ("EKS support of aws.eks.kubernetes_version", settings.versions[Cloud.AWS]),
+            ("ArgoCD's identities in argocd: against the experiments' clouds", settings.argocd),
+        ):
+            if value is _UNREAD:
+                settings.skipped.append(f"{what} (fix {shown} first)")
+        return settings
+
+
+@dataclass(frozen=True)
+class _RawSettings:
+    data: dict[str, object] | None
+    broken: set[str]
+    """The fields of lab.yaml that problems name."""
+
+    def get(self, dotted: str, kind: type, default: object = _UNREAD) -> object:
+        """The value at ``dotted``: ``default`` when absent, ``_UNREAD`` when the file did
+        not parse, the value is not a ``kind``, or a problem names it, its section or a
+        field inside it."""
+        if self.data is None or any(
+            field == dotted or dotted.startswith(f"{field}.") or field.startswith(f"{dotted}.")
+            for field in self.broken
+            if field
+        ):
+            return _UNREAD
+        value: object = self.data
+        for part in dotted.split("."):
+            if not isinstance(value, dict):
+                return _UNREAD
+            if part not in value:
+                return default
+            value = value[part]
+        return value if isinstance(value, kind) and not isinstance(value, bool) else _UNREAD
+
+
 _ARGOCD_IDENTITIES: Final = {
     Cloud.AWS: ("aws_role_arn", "the IAM role ArgoCD runs as, which gets an EKS access entry"),
     Cloud.AZURE: (
@@ -252,16 +336,16 @@ _ARGOCD_IDENTITIES: Final = {
 
 
 def _check_argocd_identities(
-    config: LabConfig, config_path: Path, experiments: tuple[Experiment, ...]
+    settings: _CheckedSettings, config_path: Path, experiments: tuple[Experiment, ...]
 ) -> list[Problem]:
     """With ``argocd:``, every cloud that has clusters needs ArgoCD's identity on it: a cluster
     Secret without access would leave the cluster registered but unreachable."""
-    if config.argocd is None:
+    if not isinstance(settings.argocd, dict):
         return []
     problems = []
     for cloud, (key, what) in _ARGOCD_IDENTITIES.items():
         users = [e.name for e in experiments if cloud in e.clouds]
-        if users and getattr(config.argocd, key) is None:
+        if users and settings.argocd.get(key) is None:
             problems.append(
                 Problem.at(
                     config_path,
@@ -301,20 +385,19 @@ _CALENDARS: Final = {Cloud.AZURE: ("azure.aks", AKS_SUPPORT), Cloud.AWS: ("aws.e
 
 
 def _check_kubernetes_support(
-    config: LabConfig, config_path: Path, experiments: tuple[Experiment, ...], today: date
+    settings: _CheckedSettings, config_path: Path, experiments: tuple[Experiment, ...], today: date
 ) -> tuple[list[Problem], list[Problem]]:
     """Each cloud's Kubernetes minor against its standard-support calendar: out of support
     is an error; support that ends soon, or before an experiment expires, a warning."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    versions = {
-        Cloud.AZURE: config.azure.aks.kubernetes_version,
-        Cloud.AWS: config.aws.eks.kubernetes_version,
-    }
     for cloud, (section, calendar) in _CALENDARS.items():
         field = f"{section}.kubernetes_version"
+        version = settings.versions[cloud]
+        if not isinstance(version, str):
+            continue
         try:
-            window = check_supported(calendar, versions[cloud], today=today)
+            window = check_supported(calendar, version, today=today)
         except RuleError as error:
             problems.append(Problem.at(config_path, field, error.message))
             continue

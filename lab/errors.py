@@ -43,8 +43,10 @@ class Problem:
 class LabDefinitionError(Exception):
     """The lab definition is invalid; nothing was synthesized."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], *, skipped: Iterable[str] = ()) -> None:
         self.problems = tuple(sorted(set(problems)))
+        self.skipped = tuple(skipped)
+        """Checks not run because their input is broken (each says which and why)."""
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -52,6 +54,9 @@ class LabDefinitionError(Exception):
         noun = "problem" if count == 1 else "problems"
         lines = [f"{count} {noun} in the lab definition:"]
         lines += [f"  {problem}" for problem in self.problems]
+        if self.skipped:
+            lines.append("not checked until their input is fixed:")
+            lines += [f"  {check}" for check in self.skipped]
         return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ collected, so one run reports them all.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -221,8 +222,8 @@ def discover_experiments(
         )
     today = today or clock.today_utc()
     experiments: list[Experiment] = []
-    problems: list[Problem] = []
-    for folder in _visible_dirs(root):
+    folders, problems = _visible_dirs(root)
+    for folder in folders:
         experiment, found = _load_experiment(folder, max_nodes_per_cluster, today)
         problems += found
         if experiment is not None:
@@ -233,8 +234,31 @@ def discover_experiments(
     return tuple(experiments)
 
 
-def _visible_dirs(parent: Path) -> list[Path]:
-    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+def _visible_dirs(parent: Path) -> tuple[list[Path], list[Problem]]:
+    """The folders under ``parent`` not skipped by name, and a problem for each entry that
+    would be one but cannot be followed (a dangling or looping symbolic link): skipping it
+    without a word would synthesize the lab without what it holds."""
+    try:
+        entries = sorted(p for p in parent.iterdir() if not p.name.startswith(("_", ".")))
+    except OSError as error:
+        return [], [Problem.at(parent, "", f"cannot be listed: {error.strerror or error}")]
+    folders = [p for p in entries if p.is_dir()]
+    broken = [
+        Problem.at(
+            p, "", f"is a symbolic link that leads nowhere ({_link_fault(p)}); fix or remove it"
+        )
+        for p in entries
+        if p.is_symlink() and not p.exists()
+    ]
+    return folders, broken
+
+
+def _link_fault(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as error:
+        return error.strerror or str(error)
+    return "unreadable"
 
 
 def _load_experiment(
@@ -252,12 +276,16 @@ def _load_experiment(
                 )
             )
     clusters: list[ClusterSpec] = []
-    for cluster_dir in _visible_dirs(folder):
+    cluster_dirs, found = _visible_dirs(folder)
+    problems += found
+    for cluster_dir in cluster_dirs:
         misspelt = cluster_dir / "cluster.yml"
         if misspelt.exists() and not (cluster_dir / CLUSTER_FILE).exists():
             problems.append(Problem.at(misspelt, "", f"rename it to {CLUSTER_FILE}"))
             continue
-        if not (cluster_dir / CLUSTER_FILE).is_file():
+        # lexists: a cluster.yaml that is a directory or a broken link is a cluster that
+        # cannot be read, reported by load_mapping, not a folder without a cluster.
+        if not os.path.lexists(cluster_dir / CLUSTER_FILE):
             continue  # e.g. workflow/ or docs/: not a cluster
         spec, found = _load_cluster(folder.name, cluster_dir, cap)
         problems += found

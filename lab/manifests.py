@@ -67,6 +67,10 @@ def _check_file(path: Path, *, manifests: bool) -> list[Problem]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(error, "problem", None) or str(error)
         return [Problem.at(path, "", f"is not valid YAML{where}: {reason}")]
+    except RecursionError:
+        return [Problem.at(path, "", "nests lists and mappings too deeply to read")]
+    except (ValueError, OverflowError) as error:  # an escape beyond Unicode ("\UA0010000")
+        return [Problem.at(path, "", f"is not valid YAML: {error}")]
     problems: list[Problem] = []
     several = len(documents) > 1
     for index, (node, document) in enumerate(zip(nodes, documents, strict=True)):

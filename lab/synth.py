@@ -145,6 +145,7 @@ def _start_worker(
         str(definition.sources.experiments_dir),
         "--outdir",
         str(outdir),
+        "--exact",  # spacelift-root is the parent's
     ]
     for stack_id in stack_ids:
         arguments += ["--stack", stack_id]

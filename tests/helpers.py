@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from cdktf import App, TerraformStack, Testing
 
 JsonDict = dict[str, Any]
@@ -121,3 +122,15 @@ def assert_refused(make: Callable[[], object], field: str, fact: str) -> None:
     message = str(caught.value)
     assert message.startswith(f"{field}: "), message
     assert fact in message, message
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a value used twice out twice: the lab's files take no anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text as a user would write it (keys in order, no anchors)."""
+    return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False)

@@ -32,6 +32,23 @@ def test_the_lab_is_valid_and_has_no_warnings(lab: LabDefinition) -> None:
 def test_every_experiment_stack_runs_after_its_foundation_and_reads_its_outputs(
     lab: LabDefinition,
 ) -> None:
+    assert_stacks_are_wired(lab)
+
+
+def test_the_committed_output_holds_exactly_the_lab_s_stacks(lab: LabDefinition) -> None:
+    assert_output_holds_the_stacks(lab, REPO / "cdktf.out")
+
+
+def test_every_managed_stack_runs_its_own_folder(lab: LabDefinition) -> None:
+    assert_managed_stacks_run_their_folders(lab, REPO / "cdktf.out")
+
+
+# The invariants, also run by tests/journey/test_optional_sections.py on every optional
+# section of lab.yaml turned on and off.
+
+
+def assert_stacks_are_wired(lab: LabDefinition) -> None:
+    """Every experiment stack runs after its foundation and reads its outputs."""
     for stack in lab.stacks:
         if stack.kind is StackKind.EXPERIMENT:
             assert stack.cloud is not None
@@ -46,18 +63,16 @@ def test_every_experiment_stack_runs_after_its_foundation_and_reads_its_outputs(
             assert stack.clusters, stack.id
 
 
-def test_the_committed_output_holds_exactly_the_lab_s_stacks(lab: LabDefinition) -> None:
-    manifest = json.loads((REPO / "cdktf.out" / "manifest.json").read_text())
-    folders = {p.name for p in (REPO / "cdktf.out" / "stacks").iterdir() if p.is_dir()}
+def assert_output_holds_the_stacks(lab: LabDefinition, outdir: Path) -> None:
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    folders = {p.name for p in (outdir / "stacks").iterdir() if p.is_dir()}
     expected = {stack.id for stack in lab.stacks}
     assert set(manifest["stacks"]) == expected
     assert folders == expected
 
 
-def test_every_managed_stack_runs_its_own_folder(lab: LabDefinition) -> None:
-    root = json.loads(
-        (REPO / "cdktf.out" / "stacks" / "spacelift-root" / "cdk.tf.json").read_text()
-    )
+def assert_managed_stacks_run_their_folders(lab: LabDefinition, outdir: Path) -> None:
+    root = json.loads((outdir / "stacks" / "spacelift-root" / "cdk.tf.json").read_text())
     roots = {
         slug: stack["project_root"] for slug, stack in root["resource"]["spacelift_stack"].items()
     }

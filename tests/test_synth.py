@@ -413,3 +413,45 @@ def test_one_stack_is_one_stack(committed_copy: Path) -> None:
     definition = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     assert definition.placeholders
     assert result.stderr == "".join(f"warning: {p}\n" for p in definition.placeholders)
+
+
+def test_a_new_stack_synthesized_alone_brings_spacelift_root_along(
+    tmp_path: Path, committed_copy: Path
+) -> None:
+    """spacelift-root creates the stack: left stale, the next push would not create it."""
+    experiments = tmp_path / "experiments"
+    shutil.copytree(FIXTURE_EXPERIMENTS, experiments)
+    (experiments / "gamma" / "target").mkdir(parents=True)
+    (experiments / "gamma" / "target" / "cluster.yaml").write_text("size: small\nprovider: azure\n")
+    before = read_tree(committed_copy)
+    options = ["--config", str(FIXTURE_CONFIG), "--experiments", str(experiments)]
+    result = CliRunner().invoke(
+        synth, ["--stack", "exp-gamma-aks", "--outdir", str(committed_copy), *options]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"synthesized 1 stack into {committed_copy}/: exp-gamma-aks\n"
+        "and spacelift-root, which was stale: it creates and configures the stacks in "
+        "Spacelift, so commit it with them\n"
+    )
+    after = read_tree(committed_copy)
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert changed == [
+        "manifest.json",
+        "stacks/exp-gamma-aks/cdk.tf.json",
+        "stacks/spacelift-root/cdk.tf.json",
+    ]
+    assert b"exp-gamma-aks" in after["stacks/spacelift-root/cdk.tf.json"]
+
+
+def test_a_stack_synthesized_alone_leaves_a_fresh_spacelift_root_unmentioned(
+    committed_copy: Path,
+) -> None:
+    before = read_tree(committed_copy)
+    result = CliRunner().invoke(
+        synth,
+        ["--stack", "exp-http-baseline-aks", "--outdir", str(committed_copy), *FIXTURE_OPTIONS],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"synthesized 1 stack into {committed_copy}/: exp-http-baseline-aks\n"
+    assert read_tree(committed_copy) == before

@@ -183,9 +183,11 @@ def resolve_range(repo: Path, spec: str) -> Revisions:
         raise GitError("the revision range is empty; give one such as main..HEAD")
     if "..." in spec:
         left, _, right = spec.partition("...")
+        # Both ends resolved first: an unknown revision is that, not "no shared history".
         head = _commit(repo, right or "HEAD")
+        start = _commit(repo, left or "HEAD")
         try:
-            base = git(repo, "merge-base", _commit(repo, left or "HEAD"), head).strip()
+            base = git(repo, "merge-base", start, head).strip()
         except GitError:
             raise GitError(f"{left or 'HEAD'} and {right or 'HEAD'} share no history") from None
         return Revisions(spec, base, head)
@@ -205,6 +207,15 @@ def _commit(repo: Path, revision: str) -> str:
         return git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
     except GitError:
         raise GitError(f"unknown revision {revision!r} in this repository") from None
+
+
+def uncommitted(repo: Path) -> tuple[str, ...]:
+    """The paths with changes not committed (staged, unstaged or untracked, not ignored):
+    a range of commits does not include them."""
+    out = git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all")
+    entries = [entry for entry in out.split("\0") if entry]
+    # In -z output a rename's entry is followed by its source path alone, with no status.
+    return tuple(sorted(entry[3:] for entry in entries if len(entry) > 3 and entry[2] == " "))
 
 
 def _empty_tree(repo: Path) -> str:
@@ -264,6 +275,13 @@ def report_for(
                 "(--event push to see the tracked runs)"
             )
         event = Event.PUSH if on_branch else Event.PULL_REQUEST
+    pending = uncommitted(repo)
+    if pending:
+        shown = ", ".join(pending[:3]) + (", ..." if len(pending) > 3 else "")
+        notes.append(
+            f"uncommitted changes are not included ({len(pending)}: {shown}): this compares "
+            "commits only; commit them to see what they run"
+        )
     return analyse(
         definition,
         revisions,
@@ -338,6 +356,7 @@ def analyse(
     ]
     all_notes = list(notes)
     all_notes += _notes(files, touched)
+    all_notes += _renames(changes)
     return Report(
         revisions=revisions,
         event=event,
@@ -486,6 +505,31 @@ def _notes(files: Sequence[str], touched: Collection[str]) -> list[str]:
             "lab sources changed but no synthesized output: a refactor, or `make synth` "
             f"was not run ({', '.join(sources[:3])}{', ...' if len(sources) > 3 else ''})"
         )
+    return notes
+
+
+def _renames(changes: dict[str, Change]) -> list[str]:
+    """An experiment stack removed and another added on the same cloud is what renaming an
+    experiment folder looks like: the stack id and every cluster name come from the folder
+    name, so the old clusters are destroyed and new ones created, not renamed."""
+    notes = []
+    for cloud in Cloud:
+        suffix = f"-{cloud.kubernetes_service}"
+
+        def experiments(change: Change, suffix: str = suffix) -> list[str]:
+            return sorted(
+                s for s, c in changes.items()
+                if c is change and s.startswith("exp-") and s.endswith(suffix)
+            )  # fmt: skip
+
+        gone, new = experiments(Change.DELETED), experiments(Change.ADDED)
+        if gone and new:
+            notes.append(
+                f"{', '.join(gone)} removed and {', '.join(new)} added: if an experiment "
+                "folder was renamed, its clusters are destroyed and new ones created "
+                "(their names and the stack's come from the folder name), not renamed; "
+                'keep the old name to keep them (docs/workflows.md, "Renaming an experiment")'
+            )
     return notes
 
 

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner, Result
 
 from lab.cli import main
-from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, real_looking
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, dump_yaml, real_looking
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Lab:
     def cluster(self, experiment: str, cluster: str, **keys: object) -> Path:
         path = self.experiments / experiment / cluster / "cluster.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump(keys, sort_keys=False))
+        path.write_text(dump_yaml(keys))
         return path
 
 

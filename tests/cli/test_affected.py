@@ -184,6 +184,37 @@ def test_removed_experiment_is_destroyed_by_spacelift_root(invoke: Invoke, repo:
     )
     assert stacks["spacelift-root"]["run"] == "tracked"
     assert stacks["spacelift-root"]["apply"] == "confirm"
+    assert document["notes"] == []  # a removal alone is no rename
+
+
+def test_a_renamed_experiment_is_said_to_destroy_and_create_its_clusters(
+    invoke: Invoke, repo: GitRepo
+) -> None:
+    repo.git("mv", "experiments/alpha", "experiments/alfa")
+    repo.git("mv", "cdktf.out/stacks/exp-alpha-aks", "cdktf.out/stacks/exp-alfa-aks")
+    repo.commit("rename alpha", {ROOT: stack_json("spacelift-root", 2)})
+    document = run_json(invoke, repo, "HEAD")
+    changes = {stack["id"]: stack["lifecycle"] for stack in document["stacks"]}
+    assert changes == {"spacelift-root": None, "exp-alfa-aks": "create", "exp-alpha-aks": "destroy"}
+    assert document["notes"] == [
+        "exp-alpha-aks removed and exp-alfa-aks added: if an experiment folder was renamed, its "
+        "clusters are destroyed and new ones created (their names and the stack's come from the "
+        "folder name), not renamed; keep the old name to keep them (docs/workflows.md, "
+        '"Renaming an experiment")'
+    ]
+
+
+def test_uncommitted_changes_are_said_to_be_left_out(invoke: Invoke, repo: GitRepo) -> None:
+    repo.commit("docs", {"docs/README.md": "# Docs\n"})
+    assert run_json(invoke, repo, "HEAD")["notes"] == []
+    (repo.root / EXP).write_text(stack_json("exp-alpha-aks", 2))
+    (repo.root / "new.txt").write_text("x\n")
+    document = run_json(invoke, repo, "HEAD")
+    assert document["stacks"] == []  # the range is of commits
+    assert document["notes"] == [
+        f"uncommitted changes are not included (2: {EXP}, new.txt): this compares commits "
+        "only; commit them to see what they run"
+    ]
 
 
 def test_new_experiment_is_created_by_spacelift_root(invoke: Invoke, repo: GitRepo) -> None:
@@ -279,6 +310,8 @@ def test_not_a_repository_exits_2(invoke: Invoke, tmp_path: Path) -> None:
     [
         ("nope..HEAD", "error: unknown revision 'nope' in this repository\n"),
         ("HEAD...nope", "error: unknown revision 'nope' in this repository\n"),
+        # Not "share no history": the left end is resolved before the merge base is sought.
+        ("nope...HEAD", "error: unknown revision 'nope' in this repository\n"),
         ("--all", "error: '--all' is not a revision\n"),
         ("HEAD~5", "error: unknown revision 'HEAD~5' in this repository\n"),
     ],

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
+from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, dump_yaml
 
 ClusterWriter = Callable[..., Path]
 
@@ -26,7 +26,7 @@ def lab_yaml() -> dict[str, Any]:
 def write_config(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
     def write(data: dict[str, Any]) -> Path:
         path = tmp_path / "lab.yaml"
-        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        path.write_text(dump_yaml(data))
         return path
 
     return write
@@ -47,7 +47,7 @@ def write_cluster(experiments_dir: Path) -> ClusterWriter:
     def write(experiment: str, cluster: str, content: str | dict[str, Any]) -> Path:
         path = experiments_dir / experiment / cluster / "cluster.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
+        text = content if isinstance(content, str) else dump_yaml(content)
         path.write_text(text)
         return path
 

@@ -89,3 +89,22 @@ def test_validate_refuses_it_with_exit_2(experiments_dir: Path) -> None:
     )
     assert result.exit_code == 2
     assert "argocd/app.yaml: apiVersion: is required" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ('data: "\\UA0010000"\n', "is not valid YAML: "),
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", "too deeply"),
+    ],
+    ids=["escape-beyond-unicode", "deep-nesting"],
+)
+def test_manifests_that_crash_the_yaml_library_are_problems(
+    tmp_path: Path, text: str, fact: str
+) -> None:
+    apps = tmp_path / "argocd"
+    apps.mkdir()
+    (apps / "app.yaml").write_text(text)
+    [problem] = check_apps_folder(apps)
+    assert problem.file == display_path(apps / "app.yaml")
+    assert fact in problem.message

@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any, Final
 
 from lab.definition import MANAGEMENT_STACK_ID
-from tests.helpers import REPO, read_tree
+from tests.helpers import FIXTURE_LAB, REPO, read_tree
 
-CONFIG: Final = REPO / "lab.yaml"
-EXPERIMENTS: Final = REPO / "experiments"
+# The fixture lab, not the users' lab.yaml and experiments/: what these tests assert (no
+# argocd: section, so no kubernetes provider; the stacks) must not change when users edit
+# theirs. That the committed cdktf.out/ is fresh is `make check-synth`'s.
+CONFIG: Final = FIXTURE_LAB / "lab.yaml"
+EXPERIMENTS: Final = FIXTURE_LAB / "experiments"
 PROBE: Final = Path(__file__).with_name("probe.py")
 AWS_STACK: Final = "aws-foundation"
 TAMPERED_STACK: Final = "azure-foundation"
@@ -73,7 +76,7 @@ def run_main(
         [
             sys.executable,
             *script,
-            *("--config", str(workdir / "lab.yaml")),
+            *("--config", str(workdir / "lab.yaml" if checkout else CONFIG)),
             *("--experiments", str(workdir / "experiments" if checkout else experiments)),
             *("--outdir", str(outdir), *args),
         ],
@@ -117,7 +120,7 @@ def copy_sources(checkout: Path) -> Path:
     """Copy what a synth reads to ``checkout`` (a directory that does not exist yet)."""
     checkout.mkdir(parents=True)
     for entry in CHECKOUT_ENTRIES:
-        source = REPO / entry
+        source = (FIXTURE_LAB if entry in {"lab.yaml", "experiments"} else REPO) / entry
         if source.is_dir():
             shutil.copytree(source, checkout / entry, ignore=shutil.ignore_patterns("__pycache__"))
         else:
