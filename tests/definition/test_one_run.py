@@ -47,24 +47,13 @@ def test_with_lab_yaml_valid_the_same_version_is_the_only_problem(
     assert _fields(error) == [("lab.yaml", "aws.eks.kubernetes_version")]
 
 
-def test_expiry_without_a_worker_pool_is_found_while_lab_yaml_is_broken(
-    lab_yaml: dict[str, Any],
-    write_config: Writer,
-    experiments_dir: Path,
-    write_cluster: ClusterWriter,
-) -> None:
-    dated = write_cluster("spike", "a", "size: small\nprovider: azure\nexpires: 2031-01-31\n")
-    del lab_yaml["spacelift"]["worker_pool_id"]
-    lab_yaml["spacelift"]["drift_detection"]["enabled"] = False
-    lab_yaml["aws"]["nat_mode"] = "double"
-    error = _failure(write_config(lab_yaml), experiments_dir)
-    assert _fields(error) == [(dated.name, "expires"), ("lab.yaml", "aws.nat_mode")]
-
-
 def test_argocd_identities_are_checked_while_another_section_is_broken(
     lab_yaml: dict[str, Any], write_config: Writer, experiments_dir: Path
 ) -> None:
-    lab_yaml["argocd"] = {"repo_url": "https://github.com/owner/illm-k8s-lab.git"}
+    lab_yaml["argocd"] = {
+        "repo_url": "https://github.com/owner/illm-k8s-lab.git",
+        "hub_egress_cidrs": ["20.51.100.16/28"],
+    }
     lab_yaml["aws"]["nat_mode"] = "double"
     error = _failure(write_config(lab_yaml), experiments_dir)
     assert ("lab.yaml", "argocd.aws_role_arn") in _fields(error)
@@ -102,7 +91,6 @@ def test_an_unparseable_lab_yaml_skips_every_check_that_reads_it(
     assert [p.field for p in error.problems] == [""]
     assert [check.split(" (")[0] for check in error.skipped] == [
         "node counts against limits.max_nodes_per_cluster",
-        "expires against spacelift.worker_pool_id",
         "AKS support of azure.aks.kubernetes_version",
         "EKS support of aws.eks.kubernetes_version",
         "ArgoCD's identities in argocd: against the experiments' clouds",

@@ -32,9 +32,14 @@ COST_BLOCK = re.search(
 
 
 def uncomment(text: str, header: str) -> str:
-    """Uncomment the commented block that starts ``# <header>`` and its deeper lines."""
+    """Uncomment the commented block that starts ``# <header>`` (a trailing comment may
+    follow) and its deeper lines."""
     lines = text.splitlines(keepends=True)
-    [start] = [i for i, line in enumerate(lines) if line.strip() == f"# {header}"]
+    [start] = [
+        i
+        for i, line in enumerate(lines)
+        if line.strip() == f"# {header}" or line.strip().startswith(f"# {header} ")
+    ]
     indent = lines[start].index("#")
     lines[start] = lines[start][:indent] + lines[start][indent + 2 :]
     for i in range(start + 1, len(lines)):
@@ -61,6 +66,7 @@ SECTIONS = {
     "worker_pool_id": _worker_pool,
     "aws_integration": lambda text: uncomment(text, "aws_integration:"),
     "azure_integration": lambda text: uncomment(text, "azure_integration:"),
+    "approvers": lambda text: uncomment(text, "approvers:"),
     "argocd": lambda text: uncomment(text, "argocd:"),
     "cost": _cost,
 }
