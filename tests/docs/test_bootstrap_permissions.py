@@ -870,6 +870,9 @@ FOUNDATION_ONLY_WRITES: Final = (
     "Microsoft.Network/publicIPPrefixes/write",
     "Microsoft.Authorization/roleAssignments/write",  # only through the conditioned role
     "Microsoft.Authorization/locks/delete",
+    # The lock of bootstrap step 3 is what keeps it from deleting the foundation's resource
+    # group (resource group deletion cannot be scoped by name): it may not lift or replace it.
+    "Microsoft.Authorization/locks/write",
 )
 
 
