@@ -333,10 +333,12 @@ def test_each_permission_policy_is_an_iam_policy_that_fits_a_managed_policy(
     policy = json.loads(text)
 
     assert grammar_problems(policy, trust=False) == []
-    # Deny only to keep the boundary (below).
-    assert [s["Sid"] for s in policy["Statement"] if s["Effect"] == "Deny"] == (
-        [] if identity == "read" else ["KeepTheBoundaryAndAssumeNoLabRole"]
-    )
+    # Deny only to keep the boundary (below), and the foundation's ec2:* off experiments.
+    assert [s["Sid"] for s in policy["Statement"] if s["Effect"] == "Deny"] == {
+        "read": [],
+        "foundation": ["KeepTheBoundaryAndAssumeNoLabRole", "LeaveExperimentNetworkingAlone"],
+        "experiment": ["KeepTheBoundaryAndAssumeNoLabRole"],
+    }[identity]
     assert len(re.sub(r"\s", "", text)) <= MANAGED_POLICY_MAX_CHARACTERS
 
 
@@ -440,6 +442,23 @@ def test_an_experiment_cannot_change_the_foundations_network() -> None:
         "arn:aws:ec2:*:*:launch-template/*"
     }
     assert "ec2:*" in ec2_writes(load_json(PERMISSIONS["foundation"]))
+
+
+def test_the_foundations_ec2_wildcard_leaves_experiment_tagged_resources_alone() -> None:
+    # Its ec2:* stays on "*" (STAR_WRITES), but nothing carrying an experiment tag (launch
+    # templates, the nodes' instances, volumes and network interfaces: the templates tag
+    # them) is in its reach; Describe* calls name no resource, so reads are unaffected.
+    policy = load_json(PERMISSIONS["foundation"])
+
+    (deny,) = [s for s in policy["Statement"] if s["Sid"] == "LeaveExperimentNetworkingAlone"]
+    assert (deny["Effect"], deny["Action"], deny["Resource"]) == ("Deny", "ec2:*", "*")
+    assert deny["Condition"] == EXPERIMENT_TAG_CONDITIONS[1]
+    stacks = stacks_of("experiment", synthesized_stacks(SYNTHESIZED))
+    for doc in stacks.values():
+        for template in doc.get("resource", {}).get("aws_launch_template", {}).values():
+            assert "experiment" in template["tags"]
+            for specification in template["tag_specifications"]:
+                assert "experiment" in specification["tags"], specification["resource_type"]
 
 
 def key_conditions(policy: Mapping[str, Any], sid: str) -> dict[str, Any]:
