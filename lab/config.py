@@ -203,7 +203,9 @@ class SpaceliftSettings(StrictModel):
     """Default: none (the account's default GitHub integration). Set the owner to use a
     GitHub custom app integration (``github_enterprise`` block)."""
     space_id: str = "root"
-    """Default: root. The Spacelift space holding the stacks, contexts and policies."""
+    """Default: root. The Spacelift space holding the stacks, contexts and policies, and
+    spacelift-root itself. Give the lab a space of its own (docs/bootstrap.md, step 5):
+    in ``root``, spacelift-root's Space admin role spans the whole Spacelift account."""
     opentofu_version: Annotated[str, _matching(_SEMVER, "1.11.14")]
     """The OpenTofu release every stack runs, pinned exactly."""
     labels: tuple[str, ...] = ()

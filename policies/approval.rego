@@ -39,7 +39,9 @@ default login_aliases := {}
 # description: >-
 #   The run is PROPOSED: a pull-request preview, or a drift detection check.
 #   This applies in every state and on every stack. A proposed run cannot change
-#   infrastructure.
+#   infrastructure: with cloud integrations it holds only the read-only identity, because
+#   the management stack attaches the write identities to applies alone (no policy input
+#   says which identity a run holds, so the attachments enforce it, not this rule).
 # custom:
 #   outcome: approve
 approve if input.run.type == "PROPOSED"

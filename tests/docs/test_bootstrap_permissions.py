@@ -333,10 +333,12 @@ def test_each_permission_policy_is_an_iam_policy_that_fits_a_managed_policy(
     policy = json.loads(text)
 
     assert grammar_problems(policy, trust=False) == []
-    # Deny only to keep the boundary (below).
-    assert [s["Sid"] for s in policy["Statement"] if s["Effect"] == "Deny"] == (
-        [] if identity == "read" else ["KeepTheBoundaryAndAssumeNoLabRole"]
-    )
+    # Deny only to keep the boundary (below), and the foundation's ec2:* off experiments.
+    assert [s["Sid"] for s in policy["Statement"] if s["Effect"] == "Deny"] == {
+        "read": [],
+        "foundation": ["KeepTheBoundaryAndAssumeNoLabRole", "LeaveExperimentNetworkingAlone"],
+        "experiment": ["KeepTheBoundaryAndAssumeNoLabRole"],
+    }[identity]
     assert len(re.sub(r"\s", "", text)) <= MANAGED_POLICY_MAX_CHARACTERS
 
 
@@ -442,6 +444,23 @@ def test_an_experiment_cannot_change_the_foundations_network() -> None:
     assert "ec2:*" in ec2_writes(load_json(PERMISSIONS["foundation"]))
 
 
+def test_the_foundations_ec2_wildcard_leaves_experiment_tagged_resources_alone() -> None:
+    # Its ec2:* stays on "*" (STAR_WRITES), but nothing carrying an experiment tag (launch
+    # templates, the nodes' instances, volumes and network interfaces: the templates tag
+    # them) is in its reach; Describe* calls name no resource, so reads are unaffected.
+    policy = load_json(PERMISSIONS["foundation"])
+
+    (deny,) = [s for s in policy["Statement"] if s["Sid"] == "LeaveExperimentNetworkingAlone"]
+    assert (deny["Effect"], deny["Action"], deny["Resource"]) == ("Deny", "ec2:*", "*")
+    assert deny["Condition"] == EXPERIMENT_TAG_CONDITIONS[1]
+    stacks = stacks_of("experiment", synthesized_stacks(SYNTHESIZED))
+    for doc in stacks.values():
+        for template in doc.get("resource", {}).get("aws_launch_template", {}).values():
+            assert "experiment" in template["tags"]
+            for specification in template["tag_specifications"]:
+                assert "experiment" in specification["tags"], specification["resource_type"]
+
+
 def key_conditions(policy: Mapping[str, Any], sid: str) -> dict[str, Any]:
     (statement,) = [s for s in policy["Statement"] if s["Sid"] == sid]
     return statement["Condition"]
@@ -467,6 +486,142 @@ def test_keys_are_split_by_the_experiment_tag() -> None:
         for provider in doc.get("provider", {}).get("aws", []):
             tags = provider["default_tags"][0]["tags"]
             assert ("experiment" in tags) is stack_id.startswith("exp-"), stack_id
+
+
+# --- AWS: writes limited to the lab's tags or names ------------------------------------
+
+# aws:RequestTag (creating) and aws:ResourceTag (everything after) are the condition keys
+# the AWS Service Authorization Reference lists for these actions. Verified in its
+# generated copy udondan/iam-floyd@50d8b534ec4653717dd004ab83bedea80851828b,
+# lib/generated/policy-statements/eks.ts and logs.ts ("Applies to actions" of
+# ifAwsRequestTag / ifAwsResourceTag): eks:CreateCluster takes aws:RequestTag only;
+# CreateNodegroup, CreateAddon, CreateAccessEntry, CreatePodIdentityAssociation (authorized
+# on their cluster), every Update*, Delete*, Associate* and TagResource take
+# aws:ResourceTag; logs:CreateLogGroup and logs:TagResource take aws:RequestTag, and
+# DeleteLogGroup, PutRetentionPolicy, AssociateKmsKey, TagResource, UntagResource take
+# aws:ResourceTag. eks:ListClusters, eks:DescribeAddonVersions, eks:DescribeAddonConfiguration
+# and logs:DescribeLogGroups take neither (no resource-level permissions): reads on "*".
+EXPERIMENT_TAG_CONDITIONS: Final = (
+    {"Null": {"aws:RequestTag/experiment": "false"}},
+    {"Null": {"aws:ResourceTag/experiment": "false"}},
+)
+# Writes on "*" (or any resource of a service) without a tag condition, each with why it
+# stays. A statement widened to "*" fails the test below until it is explained here.
+STAR_WRITES: Final[Mapping[tuple[str, str], str]] = {
+    (
+        "foundation",
+        "Networks",
+    ): "ec2:* on *: the VPC, subnets, routes, gateways, EIPs and flow logs; not narrowed yet",
+    (
+        "foundation",
+        "CreateAndListKeys",
+    ): "kms:CreateKey has no resource type (a key that does not exist has no ARN)",
+}
+
+
+def is_read(action: str) -> bool:
+    return re.fullmatch(r"[a-z0-9-]+:(Describe|Get|List)[A-Za-z0-9*]*", action) is not None
+
+
+def service_wide(resource: str) -> bool:
+    """``*``, or an ARN that names no resource type or name of its service."""
+    return resource == "*" or re.fullmatch(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:\*", resource) is not None
+
+
+def untagged_writes(policy: Mapping[str, Any], service: str) -> list[str]:
+    """Allow statements granting a write of ``service`` without the experiment tag condition."""
+    return [
+        statement["Sid"]
+        for statement in policy["Statement"]
+        if statement["Effect"] == "Allow"
+        and any(
+            a.split(":", 1)[0] == service and not is_read(a) for a in as_list(statement["Action"])
+        )
+        and statement.get("Condition") not in EXPERIMENT_TAG_CONDITIONS
+    ]
+
+
+def star_writes(policy: Mapping[str, Any]) -> list[str]:
+    """Allow statements granting a write on every resource of a service, without a tag
+    condition."""
+    return [
+        statement["Sid"]
+        for statement in policy["Statement"]
+        if statement["Effect"] == "Allow"
+        and any(not is_read(a) for a in as_list(statement["Action"]))
+        and any(service_wide(r) for r in as_list(statement["Resource"]))
+        and statement.get("Condition") not in EXPERIMENT_TAG_CONDITIONS
+    ]
+
+
+@pytest.mark.parametrize("service", ["eks", "logs"])
+def test_experiment_cluster_and_log_writes_need_the_experiment_tag(service: str) -> None:
+    policy = load_json(PERMISSIONS["experiment"])
+
+    assert untagged_writes(policy, service) == []
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    creating, managing = (
+        ("CreateTaggedClusters", "ManageTaggedClusters")
+        if service == "eks"
+        else ("CreateTaggedLogGroups", "ManageTaggedLogGroups")
+    )
+    assert statements[creating]["Condition"] == EXPERIMENT_TAG_CONDITIONS[0]
+    assert statements[managing]["Condition"] == EXPERIMENT_TAG_CONDITIONS[1]
+    if service == "logs":  # and the control-plane log groups' names only
+        for sid in (creating, managing, "FindLogGroups"):
+            assert as_list(statements[sid]["Resource"]) == (
+                ["*"] if sid == "FindLogGroups" else ["arn:aws:logs:*:*:log-group:/aws/eks/*"]
+            )
+        assert statements["FindLogGroups"]["Action"] == "logs:DescribeLogGroups"
+    else:  # what has no resource type is read only
+        (unconditioned,) = [
+            s
+            for s in policy["Statement"]
+            if "Condition" not in s and "eks:ListClusters" in s["Action"]
+        ]
+        assert all(is_read(a) for a in unconditioned["Action"])
+
+
+@pytest.mark.parametrize(
+    ("widened", "sid"),
+    [
+        ({"Action": "eks:*", "Resource": "*"}, "Clusters"),
+        ({"Action": "eks:DeleteCluster", "Resource": "arn:aws:eks:*:*:cluster/*"}, "Clusters"),
+        ({"Action": "logs:*", "Resource": "arn:aws:logs:*:*:log-group:/aws/eks/*"}, "Logs"),
+        (
+            {
+                "Action": "logs:DeleteLogGroup",
+                "Resource": "*",
+                "Condition": {"Null": {"aws:ResourceTag/experiment": "true"}},
+            },
+            "Logs",
+        ),
+    ],
+)
+def test_a_widened_cluster_or_log_statement_fails(widened: Statement, sid: str) -> None:
+    policy = load_json(PERMISSIONS["experiment"])
+    policy["Statement"].append({"Sid": sid, "Effect": "Allow", **widened})
+    service = as_list(widened["Action"])[0].split(":", 1)[0]
+
+    assert untagged_writes(policy, service) == [sid]
+
+
+@pytest.mark.parametrize("identity", ["foundation", "experiment"])
+def test_every_write_on_a_whole_service_is_tagged_or_explained(identity: str) -> None:
+    policy = load_json(PERMISSIONS[identity])
+
+    assert sorted(star_writes(policy)) == sorted(
+        sid for kind, sid in STAR_WRITES if kind == identity
+    )
+    policy["Statement"].append(
+        {
+            "Sid": "Widened",
+            "Effect": "Allow",
+            "Action": "kms:ScheduleKeyDeletion",
+            "Resource": "arn:aws:kms:*:*:*",
+        }
+    )
+    assert "Widened" in star_writes(policy)
 
 
 def test_the_role_may_attach_every_managed_policy_the_stacks_attach() -> None:
@@ -734,6 +889,9 @@ FOUNDATION_ONLY_WRITES: Final = (
     "Microsoft.Network/publicIPPrefixes/write",
     "Microsoft.Authorization/roleAssignments/write",  # only through the conditioned role
     "Microsoft.Authorization/locks/delete",
+    # The lock of bootstrap step 3 is what keeps it from deleting the foundation's resource
+    # group (resource group deletion cannot be scoped by name): it may not lift or replace it.
+    "Microsoft.Authorization/locks/write",
 )
 
 

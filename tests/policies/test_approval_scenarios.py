@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
@@ -153,6 +156,41 @@ def test_pull_request_preview_runs_without_review_on_every_stack(approval_policy
             commit=head,
         )
         assert approval_policy(approval_input(lab_stack, preview)) == APPROVED, lab_stack.id
+
+
+def _keys(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return {key for key, item in value.items() for key in {key, *_keys(item)}}
+    if isinstance(value, list):
+        return {key for item in value for key in _keys(item)}
+    return set()
+
+
+def test_a_preview_cannot_hold_a_write_identity_which_no_policy_input_shows() -> None:
+    # The scenario "a proposed run with the write identity" cannot be put to the engine:
+    # no approval or plan input Spacelift publishes names the cloud integration a run holds
+    # (its only *integration field is the VCS one), so approving previews is safe only
+    # because they never hold one. The management stack attaches each read integration with
+    # read=true, write=false and each write integration with read=false, write=true
+    # (tests/stacks/test_spacelift_root.py::test_cloud_integrations_attach_to_the_stacks_of_
+    # their_cloud), and each write role's trust admits only "@write" external IDs
+    # (tests/docs/test_bootstrap_permissions.py). If Spacelift starts to publish such a
+    # field, this fails: then the approval policy should hold a proposed run that has one.
+    published = Path(__file__).parent / "published_inputs"
+    fields = {
+        key.lower()
+        for directory in ("approval", "plan")
+        for path in sorted((published / directory).glob("*.json"))
+        for key in _keys(json.loads(path.read_text(encoding="utf-8")))
+    }
+
+    assert fields, "no published inputs"
+    credential_fields = {
+        key
+        for key in fields
+        if re.search(r"integration|credential|role_arn|aws|azure|identity", key)
+    }
+    assert credential_fields <= {"vcs_integration"}
 
 
 def test_drift_detection_check_runs_without_review(approval_policy: Evaluate) -> None:
