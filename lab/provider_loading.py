@@ -1,14 +1,14 @@
 """Import only the provider resource modules the app uses.
 
-Why this exists: each prebuilt provider package (``cdktf_cdktf_provider_aws``,
-``cdktf_cdktf_provider_azurerm``) has an ``__init__`` that imports every one of its
+Why this exists: each prebuilt provider package (``cdktn_provider_aws``,
+``cdktn_provider_azurerm``) has an ``__init__`` that imports every one of its
 ~2,200 / ~1,500 resource modules. That import is almost all of a synth's wall time
 (10-13 s for aws, 6-9 s for azurerm on a 2-core machine); the synth itself takes
 milliseconds.
 
 How: before anything imports a provider package, :func:`install` puts an
 *unexecuted* module object for the package into ``sys.modules``. It carries the
-package's real ``__spec__`` and ``__path__``, so ``from cdktf_cdktf_provider_aws.vpc
+package's real ``__spec__`` and ``__path__``, so ``from cdktn_provider_aws.vpc
 import Vpc`` still finds and runs ``vpc/__init__.py`` (which loads the jsii assembly
 through ``.._jsii``), but the package ``__init__`` and its thousands of imports never
 run. Code keeps writing ordinary imports of the submodules it needs.
@@ -26,9 +26,9 @@ from typing import Final
 
 ENV_VAR: Final = "LAB_PROVIDER_IMPORT"
 PROVIDER_PACKAGES: Final = (
-    "cdktf_cdktf_provider_aws",
-    "cdktf_cdktf_provider_azurerm",
-    "cdktf_cdktf_provider_kubernetes",
+    "cdktn_provider_aws",
+    "cdktn_provider_azurerm",
+    "cdktn_provider_kubernetes",
 )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdktf import App, TerraformStack, Testing
+from cdktn import App, TerraformStack, Testing
 
 JsonDict = dict[str, Any]
 

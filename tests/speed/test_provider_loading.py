@@ -7,9 +7,9 @@ from typing import Any
 
 from tests.speed.support import MainRun, run_main
 
-AWS = "cdktf_cdktf_provider_aws"
-AZURERM = "cdktf_cdktf_provider_azurerm"
-KUBERNETES = "cdktf_cdktf_provider_kubernetes"
+AWS = "cdktn_provider_aws"
+AZURERM = "cdktn_provider_azurerm"
+KUBERNETES = "cdktn_provider_kubernetes"
 
 
 def provider(run: MainRun, package: str) -> dict[str, Any]:
