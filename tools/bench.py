@@ -419,10 +419,10 @@ def describe_machine() -> dict[str, str]:
         "Packages": ", ".join(
             f"{name} {version(name)}"
             for name in (
-                "cdktf",
-                "cdktf-cdktf-provider-aws",
-                "cdktf-cdktf-provider-azurerm",
-                "cdktf-cdktf-provider-kubernetes",
+                "cdktn",
+                "cdktn-provider-aws",
+                "cdktn-provider-azurerm",
+                "cdktn-provider-kubernetes",
             )
         ),
         "Commit": git_commit(),

@@ -49,7 +49,7 @@ def test_reading_commands_never_import_cdktf() -> None:
             result = runner.invoke(main, args)
             assert result.exit_code == 0, (args, result.output, result.exception)
         shutil.rmtree(scratch)
-        loaded = sorted(m for m in ("cdktf", "jsii", "constructs") if m in sys.modules)
+        loaded = sorted(m for m in ("cdktn", "jsii", "constructs") if m in sys.modules)
         print(",".join(loaded))
         """
     )
