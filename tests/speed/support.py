@@ -44,7 +44,6 @@ class MainRun:
 def environment(provider_import: str | None = None) -> dict[str, str]:
     """This environment with the provider-import mode under test, and nothing else of ours."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
-    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
     if provider_import is not None:
         env["LAB_PROVIDER_IMPORT"] = provider_import
     return env
