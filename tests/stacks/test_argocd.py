@@ -202,7 +202,7 @@ def test_an_admin_who_is_also_argocds_role_keeps_one_access_entry(tmp_path: Path
 
 def test_without_the_section_nothing_of_it_is_synthesized(tmp_path: Path) -> None:
     """No provider, no Secret, no access for ArgoCD. (That the kubernetes provider is then
-    never even loaded is tests/speed/test_provider_loading.py's.)"""
+    never even loaded is tests/speed/test_provider_use.py's.)"""
     if yaml.safe_load((REPO / "lab.yaml").read_text()).get("argocd") is None:
         for path in (REPO / "cdktf.out" / "stacks").glob("*/cdk.tf.json"):
             providers = json.loads(path.read_text())["terraform"].get("required_providers", {})
