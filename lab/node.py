@@ -6,9 +6,9 @@ program named by ``JSII_NODE`` (default ``node`` from PATH: jsii/_kernel/provide
 process.py); :func:`use_wheel_node` points it at the wheel's binary unless someone set it.
 jsii 1.142 supports Node ^22 and ^24 only, and cdktn-cli 0.24.0 needs >= 22.19.0.
 
-``python -m lab.node`` prints the wheel's directory: the Makefile puts its ``bin/`` on
-PATH and runs npm from ``lib/node_modules/npm`` (the wheel's ``bin/npm`` is a copy of a
-script that expects to be a symlink, so it cannot be run directly).
+:func:`main` prints the wheel's directory: the Makefile puts its ``bin/`` on PATH and runs
+npm from ``lib/node_modules/npm`` (the wheel's ``bin/npm`` is a copy of a script that
+expects to be a symlink, so it cannot be run directly).
 """
 
 from __future__ import annotations
@@ -46,7 +46,12 @@ def use_wheel_node() -> None:
         os.environ.setdefault(JSII_NODE, str(node))
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Print the wheel's directory (the Makefile's NODE_DIR); exit 1 when it is missing.
+
+    Called as ``python -c 'from lab.node import main; main()'``: ``python -m lab.node``
+    would warn, as importing :mod:`lab` has already imported this module.
+    """
     directory = wheel_dir()
     if directory is None:
         raise SystemExit(

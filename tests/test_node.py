@@ -51,11 +51,13 @@ def test_without_the_wheel_jsii_keeps_its_default(monkeypatch: pytest.MonkeyPatc
     assert node.JSII_NODE not in os.environ
 
 
-def test_the_makefile_prints_the_wheel_directory() -> None:
+def test_the_makefile_finds_the_wheel_directory_quietly() -> None:
+    code = "from lab.node import main; main()"
+    assert f"NODE_DIR = $(shell $(PY) -c '{code}')" in (REPO / "Makefile").read_text()
     done = subprocess.run(
-        [sys.executable, "-m", "lab.node"], capture_output=True, text=True, check=True, cwd=REPO
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
-    assert Path(done.stdout.strip()) / "bin" / "node" == node.wheel_node()
-    assert (
-        Path(done.stdout.strip()) / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
-    ).is_file()
+    assert done.stderr == ""
+    directory = Path(done.stdout.strip())
+    assert directory / "bin" / "node" == node.wheel_node()
+    assert (directory / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js").is_file()
