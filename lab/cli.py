@@ -24,7 +24,7 @@ from typing import Final, NoReturn
 import click
 from click.core import ParameterSource
 
-from lab import clock, provider_loading
+from lab import clock
 from lab.commands import affected, docs, expiry, graph, inventory, scaffold, validation
 from lab.commands.graph import GraphFormat
 from lab.commands.table import counted
@@ -128,8 +128,7 @@ Examples:
 
 \b
 LAB_SYNTH_PARALLEL=0 keeps the synth in one process (by default a second process
-synthesizes the aws stacks); LAB_PROVIDER_IMPORT=full imports the provider packages
-normally. Bad input exits 2 and writes nothing.""",
+synthesizes the aws stacks). Bad input exits 2 and writes nothing.""",
 )
 @_config_option
 @_experiments_option
@@ -172,10 +171,6 @@ def synth(
     """Synthesize the lab into Terraform JSON (all-or-nothing: bad input writes nothing)."""
     from lab import synth as synthesis
 
-    try:
-        provider_loading.check_environment()
-    except ValueError as error:
-        _fail(str(error), EXIT_INVALID)
     config_path, experiments_dir = _default_paths(config_path, experiments_dir)
     if click.get_current_context().get_parameter_source("outdir") is ParameterSource.DEFAULT:
         outdir = _shown(find_root() / OUTPUT_DIR)

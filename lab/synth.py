@@ -39,7 +39,7 @@ NOTHING_WRITTEN: Final = "; nothing was written"
 # What `tofu init` or a local `cdktf deploy` may leave in a stack folder: never ours to
 # compare or delete, so it is carried over when a stack folder is replaced.
 LOCAL_FILES: Final = frozenset({".terraform", ".terraform.lock.hcl", "terraform.tfstate"})
-_AWS_ASSEMBLY: Final = "cdktf_cdktf_provider_aws._jsii"
+_AWS_ASSEMBLY: Final = "cdktn_provider_aws._jsii"
 WORKER_MODULE: Final = "lab.worker"
 """The worker is the CLI's own synth (prompt exit included), run wherever `lab` imports from."""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from cdktf import App, TerraformStack, Testing
+from cdktn import App, TerraformStack, Testing
 
 JsonDict = dict[str, Any]
 

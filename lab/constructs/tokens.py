@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf import Token
+from cdktn import Token
 
 
 def unresolved(value: object) -> bool:

@@ -21,7 +21,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Final, TypeAlias, TypedDict, TypeGuard, Unpack, cast
 
-from cdktf import (
+from cdktn import (
     ITerraformDependable,
     TerraformDataSource,
     TerraformProvider,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar, Final, Unpack
 
-from cdktf import IResolvable
+from cdktn import IResolvable
 from constructs import Construct
 
 from lab.spacelift._base import (

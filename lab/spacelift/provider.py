@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from cdktf import TerraformProvider
+from cdktn import TerraformProvider
 from constructs import Construct
 
 from lab.spacelift._base import PROVIDER_NAME, PROVIDER_SOURCE, generator_metadata

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Final, Unpack
 
-from cdktf import IResolvable
+from cdktn import IResolvable
 from constructs import Construct
 
 from lab.spacelift._base import (

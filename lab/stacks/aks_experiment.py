@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
-from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+from cdktn_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
+from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+from cdktn_provider_azurerm.resource_group import ResourceGroup
 from constructs import Construct
 
 from lab.constructs.azure.aks import AksCluster, AksClusterProps, NodePoolOptions, OutboundType

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from cdktf import ITerraformDependable
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
+from cdktn import ITerraformDependable
+from cdktn_provider_kubernetes.provider import KubernetesProvider
 
 from lab import handoff
 from lab.config import ArgocdSettings
@@ -51,7 +51,7 @@ class HubRegistration:
     def _tenant_id(self) -> str:
         """The tenant the stack's own Azure credentials belong to: the clusters' tenant."""
         if self._tenant is None:
-            from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import (
+            from cdktn_provider_azurerm.data_azurerm_client_config import (
                 DataAzurermClientConfig,
             )
 

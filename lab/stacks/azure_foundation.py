@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from constructs import Construct
 
 from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps, SubnetSpec

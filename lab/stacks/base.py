@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import Fn, TerraformOutput, TerraformStack, TerraformVariable, Token
+from cdktn import Fn, TerraformOutput, TerraformStack, TerraformVariable, Token
 from constructs import Construct
 
 from lab.contract import FoundationValue

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from cdktf import TerraformOutput
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from cdktn import TerraformOutput
+from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
 from lab.constructs.aws.eks import CapacityType, EksCluster, EksClusterProps, NodeGroupOptions

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cdktf import TerraformOutput, TerraformStack, TerraformVariable
+from cdktn import TerraformOutput, TerraformStack, TerraformVariable
 from syrupy.assertion import SnapshotAssertion
 
 from lab.constructs.azure.aks import (

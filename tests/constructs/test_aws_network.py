@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from cdktf import Fn, TerraformOutput
+from cdktn import Fn, TerraformOutput
 from syrupy.assertion import SnapshotAssertion
 
 from lab.constructs.aws.network import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cdktf import TerraformOutput
+from cdktn import TerraformOutput
 from syrupy.assertion import SnapshotAssertion
 
 from lab.constructs.azure.network import (

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 import pytest
-from cdktf_cdktf_provider_aws.eks_cluster import EksCluster as EksClusterResource
-from cdktf_cdktf_provider_aws.eks_node_group import EksNodeGroup
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster import KubernetesCluster
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import KubernetesClusterNodePool
+from cdktn_provider_aws.eks_cluster import EksCluster as EksClusterResource
+from cdktn_provider_aws.eks_node_group import EksNodeGroup
+from cdktn_provider_azurerm.kubernetes_cluster import KubernetesCluster
+from cdktn_provider_azurerm.kubernetes_cluster_node_pool import KubernetesClusterNodePool
 
 from lab.constructs.aws.eks import (
     AccessPolicy,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from cdktf import Fn, TerraformOutput, TerraformVariable, Token
+from cdktn import Fn, TerraformOutput, TerraformVariable, Token
 from syrupy.assertion import SnapshotAssertion
 
 from lab.constructs.aws.eks import (

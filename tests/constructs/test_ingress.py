@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import Fn, TerraformVariable, Token
+from cdktn import Fn, TerraformVariable, Token
 
 from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
 from tests.helpers import assert_refused, new_stack, only_resource, synth

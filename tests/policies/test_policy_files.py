@@ -128,7 +128,7 @@ def test_default_node_cap_matches_the_lab_yaml_default(engines: Mapping[str, Eng
 
 def test_importing_lab_policies_stays_light() -> None:
     # The management stack imports it during synth; YAML loads only when policies are read.
-    heavy = ("yaml", "pydantic", "cdktf", "constructs", "opa_bindings")
+    heavy = ("yaml", "pydantic", "cdktn", "constructs", "opa_bindings")
     probe = f"import sys, lab.policies; print([m for m in {heavy!r} if m in sys.modules])"
 
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cdktf import TerraformStack
+from cdktn import TerraformStack
 
 from lab.spacelift import SpaceliftProvider
 from tests.helpers import new_stack

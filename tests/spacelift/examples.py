@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import TerraformResourceLifecycle, TerraformStack
+from cdktn import TerraformResourceLifecycle, TerraformStack
 
 from lab.spacelift import (
     SPACE_ADMIN_ROLE_SLUG,

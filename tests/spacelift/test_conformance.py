@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdktf import Testing as CdktfTesting  # not `Testing`: pytest would try to collect it
+from cdktn import Testing as CdktfTesting  # not `Testing`: pytest would try to collect it
 from syrupy.assertion import SnapshotAssertion
 
 from tests.helpers import new_stack, synth

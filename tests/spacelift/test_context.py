@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from cdktf import TerraformOutput, TerraformStack
+from cdktn import TerraformOutput, TerraformStack
 from syrupy.assertion import SnapshotAssertion
 
 from lab.spacelift import DEFAULT_WRITE_ONLY, Context, ContextAttachment, EnvironmentVariable

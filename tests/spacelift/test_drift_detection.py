@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cdktf import TerraformStack
+from cdktn import TerraformStack
 from syrupy.assertion import SnapshotAssertion
 
 from lab.spacelift import DriftDetection, Stack

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cdktf import TerraformOutput, TerraformStack
+from cdktn import TerraformOutput, TerraformStack
 from syrupy.assertion import SnapshotAssertion
 
 from lab.spacelift import (

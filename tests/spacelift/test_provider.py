@@ -5,8 +5,8 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from cdktf import TerraformStack
-from cdktf import Testing as CdktfTesting  # not `Testing`: pytest would try to collect it
+from cdktn import TerraformStack
+from cdktn import Testing as CdktfTesting  # not `Testing`: pytest would try to collect it
 
 from lab.spacelift import PROVIDER_VERSION_CONSTRAINT, SpaceliftProvider, StackDependency
 from tests.helpers import new_stack, only_resource, synth

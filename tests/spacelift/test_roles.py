@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cdktf import TerraformOutput, TerraformStack
+from cdktn import TerraformOutput, TerraformStack
 from syrupy.assertion import SnapshotAssertion
 
 from lab.spacelift import SPACE_ADMIN_ROLE_SLUG, DataSpaceliftRole, RoleAttachment, Stack

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cdktf import TerraformOutput, TerraformResourceLifecycle, TerraformStack
-from cdktf import Testing as CdktfTesting  # not `Testing`: pytest would try to collect it
+from cdktn import TerraformOutput, TerraformResourceLifecycle, TerraformStack
+from cdktn import Testing as CdktfTesting  # not `Testing`: pytest would try to collect it
 from syrupy.assertion import SnapshotAssertion
 
 from lab.spacelift import (

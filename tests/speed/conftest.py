@@ -1,6 +1,6 @@
 """The synths the speed tests assert on, run once per session in subprocesses.
 
-They cost about half a minute of CPU (the naive provider import alone takes 20 s), while
+They cost about half a minute of CPU (each loads the provider assemblies into node), while
 the rest of the suite keeps at most one of a 2-core machine's cores busy. So they start
 in the background as soon as collection shows that a selected test needs them, run
 alongside the other tests, and each speed test waits only for the run it asserts on.
@@ -22,15 +22,15 @@ from tests.speed.support import AWS_STACK, MainRun, run_main, synth_one_stack_ov
 class Synths:
     """The background synths of the session; ``.result()`` waits for one."""
 
-    lazy: Future[MainRun]
-    """The whole app on the default (lazy) provider-import path."""
-    full: Future[MainRun]
-    """The whole app with ``LAB_PROVIDER_IMPORT=full``, from a copy of the sources in
-    another, deeper directory (so it also shows the output does not depend on where it runs)."""
+    app: Future[MainRun]
+    """The whole app, from the repository."""
+    copy: Future[MainRun]
+    """The whole app from a copy of the sources in another, deeper directory (so it shows
+    the output does not depend on where it runs)."""
     aws_stack: Future[MainRun]
     """``--stack aws-foundation`` alone, into an empty directory."""
     management_stack: Future[tuple[MainRun, dict[str, bytes]]]
-    """``--stack spacelift-root`` over a tampered copy of ``lazy`` (and the tree before)."""
+    """``--stack spacelift-root`` over a tampered copy of ``app`` (and the tree before)."""
 
 
 class BackgroundSynths:
@@ -46,17 +46,16 @@ class BackgroundSynths:
             return self._synths
         self._workdir = tempfile.TemporaryDirectory(prefix="lab-speed-tests-")
         root = Path(self._workdir.name)
-        for name in ("lazy", "full", "aws", "one-stack"):
+        for name in ("app", "copy", "aws", "one-stack"):
             (root / name).mkdir()
         self._pool = pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="synth")
-        lazy = pool.submit(run_main, root / "lazy/cdktf.out", report=root / "lazy/report.json")
+        app = pool.submit(run_main, root / "app/cdktf.out", report=root / "app/report.json")
         self._synths = Synths(
-            lazy=lazy,
-            full=pool.submit(
+            app=app,
+            copy=pool.submit(
                 run_main,
-                root / "full/cdktf.out",
-                provider_import="full",
-                report=root / "full/report.json",
+                root / "copy/cdktf.out",
+                report=root / "copy/report.json",
                 checkout=root / "nested" / "deeper" / "checkout",
             ),
             aws_stack=pool.submit(
@@ -66,7 +65,7 @@ class BackgroundSynths:
                 AWS_STACK,
                 report=root / "aws/report.json",
             ),
-            management_stack=pool.submit(synth_one_stack_over, lazy, root / "one-stack"),
+            management_stack=pool.submit(synth_one_stack_over, app, root / "one-stack"),
         )
         return self._synths
 
@@ -98,13 +97,13 @@ def synths() -> Synths:
 
 
 @pytest.fixture(scope="session")
-def lazy_app(synths: Synths) -> MainRun:
-    return synths.lazy.result()
+def whole_app(synths: Synths) -> MainRun:
+    return synths.app.result()
 
 
 @pytest.fixture(scope="session")
-def full_app(synths: Synths) -> MainRun:
-    return synths.full.result()
+def copied_app(synths: Synths) -> MainRun:
+    return synths.copy.result()
 
 
 @pytest.fixture(scope="session")

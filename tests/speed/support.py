@@ -44,19 +44,14 @@ class MainRun:
         return read_tree(self.outdir)
 
 
-def environment(provider_import: str | None = None) -> dict[str, str]:
-    """This environment with the provider-import mode under test, and nothing else of ours."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
-    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
-    if provider_import is not None:
-        env["LAB_PROVIDER_IMPORT"] = provider_import
-    return env
+def environment() -> dict[str, str]:
+    """This environment without the lab's or the CLI's own variables."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
 
 
 def run_main(
     outdir: Path,
     *args: str,
-    provider_import: str | None = None,
     experiments: Path = EXPERIMENTS,
     report: Path | None = None,
     checkout: Path | None = None,
@@ -69,7 +64,7 @@ def run_main(
     workdir = copy_sources(checkout) if checkout else REPO
     script = [str(PROBE), str(report)] if report else [str(workdir / "main.py")]
     # The probe reports on one process, so the whole app must synthesize in it.
-    env = environment(provider_import) | ({"LAB_SYNTH_PARALLEL": "0"} if report else {})
+    env = environment() | ({"LAB_SYNTH_PARALLEL": "0"} if report else {})
     if checkout:
         env["PYTHONPATH"] = str(workdir)
     done = subprocess.run(

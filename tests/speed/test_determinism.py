@@ -6,10 +6,10 @@ from __future__ import annotations
 from tests.speed.support import MainRun
 
 
-def test_two_checkouts_synthesize_the_same_output(lazy_app: MainRun, full_app: MainRun) -> None:
-    """The repository itself and a copy of its sources in a deeper directory, synthesized by
-    separate processes into different temp dirs: identical trees.
-    (The two runs also differ in provider import path: see test_provider_loading.py.)"""
-    assert lazy_app.returncode == 0, lazy_app.stderr
-    assert full_app.returncode == 0, full_app.stderr
-    assert lazy_app.tree() == full_app.tree()
+def test_two_checkouts_synthesize_the_same_output(whole_app: MainRun, copied_app: MainRun) -> None:
+    """The repository itself and a copy of its sources in a deeper directory, each
+    synthesizing the fixture lab in a separate process into a different temp dir: identical
+    trees."""
+    assert whole_app.returncode == 0, whole_app.stderr
+    assert copied_app.returncode == 0, copied_app.stderr
+    assert whole_app.tree() == copied_app.tree()

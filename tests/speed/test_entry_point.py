@@ -20,19 +20,19 @@ def assert_failed_cleanly(run: MainRun, code: int, stderr: str) -> None:
     assert [p.name for p in run.outdir.parent.iterdir()] == []  # no scratch left behind
 
 
-def test_synth_exits_0_with_every_stack_complete(lazy_app: MainRun) -> None:
+def test_synth_exits_0_with_every_stack_complete(whole_app: MainRun) -> None:
     stack_ids = sorted(s.id for s in load_definition(CONFIG, EXPERIMENTS).stacks)
 
-    assert lazy_app.returncode == 0, lazy_app.stderr
+    assert whole_app.returncode == 0, whole_app.stderr
     # stdout is a pipe: the summary line must survive the exit without teardown.
-    assert lazy_app.stdout.endswith(f": {', '.join(stack_ids)}\n")
-    manifest = json.loads((lazy_app.outdir / "manifest.json").read_text())
+    assert whole_app.stdout.endswith(f": {', '.join(stack_ids)}\n")
+    manifest = json.loads((whole_app.outdir / "manifest.json").read_text())
     assert sorted(manifest["stacks"]) == stack_ids
     for entry in manifest["stacks"].values():
-        text = (lazy_app.outdir / entry["synthesizedStackPath"]).read_text()
+        text = (whole_app.outdir / entry["synthesizedStackPath"]).read_text()
         assert json.loads(text)["resource"], entry["name"]
         assert text.endswith("}\n"), entry["name"]
-    assert sorted(p.name for p in lazy_app.outdir.parent.iterdir()) == [
+    assert sorted(p.name for p in whole_app.outdir.parent.iterdir()) == [
         "cdktf.out",
         "report.json",  # the probe's atexit handler ran
     ]

@@ -13,13 +13,13 @@ StackSynth = tuple[MainRun, dict[str, bytes]]
 
 
 def test_stack_synth_rewrites_the_stack_as_a_full_synth_would(
-    management_stack: StackSynth, lazy_app: MainRun
+    management_stack: StackSynth, whole_app: MainRun
 ) -> None:
     run, before = management_stack
     assert run.returncode == 0, run.stderr
     assert before[TARGET] == b"stale\n"
 
-    assert run.tree()[TARGET] == lazy_app.tree()[TARGET]
+    assert run.tree()[TARGET] == whole_app.tree()[TARGET]
     assert run.stdout.rstrip().endswith(f": {MANAGEMENT_STACK_ID}")
 
 
@@ -34,8 +34,8 @@ def test_stack_synth_leaves_the_other_stacks_untouched(management_stack: StackSy
 
 
 def test_stack_synth_keeps_every_manifest_entry(
-    management_stack: StackSynth, lazy_app: MainRun
+    management_stack: StackSynth, whole_app: MainRun
 ) -> None:
     run, _ = management_stack
 
-    assert run.tree()[MANIFEST] == lazy_app.tree()[MANIFEST]
+    assert run.tree()[MANIFEST] == whole_app.tree()[MANIFEST]

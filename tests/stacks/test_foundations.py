@@ -43,10 +43,11 @@ def test_every_stack_is_backendless_and_free_of_machine_paths(shipped_synth: Syn
 
 def test_providers_are_pinned_and_carry_no_credentials(shipped_synth: SynthTree) -> None:
     assert shipped_synth["aws-foundation"]["terraform"]["required_providers"] == {
-        "aws": {"source": "aws", "version": "6.25.0"}
+        # cdktn's aws binding names the provider by its full source; both resolve to hashicorp/aws.
+        "aws": {"source": "hashicorp/aws", "version": "6.69.1"}
     }
     assert shipped_synth["azure-foundation"]["terraform"]["required_providers"] == {
-        "azurerm": {"source": "azurerm", "version": "4.55.0"}
+        "azurerm": {"source": "azurerm", "version": "4.81.0"}
     }
     (aws,) = shipped_synth["aws-foundation"]["provider"]["aws"]
     assert aws == {

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktn_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from constructs import Construct
 
 from lab.constructs.tokens import unresolved

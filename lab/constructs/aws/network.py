@@ -8,39 +8,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from cdktf import Fn, Postcondition, TerraformResourceLifecycle, Token
-from cdktf_cdktf_provider_aws.data_aws_availability_zones import (
+from cdktn import Fn, Postcondition, TerraformResourceLifecycle, Token
+from cdktn_provider_aws.data_aws_availability_zones import (
     DataAwsAvailabilityZones,
     DataAwsAvailabilityZonesFilter,
 )
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+from cdktn_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktn_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
     DataAwsIamPolicyDocumentStatement,
     DataAwsIamPolicyDocumentStatementCondition,
     DataAwsIamPolicyDocumentStatementPrincipals,
 )
-from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
-from cdktf_cdktf_provider_aws.default_network_acl import (
+from cdktn_provider_aws.data_aws_partition import DataAwsPartition
+from cdktn_provider_aws.data_aws_region import DataAwsRegion
+from cdktn_provider_aws.default_network_acl import (
     DefaultNetworkAcl,
     DefaultNetworkAclEgress,
     DefaultNetworkAclIngress,
 )
-from cdktf_cdktf_provider_aws.default_route_table import DefaultRouteTable
-from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
-from cdktf_cdktf_provider_aws.eip import Eip
-from cdktf_cdktf_provider_aws.flow_log import FlowLog
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
-from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
-from cdktf_cdktf_provider_aws.route import Route
-from cdktf_cdktf_provider_aws.route_table import RouteTable
-from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
-from cdktf_cdktf_provider_aws.subnet import Subnet
-from cdktf_cdktf_provider_aws.vpc import Vpc
+from cdktn_provider_aws.default_route_table import DefaultRouteTable
+from cdktn_provider_aws.default_security_group import DefaultSecurityGroup
+from cdktn_provider_aws.eip import Eip
+from cdktn_provider_aws.flow_log import FlowLog
+from cdktn_provider_aws.iam_role import IamRole
+from cdktn_provider_aws.iam_role_policy import IamRolePolicy
+from cdktn_provider_aws.internet_gateway import InternetGateway
+from cdktn_provider_aws.kms_key import KmsKey
+from cdktn_provider_aws.nat_gateway import NatGateway
+from cdktn_provider_aws.route import Route
+from cdktn_provider_aws.route_table import RouteTable
+from cdktn_provider_aws.route_table_association import RouteTableAssociation
+from cdktn_provider_aws.subnet import Subnet
+from cdktn_provider_aws.vpc import Vpc
 from constructs import Construct
 
 from lab.constructs.aws.iam import NETWORK_ROLE_PATH, permissions_boundary_arn

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_azurerm.network_security_rule import NetworkSecurityRule
+from cdktn_provider_azurerm.network_security_rule import NetworkSecurityRule
 from constructs import Construct
 
 from lab.constructs.tokens import unresolved

@@ -6,21 +6,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from cdktf_cdktf_provider_azurerm.nat_gateway import NatGateway
-from cdktf_cdktf_provider_azurerm.nat_gateway_public_ip_prefix_association import (
+from cdktn_provider_azurerm.nat_gateway import NatGateway
+from cdktn_provider_azurerm.nat_gateway_public_ip_prefix_association import (
     NatGatewayPublicIpPrefixAssociation,
 )
-from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
-from cdktf_cdktf_provider_azurerm.public_ip_prefix import PublicIpPrefix
-from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
-from cdktf_cdktf_provider_azurerm.subnet import Subnet
-from cdktf_cdktf_provider_azurerm.subnet_nat_gateway_association import (
+from cdktn_provider_azurerm.network_security_group import NetworkSecurityGroup
+from cdktn_provider_azurerm.public_ip_prefix import PublicIpPrefix
+from cdktn_provider_azurerm.resource_group import ResourceGroup
+from cdktn_provider_azurerm.subnet import Subnet
+from cdktn_provider_azurerm.subnet_nat_gateway_association import (
     SubnetNatGatewayAssociation,
 )
-from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
+from cdktn_provider_azurerm.subnet_network_security_group_association import (
     SubnetNetworkSecurityGroupAssociation,
 )
-from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
+from cdktn_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
 from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps

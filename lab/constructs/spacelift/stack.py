@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
-from cdktf import ITerraformDependable
+from cdktn import ITerraformDependable
 from constructs import Construct
 
 from lab.spacelift import (

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
-from cdktf_cdktf_provider_aws.eks_access_entry import EksAccessEntry
-from cdktf_cdktf_provider_aws.eks_access_policy_association import (
+from cdktn_provider_aws.eks_access_entry import EksAccessEntry
+from cdktn_provider_aws.eks_access_policy_association import (
     EksAccessPolicyAssociation,
     EksAccessPolicyAssociationAccessScope,
 )

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from cdktf import ITerraformDependable
-from cdktf_cdktf_provider_aws.eks_addon import EksAddon, EksAddonPodIdentityAssociation
+from cdktn import ITerraformDependable
+from cdktn_provider_aws.eks_addon import EksAddon, EksAddonPodIdentityAssociation
 from constructs import Construct
 
 DEFAULT_ADDONS: Final = ("vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent")

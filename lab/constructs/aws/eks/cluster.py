@@ -33,23 +33,23 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from cdktf import ITerraformDependable
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
-from cdktf_cdktf_provider_aws.data_aws_eks_addon_version import DataAwsEksAddonVersion
-from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
-from cdktf_cdktf_provider_aws.eks_access_policy_association import EksAccessPolicyAssociation
-from cdktf_cdktf_provider_aws.eks_cluster import EksCluster as EksClusterResource
-from cdktf_cdktf_provider_aws.eks_cluster import (
+from cdktn import ITerraformDependable
+from cdktn_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktn_provider_aws.data_aws_eks_addon_version import DataAwsEksAddonVersion
+from cdktn_provider_aws.data_aws_partition import DataAwsPartition
+from cdktn_provider_aws.data_aws_region import DataAwsRegion
+from cdktn_provider_aws.eks_access_policy_association import EksAccessPolicyAssociation
+from cdktn_provider_aws.eks_cluster import EksCluster as EksClusterResource
+from cdktn_provider_aws.eks_cluster import (
     EksClusterAccessConfig,
     EksClusterEncryptionConfig,
     EksClusterEncryptionConfigProvider,
     EksClusterUpgradePolicy,
     EksClusterVpcConfig,
 )
-from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
-from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktn_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+from cdktn_provider_aws.kms_alias import KmsAlias
+from cdktn_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
 from lab.constructs.aws.eks.access import (

@@ -6,15 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+from cdktn_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
     DataAwsIamPolicyDocumentStatement,
     DataAwsIamPolicyDocumentStatementCondition,
     DataAwsIamPolicyDocumentStatementPrincipals,
 )
-from cdktf_cdktf_provider_aws.eks_pod_identity_association import EksPodIdentityAssociation
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktn_provider_aws.eks_pod_identity_association import EksPodIdentityAssociation
+from cdktn_provider_aws.iam_role import IamRole
+from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from lab.constructs.aws.iam import CLUSTER_ROLE_PATH, attach_managed_policies

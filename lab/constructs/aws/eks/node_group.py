@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from cdktf import ITerraformDependable, TerraformResourceLifecycle, Token
-from cdktf_cdktf_provider_aws.eks_node_group import (
+from cdktn import ITerraformDependable, TerraformResourceLifecycle, Token
+from cdktn_provider_aws.eks_node_group import (
     EksNodeGroup,
     EksNodeGroupLaunchTemplate,
     EksNodeGroupScalingConfig,
     EksNodeGroupTaint,
     EksNodeGroupUpdateConfig,
 )
-from cdktf_cdktf_provider_aws.launch_template import (
+from cdktn_provider_aws.launch_template import (
     LaunchTemplate,
     LaunchTemplateBlockDeviceMappings,
     LaunchTemplateBlockDeviceMappingsEbs,

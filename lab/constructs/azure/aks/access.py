@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum, StrEnum
 
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from cdktn_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
 from lab.constructs.tokens import unresolved

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, TypeVar
 
-from cdktf import Fn, TerraformResourceLifecycle, Token
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
+from cdktn import Fn, TerraformResourceLifecycle, Token
+from cdktn_provider_azurerm.kubernetes_cluster import (
     KubernetesCluster,
     KubernetesClusterApiServerAccessProfile,
     KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl,
@@ -43,8 +43,8 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesClusterNetworkProfile,
     KubernetesClusterOmsAgent,
 )
-from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
-from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
+from cdktn_provider_azurerm.role_assignment import RoleAssignment
+from cdktn_provider_azurerm.user_assigned_identity import UserAssignedIdentity
 from constructs import Construct
 
 from lab.constructs.azure.aks.access import AksRole, ClusterAccess, PrincipalType

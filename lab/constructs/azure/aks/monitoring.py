@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Final
 
-from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule import (
+from cdktn_provider_azurerm.monitor_data_collection_rule import (
     MonitorDataCollectionRule,
     MonitorDataCollectionRuleDataFlow,
     MonitorDataCollectionRuleDataSources,
@@ -16,10 +16,10 @@ from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule import (
     MonitorDataCollectionRuleDestinations,
     MonitorDataCollectionRuleDestinationsLogAnalytics,
 )
-from cdktf_cdktf_provider_azurerm.monitor_data_collection_rule_association import (
+from cdktn_provider_azurerm.monitor_data_collection_rule_association import (
     MonitorDataCollectionRuleAssociation,
 )
-from cdktf_cdktf_provider_azurerm.monitor_diagnostic_setting import (
+from cdktn_provider_azurerm.monitor_diagnostic_setting import (
     MonitorDiagnosticSetting,
     MonitorDiagnosticSettingEnabledLog,
 )

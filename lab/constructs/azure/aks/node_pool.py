@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import (
+from cdktn import TerraformResourceLifecycle
+from cdktn_provider_azurerm.kubernetes_cluster_node_pool import (
     KubernetesClusterNodePool,
     KubernetesClusterNodePoolUpgradeSettings,
 )
