@@ -42,6 +42,7 @@ from lab.rules import (
     RuleError,
     check_supported,
     experiment_rule_priority,
+    is_example_address,
     overlaps,
     support_warnings,
 )
@@ -259,7 +260,7 @@ def _check_kubernetes_support(
 
 def definition_warnings(config: LabConfig, config_path: Path) -> list[Problem]:
     """What is valid but likely to hurt later."""
-    return [
+    return _example_alert_emails(config, config_path) + [
         Problem.at(
             config_path,
             "aws.vpc_cidr",
@@ -267,6 +268,21 @@ def definition_warnings(config: LabConfig, config_path: Path) -> list[Problem]:
             "cannot be routed to each other later (VPN, peering) unless the ranges are disjoint",
         )
         for vpc, vnet in overlaps([config.aws.vpc_cidr], config.azure.vnet.address_space)
+    ]
+
+
+def _example_alert_emails(config: LabConfig, config_path: Path) -> list[Problem]:
+    """Budget alerts to a documentation domain reach nobody (``lab validate --strict`` fails)."""
+    emails = config.cost.alert_emails if config.cost else ()
+    return [
+        Problem.at(
+            config_path,
+            f"cost.alert_emails[{index}]",
+            f"{address} is at a domain reserved for documentation (RFC 2606): the budgets' "
+            "alerts would reach nobody; give your own address",
+        )
+        for index, address in enumerate(emails)
+        if is_example_address(address)
     ]
 
 
@@ -344,10 +360,10 @@ def _has_egress(config: LabConfig, cloud: Cloud) -> bool:
 
 
 def _cost_labels(config: LabConfig) -> tuple[str, ...]:
-    """With a ``cost:`` section, every stack that holds cloud resources (foundations and
+    """With ``cost.max_monthly_usd``, every stack that holds cloud resources (foundations and
     experiments, not spacelift-root) gets an Infracost estimate in its previews, and a
-    warning threshold for rises."""
-    if config.cost is None:
+    warning threshold for rises. The budgets alone (``monthly_budget_usd``) need no estimate."""
+    if config.cost is None or config.cost.max_monthly_usd is None:
         return ()
     return (
         stack_labels.INFRACOST,
@@ -357,7 +373,7 @@ def _cost_labels(config: LabConfig) -> tuple[str, ...]:
 
 def _budget_labels(config: LabConfig) -> tuple[str, ...]:
     """The budget is per experiment stack: foundations are shared and have none."""
-    if config.cost is None:
+    if config.cost is None or config.cost.max_monthly_usd is None:
         return ()
     return (stack_labels.valued(stack_labels.MONTHLY_BUDGET, config.cost.max_monthly_usd),)
 

@@ -9,6 +9,15 @@ Callers that validate values which may be Terraform tokens skip the rule for tho
 values; a rule never sees a token.
 """
 
+from lab.rules.budget import (
+    MAX_ALERT_EMAILS,
+    MIN_BUDGET_AMOUNT,
+    check_alert_emails,
+    check_budget_amount,
+    check_budget_tag,
+    check_email,
+    is_example_address,
+)
 from lab.rules.cidr import parse_cidr, parse_ipv4_cidr
 from lab.rules.ingress import (
     DEFAULT_SERVICE_PORTS,
@@ -57,6 +66,13 @@ from lab.rules.taints import Taint, TaintEffect, check_labels, parse_taint
 from lab.rules.violation import RuleError
 
 __all__ = [
+    "MAX_ALERT_EMAILS",
+    "MIN_BUDGET_AMOUNT",
+    "check_alert_emails",
+    "check_budget_amount",
+    "check_budget_tag",
+    "check_email",
+    "is_example_address",
     "AKS_SUPPORT",
     "DEFAULT_SERVICE_PORTS",
     "DNS_LABEL",

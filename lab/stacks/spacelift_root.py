@@ -65,7 +65,7 @@ class SpaceliftRootStack(LabStack):
         integration_ids = self._cloud_integrations(config)
         for cloud in Cloud:
             self._credentials_context(config, cloud)
-        if config.cost is not None:
+        if config.cost is not None and config.cost.max_monthly_usd is not None:
             self._infracost_context(config)
         if config.argocd is not None:
             self._argocd_hub_context(config)
