@@ -6,7 +6,8 @@
 # you have granted it admin consent. It gives the integration's service principal, on the
 # subscription:
 #   1. Contributor: the stacks create resource groups, networks, AKS clusters, identities
-#      and monitoring;
+#      and monitoring, and (with lab.yaml cost.monthly_budget_usd) the lab's consumption
+#      budget on the subscription (Microsoft.Consumption/budgets/*, inside Contributor's *);
 #   2. Role Based Access Control Administrator, with a condition: it may create and delete
 #      role assignments of the roles in ASSIGNABLE_ROLES only (each AKS cluster's identity
 #      gets Network Contributor on the node subnet; Azure RBAC roles on a cluster for

@@ -40,6 +40,8 @@ SYNTHESIZED: Final = REPO / "cdktf.out" / "stacks"
 # to synthesize must be added here, and the policy must grant what it needs.
 RESOURCE_SERVICES: Final[Mapping[str, str | None]] = {
     "aws_cloudwatch_log_group": "logs",
+    "aws_budgets_budget": "budgets",
+    "aws_ce_cost_allocation_tag": "ce",
     "aws_default_network_acl": "ec2",
     "aws_default_route_table": "ec2",
     "aws_default_security_group": "ec2",
@@ -343,6 +345,47 @@ def test_roles_are_passed_only_to_the_services_that_take_them() -> None:
         "pods.eks.amazonaws.com",  # pod identity roles
         "vpc-flow-logs.amazonaws.com",  # the foundation's flow log role
     }
+
+
+def test_the_budget_statements_grant_the_lab_s_budget_and_cost_allocation_tag_only() -> None:
+    """With cost.monthly_budget_usd, aws-foundation manages one budget (Budgets' IAM actions:
+    ModifyBudget covers Create/Update/DeleteBudget and their notifications and subscribers,
+    ViewBudget the Describe calls, TagResource the default tags sent with CreateBudget; the
+    Service Authorization Reference, "Actions, resources, and condition keys for AWS Budget
+    Service") and one cost allocation tag (the provider calls UpdateCostAllocationTagsStatus and
+    ListCostAllocationTags: hashicorp/terraform-provider-aws internal/service/ce/
+    cost_allocation_tag.go)."""
+    from lab.config import load_config
+    from lab.stacks.base import budget_props
+    from tests.helpers import FIXTURE_CONFIG
+
+    statements = {s["Sid"]: s for s in load_json(PERMISSION_POLICY)["Statement"]}
+    budget = budget_props(load_config(FIXTURE_CONFIG))
+    assert budget is not None
+    assert statements["LabBudget"] == {
+        "Sid": "LabBudget",
+        "Effect": "Allow",
+        "Action": [
+            "budgets:ViewBudget",
+            "budgets:ModifyBudget",
+            "budgets:TagResource",
+            "budgets:UntagResource",
+            "budgets:ListTagsForResource",
+        ],
+        "Resource": f"arn:aws:budgets::*:budget/{budget.name}",
+    }
+    assert statements["LabCostAllocationTag"]["Action"] == [
+        "ce:UpdateCostAllocationTagsStatus",
+        "ce:ListCostAllocationTags",
+    ]
+    # No other statement grants budgets or Cost Explorer actions.
+    others = [s for sid, s in statements.items() if sid not in ("LabBudget", "LabCostAllocationTag")]
+    assert not any(
+        a.split(":")[0] in ("budgets", "ce") for s in others for a in as_list(s["Action"])
+    )
+    types = {("resource", "aws_budgets_budget"): ["aws-foundation"],
+             ("resource", "aws_ce_cost_allocation_tag"): ["aws-foundation"]}
+    assert permission_gaps(types, granted_services(load_json(PERMISSION_POLICY))) == []
 
 
 # --- Azure -----------------------------------------------------------------------------
