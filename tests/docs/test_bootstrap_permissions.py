@@ -25,9 +25,11 @@ from typing import Any, Final
 
 import pytest
 
+from lab.config import load_config
 from lab.constructs.azure.aks.access import AksRole
 from lab.constructs.azure.aks.cluster import NETWORK_CONTRIBUTOR_ROLE
-from tests.helpers import REPO
+from lab.stacks.base import budget_props
+from tests.helpers import FIXTURE_CONFIG, REPO
 
 BOOTSTRAP: Final = REPO / "docs" / "bootstrap"
 TRUST_POLICY: Final = BOOTSTRAP / "aws-integration-trust.json"
@@ -355,10 +357,6 @@ def test_the_budget_statements_grant_the_lab_s_budget_and_cost_allocation_tag_on
     Service") and one cost allocation tag (the provider calls UpdateCostAllocationTagsStatus and
     ListCostAllocationTags: hashicorp/terraform-provider-aws internal/service/ce/
     cost_allocation_tag.go)."""
-    from lab.config import load_config
-    from lab.stacks.base import budget_props
-    from tests.helpers import FIXTURE_CONFIG
-
     statements = {s["Sid"]: s for s in load_json(PERMISSION_POLICY)["Statement"]}
     budget = budget_props(load_config(FIXTURE_CONFIG))
     assert budget is not None
@@ -379,12 +377,16 @@ def test_the_budget_statements_grant_the_lab_s_budget_and_cost_allocation_tag_on
         "ce:ListCostAllocationTags",
     ]
     # No other statement grants budgets or Cost Explorer actions.
-    others = [s for sid, s in statements.items() if sid not in ("LabBudget", "LabCostAllocationTag")]
+    others = [
+        s for sid, s in statements.items() if sid not in ("LabBudget", "LabCostAllocationTag")
+    ]
     assert not any(
         a.split(":")[0] in ("budgets", "ce") for s in others for a in as_list(s["Action"])
     )
-    types = {("resource", "aws_budgets_budget"): ["aws-foundation"],
-             ("resource", "aws_ce_cost_allocation_tag"): ["aws-foundation"]}
+    types = {
+        ("resource", "aws_budgets_budget"): ["aws-foundation"],
+        ("resource", "aws_ce_cost_allocation_tag"): ["aws-foundation"],
+    }
     assert permission_gaps(types, granted_services(load_json(PERMISSION_POLICY))) == []
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from lab.constructs.budget_alerts import BUDGET_ALERTS, Spend
+from lab.constructs.budget_alerts import BUDGET_ALERTS, LabBudgetProps, Spend
 from lab.definition import MANAGEMENT_STACK_ID, load_definition
-from lab.synth import synthesize
+from lab.rules import RuleError
 from lab.stack_labels import INFRACOST
+from lab.synth import synthesize
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
 from tests.stacks.conftest import SynthTree
 
@@ -73,9 +73,7 @@ def test_azure_budget_counts_the_lab_s_tag_on_the_subscription(shipped_synth: Sy
         "subscription_id": f"${{data.azurerm_subscription.{subscription}.id}}",
         "amount": 100,
         "time_grain": "Monthly",
-        "time_period": {
-            "start_date": "${formatdate(\"YYYY-MM-01'T'00:00:00'Z'\", timestamp())}"
-        },
+        "time_period": {"start_date": "${formatdate(\"YYYY-MM-01'T'00:00:00'Z'\", timestamp())}"},
         "filter": {"tag": [{"name": "project", "operator": "In", "values": ["illm-k8s-lab"]}]},
         "notification": [
             {
@@ -141,8 +139,11 @@ def test_budgets_alone_bring_no_infracost(
     shipped_synth: SynthTree, synth_with: Callable[[Change], SynthTree]
 ) -> None:
     root = shipped_synth[MANAGEMENT_STACK_ID]
-    labels = [label for stack in root["resource"]["spacelift_stack"].values()
-              for label in stack.get("labels", [])]
+    labels = [
+        label
+        for stack in root["resource"]["spacelift_stack"].values()
+        for label in stack.get("labels", [])
+    ]
     assert INFRACOST not in labels
     assert "spacelift_context" not in root["resource"] or not any(
         "nfracost" in json.dumps(c) for c in root["resource"]["spacelift_context"].values()
@@ -153,8 +154,9 @@ def test_budgets_alone_bring_no_infracost(
     assert budget_types(both) == {*BUDGET_TYPES, AZURE_BUDGET}
     [aws] = both["aws-foundation"]["resource"]["aws_budgets_budget"].values()
     assert {n["notification_type"] for n in aws["notification"]} == {"ACTUAL", "FORECASTED"}
-    assert all(n["subscriber_email_addresses"] == ["a@b.org", "c@d.org"]
-               for n in aws["notification"])
+    assert all(
+        n["subscriber_email_addresses"] == ["a@b.org", "c@d.org"] for n in aws["notification"]
+    )
     managed = both[MANAGEMENT_STACK_ID]["resource"]["spacelift_stack"].values()
     assert any(INFRACOST in stack.get("labels", []) for stack in managed)
 
@@ -176,11 +178,13 @@ def test_the_budget_tag_follows_lab_yaml(synth_with: Callable[[Change], SynthTre
 
 
 def test_bad_props_are_refused_before_any_resource() -> None:
-    from lab.constructs.budget_alerts import LabBudgetProps
-    from lab.rules import RuleError
-
-    good = {"name": "lab-monthly", "monthly_limit": 10, "alert_emails": ["a@b.org"],
-            "tag_key": "project", "tag_value": "lab"}
+    good = {
+        "name": "lab-monthly",
+        "monthly_limit": 10,
+        "alert_emails": ["a@b.org"],
+        "tag_key": "project",
+        "tag_value": "lab",
+    }
     LabBudgetProps(**good)  # type: ignore[arg-type]
     for change, field in (
         ({"monthly_limit": 0.5}, "monthly_limit"),
