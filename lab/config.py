@@ -20,8 +20,12 @@ from lab.errors import LabDefinitionError
 from lab.rules import (
     DEFAULT_SERVICE_PORTS,
     MAX_PROJECT_NAME_LENGTH,
+    RuleError,
+    check_alert_emails,
     check_aws_region,
     check_azure_location,
+    check_budget_amount,
+    check_budget_tag,
     check_dns_label,
     check_iam_principal_arn,
     check_iam_role_arn,
@@ -45,6 +49,7 @@ DEFAULT_CONFIG_PATH: Final = Path("lab.yaml")
 
 DEFAULT_MAX_NODES_PER_CLUSTER: Final = 10
 DEFAULT_WARN_INCREASE_PERCENT: Final = 25
+DEFAULT_BUDGET_TAG: Final = "project"
 
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 # Spacelift ids are ULIDs: 26 characters of Crockford's base32.
@@ -425,15 +430,50 @@ class Limits(StrictModel):
 
 
 class CostSettings(StrictModel):
-    """Cost estimates in every preview (Spacelift's Infracost integration) and a budget per
-    experiment that the plan policy enforces. Without the section, nothing of it exists."""
+    """What the lab may cost, checked two ways, each optional (the section needs one):
 
-    max_monthly_usd: float = Field(gt=0)
+    - ``max_monthly_usd``: an estimate before each change (Spacelift's Infracost integration)
+      that the plan policy holds against a per-experiment cap;
+    - ``monthly_budget_usd`` with ``alert_emails``: the clouds' own budgets, which watch what
+      the lab really spends (AWS Budgets in aws-foundation, an Azure consumption budget in
+      azure-foundation) and e-mail the alerts.
+
+    Without the section, nothing of it exists."""
+
+    max_monthly_usd: float | None = Field(default=None, gt=0)
     """The budget of one experiment stack, in US dollars a month: the plan policy denies a
-    plan whose Infracost estimate is above it. Required."""
+    plan whose Infracost estimate is above it. Default: none (no estimates)."""
     warn_increase_percent: float = Field(default=DEFAULT_WARN_INCREASE_PERCENT, ge=0)
     """Default: 25. A plan that raises a stack's monthly estimate by more than this percent
-    over its last estimate gets a warning, so an autodeploy stack waits for a person."""
+    over its last estimate gets a warning, so an autodeploy stack waits for a person.
+    Used only with ``max_monthly_usd``."""
+    monthly_budget_usd: float | None = None
+    """What the whole lab may spend in a calendar month, in US dollars (at least 1): each
+    foundation creates its cloud's budget with this limit, alerting at 80 % and 100 % of
+    actual spend and at 100 % of forecast spend. On Azure the amount is in the
+    subscription's billing currency. Default: none (no budgets)."""
+    alert_emails: tuple[str, ...] = ()
+    """Who gets the budgets' alerts (1 to 10 addresses). Required with ``monthly_budget_usd``."""
+    budget_tag: str = DEFAULT_BUDGET_TAG
+    """Default: project. The key of ``tags`` whose value marks the lab's resources: the
+    budgets count only what carries it (``project`` because its value names this lab alone,
+    while ``environment`` or ``managed-by`` values are shared with anything else)."""
+
+    @model_validator(mode="after")
+    def _check_budget(self) -> CostSettings:
+        if self.max_monthly_usd is None and self.monthly_budget_usd is None:
+            raise RuleError(
+                "",
+                "give max_monthly_usd (the Infracost cap per experiment), monthly_budget_usd "
+                "(the clouds' budgets), or both; or remove the cost section",
+            )
+        if self.monthly_budget_usd is None:
+            if self.alert_emails:
+                raise RuleError("alert_emails", "need monthly_budget_usd: only budgets alert")
+            return self
+        check_budget_amount(self.monthly_budget_usd)
+        check_alert_emails(self.alert_emails)
+        return self
 
 
 # --- ArgoCD ------------------------------------------------------------------------------
@@ -522,6 +562,8 @@ class LabConfig(StrictModel):
     @model_validator(mode="after")
     def _check_tags(self) -> LabConfig:
         check_tags(self.tags)
+        if self.cost is not None and self.cost.monthly_budget_usd is not None:
+            check_budget_tag(self.cost.budget_tag, self.tags, field="cost.budget_tag")
         return self
 
     limits: Limits = Limits()

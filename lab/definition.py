@@ -496,10 +496,10 @@ def _has_egress(config: LabConfig, cloud: Cloud) -> bool:
 
 
 def _cost_labels(config: LabConfig) -> tuple[str, ...]:
-    """With a ``cost:`` section, every stack that holds cloud resources (foundations and
+    """With ``cost.max_monthly_usd``, every stack that holds cloud resources (foundations and
     experiments, not spacelift-root) gets an Infracost estimate in its previews, and a
-    warning threshold for rises."""
-    if config.cost is None:
+    warning threshold for rises. The budgets alone (``monthly_budget_usd``) need no estimate."""
+    if config.cost is None or config.cost.max_monthly_usd is None:
         return ()
     return (
         stack_labels.INFRACOST,
@@ -509,7 +509,7 @@ def _cost_labels(config: LabConfig) -> tuple[str, ...]:
 
 def _budget_labels(config: LabConfig) -> tuple[str, ...]:
     """The budget is per experiment stack: foundations are shared and have none."""
-    if config.cost is None:
+    if config.cost is None or config.cost.max_monthly_usd is None:
         return ()
     return (stack_labels.valued(stack_labels.MONTHLY_BUDGET, config.cost.max_monthly_usd),)
 

@@ -8,8 +8,10 @@
 #     Reader, and Azure Kubernetes Service Cluster User Role (the azurerm provider reads a
 #     cluster's user kubeconfig when it refreshes the cluster; with local accounts disabled
 #     that kubeconfig holds no credential);
-#   - the foundation integration (applies of azure-foundation): Contributor; it assigns no
-#     roles;
+#   - the foundation integration (applies of azure-foundation): Contributor (which also
+#     covers the lab's consumption budget on the subscription with lab.yaml
+#     cost.monthly_budget_usd: Microsoft.Consumption/budgets/* is inside its *); it assigns
+#     no roles;
 #   - the experiment integration (applies of exp-*-aks): the custom role "lab experiment
 #     writer" (EXPERIMENT_ACTIONS below: its own resource groups, clusters, identities and
 #     monitoring; on the foundation's network only joining the node subnet and its NSG

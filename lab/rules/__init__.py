@@ -9,6 +9,14 @@ Callers that validate values which may be Terraform tokens skip the rule for tho
 values; a rule never sees a token.
 """
 
+from lab.rules.budget import (
+    MAX_ALERT_EMAILS,
+    MIN_BUDGET_AMOUNT,
+    check_alert_emails,
+    check_budget_amount,
+    check_budget_tag,
+    check_email,
+)
 from lab.rules.catalogue import (
     check_aws_instance_type,
     check_aws_region,
@@ -77,20 +85,26 @@ __all__ = [
     "DNS_LABEL",
     "EKS_SUPPORT",
     "FOUNDATION_RULE_PRIORITY",
+    "MAX_ALERT_EMAILS",
     "MAX_CLUSTER_NAME_LENGTH",
     "MAX_NODE_POOL_NAME_LENGTH",
     "MAX_PROJECT_NAME_LENGTH",
+    "MIN_BUDGET_AMOUNT",
     "RFC1918_RANGES",
     "NodeBounds",
     "RuleError",
     "SupportCalendar",
     "Taint",
     "TaintEffect",
+    "check_alert_emails",
     "check_aws_instance_type",
     "check_aws_region",
     "check_azure_location",
     "check_azure_vm_size",
+    "check_budget_amount",
+    "check_budget_tag",
     "check_dns_label",
+    "check_email",
     "check_iam_principal_arn",
     "check_iam_role_arn",
     "check_kubernetes_minor",

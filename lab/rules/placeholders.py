@@ -42,8 +42,8 @@ def _networks(*cidrs: str) -> Callable[[str], bool]:
     return inside
 
 
-def _pattern(regex: str) -> Callable[[str], bool]:
-    compiled = re.compile(regex)
+def _pattern(regex: str, flags: int = 0) -> Callable[[str], bool]:
+    compiled = re.compile(regex, flags)
     return lambda value: compiled.search(value) is not None
 
 
@@ -82,7 +82,7 @@ PLACEHOLDERS: Final = (
         "example domain",
         "RFC 2606 reserves example.com, .net and .org, and the .example, .test and .invalid "
         "domains, for documentation",
-        _pattern(_EXAMPLE_HOST),
+        _pattern(_EXAMPLE_HOST, re.IGNORECASE),  # host names are case-insensitive
     ),
 )
 """Every kind of placeholder, in the order they are tried."""

@@ -5,14 +5,16 @@ from __future__ import annotations
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
+from lab.constructs.aws.budget import AwsLabBudget
 from lab.constructs.aws.network import AwsNetwork, AwsNetworkProps
 from lab.contract import EGRESS_CIDRS, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
 from lab.definition import LabDefinition, StackDefinition
-from lab.stacks.base import LabStack, export_value
+from lab.stacks.base import LabStack, budget_props, export_value
 
 
 class AwsFoundationStack(LabStack):
-    """VPC, subnets, NAT and flow logs; exports the ids experiments consume.
+    """VPC, subnets, NAT and flow logs, and the lab's AWS budget (``cost.monthly_budget_usd``);
+    exports the ids experiments consume.
 
     Applied by hand (no autodeploy) and protected from deletion: every EKS experiment
     runs inside this network.
@@ -39,6 +41,9 @@ class AwsFoundationStack(LabStack):
                 nat_mode=aws.nat_mode,
             ),
         )
+        if (budget := budget_props(lab.config)) is not None:
+            # The lab's AWS spend, whatever made it (NAT data, load balancers, logs).
+            self.budget = AwsLabBudget(self, "Budget", budget)
         export_value(self, VPC_ID, self.network.vpc_id)
         export_value(self, PRIVATE_SUBNET_IDS, self.network.private_subnet_ids)
         export_value(self, PUBLIC_SUBNET_IDS, self.network.public_subnet_ids)

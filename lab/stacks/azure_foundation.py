@@ -5,6 +5,7 @@ from __future__ import annotations
 from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from constructs import Construct
 
+from lab.constructs.azure.budget import AzureLabBudget
 from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps, SubnetSpec
 from lab.contract import (
     AKS_SUBNET_ID,
@@ -15,12 +16,12 @@ from lab.contract import (
     VNET_ID,
 )
 from lab.definition import LabDefinition, StackDefinition
-from lab.stacks.base import LabStack, export_value
+from lab.stacks.base import LabStack, budget_props, export_value
 
 
 class AzureFoundationStack(LabStack):
     """Resource group, VNet, subnets (each with its own NSG) and the AKS subnet's NAT gateway;
-    exports what AKS needs.
+    with ``cost.monthly_budget_usd``, the lab's Azure budget; exports what AKS needs.
 
     Applied by hand (no autodeploy) and protected from deletion: every AKS experiment
     joins this network.
@@ -51,6 +52,8 @@ class AzureFoundationStack(LabStack):
                 tags=lab.config.tags,
             ),
         )
+        if (budget := budget_props(lab.config)) is not None:
+            self.budget = AzureLabBudget(self, "Budget", budget)
         export_value(self, RESOURCE_GROUP_NAME, self.network.resource_group_name)
         export_value(self, LOCATION, self.network.location)
         export_value(self, VNET_ID, self.network.vnet_id)

@@ -7,6 +7,8 @@ from typing import Any
 from cdktn import Fn, TerraformOutput, TerraformStack, TerraformVariable, Token
 from constructs import Construct
 
+from lab.config import LabConfig
+from lab.constructs.budget_alerts import LabBudgetProps
 from lab.contract import FoundationValue
 from lab.definition import StackDefinition
 
@@ -26,6 +28,20 @@ class LabStack(TerraformStack):
         self.add_override("terraform.backend", None)
         # CDKTF's metadata would still say "backend: local" to a reviewer of the JSON.
         self.add_override("//.metadata.backend", None)
+
+
+def budget_props(config: LabConfig) -> LabBudgetProps | None:
+    """Each foundation's budget, from ``lab.yaml`` ``cost``: none without monthly_budget_usd."""
+    cost = config.cost
+    if cost is None or cost.monthly_budget_usd is None:
+        return None
+    return LabBudgetProps(
+        name=f"{config.name}-monthly",
+        monthly_limit=cost.monthly_budget_usd,
+        alert_emails=cost.alert_emails,
+        tag_key=cost.budget_tag,
+        tag_value=config.tags[cost.budget_tag],
+    )
 
 
 def export_value(stack: TerraformStack, value: FoundationValue, expression: Any) -> TerraformOutput:

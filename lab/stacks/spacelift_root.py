@@ -88,7 +88,7 @@ class SpaceliftRootStack(LabStack):
         # Contexts holding secrets added by hand attach to the lab's own stacks by name:
         # an autoattach label would hand them to any stack in the space that carries it.
         credentials = {cloud: self._credentials_context(config, cloud).id for cloud in Cloud}
-        if config.cost is not None:
+        if config.cost is not None and config.cost.max_monthly_usd is not None:
             self._infracost_context(config)
         hub = self._argocd_hub_context(config).id if config.argocd is not None else None
         # Policies need a paid Spacelift plan; lab.yaml can leave them out.

@@ -112,6 +112,38 @@ def test_warnings_are_printed_and_fail_strict(invoke: Invoke, small_lab: Lab) ->
     assert (strict.exit_code, strict.stderr) == (1, result.stderr)
 
 
+def test_an_alert_address_at_a_documentation_domain_fails_strict(
+    invoke: Invoke, small_lab: Lab
+) -> None:
+    text = small_lab.config.read_text()
+    assert "lab-owner@illm-k8s-lab.org" in text
+    small_lab.config.write_text(text.replace("lab-owner@illm-k8s-lab.org", "you@example.com"))
+    result = invoke("validate", *small_lab.options)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"warning: {display_path(small_lab.config)}: cost.alert_emails[0]: 'you@example.com' "
+        "is a placeholder (RFC 2606 reserves example.com, .net and .org, and the .example, "
+        ".test and .invalid domains, for documentation); replace it before the first apply "
+        "(docs/bootstrap.md)\n"
+    )
+    strict = invoke("validate", "--strict", *small_lab.options)
+    assert (strict.exit_code, strict.stderr) == (1, result.stderr)
+
+
+def test_a_bad_alert_address_is_one_error_naming_file_and_field(
+    invoke: Invoke, small_lab: Lab
+) -> None:
+    text = small_lab.config.read_text()
+    small_lab.config.write_text(text.replace("lab-owner@illm-k8s-lab.org", "lab-owner"))
+    result = invoke("validate", *small_lab.options)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        "error: 1 problem in the lab definition:",
+        f"  {display_path(small_lab.config)}: cost.alert_emails[0]: 'lab-owner' is not an "
+        "e-mail address; expected something like you@your-domain.org",
+    ]
+
+
 @pytest.mark.parametrize(
     ("today", "expected"),
     [

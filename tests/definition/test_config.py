@@ -445,22 +445,90 @@ def test_a_worker_pool_id_is_a_spacelift_ulid(
 def test_the_cost_section_is_optional_and_validated(
     lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
 ) -> None:
+    del lab_yaml["cost"]
     assert load_config(write_config(lab_yaml)).cost is None
     lab_yaml["cost"] = {"max_monthly_usd": 150}
     cost = load_config(write_config(lab_yaml)).cost
     assert cost is not None
     assert (cost.max_monthly_usd, cost.warn_increase_percent) == (150, 25)
+    assert (cost.monthly_budget_usd, cost.alert_emails) == (None, ())
     for bad, field in (
         ({"max_monthly_usd": 0}, "cost.max_monthly_usd"),
         ({"max_monthly_usd": "150"}, "cost.max_monthly_usd"),
         ({"max_monthly_usd": 150, "warn_increase_percent": -1}, "cost.warn_increase_percent"),
         ({"max_monthly_usd": 150, "currency": "EUR"}, "cost.currency"),
-        ({}, "cost.max_monthly_usd"),
+        ({}, "cost"),
+        ({"warn_increase_percent": 10}, "cost"),
     ):
         lab_yaml["cost"] = bad
         with pytest.raises(LabDefinitionError) as caught:
             load_config(write_config(lab_yaml))
         assert [p.field for p in caught.value.problems] == [field]
+
+
+def test_budgets_alone_need_no_infracost_cap(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    lab_yaml["cost"] = {"monthly_budget_usd": 80, "alert_emails": ["me@my-lab.org"]}
+    cost = load_config(write_config(lab_yaml)).cost
+    assert cost is not None
+    assert cost.max_monthly_usd is None
+    assert (cost.monthly_budget_usd, cost.alert_emails, cost.budget_tag) == (
+        80,
+        ("me@my-lab.org",),
+        "project",
+    )
+
+
+@pytest.mark.parametrize(
+    ("cost", "field", "fact"),
+    [
+        (
+            {"monthly_budget_usd": 0, "alert_emails": ["me@my-lab.org"]},
+            "cost.monthly_budget_usd",
+            "the smallest budget Azure accepts",
+        ),
+        (
+            {"monthly_budget_usd": -10, "alert_emails": ["me@my-lab.org"]},
+            "cost.monthly_budget_usd",
+            "below 1",
+        ),
+        ({"monthly_budget_usd": 100}, "cost.alert_emails", "at least one address"),
+        (
+            {"monthly_budget_usd": 100, "alert_emails": ["me@my-lab.org", "me-at-my-lab.org"]},
+            "cost.alert_emails[1]",
+            "'me-at-my-lab.org' is not an e-mail address",
+        ),
+        (
+            {"monthly_budget_usd": 100, "alert_emails": "me@my-lab.org"},
+            "cost.alert_emails",
+            "valid array",
+        ),
+        (
+            {"max_monthly_usd": 50, "alert_emails": ["me@my-lab.org"]},
+            "cost.alert_emails",
+            "need monthly_budget_usd",
+        ),
+        (
+            {"monthly_budget_usd": 100, "alert_emails": ["me@my-lab.org"], "budget_tag": "team"},
+            "cost.budget_tag",
+            "'team' is not a key of lab.yaml tags",
+        ),
+    ],
+)
+def test_bad_budget_settings_name_the_field(
+    lab_yaml: dict[str, Any],
+    write_config: Callable[[dict[str, Any]], Path],
+    cost: dict[str, Any],
+    field: str,
+    fact: str,
+) -> None:
+    lab_yaml["cost"] = cost
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(write_config(lab_yaml))
+    [problem] = caught.value.problems
+    assert problem.field == field
+    assert fact in problem.message
 
 
 @pytest.mark.parametrize(

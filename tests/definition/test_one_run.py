@@ -12,7 +12,6 @@ import pytest
 
 from lab.definition import load_definition
 from lab.errors import LabDefinitionError, Problem
-from tests.definition.conftest import ClusterWriter
 
 TODAY = date(2026, 12, 6)
 Writer = Callable[[dict[str, Any]], Path]

@@ -25,9 +25,11 @@ from typing import Any, Final
 
 import pytest
 
+from lab.config import load_config
 from lab.constructs.azure.aks.access import AksRole
 from lab.constructs.azure.aks.cluster import NETWORK_CONTRIBUTOR_ROLE
-from tests.helpers import REPO
+from lab.stacks.base import budget_props
+from tests.helpers import FIXTURE_CONFIG, REPO
 
 BOOTSTRAP: Final = REPO / "docs" / "bootstrap"
 # The three AWS roles (docs/bootstrap.md, step 3): plans of every AWS stack, applies of the
@@ -46,6 +48,8 @@ SYNTHESIZED: Final = REPO / "cdktf.out" / "stacks"
 # to synthesize must be added here, and the policy must grant what it needs.
 RESOURCE_SERVICES: Final[Mapping[str, str | None]] = {
     "aws_cloudwatch_log_group": "logs",
+    "aws_budgets_budget": "budgets",
+    "aws_ce_cost_allocation_tag": "ce",
     "aws_default_network_acl": "ec2",
     "aws_default_route_table": "ec2",
     "aws_default_security_group": "ec2",
@@ -358,12 +362,12 @@ def test_the_grammar_check_notices_a_broken_policy() -> None:
 
 
 def read_only_violations(policy: Mapping[str, Any]) -> list[str]:
-    """Actions of ``policy`` that are not reads (Describe, Get, List)."""
+    """Actions of ``policy`` that are not reads (Describe, Get, List; Budgets' ViewBudget)."""
     return [
         action
         for statement in policy["Statement"]
         for action in as_list(statement["Action"])
-        if not re.fullmatch(r"[a-z0-9-]+:(Describe|Get|List)[A-Za-z0-9*]*", action)
+        if not re.fullmatch(r"[a-z0-9-]+:(Describe|Get|List|View)[A-Za-z0-9*]*", action)
     ]
 
 
@@ -516,11 +520,15 @@ STAR_WRITES: Final[Mapping[tuple[str, str], str]] = {
         "foundation",
         "CreateAndListKeys",
     ): "kms:CreateKey has no resource type (a key that does not exist has no ARN)",
+    (
+        "foundation",
+        "LabCostAllocationTag",
+    ): "ce:UpdateCostAllocationTagsStatus has no resource type (a cost allocation tag has no ARN)",
 }
 
 
 def is_read(action: str) -> bool:
-    return re.fullmatch(r"[a-z0-9-]+:(Describe|Get|List)[A-Za-z0-9*]*", action) is not None
+    return re.fullmatch(r"[a-z0-9-]+:(Describe|Get|List|View)[A-Za-z0-9*]*", action) is not None
 
 
 def service_wide(resource: str) -> bool:
@@ -769,6 +777,61 @@ def test_every_synthesized_role_is_on_its_kinds_path_with_the_boundary() -> None
                     role["permissions_boundary"],
                 ), (stack_id, name)
     assert seen, "cdktf.out/ has no IAM role: make synth"
+
+
+def test_the_budget_statements_grant_the_lab_s_budget_and_cost_allocation_tag_only() -> None:
+    """With cost.monthly_budget_usd, aws-foundation (the foundation role) manages one budget
+    (Budgets' IAM actions: ModifyBudget covers Create/Update/DeleteBudget and their
+    notifications and subscribers, ViewBudget the Describe calls, TagResource the default
+    tags sent with CreateBudget; the
+    Service Authorization Reference, "Actions, resources, and condition keys for AWS Budget
+    Service") and one cost allocation tag (the provider calls UpdateCostAllocationTagsStatus and
+    ListCostAllocationTags: hashicorp/terraform-provider-aws internal/service/ce/
+    cost_allocation_tag.go)."""
+    statements = {s["Sid"]: s for s in load_json(PERMISSIONS["foundation"])["Statement"]}
+    budget = budget_props(load_config(FIXTURE_CONFIG))
+    assert budget is not None
+    assert statements["LabBudget"] == {
+        "Sid": "LabBudget",
+        "Effect": "Allow",
+        "Action": [
+            "budgets:ViewBudget",
+            "budgets:ModifyBudget",
+            "budgets:TagResource",
+            "budgets:UntagResource",
+            "budgets:ListTagsForResource",
+        ],
+        "Resource": f"arn:aws:budgets::*:budget/{budget.name}",
+    }
+    assert statements["LabCostAllocationTag"]["Action"] == [
+        "ce:UpdateCostAllocationTagsStatus",
+        "ce:ListCostAllocationTags",
+    ]
+    # No other statement grants budgets or Cost Explorer actions.
+    others = [
+        s for sid, s in statements.items() if sid not in ("LabBudget", "LabCostAllocationTag")
+    ]
+    assert not any(
+        a.split(":")[0] in ("budgets", "ce") for s in others for a in as_list(s["Action"])
+    )
+    types = {
+        ("resource", "aws_budgets_budget"): ["aws-foundation"],
+        ("resource", "aws_ce_cost_allocation_tag"): ["aws-foundation"],
+    }
+    assert permission_gaps(types, granted_services(load_json(PERMISSIONS["foundation"]))) == []
+    # Plans refresh the budget and the tag with the read role; experiments touch neither.
+    read = {s["Sid"]: s for s in load_json(PERMISSIONS["read"])["Statement"]}
+    assert read["ReadBudget"] == {
+        "Sid": "ReadBudget",
+        "Effect": "Allow",
+        "Action": ["budgets:ViewBudget", "budgets:ListTagsForResource"],
+        "Resource": f"arn:aws:budgets::*:budget/{budget.name}",
+    }
+    assert read["ReadCostAllocationTags"]["Action"] == ["ce:ListCostAllocationTags"]
+    experiment = load_json(PERMISSIONS["experiment"])["Statement"]
+    assert not any(
+        a.split(":")[0] in ("budgets", "ce") for s in experiment for a in as_list(s["Action"])
+    )
 
 
 # --- Azure -----------------------------------------------------------------------------
