@@ -24,11 +24,9 @@ from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackDefinition, 
 from lab.experiments import Cloud
 from lab.policies import load_policies
 from lab.spacelift import (
-    SPACE_ADMIN_ROLE_SLUG,
     AwsIntegration,
     AzureIntegration,
     Context,
-    DataSpaceliftRole,
     EnvironmentVariable,
     Policy,
     PolicyEngineType,
@@ -44,6 +42,8 @@ ARGOCD_HUB_CONTEXT: Final = "argocd-hub"
 HUB_CONNECTION: Final = ("KUBE_HOST", "KUBE_CLUSTER_CA_CERT_DATA", "KUBE_TOKEN")
 """What the kubernetes provider reads from the environment to reach the hub (its
 provider.go EnvDefaultFunc); KUBE_TOKEN is the secret one."""
+_FORMER_RIGHTS: Final = "ManagementRights"
+"""The address under which earlier versions managed this stack's role attachment."""
 _HAND_ADDED_SECRETS: Final = {
     Cloud.AZURE: "ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID",
     Cloud.AWS: "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
@@ -61,7 +61,7 @@ class SpaceliftRootStack(LabStack):
         # which carries the rights of this stack's role attachment.
         SpaceliftProvider(self, "spacelift")
 
-        self._grant_management_rights(config)
+        self._leave_management_rights_alone()
         integration_ids = self._cloud_integrations(config)
         for cloud in Cloud:
             self._credentials_context(config, cloud)
@@ -132,24 +132,18 @@ class SpaceliftRootStack(LabStack):
                 ),
             )
 
-    def _grant_management_rights(self, config: LabConfig) -> None:
-        """This stack's own rights: the space-admin role in the lab's space.
+    def _leave_management_rights_alone(self) -> None:
+        """This stack's own rights stay the hand-made role attachment of bootstrap step 5.
 
-        Granted by hand once (nothing can run before), then managed here so the grant is
-        reviewed like any other change; ``spacelift.root_role_attachment_id`` imports the
-        hand-made attachment instead of creating a second one.
+        The stack does not manage its own attachment: importing it needs the attachment's ID,
+        which neither Spacelift's documentation (its assigning-roles-stacks.md) nor
+        ``spacectl`` shows, and a second, managed attachment would be one the stack could
+        destroy in the middle of its own run. A ``removed`` block forgets the attachment that
+        earlier versions of the lab created or imported, without destroying it: OpenTofu's
+        ``removed`` block removes from state only (opentofu/opentofu
+        internal/configs/removed.go, commit 2b724e8, takes ``from`` alone).
         """
-        settings = config.spacelift
-        role = DataSpaceliftRole(self, "SpaceAdminRole", slug=SPACE_ADMIN_ROLE_SLUG)
-        attachment = RoleAttachment(
-            self,
-            "ManagementRights",
-            role_id=role.id,
-            stack_id=MANAGEMENT_STACK_ID,
-            space_id=settings.space_id,
-        )
-        if settings.root_role_attachment_id:
-            attachment.import_from(f"STACK/{settings.root_role_attachment_id}")
+        self.add_override("removed", [{"from": f"{RoleAttachment.TF_RESOURCE_TYPE}.{_FORMER_RIGHTS}"}])
 
     def _cloud_integrations(self, config: LabConfig) -> dict[Cloud, str]:
         """Cloud integrations (short-lived credentials per run), when lab.yaml configures them."""
