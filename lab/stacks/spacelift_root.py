@@ -20,7 +20,7 @@ from lab.constructs.spacelift.stack import (
     SpaceliftStackProps,
     Upstream,
 )
-from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackDefinition, StackKind
+from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.experiments import Cloud
 from lab.policies import load_policies
 from lab.spacelift import (
@@ -143,7 +143,8 @@ class SpaceliftRootStack(LabStack):
         ``removed`` block removes from state only (opentofu/opentofu
         internal/configs/removed.go, commit 2b724e8, takes ``from`` alone).
         """
-        self.add_override("removed", [{"from": f"{RoleAttachment.TF_RESOURCE_TYPE}.{_FORMER_RIGHTS}"}])
+        former = f"{RoleAttachment.TF_RESOURCE_TYPE}.{_FORMER_RIGHTS}"
+        self.add_override("removed", [{"from": former}])
 
     def _cloud_integrations(self, config: LabConfig) -> dict[Cloud, str]:
         """Cloud integrations (short-lived credentials per run), when lab.yaml configures them."""
