@@ -188,7 +188,9 @@ class SpaceliftSettings(StrictModel):
             raise ValueError(
                 "root_role_attachment_id: no longer used; spacelift-root keeps the role "
                 "attachment made by hand in docs/bootstrap.md step 5 and does not manage it. "
-                "Delete this line"
+                "If spacelift-root imported it, first run the task `tofu state rm "
+                "spacelift_role_attachment.ManagementRights` on spacelift-root (its Tasks "
+                "tab), or its next run destroys the attachment; then delete this line"
             )
         return self
 

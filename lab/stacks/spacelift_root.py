@@ -31,7 +31,6 @@ from lab.spacelift import (
     Policy,
     PolicyEngineType,
     PolicyType,
-    RoleAttachment,
     SpaceliftProvider,
 )
 from lab.stacks.base import LabStack
@@ -42,8 +41,6 @@ ARGOCD_HUB_CONTEXT: Final = "argocd-hub"
 HUB_CONNECTION: Final = ("KUBE_HOST", "KUBE_CLUSTER_CA_CERT_DATA", "KUBE_TOKEN")
 """What the kubernetes provider reads from the environment to reach the hub (its
 provider.go EnvDefaultFunc); KUBE_TOKEN is the secret one."""
-_FORMER_RIGHTS: Final = "ManagementRights"
-"""The address under which earlier versions managed this stack's role attachment."""
 _HAND_ADDED_SECRETS: Final = {
     Cloud.AZURE: "ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID",
     Cloud.AWS: "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
@@ -58,10 +55,12 @@ class SpaceliftRootStack(LabStack):
         config = lab.config
         settings = config.spacelift
         # No credentials: inside Spacelift the provider uses the run's SPACELIFT_API_TOKEN,
-        # which carries the rights of this stack's role attachment.
+        # which carries the rights of this stack's role attachment. That attachment is made
+        # by hand (docs/bootstrap.md step 5) and not managed here: importing it needs an ID
+        # that neither Spacelift's docs (concepts/authorization/assigning-roles-stacks.md)
+        # nor spacectl shows, and a managed one could be replaced in the middle of a run.
         SpaceliftProvider(self, "spacelift")
 
-        self._leave_management_rights_alone()
         integration_ids = self._cloud_integrations(config)
         for cloud in Cloud:
             self._credentials_context(config, cloud)
@@ -131,20 +130,6 @@ class SpaceliftRootStack(LabStack):
                     expires=stack.expires if settings.worker_pool_id else None,
                 ),
             )
-
-    def _leave_management_rights_alone(self) -> None:
-        """This stack's own rights stay the hand-made role attachment of bootstrap step 5.
-
-        The stack does not manage its own attachment: importing it needs the attachment's ID,
-        which neither Spacelift's documentation (its assigning-roles-stacks.md) nor
-        ``spacectl`` shows, and a second, managed attachment would be one the stack could
-        destroy in the middle of its own run. A ``removed`` block forgets the attachment that
-        earlier versions of the lab created or imported, without destroying it: OpenTofu's
-        ``removed`` block removes from state only (opentofu/opentofu
-        internal/configs/removed.go, commit 2b724e8, takes ``from`` alone).
-        """
-        former = f"{RoleAttachment.TF_RESOURCE_TYPE}.{_FORMER_RIGHTS}"
-        self.add_override("removed", [{"from": former}])
 
     def _cloud_integrations(self, config: LabConfig) -> dict[Cloud, str]:
         """Cloud integrations (short-lived credentials per run), when lab.yaml configures them."""

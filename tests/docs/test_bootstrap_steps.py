@@ -19,7 +19,7 @@ def _section(text: str, number: int) -> str:
 
 def test_no_step_asks_for_the_role_attachment_id() -> None:
     text = BOOTSTRAP.read_text()
-    assert "root_role_attachment_id" not in text
+    assert "root_role_attachment_id:" not in text  # never asked to set it
     assert "does not manage\nits own role attachment" in _section(text, 5)
 
 

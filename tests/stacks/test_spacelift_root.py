@@ -295,8 +295,6 @@ def test_management_rights_stay_the_hand_made_attachment(shipped_synth: SynthTre
     assert "spacelift_role_attachment" not in doc["resource"]
     assert "spacelift_role" not in doc.get("data", {})
     assert "import" not in doc
-    # An attachment that an earlier version managed is forgotten, never destroyed.
-    assert doc["removed"] == [{"from": "spacelift_role_attachment.ManagementRights"}]
 
 
 def test_the_retired_attachment_id_is_refused_by_name(tmp_path: Path) -> None:
@@ -308,6 +306,7 @@ def test_the_retired_attachment_id_is_refused_by_name(tmp_path: Path) -> None:
         load_definition(config, FIXTURE_EXPERIMENTS)
     assert "root_role_attachment_id: no longer used" in str(error.value)
     assert "bootstrap.md step 5" in str(error.value)
+    assert "`tofu state rm spacelift_role_attachment.ManagementRights`" in str(error.value)
 
 
 @pytest.fixture(scope="module")
