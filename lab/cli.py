@@ -25,7 +25,7 @@ import click
 from click.core import ParameterSource
 
 from lab import clock
-from lab.commands import affected, docs, expiry, graph, inventory, scaffold, validation
+from lab.commands import affected, docs, doctor, expiry, graph, inventory, scaffold, validation
 from lab.commands.graph import GraphFormat
 from lab.commands.table import counted
 from lab.config import DEFAULT_CONFIG_PATH, load_config
@@ -667,6 +667,41 @@ def expired_command(
         click.echo("next: run `make synth` and commit the folders' removal with cdktf.out/")
     else:
         click.echo(f"run `{REMOVE_COMMAND}`, then `make synth`, and commit")
+
+
+@main.command(
+    "doctor",
+    epilog="""\b
+Examples:
+  lab doctor                      what is left of the bootstrap, and the next step
+  lab doctor --json | jq -r .next_step
+
+\b
+Checks offline what docs/bootstrap.md asks of the checkout: placeholders left in
+lab.yaml, the warnings `lab validate --strict` fails on, cdktf.out/ holding the
+definition's stacks, the workflows, the origin remote against
+spacelift.repository, and the settings that need a paid Spacelift plan. Reads no
+cloud and no Spacelift account. Exit 0 when nothing is left to do, 1 when a check
+says todo, 2 when the definition is invalid; --json prints the shape documented
+in docs/json-output.md.""",
+)
+@_config_option
+@_experiments_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def doctor_command(*, config_path: Path, experiments_dir: Path, as_json: bool) -> None:
+    """Check the bootstrap offline and print the next step."""
+    config_path, experiments_dir = _default_paths(config_path, experiments_dir)
+    definition = _load(config_path, experiments_dir, warn=False)
+    checkout = doctor.Checkout(config_path.resolve().parent, config_path, definition)
+    document = doctor.diagnose(checkout)
+    if as_json:
+        _print_json(document.json_data())
+    else:
+        for check in document.checks:
+            click.echo(f"{check.status.value:4}  {check.name}: {check.message}")
+        click.echo(f"next: {document.next_step}")
+    if any(check.status is doctor.Status.TODO for check in document.checks):
+        raise click.exceptions.Exit(EXIT_CHECK_FAILED)
 
 
 @main.command(

@@ -238,15 +238,27 @@ class SpaceliftSettings(StrictModel):
     foundations and the scheduled deletion of experiments with ``expires`` (without a pool,
     the expire workflow removes them instead). One pool for every stack, because each kind
     of stack needs it for one of them."""
-    root_role_attachment_id: str | None = None
-    """ID of the space-admin role attachment given to ``spacelift-root`` by hand at bootstrap.
-    When set, the stack imports that attachment instead of creating a second one.
-    Default: none."""
+    root_role_attachment_id: str | None = Field(default=None, exclude=True)
+    """Retired: refused with a message saying so (spacelift-root no longer manages its own
+    role attachment)."""
     drift_detection: DriftDetectionSettings = DriftDetectionSettings()
     aws_integration: AwsIntegrationSettings | None = None
     """Default: none (credentials come from the aws-credentials context)."""
     azure_integration: AzureIntegrationSettings | None = None
     """Default: none (credentials come from the azure-credentials context)."""
+
+    @model_validator(mode="after")
+    def _retired_fields(self) -> SpaceliftSettings:
+        # spacelift-root no longer manages its own role attachment (docs/bootstrap.md step 5).
+        if self.root_role_attachment_id is not None:
+            raise ValueError(
+                "root_role_attachment_id: no longer used; spacelift-root keeps the role "
+                "attachment made by hand in docs/bootstrap.md step 5 and does not manage it. "
+                "If spacelift-root imported it, first run the task `tofu state rm "
+                "spacelift_role_attachment.ManagementRights` on spacelift-root (its Tasks "
+                "tab), or its next run destroys the attachment; then delete this line"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_worker_pool(self) -> SpaceliftSettings:

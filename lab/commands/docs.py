@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Final
 
 from lab.commands.affected import AffectedDocument
+from lab.commands.doctor import DoctorDocument
 from lab.commands.documents import Document
 from lab.commands.expiry import ExpiredDocument
 from lab.commands.graph import GraphFormat, render
@@ -140,6 +141,7 @@ JSON_DOCUMENTS: Final[tuple[tuple[str, type[Document]], ...]] = (
     ("lab stacks --json", StacksDocument),
     ("lab affected --json", AffectedDocument),
     ("lab expired --json", ExpiredDocument),
+    ("lab doctor --json", DoctorDocument),
 )
 """Each command's ``--json`` document."""
 

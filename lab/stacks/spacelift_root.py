@@ -23,20 +23,17 @@ from lab.constructs.spacelift.stack import (
     SpaceliftStackProps,
     Upstream,
 )
-from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackDefinition, StackKind
+from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.experiments import Cloud
 from lab.policies import Approver, load_policies
 from lab.spacelift import (
-    SPACE_ADMIN_ROLE_SLUG,
     AwsIntegration,
     AzureIntegration,
     Context,
-    DataSpaceliftRole,
     EnvironmentVariable,
     Policy,
     PolicyEngineType,
     PolicyType,
-    RoleAttachment,
     SpaceliftProvider,
 )
 from lab.stacks.base import LabStack
@@ -80,10 +77,12 @@ class SpaceliftRootStack(LabStack):
         config = lab.config
         settings = config.spacelift
         # No credentials: inside Spacelift the provider uses the run's SPACELIFT_API_TOKEN,
-        # which carries the rights of this stack's role attachment.
+        # which carries the rights of this stack's role attachment. That attachment is made
+        # by hand (docs/bootstrap.md step 5) and not managed here: importing it needs an ID
+        # that neither Spacelift's docs (concepts/authorization/assigning-roles-stacks.md)
+        # nor spacectl shows, and a managed one could be replaced in the middle of a run.
         SpaceliftProvider(self, "spacelift")
 
-        self._grant_management_rights(config)
         integration_ids = self._cloud_integrations(config)
         # Contexts holding secrets added by hand attach to the lab's own stacks by name:
         # an autoattach label would hand them to any stack in the space that carries it.
@@ -172,25 +171,6 @@ class SpaceliftRootStack(LabStack):
                     expires=stack.expires if settings.worker_pool_id else None,
                 ),
             )
-
-    def _grant_management_rights(self, config: LabConfig) -> None:
-        """This stack's own rights: the space-admin role in the lab's space.
-
-        Granted by hand once (nothing can run before), then managed here so the grant is
-        reviewed like any other change; ``spacelift.root_role_attachment_id`` imports the
-        hand-made attachment instead of creating a second one.
-        """
-        settings = config.spacelift
-        role = DataSpaceliftRole(self, "SpaceAdminRole", slug=SPACE_ADMIN_ROLE_SLUG)
-        attachment = RoleAttachment(
-            self,
-            "ManagementRights",
-            role_id=role.id,
-            stack_id=MANAGEMENT_STACK_ID,
-            space_id=settings.space_id,
-        )
-        if settings.root_role_attachment_id:
-            attachment.import_from(f"STACK/{settings.root_role_attachment_id}")
 
     def _cloud_integrations(self, config: LabConfig) -> dict[tuple[Cloud, Identity], str]:
         """Cloud integrations (short-lived credentials per run), when lab.yaml configures

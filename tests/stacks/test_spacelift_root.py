@@ -11,6 +11,7 @@ import yaml
 
 from lab.contract import FOUNDATION_OUTPUTS
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackKind, load_definition
+from lab.errors import LabDefinitionError
 from lab.policies import load_policies
 from lab.synth import synthesize
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, REPO, JsonDict
@@ -305,22 +306,31 @@ def test_credential_contexts_hold_no_secrets(shipped_synth: SynthTree) -> None:
     assert "spacelift_aws_integration" not in resources  # not configured in lab.yaml
 
 
-def test_management_rights_by_role_attachment(shipped_synth: SynthTree) -> None:
+def test_management_rights_stay_the_hand_made_attachment(shipped_synth: SynthTree) -> None:
     doc = shipped_synth[MANAGEMENT_STACK_ID]
-    (role_name,) = doc["data"]["spacelift_role"]
-    assert doc["data"]["spacelift_role"][role_name]["slug"] == "space-admin"
-    attachment = doc["resource"]["spacelift_role_attachment"]["ManagementRights"]
-    assert attachment["stack_id"] == MANAGEMENT_STACK_ID
-    assert attachment["role_id"] == f"${{data.spacelift_role.{role_name}.id}}"
-    assert attachment["space_id"] == "root"
+    # No attachment of its own: the one made by hand in bootstrap step 5 gives the rights.
+    assert "spacelift_role_attachment" not in doc["resource"]
+    assert "spacelift_role" not in doc.get("data", {})
     assert "import" not in doc
+
+
+def test_the_retired_attachment_id_is_refused_by_name(tmp_path: Path) -> None:
+    data = yaml.safe_load((FIXTURE_CONFIG).read_text())
+    data["spacelift"]["root_role_attachment_id"] = "01JROLEATTACHMENT0000000000"
+    config = tmp_path / "lab.yaml"
+    config.write_text(yaml.safe_dump(data))
+    with pytest.raises(LabDefinitionError) as error:
+        load_definition(config, FIXTURE_EXPERIMENTS)
+    assert "root_role_attachment_id: no longer used" in str(error.value)
+    assert "bootstrap.md step 5" in str(error.value)
+    assert "`tofu state rm spacelift_role_attachment.ManagementRights`" in str(error.value)
 
 
 @pytest.fixture(scope="module")
 def integrated(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> SynthTree:
-    """lab.yaml with both cloud integrations and an imported role attachment."""
+    """lab.yaml with both cloud integrations."""
     data = yaml.safe_load((FIXTURE_CONFIG).read_text())
     data["spacelift"]["aws_integration"] = {
         "read_role_arn": "arn:aws:iam::111122223333:role/lab/spacelift-read",
@@ -332,7 +342,6 @@ def integrated(
         "tenant_id": "11111111-2222-3333-4444-555555555555",
         "subscription_id": "66666666-7777-8888-9999-000000000000",
     }
-    data["spacelift"]["root_role_attachment_id"] = "01JROLEATTACHMENT0000000000"
     data["spacelift"]["approvers"] = [
         {"login": "bob@example.com"},
         {"login": "carol@example.com", "vcs_login": "carol-gh"},
@@ -398,16 +407,6 @@ def test_cloud_integrations_attach_to_the_stacks_of_their_cloud(integrated: Synt
         in destructor["depends_on"]
     )
     assert check_terraform_json(integrated[MANAGEMENT_STACK_ID], load_schema()) == []
-
-
-def test_a_hand_made_role_attachment_is_imported(integrated: SynthTree) -> None:
-    doc = integrated[MANAGEMENT_STACK_ID]
-    assert doc["import"] == [
-        {
-            "id": "STACK/01JROLEATTACHMENT0000000000",
-            "to": "spacelift_role_attachment.ManagementRights",
-        }
-    ]
 
 
 def test_autodeploy_and_drift_detection_follow_lab_yaml(tmp_path: Path) -> None:
