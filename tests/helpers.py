@@ -30,6 +30,7 @@ REAL_LOOKING: dict[str, str] = {
     "203.0.113.0/24": "81.2.69.0/24",
     "00000000-0000-0000-0000-000000000000": "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b",
     "111122223333": "210987654321",
+    "space_id: root": "space_id: illm-k8s-lab-01JB7Q5W3X9Y2Z4A6C8E0G2J4M",
 }
 """The fixture's documentation values (lab.rules.placeholders), each with a value that
 could be someone's: for the tests that need ``lab validate --strict`` to pass."""

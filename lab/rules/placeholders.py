@@ -87,6 +87,16 @@ PLACEHOLDERS: Final = (
 )
 """Every kind of placeholder, in the order they are tried."""
 
+STARTER_VALUES: Final[Mapping[str, tuple[str, str]]] = {
+    "spacelift.space_id": (
+        "root",
+        "the starter space: spacelift-root's Space admin role would span the whole Spacelift "
+        "account; create a space for the lab (docs/bootstrap.md, step 5) and give its id",
+    ),
+}
+"""Fields whose shipped value is valid anywhere but meant to be replaced: field -> (value,
+reason)."""
+
 
 def placeholder_reason(value: str) -> str | None:
     """Why ``value`` is a documentation value, or None for a value that may be real."""
@@ -97,7 +107,8 @@ def find_placeholders(data: object, path: str = "") -> Iterator[tuple[str, str, 
     """``(field, value, reason)`` for every string in ``data`` (nested mappings and lists, as
     a model dumps them) that is a placeholder; fields are dotted paths, ``a.b[0]``."""
     if isinstance(data, str):
-        reason = placeholder_reason(data)
+        starter, why = STARTER_VALUES.get(path, (None, None))
+        reason = why if data == starter else placeholder_reason(data)
         if reason is not None:
             yield path, data, reason
     elif isinstance(data, Mapping):

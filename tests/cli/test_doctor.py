@@ -111,6 +111,7 @@ def test_the_shipped_placeholders_are_the_next_step(invoke: Invoke, tmp_path: Pa
     (check,) = [c for c in document["checks"] if c["name"] == "placeholders"]
     assert check["status"] == "todo"
     assert check["fields"] == [
+        "spacelift.space_id",
         "azure.aks.authorized_ip_ranges[0]",
         "azure.aks.admin_group_object_ids[0]",
         "azure.aks.service_source_ranges[0]",

@@ -204,6 +204,9 @@ def test_placeholders_warn_once_per_field_and_fail_strict(invoke: Invoke, shippe
     )
     tail = "replace it before the first apply (docs/bootstrap.md)"
     assert result.stderr.splitlines() == [
+        f"warning: {config}: spacelift.space_id: 'root' is a placeholder (the starter space: "
+        "spacelift-root's Space admin role would span the whole Spacelift account; create a "
+        f"space for the lab (docs/bootstrap.md, step 5) and give its id); {tail}",
         f"warning: {config}: azure.aks.authorized_ip_ranges[0]: '203.0.113.0/24' is a "
         f"placeholder ({test_net}); {tail}",
         f"warning: {config}: azure.aks.admin_group_object_ids[0]: "

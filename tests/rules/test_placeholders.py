@@ -60,3 +60,13 @@ def test_each_field_is_reported_once_with_its_path() -> None:
         ("aws.eks.public_access_cidrs[1]", "203.0.113.0/24"),
         ("argocd.repo_url", "https://github.com/<owner>/x.git"),
     ]
+
+
+def test_the_starter_space_is_a_placeholder_in_its_field_only() -> None:
+    """`spacelift.space_id: root` would give spacelift-root Space admin over the whole
+    account; the same word elsewhere, or a lab space's id there, is not a placeholder."""
+    [(field, value, reason)] = find_placeholders({"spacelift": {"space_id": "root"}})
+    assert (field, value) == ("spacelift.space_id", "root")
+    assert "whole Spacelift account" in reason
+    assert list(find_placeholders({"spacelift": {"space_id": "lab-01JB7Q5W3X9Y2Z4A6C8E0G"}})) == []
+    assert list(find_placeholders({"spacelift": {"branch": "root"}})) == []
