@@ -3,6 +3,7 @@ must do for expiry to work without a Spacelift worker pool (docs/workflows.md, "
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -130,3 +131,26 @@ def test_ci_sets_up_python_only_and_caches_pip_and_npm() -> None:
     runs = [step["run"] for step in steps if "run" in step]
     assert runs[0] == ".ci/run"
     assert any("make cli-synth" in run for run in runs[1:])
+
+
+def test_every_pip_pin_in_a_workflow_is_found_by_renovate() -> None:
+    """A `pip install X==Y` in a workflow is a pin too: renovate.json's regex manager for the
+    workflows must match each one, or it would never be updated."""
+    renovate = json.loads((REPO / "renovate.json").read_text())
+    patterns = [
+        re.compile(string.replace("(?<", "(?P<"))
+        for manager in renovate["customManagers"]
+        if any("workflows" in pattern for pattern in manager["managerFilePatterns"])
+        for string in manager["matchStrings"]
+    ]
+    pins = [
+        line.strip()
+        for workflow in WORKFLOW_FILES
+        for line in workflow.read_text().splitlines()
+        if re.search(r"pip install \S+==", line)
+    ]
+    assert pins, "no workflow pins a pip package: drop this test or the manager"
+    for pin in pins:
+        found = [m for p in patterns if (m := p.search(pin))]
+        assert found, pin
+        assert f"{found[0].group('depName')}=={found[0].group('currentValue')}" in pin
