@@ -505,8 +505,10 @@ def test_keys_are_split_by_the_experiment_tag() -> None:
 # key, the principal must have permission in an IAM policy that isn't restricted to
 # particular KMS keys", awsdocs/aws-kms-developer-guide@1d0d663633f88ed0fb428b200eaae1bd273e910a,
 # doc_source/tag-permissions.md), and then holds kms:* on that key (ManageExperimentKeys).
-# The docs do not say what aws:ResourceTag holds while CreateKey's tags are authorised, so
-# an IAM Deny on tagging keys without the tag could break creating a tagged key; the
+# aws:ResourceTag is in the request context only "when the requested resource already has
+# attached tags" (awsdocs/iam-user-guide@c9017e1cee0b0bedbf5a2b5be3b0724e80d45fd7,
+# doc_source/reference_policies_condition-keys.md), and a new key has none, so an IAM Deny
+# on tagging keys without the experiment tag would refuse creating a tagged key too; the
 # foundation's keys deny the experiment role in their key policy instead. The model below
 # is what KMS documents: an explicit Deny in the key policy or an IAM policy wins; a key
 # policy Allow for the principal allows; the account's Allow in the key policy lets IAM
@@ -680,7 +682,8 @@ def test_each_write_role_still_creates_and_runs_its_own_keys() -> None:
 
 def test_an_unconditioned_foundation_key_creation_fails() -> None:
     # aws:RequestTag applies to kms:CreateKey and kms:TagResource (the AWS Service
-    # Authorization Reference in its generated copy udondan/iam-floyd@0323fa9d44593db719a52dffce3a86df99a61356,
+    # Authorization Reference in its generated copy
+    # udondan/iam-floyd@0323fa9d44593db719a52dffce3a86df99a61356,
     # lib/generated/policy-statements/kms.ts, ifAwsRequestTag "Applies to actions").
     policy = load_json(PERMISSIONS["foundation"])
     (statement,) = [s for s in policy["Statement"] if s["Sid"] == "CreateKeysOutsideExperiments"]
