@@ -39,6 +39,13 @@ class AwsFoundationStack(LabStack):
                 cidr=aws.vpc_cidr,
                 az_count=aws.az_count,
                 nat_mode=aws.nat_mode,
+                # The experiment write role may tag any key experiment=<name> and then manage
+                # it; the foundation's keys deny it outright (docs/bootstrap.md, "Tagging in").
+                key_denied_role_arns=(
+                    (integration.experiment_role_arn,)
+                    if (integration := lab.config.spacelift.aws_integration) is not None
+                    else ()
+                ),
             ),
         )
         if (budget := budget_props(lab.config)) is not None:

@@ -34,6 +34,7 @@ from tests.helpers import (
 
 TAGS = {"project": "lab", "owner": "platform"}
 ANY_IPV4 = "0.0.0.0/0"
+EXPERIMENT_ROLE = "arn:aws:iam::111122223333:role/lab/spacelift-experiment"
 
 
 def build(**overrides: Any) -> tuple[AwsNetwork, JsonDict]:
@@ -112,6 +113,16 @@ def test_nat_mode_given_as_a_string_becomes_the_enum() -> None:
         ({"flow_log_retention_days": 100}, "flow_log_retention_days", "100 is not a retention"),
         ({"flow_log_retention_days": 0}, "flow_log_retention_days", "0 is not a retention"),
         ({"tags": {"Name": "mine"}}, "tags", "'Name' is set per resource"),
+        (
+            {"key_denied_role_arns": ["arn:aws:iam::111122223333:user/me"]},
+            "key_denied_role_arns[0]",
+            "is not an IAM role ARN",
+        ),
+        (
+            {"key_denied_role_arns": [EXPERIMENT_ROLE, EXPERIMENT_ROLE]},
+            "key_denied_role_arns[1]",
+            "is listed twice",
+        ),
     ],
 )
 def test_invalid_props_are_rejected_with_what_to_change(
@@ -471,6 +482,29 @@ def test_flow_log_key_rotates_and_its_policy_names_exactly_two_principals(doc: J
             }
         },
     }
+
+
+def test_the_flow_log_key_denies_the_named_roles_every_kms_action() -> None:
+    _, doc = build(key_denied_role_arns=[EXPERIMENT_ROLE])
+    admin, logs, deny = json.loads(only_resource(doc, "aws_kms_key")["policy"])["Statement"]
+
+    assert (admin["Sid"], logs["Sid"]) == ("KeyAdministration", "FlowLogGroupEncryption")
+    # Deny wins over the account's Allow (and over any IAM policy it delegates to): the
+    # experiment role cannot tag, manage, delete or use the foundation's key.
+    assert deny == {
+        "Sid": "RolesKeepOff",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "kms:*",
+        "Resource": "*",
+        "Condition": {"ArnEquals": {"aws:PrincipalArn": [EXPERIMENT_ROLE]}},
+    }
+
+
+def test_without_denied_roles_the_key_policy_has_no_deny(doc: JsonDict) -> None:
+    statements = json.loads(only_resource(doc, "aws_kms_key")["policy"])["Statement"]
+
+    assert [s["Effect"] for s in statements] == ["Allow", "Allow"]
 
 
 def test_flow_log_role_trusts_only_this_accounts_flow_log_service(doc: JsonDict) -> None:

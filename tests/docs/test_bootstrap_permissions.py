@@ -19,13 +19,19 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import pytest
 
 from lab.config import load_config
+from lab.constructs.aws.key_policy import (
+    account_administers,
+    key_policy,
+    logs_may_encrypt,
+    roles_keep_off,
+)
 from lab.constructs.azure.aks.access import AksRole
 from lab.constructs.azure.aks.cluster import NETWORK_CONTRIBUTOR_ROLE
 from lab.stacks.base import budget_props
@@ -492,6 +498,210 @@ def test_keys_are_split_by_the_experiment_tag() -> None:
             assert ("experiment" in tags) is stack_id.startswith("exp-"), stack_id
 
 
+# --- AWS: no write role takes a key that is not its own --------------------------------
+
+# The tagging hole: the experiment role may tag any key experiment=<name> (it must hold
+# kms:TagResource on every key to tag the keys it creates: "To add tags while creating a KMS
+# key, the principal must have permission in an IAM policy that isn't restricted to
+# particular KMS keys", awsdocs/aws-kms-developer-guide@1d0d663633f88ed0fb428b200eaae1bd273e910a,
+# doc_source/tag-permissions.md), and then holds kms:* on that key (ManageExperimentKeys).
+# aws:ResourceTag is in the request context only "when the requested resource already has
+# attached tags" (awsdocs/iam-user-guide@c9017e1cee0b0bedbf5a2b5be3b0724e80d45fd7,
+# doc_source/reference_policies_condition-keys.md), and a new key has none, so an IAM Deny
+# on tagging keys without the experiment tag would refuse creating a tagged key too; the
+# foundation's keys deny the experiment role in their key policy instead. The model below
+# is what KMS documents: an explicit Deny in the key policy or an IAM policy wins; a key
+# policy Allow for the principal allows; the account's Allow in the key policy lets IAM
+# policies allow; aws:ResourceTag exists in IAM policies only
+# (doc_source/abac.md@c54d213b8de107520c1d6a3bc133307b8e737c89).
+ACCOUNT_ID: Final = "111122223333"
+ROLES: Final = {
+    identity: f"arn:aws:iam::{ACCOUNT_ID}:role/spacelift-lab-{identity}" for identity in IDENTITIES
+}
+KEY_ARN: Final = f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+FOUNDATION_KEY_TAGS: Final = {"Name": "lab-vpc-flow-logs", "project": "illm-k8s-lab"}
+EXPERIMENT_KEY_TAGS: Final = {"Name": "demo-eks-secrets", "experiment": "demo"}
+# Administration: what the account's key policy statement delegates to IAM policies.
+ADMINISTRATION: Final = ("kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey")
+TAKEOVER: Final = (*ADMINISTRATION, "kms:Decrypt")
+
+
+def condition_holds(condition: Mapping[str, Mapping[str, Any]], context: Mapping[str, str]) -> bool:
+    for operator, tests in condition.items():
+        for key, expected in tests.items():
+            value = context.get(key)
+            if operator == "Null":
+                holds = (value is None) is (expected == "true")
+            elif operator in {"ArnEquals", "StringEquals"}:
+                holds = value in as_list(expected)
+            elif operator in {"ArnLike", "StringLike"}:
+                holds = value is not None and any(string_like(p, value) for p in as_list(expected))
+            else:
+                raise AssertionError(f"the KMS model does not know the operator {operator}")
+            if not holds:
+                return False
+    return True
+
+
+def applies(statement: Statement, action: str, resource: str, context: Mapping[str, str]) -> bool:
+    return (
+        any(string_like(a.lower(), action.lower()) for a in as_list(statement["Action"]))
+        and any(string_like(r, resource) for r in as_list(statement["Resource"]))
+        and condition_holds(statement.get("Condition", {}), context)
+    )
+
+
+def kms_allows(
+    identity: str,
+    key_policy_doc: Mapping[str, Any],
+    action: str,
+    *,
+    resource_tags: Mapping[str, str],
+    request_tags: Mapping[str, str] | None = None,
+    policy: Mapping[str, Any] | None = None,
+) -> bool:
+    """Whether the ``identity`` write role may call ``action`` on the key ``KEY_ARN``."""
+    principal = ROLES[identity]
+    requested = {f"aws:RequestTag/{k}": v for k, v in (request_tags or {}).items()}
+    key_context = {"aws:PrincipalArn": principal, **requested}
+    iam_context = {**key_context, **{f"aws:ResourceTag/{k}": v for k, v in resource_tags.items()}}
+    in_key = [s for s in key_policy_doc["Statement"] if applies(s, action, "*", key_context)]
+    in_iam = [
+        s
+        for s in (policy or load_json(PERMISSIONS[identity]))["Statement"]
+        if applies(s, action, KEY_ARN, iam_context)
+    ]
+
+    def names(statement: Statement, who: str) -> bool:
+        aws = as_list(statement.get("Principal", {}).get("AWS", []))
+        return "*" in aws or who in aws
+
+    if any(s["Effect"] == "Deny" and names(s, principal) for s in in_key):
+        return False
+    if any(s["Effect"] == "Deny" for s in in_iam):
+        return False
+    if any(s["Effect"] == "Allow" and names(s, principal) for s in in_key):
+        return True
+    delegated = any(
+        s["Effect"] == "Allow" and names(s, f"arn:aws:iam::{ACCOUNT_ID}:root") for s in in_key
+    )
+    return delegated and any(s["Effect"] == "Allow" for s in in_iam)
+
+
+def may_create_tagged_key(
+    identity: str, tags: Mapping[str, str], policy: Mapping[str, Any] | None = None
+) -> bool:
+    """CreateKey with ``tags``: kms:CreateKey, and kms:TagResource from an IAM statement on
+    every key (the key has no ARN yet, nor tags, nor a key policy that could deny)."""
+    statements = (policy or load_json(PERMISSIONS[identity]))["Statement"]
+    context = {"aws:PrincipalArn": ROLES[identity]} | {
+        f"aws:RequestTag/{k}": v for k, v in tags.items()
+    }
+
+    def allowed(action: str, resource: str) -> bool:
+        matching = [s for s in statements if applies(s, action, resource, context)]
+        return bool(matching) and all(s["Effect"] == "Allow" for s in matching)
+
+    every_key = f"arn:aws:kms:*:{ACCOUNT_ID}:key/*"
+    return allowed("kms:CreateKey", "*") and allowed("kms:TagResource", every_key)
+
+
+def foundation_key_policy(denied: Sequence[str] = (ROLES["experiment"],)) -> dict[str, Any]:
+    """The flow-log key's policy as the network construct writes it, with the experiment
+    write role of lab.yaml's ``spacelift.aws_integration`` denied (the same functions)."""
+    statements = [
+        account_administers("aws", ACCOUNT_ID),
+        logs_may_encrypt(
+            "FlowLogGroupEncryption",
+            region="us-east-1",
+            dns_suffix="amazonaws.com",
+            group_arn=f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:/aws/vpc-flow-logs/lab",
+        ),
+    ]
+    return key_policy(*statements, *([roles_keep_off(denied)] if denied else []))
+
+
+def test_the_experiment_role_cannot_tag_its_way_into_a_foundation_key() -> None:
+    policy = foundation_key_policy()
+    tag = {"experiment": "demo"}
+
+    assert not kms_allows(
+        "experiment", policy, "kms:TagResource", resource_tags=FOUNDATION_KEY_TAGS, request_tags=tag
+    )
+    # Even carrying the tag (set before the Deny, or by someone else), the key stays out of
+    # its reach: deleting, re-policying, using or disabling it.
+    for action in TAKEOVER:
+        tagged = {**FOUNDATION_KEY_TAGS, **tag}
+        assert not kms_allows("experiment", policy, action, resource_tags=tagged), action
+    # The foundation role keeps administering its key (using it is CloudWatch Logs' alone).
+    for action in (*ADMINISTRATION, "kms:TagResource"):
+        assert kms_allows("foundation", policy, action, resource_tags=FOUNDATION_KEY_TAGS), action
+    assert not kms_allows("foundation", policy, "kms:Decrypt", resource_tags=FOUNDATION_KEY_TAGS)
+
+
+def test_without_the_deny_the_tagging_takeover_goes_through() -> None:
+    # The model notices the hole: the key policy as it was, or a Deny naming another role.
+    for policy in (foundation_key_policy(()), foundation_key_policy((ROLES["read"],))):
+        assert kms_allows(
+            "experiment",
+            policy,
+            "kms:TagResource",
+            resource_tags=FOUNDATION_KEY_TAGS,
+            request_tags={"experiment": "demo"},
+        )
+        assert kms_allows(
+            "experiment",
+            policy,
+            "kms:ScheduleKeyDeletion",
+            resource_tags={**FOUNDATION_KEY_TAGS, "experiment": "demo"},
+        )
+
+
+def test_each_write_role_still_creates_and_runs_its_own_keys() -> None:
+    # An experiment's cluster key: the account administers it, no Deny.
+    cluster_key = key_policy(account_administers("aws", ACCOUNT_ID))
+
+    assert may_create_tagged_key("experiment", EXPERIMENT_KEY_TAGS)
+    assert not may_create_tagged_key("experiment", FOUNDATION_KEY_TAGS)
+    for action in ADMINISTRATION:
+        assert kms_allows("experiment", cluster_key, action, resource_tags=EXPERIMENT_KEY_TAGS)
+    assert may_create_tagged_key("foundation", FOUNDATION_KEY_TAGS)
+    # The foundation neither creates an experiment-tagged key nor tags an experiment's key
+    # (its kms:TagResource on every key is for CreateKey's tags, without the experiment tag).
+    assert not may_create_tagged_key("foundation", {**FOUNDATION_KEY_TAGS, "experiment": "x"})
+    assert not kms_allows(
+        "foundation",
+        cluster_key,
+        "kms:TagResource",
+        resource_tags=EXPERIMENT_KEY_TAGS,
+        request_tags={"experiment": "other"},
+    )
+    for action in TAKEOVER:
+        assert not kms_allows("foundation", cluster_key, action, resource_tags=EXPERIMENT_KEY_TAGS)
+
+
+def test_an_unconditioned_foundation_key_creation_fails() -> None:
+    # aws:RequestTag applies to kms:CreateKey and kms:TagResource (the AWS Service
+    # Authorization Reference in its generated copy
+    # udondan/iam-floyd@0323fa9d44593db719a52dffce3a86df99a61356,
+    # lib/generated/policy-statements/kms.ts, ifAwsRequestTag "Applies to actions").
+    policy = load_json(PERMISSIONS["foundation"])
+    (statement,) = [s for s in policy["Statement"] if s["Sid"] == "CreateKeysOutsideExperiments"]
+    assert (statement["Action"], statement["Resource"]) == (
+        ["kms:CreateKey", "kms:TagResource"],
+        "*",
+    )
+    assert statement["Condition"] == {"Null": {"aws:RequestTag/experiment": "true"}}
+
+    del statement["Condition"]
+    assert may_create_tagged_key("foundation", {"experiment": "x"}, policy)
+
+
+def test_the_kms_model_refuses_an_operator_it_does_not_know() -> None:
+    with pytest.raises(AssertionError, match="ForAnyValue:StringEquals"):
+        condition_holds({"ForAnyValue:StringEquals": {"aws:TagKeys": "x"}}, {})
+
+
 # --- AWS: writes limited to the lab's tags or names ------------------------------------
 
 # aws:RequestTag (creating) and aws:ResourceTag (everything after) are the condition keys
@@ -518,8 +728,12 @@ STAR_WRITES: Final[Mapping[tuple[str, str], str]] = {
     ): "ec2:* on *: the VPC, subnets, routes, gateways, EIPs and flow logs; not narrowed yet",
     (
         "foundation",
-        "CreateAndListKeys",
-    ): "kms:CreateKey has no resource type (a key that does not exist has no ARN)",
+        "CreateKeysOutsideExperiments",
+    ): (
+        "kms:CreateKey has no resource type (a key that does not exist has no ARN), and "
+        "kms:TagResource for CreateKey's tags must be granted on every key "
+        "(tag-permissions.md); aws:RequestTag, which both take, keeps the experiment tag out"
+    ),
     (
         "foundation",
         "LabCostAllocationTag",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -350,6 +351,22 @@ def integrated(
     config = workdir / "lab.yaml"
     config.write_text(yaml.safe_dump(data))
     return synth_tree(load_definition(config, FIXTURE_EXPERIMENTS), workdir / "cdktf.out")
+
+
+def test_the_foundation_key_denies_the_experiment_write_role(
+    integrated: SynthTree, shipped_synth: SynthTree
+) -> None:
+    def denied(tree: SynthTree) -> list[Any]:
+        (key,) = tree["aws-foundation"]["resource"]["aws_kms_key"].values()
+        return [
+            s["Condition"]["ArnEquals"]["aws:PrincipalArn"]
+            for s in json.loads(key["policy"])["Statement"]
+            if s["Effect"] == "Deny"
+        ]
+
+    # The role whose IAM policy may tag any key experiment=<name> (docs/bootstrap.md).
+    assert denied(integrated) == [["arn:aws:iam::111122223333:role/lab/spacelift-experiment"]]
+    assert denied(shipped_synth) == []  # no integration, no experiment write role
 
 
 def test_cloud_integrations_attach_to_the_stacks_of_their_cloud(integrated: SynthTree) -> None:

@@ -8,6 +8,7 @@ assert the statements exactly instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 KEY_ADMIN_ACTIONS: Final = (
@@ -63,6 +64,31 @@ def logs_may_encrypt(sid: str, *, region: str, dns_suffix: str, group_arn: str) 
         "Action": list(LOGS_KEY_ACTIONS),
         "Resource": "*",
         "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group_arn}},
+    }
+
+
+def roles_keep_off(role_arns: Sequence[str]) -> Statement:
+    """No KMS action on this key for the ``role_arns``, whatever their IAM policies allow.
+
+    For a foundation's keys and the experiment write role: that role may tag any key with
+    ``experiment=<name>`` (creating a tagged key needs ``kms:TagResource`` in an IAM policy
+    "that isn't restricted to particular KMS keys", awsdocs/aws-kms-developer-guide@1d0d6636,
+    doc_source/tag-permissions.md), and its ``kms:*`` on keys carrying that tag would then
+    cover this key, deletion included. An explicit Deny in the key policy wins over every
+    Allow. The principal is named by ``aws:PrincipalArn`` (KMS key policies take every global
+    condition key, doc_source/conditions-aws.md@38281913), which for a role is the role's
+    ARN whatever the session (awsdocs/iam-user-guide@c9017e1c,
+    doc_source/reference_policies_condition-keys.md), so the key policy does not need the
+    role to exist; ``aws:ResourceTag`` would not do here: KMS supports it in IAM policies
+    only (doc_source/abac.md@c54d213b).
+    """
+    return {
+        "Sid": "RolesKeepOff",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "kms:*",
+        "Resource": "*",
+        "Condition": {"ArnEquals": {"aws:PrincipalArn": list(role_arns)}},
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -48,6 +48,7 @@ from lab.constructs.aws.key_policy import (
     account_administers,
     key_policy,
     logs_may_encrypt,
+    roles_keep_off,
 )
 from lab.constructs.aws.log_group import (
     DEFAULT_RETENTION_DAYS,
@@ -58,7 +59,14 @@ from lab.constructs.aws.log_group import (
 )
 from lab.constructs.aws.vpc_types import NatMode
 from lab.constructs.tokens import unresolved
-from lab.rules import MAX_PROJECT_NAME_LENGTH, RuleError, check_dns_label, check_vpc_cidr
+from lab.rules import (
+    MAX_PROJECT_NAME_LENGTH,
+    RuleError,
+    check_dns_label,
+    check_iam_role_arn,
+    check_unique,
+    check_vpc_cidr,
+)
 
 DEFAULT_VPC_CIDR: Final = "10.0.0.0/16"
 DEFAULT_AZ_COUNT: Final = 3
@@ -130,6 +138,14 @@ class AwsNetworkProps:
 
     The stack's provider ``default_tags`` apply as well; ``Name`` is reserved."""
 
+    key_denied_role_arns: Sequence[str] = ()
+    """IAM roles the flow-log key's policy denies every KMS action, whatever their IAM
+    policies allow. Default: none.
+
+    The foundation names the experiment write role here: it may tag any key with
+    ``experiment=<name>`` and manage every key so tagged
+    (:func:`lab.constructs.aws.key_policy.roles_keep_off`)."""
+
     def __post_init__(self) -> None:
         check_dns_label(
             self.name,
@@ -164,6 +180,10 @@ class AwsNetworkProps:
             raise ValueError(
                 "tags: 'Name' is set per resource by the construct (from name); remove it from tags"
             )
+        object.__setattr__(self, "key_denied_role_arns", tuple(self.key_denied_role_arns))
+        for index, arn in enumerate(self.key_denied_role_arns):
+            check_iam_role_arn(arn, field=f"key_denied_role_arns[{index}]")
+        check_unique(self.key_denied_role_arns, field="key_denied_role_arns")
 
 
 def _subnet_cidrs(cidr: str, az_count: int) -> tuple[list[str], list[str]]:
@@ -462,6 +482,11 @@ class AwsNetwork(Construct):
                         region=region,
                         dns_suffix=partition.dns_suffix,
                         group_arn=group_arn,
+                    ),
+                    *(
+                        [roles_keep_off(self._props.key_denied_role_arns)]
+                        if self._props.key_denied_role_arns
+                        else []
                     ),
                 )
             ),
