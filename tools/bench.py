@@ -58,6 +58,11 @@ CONFIG: Final = REPO / "tests" / "fixtures" / "lab" / "lab.yaml"
 EXPERIMENTS: Final = REPO / "tests" / "fixtures" / "lab" / "experiments"
 DEFAULT_OUTPUT: Final = REPO / "docs" / "performance.md"
 DEFAULT_RUNS: Final = 3
+KEPT_MARKER: Final = (
+    "<!-- BEGIN KEPT: earlier measurements; make bench carries this section over -->"
+)
+"""Where the hand-kept part of the report starts: the measurements of an earlier toolchain
+that the new ones are compared with. A new report keeps it, word for word."""
 EXPERIMENT_COUNTS: Final = (1, 10, 50)
 SAMPLE_INTERVAL_S: Final = 0.02
 PAGE_SIZE: Final = os.sysconf("SC_PAGE_SIZE")
@@ -490,6 +495,13 @@ def git_commit() -> str:
     return f"{commit} (with uncommitted changes)" if dirty else commit
 
 
+def with_kept_section(report: str, previous: str) -> str:
+    """``report``, then the kept section of the ``previous`` report (from KEPT_MARKER on)."""
+    if KEPT_MARKER not in previous:
+        return report
+    return f"{report.rstrip()}\n\n{previous[previous.index(KEPT_MARKER) :]}"
+
+
 def command_output(argv: Sequence[str]) -> str:
     try:
         done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30)
@@ -733,7 +745,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report, encoding="utf-8")
+    previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    args.output.write_text(with_kept_section(report, previous), encoding="utf-8")
     progress(f"wrote {args.output}")
     failed = failed_scenarios(summaries)
     for line in failed:

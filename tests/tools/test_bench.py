@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tools.bench import (
+    KEPT_MARKER,
     Marginal,
     Ratio,
     Sample,
@@ -28,6 +29,7 @@ from tools.bench import (
     ratios,
     render,
     rss_bytes,
+    with_kept_section,
     write_experiments,
 )
 
@@ -271,3 +273,11 @@ def test_a_process_that_does_not_exist_has_no_memory_and_no_children() -> None:
 
     assert rss_bytes(missing) == 0
     assert process_tree(missing) == [missing]
+
+
+def test_a_new_report_keeps_the_earlier_measurements_and_nothing_else() -> None:
+    previous = f"# Performance\n\nold tables\n\n{KEPT_MARKER}\n## Before\n| 5.72 s |\n"
+    assert with_kept_section("# Performance\n\nnew tables\n", previous) == (
+        f"# Performance\n\nnew tables\n\n{KEPT_MARKER}\n## Before\n| 5.72 s |\n"
+    )
+    assert with_kept_section("new\n", "# Performance\n\nold tables\n") == "new\n"
