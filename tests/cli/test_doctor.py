@@ -20,6 +20,7 @@ from tests.cli.conftest import (
     make_lab,
     stack_json,
 )
+from tests.helpers import FIXTURE_CONFIG
 
 REAL_EGRESS = "198.18.7.0/24"  # RFC 2544 benchmarking: not a documentation range
 
@@ -33,7 +34,10 @@ def settled(lab: Lab) -> None:
     spacelift["drift_detection"]["enabled"] = False
     spacelift["policies"] = False
     spacelift["experiment_autodeploy"] = False
-    spacelift["aws_integration"] = {"role_arn": "arn:aws:iam::210987654321:role/spacelift-lab"}
+    spacelift["aws_integration"] = {
+        f"{phase}_role_arn": f"arn:aws:iam::210987654321:role/spacelift-lab-{phase}"
+        for phase in ("read", "foundation", "experiment")
+    }
     spacelift["azure_integration"] = {
         "tenant_id": "7c1f3a52-9d0e-4b8a-a1f2-3e4d5c6b7a81",
         "subscription_id": "2b9e8d7c-6f5a-4e3d-8c2b-1a0f9e8d7c6b",
@@ -99,7 +103,8 @@ def test_a_finished_bootstrap_has_nothing_to_do(invoke: Invoke, fork: Lab) -> No
 
 
 def test_the_shipped_placeholders_are_the_next_step(invoke: Invoke, tmp_path: Path) -> None:
-    lab = make_lab(tmp_path / "lab", SMALL_LAB)  # the fixture lab.yaml as shipped
+    lab = make_lab(tmp_path / "lab", SMALL_LAB)
+    lab.config.write_text(FIXTURE_CONFIG.read_text())  # as shipped: make_lab replaces them
     complete(lab.root)
     code, document = doctor_json(invoke, lab)
     assert code == 1
