@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from lab.commands.doctor import FIRST_STEP_AFTER_PUSH, WORKFLOWS, find_placeholders
+from lab.commands.doctor import (
+    FIRST_STEP_AFTER_PUSH,
+    WORKFLOWS,
+    find_placeholders,
+    origin_repository,
+)
 from tests.cli.conftest import (
     SMALL_LAB,
     SMALL_LAB_STACKS,
@@ -154,6 +159,36 @@ def test_a_repository_name_that_is_not_the_fork(invoke: Invoke, fork: Lab) -> No
         "spacelift.repository is someone-elses-lab, but this checkout's origin is "
         "someone/illm-k8s-lab: set spacelift.repository to illm-k8s-lab"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("git@github.com:someone/illm-k8s-lab.git", "someone/illm-k8s-lab"),
+        ("https://github.com/someone/illm-k8s-lab", "someone/illm-k8s-lab"),
+        ("https://github.com/someone/illm-k8s-lab.git/", "someone/illm-k8s-lab"),
+        ("ssh://git@github.com/someone/illm-k8s-lab.git", "someone/illm-k8s-lab"),
+        ("https://gitlab.com/group/someone/illm-k8s-lab.git", "someone/illm-k8s-lab"),
+        ("/work/main", None),  # a clone of a local clone names no hosted repository
+        ("../illm-k8s-lab", None),
+        ("file:///srv/git/someone/illm-k8s-lab.git", None),
+    ],
+)
+def test_origin_names_a_hosted_repository_only(
+    tmp_path: Path, url: str, expected: str | None
+) -> None:
+    repository = GitRepo(tmp_path / "clone")
+    repository.git("remote", "add", "origin", url)
+    assert origin_repository(repository.root) == expected
+
+
+def test_a_local_origin_is_a_note_not_a_wrong_name(invoke: Invoke, fork: Lab) -> None:
+    GitRepo(fork.root).git("remote", "set-url", "origin", "/work/main")
+    code, document = doctor_json(invoke, fork)
+    assert code == 0
+    (check,) = [c for c in document["checks"] if c["name"] == "repository"]
+    assert check["status"] == "note"
+    assert "set spacelift.repository to" not in check["message"]
 
 
 def test_missing_output_and_workflow_are_todos(invoke: Invoke, fork: Lab) -> None:
