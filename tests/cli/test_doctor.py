@@ -102,6 +102,8 @@ def test_a_finished_bootstrap_has_nothing_to_do(invoke: Invoke, fork: Lab) -> No
     }
     assert document["next_step"] == FIRST_STEP_AFTER_PUSH
     assert document["format_version"] == 1
+    (validate,) = [c for c in document["checks"] if c["name"] == "validate"]
+    assert validate["message"].endswith("`bin/lab validate --strict` passes on the definition")
     text = invoke("doctor", *fork.options)
     assert text.exit_code == 0
     assert text.stdout.splitlines()[-1] == f"next: {FIRST_STEP_AFTER_PUSH}"
@@ -123,6 +125,8 @@ def test_the_shipped_placeholders_are_the_next_step(invoke: Invoke, tmp_path: Pa
         "aws.eks.admin_principal_arns[0]",
     ]
     assert str(document["next_step"]).startswith("replace the documentation values in ")
+    (validate,) = [c for c in document["checks"] if c["name"] == "validate"]
+    assert validate["message"].endswith("passes once the placeholders are replaced")
     assert str(document["next_step"]).endswith("(docs/bootstrap.md, 4. Settle lab.yaml)")
 
 
