@@ -373,6 +373,9 @@ def _problem(path: Path, model: type[BaseModel], detail: Any) -> Problem:
     if kind == "string_type" and isinstance(detail.get("input"), int | float):
         # `kubernetes_version: 1.30` is the number 1.3 to YAML.
         message += f"; put it in quotes: unquoted, YAML reads it as the number {detail['input']}"
+    if kind in ("bool_type", "bool_parsing") and isinstance(detail.get("input"), str):
+        # YAML 1.1 habits (`yes`, `on`): the lab reads YAML 1.2, whose only switches these are.
+        message += "; write true or false (yes, no, on and off are text in YAML 1.2)"
     return Problem.at(path, location, message)
 
 

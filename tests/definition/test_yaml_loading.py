@@ -93,6 +93,13 @@ def test_yes_where_a_switch_is_expected_is_refused_naming_the_field(tmp_path: Pa
     assert problem.field == "spacelift.experiment_autodeploy"
     assert "valid boolean" in problem.message
     assert "'yes'" in problem.message
+    assert "write true or false" in problem.message
+
+
+def test_a_wrong_switch_that_is_not_text_gets_no_yaml_hint(tmp_path: Path) -> None:
+    [problem] = _config(tmp_path, "experiment_autodeploy: true", "experiment_autodeploy: 7")
+    assert problem.field == "spacelift.experiment_autodeploy"
+    assert "write true or false" not in problem.message
 
 
 @pytest.mark.parametrize("value", [".inf", ".nan", "-.inf"])

@@ -1141,6 +1141,11 @@ def grants(actions: Iterable[str], operation: str) -> bool:
 # experiment stacks start to synthesize must be added here (the test fails until it is).
 AZURERM_WRITES: Final[Mapping[str, str]] = {
     "azurerm_kubernetes_cluster": "Microsoft.ContainerService/managedClusters/write",
+    # node_pools: in a cluster.yaml. AgentPools_CreateOrUpdate PUTs .../providers/
+    # Microsoft.ContainerService/managedClusters/{name}/agentPools/{pool} (AKS REST API)
+    "azurerm_kubernetes_cluster_node_pool": (
+        "Microsoft.ContainerService/managedClusters/agentPools/write"
+    ),
     "azurerm_log_analytics_workspace": "Microsoft.OperationalInsights/workspaces/write",
     "azurerm_monitor_data_collection_rule": "Microsoft.Insights/dataCollectionRules/write",
     "azurerm_monitor_data_collection_rule_association": (

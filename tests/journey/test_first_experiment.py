@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lab.config import load_config
 from tests.journey.first_experiment import EXPERIMENT, Journey
 
 
@@ -16,8 +17,9 @@ def test_the_first_experiment_pull_request_passes_the_checks(
     assert [done.returncode for done in journey.scaffolds] == [0, 0], [
         done.stderr for done in journey.scaffolds
     ]
-    # expires without a worker pool: both clusters carry the date, and the management stack
-    # declares no Spacelift schedule (public workers never trigger one).
+    # Both clusters carry the date. Without a worker pool in the user's lab.yaml the
+    # management stack declares no Spacelift schedule (public workers never trigger one);
+    # with one, the new experiment's stacks get theirs.
     folder = journey.clone / "experiments" / EXPERIMENT
     dates = {
         (folder / c / "cluster.yaml").read_text().count("\nexpires: ")
@@ -27,7 +29,11 @@ def test_the_first_experiment_pull_request_passes_the_checks(
     management = json.loads(
         (journey.clone / "cdktf.out/stacks/spacelift-root/cdk.tf.json").read_text()
     )
-    assert "spacelift_scheduled_delete_stack" not in management["resource"]
+    schedules = management["resource"].get("spacelift_scheduled_delete_stack", {})
+    if load_config(journey.clone / "lab.yaml").spacelift.worker_pool_id is None:
+        assert schedules == {}
+    else:
+        assert {f"exp-{EXPERIMENT}-aks", f"exp-{EXPERIMENT}-eks"} <= schedules.keys()
     assert f"exp-{EXPERIMENT}-aks" in management["resource"]["spacelift_stack_destructor"]
     assert journey.synth is not None
     assert journey.synth.returncode == 0, journey.synth.stderr
