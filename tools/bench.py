@@ -657,6 +657,7 @@ argocd:
   aws_role_arn: arn:aws:iam::111122223333:role/argocd-hub
   azure_principal_id: 11111111-2222-3333-4444-555555555555
   azure_client_id: 66666666-7777-8888-9999-000000000000
+  hub_egress_cidrs: [198.51.100.16/28]
 """
 
 

@@ -21,6 +21,7 @@ from tools.bench import (
     Scenario,
     Summary,
     TargetResult,
+    argocd_lab_config,
     count_experiment_stacks,
     evaluate_targets,
     failed_scenarios,
@@ -281,3 +282,10 @@ def test_a_new_report_keeps_the_earlier_measurements_and_nothing_else() -> None:
         f"# Performance\n\nnew tables\n\n{KEPT_MARKER}\n## Before\n| 5.72 s |\n"
     )
     assert with_kept_section("new\n", "# Performance\n\nold tables\n") == "new\n"
+
+
+def test_the_argocd_scenario_s_lab_yaml_is_valid() -> None:
+    """The scenario adds an argocd: section to the fixture lab; argocd_lab_config loads it, so a
+    rule the section no longer meets fails here rather than at the start of `make bench`."""
+    with argocd_lab_config() as path:
+        assert "hub_egress_cidrs" in path.read_text()
