@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -46,39 +47,56 @@ def _refuse(field: str, value: str, what: str, known: frozenset[str], fallback: 
     return RuleError(field, f"{value!r} is not {what}; {hint or fallback}")
 
 
-def check_azure_vm_size(value: str, *, field: str) -> str:
-    """An Azure VM size Azure offers somewhere (``azure_vm_sizes.txt``); an EC2 type is called
-    out as such."""
-    known = catalogue("azure_vm_sizes")
+@dataclass(frozen=True)
+class _MachineTypes:
+    """One cloud's machine-type catalogue, and how its names look and are named."""
+
+    catalogue: str
+    what: str
+    """``an Azure VM size``: what a refused name is not."""
+    shape: re.Pattern[str]
+    example: str
+    fallback: str
+    """What to do when no name is near."""
+
+
+_AZURE_SIZES: Final = _MachineTypes(
+    "azure_vm_sizes",
+    "an Azure VM size",
+    _AZURE_VM_SIZE,
+    "Standard_D4s_v3",
+    "use a name like Standard_D4s_v3 (az vm list-sizes)",
+)
+_EC2_TYPES: Final = _MachineTypes(
+    "aws_instance_types",
+    "an EC2 instance type",
+    _EC2_INSTANCE_TYPE,
+    "m5.xlarge",
+    "use a name like m5.xlarge",
+)
+
+
+def _check_machine_type(value: str, field: str, own: _MachineTypes, other: _MachineTypes) -> str:
+    """``value`` from ``own``'s catalogue; a name of the ``other`` cloud is called out as such."""
+    known = catalogue(own.catalogue)
     if value in known:
         return value
-    if _EC2_INSTANCE_TYPE.fullmatch(value) and value in catalogue("aws_instance_types"):
+    if other.shape.fullmatch(value) and value in catalogue(other.catalogue):
         raise RuleError(
             field,
-            f"{value!r} is not an Azure VM size (that is an EC2 instance type); use a name like "
-            "Standard_D4s_v3",
+            f"{value!r} is not {own.what} (that is {other.what}); use a name like {own.example}",
         )
-    raise _refuse(
-        field,
-        value,
-        "an Azure VM size",
-        known,
-        "use a name like Standard_D4s_v3 (az vm list-sizes)",
-    )
+    raise _refuse(field, value, own.what, known, own.fallback)
+
+
+def check_azure_vm_size(value: str, *, field: str) -> str:
+    """An Azure VM size Azure offers somewhere (``azure_vm_sizes.txt``)."""
+    return _check_machine_type(value, field, _AZURE_SIZES, _EC2_TYPES)
 
 
 def check_aws_instance_type(value: str, *, field: str) -> str:
-    """An EC2 instance type (``aws_instance_types.txt``); an Azure size is called out as such."""
-    known = catalogue("aws_instance_types")
-    if value in known:
-        return value
-    if _AZURE_VM_SIZE.fullmatch(value) and value in catalogue("azure_vm_sizes"):
-        raise RuleError(
-            field,
-            f"{value!r} is not an EC2 instance type (that is an Azure VM size); use a name like "
-            "m5.xlarge",
-        )
-    raise _refuse(field, value, "an EC2 instance type", known, "use a name like m5.xlarge")
+    """An EC2 instance type (``aws_instance_types.txt``)."""
+    return _check_machine_type(value, field, _EC2_TYPES, _AZURE_SIZES)
 
 
 def check_azure_location(value: str, *, field: str) -> str:
