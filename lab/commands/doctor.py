@@ -24,8 +24,6 @@ from typing import Final, Literal
 from lab.commands.documents import Document
 from lab.definition import OUTPUT_DIR, LabDefinition
 from lab.errors import display_path
-from lab.rules.placeholders import find_placeholders
-from lab.yamlfile import load_mapping
 
 FORMAT_VERSION: Final = 1
 BOOTSTRAP: Final = "docs/bootstrap.md"
@@ -146,9 +144,8 @@ def _repository(checkout: Checkout) -> Check:
 
 
 def _placeholders(checkout: Checkout) -> Check:
-    # The lab's own loader: the same values, and the same rules, as `lab validate --strict`.
-    data, _ = load_mapping(checkout.config_path)
-    found = list(find_placeholders(data or {}))
+    # The definition's own placeholder warnings: what `lab validate --strict` fails on.
+    found = checkout.definition.placeholders
     if not found:
         return Check(
             name="placeholders",
@@ -156,7 +153,7 @@ def _placeholders(checkout: Checkout) -> Check:
             step=_STEP_SETTLE,
             message=f"no documentation value left in {display_path(checkout.config_path)}",
         )
-    listed = "; ".join(f"{field}: {value} ({reason})" for field, value, reason in found)
+    listed = "; ".join(f"{p.field}: {p.message}" for p in found)
     return Check(
         name="placeholders",
         status=Status.TODO,
@@ -165,7 +162,7 @@ def _placeholders(checkout: Checkout) -> Check:
             f"replace the documentation values in {display_path(checkout.config_path)} "
             f"(the table of {BOOTSTRAP} step 4 says where each value comes from): {listed}"
         ),
-        fields=tuple(field for field, _, _ in found),
+        fields=tuple(p.field for p in found),
     )
 
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from lab.commands.doctor import FIRST_STEP_AFTER_PUSH, WORKFLOWS, find_placeholders
+from lab.commands.doctor import FIRST_STEP_AFTER_PUSH, WORKFLOWS
+from lab.rules.placeholders import find_placeholders
 from tests.cli.conftest import (
     SMALL_LAB,
     SMALL_LAB_STACKS,
