@@ -166,9 +166,7 @@ def load_definition(
     settings = _CheckedSettings.of(config, config_path, problems)
     experiments: tuple[Experiment, ...] = ()
     try:
-        experiments = discover_experiments(
-            experiments_dir, max_nodes_per_cluster=settings.cap, today=today
-        )
+        experiments = discover_experiments(experiments_dir, max_nodes_per_cluster=settings.cap)
     except LabDefinitionError as error:
         problems += error.problems
     today = today or clock.today_utc()

@@ -19,7 +19,6 @@ from typing import Final
 
 from pydantic import Field
 
-from lab import clock
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.manifests import APPS_FOLDER, check_apps_folder
 from lab.rules import (
@@ -209,22 +208,20 @@ def discover_experiments(
     root: Path = DEFAULT_EXPERIMENTS_DIR,
     *,
     max_nodes_per_cluster: int,
-    today: date | None = None,
 ) -> tuple[Experiment, ...]:
-    """Every experiment under ``root``, sorted by name.
+    """Every experiment under ``root``, sorted by name. An ``expires`` date that has passed is
+    not a problem here (lab/expiry.py warns about it).
 
-    ``today`` (default: today in UTC) is when an ``expires`` date counts as passed.
     Raises :class:`LabDefinitionError` with every problem found in every file.
     """
     if not root.is_dir():
         raise LabDefinitionError(
             [Problem.at(root, "", "is not a directory; create it or pass --experiments DIR")]
         )
-    today = today or clock.today_utc()
     experiments: list[Experiment] = []
     folders, problems = _visible_dirs(root)
     for folder in folders:
-        experiment, found = _load_experiment(folder, max_nodes_per_cluster, today)
+        experiment, found = _load_experiment(folder, max_nodes_per_cluster)
         problems += found
         if experiment is not None:
             experiments.append(experiment)
@@ -261,9 +258,7 @@ def _link_fault(path: Path) -> str:
     return "unreadable"
 
 
-def _load_experiment(
-    folder: Path, cap: int, today: date
-) -> tuple[Experiment | None, list[Problem]]:
+def _load_experiment(folder: Path, cap: int) -> tuple[Experiment | None, list[Problem]]:
     problems = _check_name(folder, "experiment", folder.name)
     for stray in (folder / CLUSTER_FILE, folder / "cluster.yml"):
         if stray.exists():

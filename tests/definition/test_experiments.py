@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from lab import clock
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
     SIZE_PRESETS,
@@ -335,12 +336,13 @@ def test_clusters_of_an_experiment_expire_together(
 
 
 def test_an_expired_experiment_is_still_discovered(
-    experiments_dir: Path, write_cluster: ClusterWriter
+    experiments_dir: Path, write_cluster: ClusterWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past its date an experiment is due for removal, not invalid: it expires at midnight
     without a change, and other pull requests must stay green (lab/expiry.py warns)."""
     write_cluster("timed", "a", "size: small\nprovider: azure\nexpires: 2031-12-31\n")
-    found = discover_experiments(experiments_dir, max_nodes_per_cluster=CAP, today=date(2032, 1, 1))
+    monkeypatch.setattr(clock, "today_utc", lambda: date(2032, 1, 1))
+    found = discover_experiments(experiments_dir, max_nodes_per_cluster=CAP)
     assert {e.name: e.expires for e in found}["timed"] == date(2031, 12, 31)
 
 
