@@ -13,25 +13,26 @@ from typing import Final
 from cdktn import App
 from constructs import Construct
 
+from lab.clouds import cloud_unit
 from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.errors import StackBuildError
-from lab.experiments import Cloud
 
 StackBuilder = Callable[[Construct, StackDefinition, LabDefinition], object]
 
-# (kind, cloud) -> "module:function" that adds such a stack to the app.
-_BUILDERS: Final[dict[tuple[StackKind, Cloud | None], str]] = {
-    (StackKind.MANAGEMENT, None): "lab.stacks.spacelift_root:SpaceliftRootStack",
-    (StackKind.FOUNDATION, Cloud.AZURE): "lab.stacks.azure_foundation:AzureFoundationStack",
-    (StackKind.FOUNDATION, Cloud.AWS): "lab.stacks.aws_foundation:AwsFoundationStack",
-    (StackKind.EXPERIMENT, Cloud.AZURE): "lab.stacks.aks_experiment:AksExperimentStack",
-    (StackKind.EXPERIMENT, Cloud.AWS): "lab.stacks.eks_experiment:EksExperimentStack",
-}
+_MANAGEMENT_STACK: Final = "lab.stacks.spacelift_root:SpaceliftRootStack"
 
 
 def builder_for(stack: StackDefinition) -> StackBuilder:
-    """The stack class for a definition, imported on first use."""
-    module_name, _, name = _BUILDERS[(stack.kind, stack.cloud)].partition(":")
+    """The stack class for a definition, imported on first use: the management stack's, or
+    the foundation or experiment stack of the stack's cloud."""
+    if stack.cloud is None:
+        target = _MANAGEMENT_STACK
+    else:
+        cloud = cloud_unit(stack.cloud)
+        target = (
+            cloud.foundation_stack if stack.kind is StackKind.FOUNDATION else cloud.experiment_stack
+        )
+    module_name, _, name = target.partition(":")
     builder: StackBuilder = getattr(importlib.import_module(module_name), name)
     return builder
 

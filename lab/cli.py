@@ -25,6 +25,7 @@ import click
 from click.core import ParameterSource
 
 from lab import clock
+from lab.clouds import Cloud
 from lab.commands import affected, docs, doctor, expiry, graph, inventory, scaffold, validation
 from lab.commands.graph import GraphFormat
 from lab.commands.table import counted
@@ -37,7 +38,7 @@ from lab.definition import (
     load_definition,
 )
 from lab.errors import LabDefinitionError, SynthError, display_path
-from lab.experiments import DEFAULT_EXPERIMENTS_DIR, Cloud, ClusterSize
+from lab.experiments import DEFAULT_EXPERIMENTS_DIR, ClusterSize
 from lab.expiry import REMOVE_COMMAND
 from lab.policies import load_policies
 

@@ -13,9 +13,10 @@ Environment variables carry strings, so lists travel JSON-encoded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from lab.experiments import Cloud
+if TYPE_CHECKING:
+    from lab.clouds.unit import Cloud, CloudUnit
 
 
 @dataclass(frozen=True)
@@ -61,42 +62,19 @@ EGRESS_CIDRS: Final = FoundationValue(
     json_list=True,
 )
 
-FOUNDATION_OUTPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
-    Cloud.AZURE: (
-        RESOURCE_GROUP_NAME,
-        LOCATION,
-        VNET_ID,
-        AKS_SUBNET_ID,
-        AKS_SUBNET_NSG_NAME,
-        EGRESS_CIDRS,
-    ),
-    Cloud.AWS: (VPC_ID, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, EGRESS_CIDRS),
-}
-"""What each foundation exports (all non-sensitive)."""
+# Each cloud says which of these its foundation exports and its experiments consume
+# (``lab/clouds/<cloud>``). AKS takes its own foundation's egress because its nodes leave through
+# the NAT gateway and reach the API server at its public address: AKS adds only a Standard load
+# balancer's outbound IPs to ``authorized_ip_ranges`` by itself, so without them node pools fail to
+# join (MicrosoftDocs/azure-aks-docs@239ab41, articles/aks/api-server-authorized-ip-ranges.md:
+# "add ... the cluster egress IP address (firewall, NAT gateway ...)"). EKS needs none: its private
+# endpoint is on, so nodes reach the API inside the VPC whatever ``nat_mode`` is
+# (awsdocs/amazon-eks-user-guide@7b9bf3d, latest/ug/clusters/cluster-endpoint.adoc).
 
-EXPERIMENT_INPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
-    Cloud.AZURE: (LOCATION, AKS_SUBNET_ID, EGRESS_CIDRS),
-    Cloud.AWS: (PRIVATE_SUBNET_IDS,),
-}
-"""What every experiment stack of each cloud consumes from its own foundation.
 
-AKS takes its own foundation's egress because its nodes leave through the NAT gateway and
-reach the API server at its public address: AKS adds only a Standard load balancer's outbound
-IPs to ``authorized_ip_ranges`` by itself, so without them node pools fail to join
-(MicrosoftDocs/azure-aks-docs@239ab41, articles/aks/api-server-authorized-ip-ranges.md:
-"add ... the cluster egress IP address (firewall, NAT gateway ...)"). EKS needs
-none: its private endpoint is on, so nodes reach the API inside the VPC whatever ``nat_mode``
-is (awsdocs/amazon-eks-user-guide@7b9bf3d, latest/ug/clusters/cluster-endpoint.adoc)."""
-
-CROSS_CLOUD_INPUTS: Final[dict[Cloud, tuple[FoundationValue, ...]]] = {
-    Cloud.AZURE: (RESOURCE_GROUP_NAME, AKS_SUBNET_NSG_NAME),
-    Cloud.AWS: (),
-}
-"""What an experiment with clusters on both clouds also takes from its own foundation: on
-Azure, where the AKS subnet's NSG is, to admit the other cloud's egress."""
-
-PEER_EGRESS_VARIABLE: Final = "peer_egress_cidrs"
-"""The variable that receives the other foundation's ``egress_cidrs``."""
+def peer_egress_variable(peer: Cloud) -> str:
+    """The variable that receives the ``peer`` cloud's ``egress_cidrs`` (``aws_egress_cidrs``)."""
+    return f"{peer.value}_{EGRESS_CIDRS.name}"
 
 
 @dataclass(frozen=True)
@@ -115,23 +93,24 @@ class StackInput:
         return f"TF_VAR_{self.variable}"
 
 
-def experiment_upstreams(cloud: Cloud, clouds: tuple[Cloud, ...]) -> tuple[str, ...]:
-    """The stacks the experiment stack on ``cloud`` runs after: its foundation, and the other
-    one when the experiment spans both clouds (for its egress addresses)."""
-    return tuple(dict.fromkeys((foundation_stack_id(cloud), *map(foundation_stack_id, clouds))))
+def experiment_upstreams(unit: CloudUnit, peers: tuple[CloudUnit, ...]) -> tuple[str, ...]:
+    """The stacks the experiment stack on ``unit``'s cloud runs after: its foundation, and the
+    foundation of each peer (for its egress addresses)."""
+    return (unit.foundation_stack_id, *(peer.foundation_stack_id for peer in peers))
 
 
-def experiment_inputs(cloud: Cloud, clouds: tuple[Cloud, ...]) -> tuple[StackInput, ...]:
-    """What the experiment stack on ``cloud`` receives, for an experiment on ``clouds``:
-    its foundation's values and, when the experiment spans both clouds, the other
-    foundation's egress addresses (so services on one cloud can admit the other's clients).
-    """
-    own = foundation_stack_id(cloud)
-    inputs = [StackInput(own, value, value.name) for value in EXPERIMENT_INPUTS[cloud]]
-    for peer in clouds:
-        if peer is not cloud:
-            inputs += [StackInput(own, value, value.name) for value in CROSS_CLOUD_INPUTS[cloud]]
-            inputs.append(StackInput(foundation_stack_id(peer), EGRESS_CIDRS, PEER_EGRESS_VARIABLE))
+def experiment_inputs(unit: CloudUnit, peers: tuple[CloudUnit, ...]) -> tuple[StackInput, ...]:
+    """What the experiment stack on ``unit``'s cloud receives: its foundation's values and,
+    for each peer (another cloud of the experiment with fixed egress), the peer's egress
+    addresses (so services on one cloud can admit the other's clients), keyed by the peer."""
+    own = unit.foundation_stack_id
+    inputs = [StackInput(own, value, value.name) for value in unit.experiment_inputs]
+    if peers:
+        inputs += [StackInput(own, value, value.name) for value in unit.peer_inputs]
+    inputs += [
+        StackInput(peer.foundation_stack_id, EGRESS_CIDRS, peer_egress_variable(peer.id))
+        for peer in peers
+    ]
     return tuple(inputs)
 
 

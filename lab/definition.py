@@ -15,30 +15,19 @@ from pathlib import Path
 from typing import Final
 
 from lab import clock, stack_labels
+from lab.clouds import CLOUDS, Cloud, CloudUnit, cloud_unit
 from lab.config import DEFAULT_CONFIG_PATH, DEFAULT_MAX_NODES_PER_CLUSTER, LabConfig, load_config
-from lab.constructs.aws.vpc_types import NatMode
-from lab.contract import (
-    FOUNDATION_OUTPUTS,
-    FoundationValue,
-    StackInput,
-    experiment_inputs,
-    experiment_upstreams,
-    foundation_stack_id,
-)
+from lab.contract import FoundationValue, StackInput, experiment_inputs, experiment_upstreams
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
     DEFAULT_EXPERIMENTS_DIR,
-    Cloud,
     ClusterSpec,
     Experiment,
     discover_experiments,
-    stack_id,
 )
 from lab.expiry import expired_warnings
 from lab.policies import POLICY_DIRECTORY
 from lab.rules import (
-    AKS_SUPPORT,
-    EKS_SUPPORT,
     RuleError,
     check_supported,
     derived_cloud_names,
@@ -77,14 +66,16 @@ class StackDefinition:
     labels: tuple[str, ...]
     cloud: Cloud | None = None
     experiment: str | None = None
+    peers: tuple[Cloud, ...] = ()
+    """The experiment's other clouds whose egress the stack receives (experiments only)."""
     clusters: tuple[ClusterSpec, ...] = ()
     depends_on: tuple[str, ...] = ()
     """Ids of the stacks whose tracked runs must finish first."""
     inputs: tuple[StackInput, ...] = ()
     """Upstream values received as ``TF_VAR_*`` (experiments only)."""
     service_rule_priority: int | None = None
-    """Priority of the rule admitting the other cloud's egress to the AKS subnet's services
-    (AKS stacks of experiments on both clouds only)."""
+    """Priority of the rule admitting the peers' egress to the cloud's services (experiments
+    with peers, on a cloud whose services sit behind a shared firewall rule set)."""
     outputs: tuple[FoundationValue, ...] = ()
     """Values exported for other stacks (foundations only)."""
     autodeploy: bool = False
@@ -253,6 +244,7 @@ class _CheckedSettings:
 
     cap: int
     versions: dict[Cloud, object]
+    """Each cloud's ``kubernetes_version``."""
     argocd: object
     """The ``argocd:`` mapping or None; ``_UNREAD`` when broken."""
     skipped: list[str] = field(default_factory=list)
@@ -264,10 +256,7 @@ class _CheckedSettings:
         if config is not None:
             return cls(
                 cap=config.limits.max_nodes_per_cluster,
-                versions={
-                    Cloud.AZURE: config.azure.aks.kubernetes_version,
-                    Cloud.AWS: config.aws.eks.kubernetes_version,
-                },
+                versions={u.id: u.kubernetes_version(config) for u in CLOUDS},
                 argocd=config.argocd.model_dump() if config.argocd else None,
             )
         shown = display_path(config_path)
@@ -277,10 +266,7 @@ class _CheckedSettings:
         cap = raw.get("limits.max_nodes_per_cluster", int, DEFAULT_MAX_NODES_PER_CLUSTER)
         settings = cls(
             cap=cap if isinstance(cap, int) else DEFAULT_MAX_NODES_PER_CLUSTER,
-            versions={
-                Cloud.AZURE: raw.get("azure.aks.kubernetes_version", str),
-                Cloud.AWS: raw.get("aws.eks.kubernetes_version", str),
-            },
+            versions={u.id: raw.get(u.version_field, str) for u in CLOUDS},
             argocd=raw.get("argocd", dict, None),
         )
         if cap is _UNREAD:
@@ -289,8 +275,10 @@ class _CheckedSettings:
                 f"default cap of {DEFAULT_MAX_NODES_PER_CLUSTER} until {shown} is fixed)"
             )
         for what, value in (
-            ("AKS support of azure.aks.kubernetes_version", settings.versions[Cloud.AZURE]),
-            ("EKS support of aws.eks.kubernetes_version", settings.versions[Cloud.AWS]),
+            *(
+                (f"{u.service_name} support of {u.version_field}", settings.versions[u.id])
+                for u in CLOUDS
+            ),
             ("ArgoCD's identities in argocd: against the experiments' clouds", settings.argocd),
         ):
             if value is _UNREAD:
@@ -324,15 +312,6 @@ class _RawSettings:
         return value if isinstance(value, kind) and not isinstance(value, bool) else _UNREAD
 
 
-_ARGOCD_IDENTITIES: Final = {
-    Cloud.AWS: ("aws_role_arn", "the IAM role ArgoCD runs as, which gets an EKS access entry"),
-    Cloud.AZURE: (
-        "azure_principal_id",
-        "the Entra identity ArgoCD signs in as, which gets an AKS RBAC role",
-    ),
-}
-
-
 def _check_argocd_identities(
     settings: _CheckedSettings, config_path: Path, experiments: tuple[Experiment, ...]
 ) -> list[Problem]:
@@ -341,15 +320,16 @@ def _check_argocd_identities(
     if not isinstance(settings.argocd, dict):
         return []
     problems = []
-    for cloud, (key, what) in _ARGOCD_IDENTITIES.items():
-        users = [e.name for e in experiments if cloud in e.clouds]
-        if users and settings.argocd.get(key) is None:
+    for cloud in CLOUDS:
+        identity = cloud.argocd_identity
+        users = [e.name for e in experiments if cloud.id in e.clouds]
+        if users and settings.argocd.get(identity.key) is None:
             problems.append(
                 Problem.at(
                     config_path,
-                    f"argocd.{key}",
-                    f"is required: experiment {users[0]} has {_SERVICE_NAMES[cloud]} clusters, "
-                    f"and ArgoCD reaches them as {what}",
+                    f"argocd.{identity.key}",
+                    f"is required: experiment {users[0]} has {cloud.service_name} clusters, "
+                    f"and ArgoCD reaches them as {identity.what}",
                 )
             )
     return problems
@@ -379,9 +359,6 @@ def _check_rule_priorities(
     return problems
 
 
-_CALENDARS: Final = {Cloud.AZURE: ("azure.aks", AKS_SUPPORT), Cloud.AWS: ("aws.eks", EKS_SUPPORT)}
-
-
 def _check_kubernetes_support(
     settings: _CheckedSettings, config_path: Path, experiments: tuple[Experiment, ...], today: date
 ) -> tuple[list[Problem], list[Problem]]:
@@ -389,21 +366,20 @@ def _check_kubernetes_support(
     is an error; support that ends soon, or before an experiment expires, a warning."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    for cloud, (section, calendar) in _CALENDARS.items():
-        field = f"{section}.kubernetes_version"
-        version = settings.versions[cloud]
+    for cloud in CLOUDS:
+        version = settings.versions[cloud.id]
         if not isinstance(version, str):
             continue
         try:
-            window = check_supported(calendar, version, today=today)
+            window = check_supported(cloud.support, version, today=today)
         except RuleError as error:
-            problems.append(Problem.at(config_path, field, error.message))
+            problems.append(Problem.at(config_path, cloud.version_field, error.message))
             continue
         expiries = {
-            e.name: e.expires for e in experiments if e.expires is not None and cloud in e.clouds
+            e.name: e.expires for e in experiments if e.expires is not None and cloud.id in e.clouds
         }
-        for message in support_warnings(calendar, window, today=today, expiries=expiries):
-            warnings.append(Problem.at(config_path, field, message))
+        for message in support_warnings(cloud.support, window, today=today, expiries=expiries):
+            warnings.append(Problem.at(config_path, cloud.version_field, message))
     return problems, warnings
 
 
@@ -434,63 +410,66 @@ def define_stacks(
         )
     ]
     cost = _cost_labels(config)
-    for cloud in Cloud:
+    for cloud in CLOUDS:
         stacks.append(
             StackDefinition(
-                id=foundation_stack_id(cloud),
+                id=cloud.foundation_stack_id,
                 kind=StackKind.FOUNDATION,
-                description=_FOUNDATION_DESCRIPTIONS[cloud],
-                labels=(StackKind.FOUNDATION.value, cloud.value, *cost, *common),
-                cloud=cloud,
-                outputs=FOUNDATION_OUTPUTS[cloud],
+                description=cloud.foundation_description,
+                labels=(StackKind.FOUNDATION.value, cloud.id.value, *cost, *common),
+                cloud=cloud.id,
+                outputs=cloud.foundation_outputs,
                 protect_from_deletion=True,
             )
         )
     for experiment in experiments:
-        for cloud in experiment.clouds:
-            # The other cloud's egress matters only if it has one (AWS without NAT has none).
-            peers = tuple(c for c in experiment.clouds if c is cloud or _has_egress(config, c))
-            clusters = experiment.clusters_on(cloud)
-            names = ", ".join(c.name for c in clusters)
-            stacks.append(
-                StackDefinition(
-                    id=stack_id(experiment.name, cloud),
-                    kind=StackKind.EXPERIMENT,
-                    description=(
-                        f"Experiment {experiment.name}: {_SERVICE_NAMES[cloud]} "
-                        f"cluster{'s' if len(clusters) > 1 else ''} {names}."
-                    ),
-                    labels=(
-                        StackKind.EXPERIMENT.value,
-                        cloud.value,
-                        stack_labels.valued(stack_labels.EXPERIMENT_PREFIX, experiment.name),
-                        stack_labels.valued(
-                            stack_labels.NODE_CAP, config.limits.max_nodes_per_cluster
-                        ),
-                        *cost,
-                        *_budget_labels(config),
-                        *common,
-                    ),
-                    cloud=cloud,
-                    experiment=experiment.name,
-                    clusters=clusters,
-                    depends_on=experiment_upstreams(cloud, peers),
-                    inputs=experiment_inputs(cloud, peers),
-                    service_rule_priority=(
-                        experiment_rule_priority(experiment.name)
-                        if cloud is Cloud.AZURE and len(peers) > 1
-                        else None
-                    ),
-                    autodeploy=config.spacelift.experiment_autodeploy,
-                    expires=experiment.expires,
-                )
-            )
+        for cloud in map(cloud_unit, experiment.clouds):
+            stacks.append(_experiment_stack(config, experiment, cloud, cost))
     return tuple(stacks)
 
 
-def _has_egress(config: LabConfig, cloud: Cloud) -> bool:
-    """Whether the cloud's clusters reach the internet from fixed, exported addresses."""
-    return cloud is Cloud.AZURE or config.aws.nat_mode is not NatMode.NONE
+def _experiment_stack(
+    config: LabConfig, experiment: Experiment, cloud: CloudUnit, cost: tuple[str, ...]
+) -> StackDefinition:
+    """The stack of ``experiment``'s clusters on ``cloud``."""
+    # The other clouds' egress matters only if they have one (AWS without NAT has none).
+    peers = tuple(
+        peer
+        for peer in map(cloud_unit, experiment.clouds)
+        if peer is not cloud and peer.has_egress(config)
+    )
+    clusters = experiment.clusters_on(cloud.id)
+    names = ", ".join(c.name for c in clusters)
+    return StackDefinition(
+        id=cloud.experiment_stack_id(experiment.name),
+        kind=StackKind.EXPERIMENT,
+        description=(
+            f"Experiment {experiment.name}: {cloud.service_name} "
+            f"cluster{'s' if len(clusters) > 1 else ''} {names}."
+        ),
+        labels=(
+            StackKind.EXPERIMENT.value,
+            cloud.id.value,
+            stack_labels.valued(stack_labels.EXPERIMENT_PREFIX, experiment.name),
+            stack_labels.valued(stack_labels.NODE_CAP, config.limits.max_nodes_per_cluster),
+            *cost,
+            *_budget_labels(config),
+            *config.spacelift.labels,
+        ),
+        cloud=cloud.id,
+        experiment=experiment.name,
+        peers=tuple(peer.id for peer in peers),
+        clusters=clusters,
+        depends_on=experiment_upstreams(cloud, peers),
+        inputs=experiment_inputs(cloud, peers),
+        # A cloud that takes values to admit its peers (Azure: the AKS subnet's NSG) gets a
+        # rule for them, whose priority the experiment's name decides.
+        service_rule_priority=(
+            experiment_rule_priority(experiment.name) if peers and cloud.peer_inputs else None
+        ),
+        autodeploy=config.spacelift.experiment_autodeploy,
+        expires=experiment.expires,
+    )
 
 
 def _cost_labels(config: LabConfig) -> tuple[str, ...]:
@@ -510,12 +489,3 @@ def _budget_labels(config: LabConfig) -> tuple[str, ...]:
     if config.cost is None or config.cost.max_monthly_usd is None:
         return ()
     return (stack_labels.valued(stack_labels.MONTHLY_BUDGET, config.cost.max_monthly_usd),)
-
-
-_FOUNDATION_DESCRIPTIONS: Final = {
-    Cloud.AZURE: (
-        "Azure networking for AKS: resource group, VNet, subnets with NSGs. Applied by hand."
-    ),
-    Cloud.AWS: "AWS networking for EKS: VPC, subnets, NAT, flow logs. Applied by hand.",
-}
-_SERVICE_NAMES: Final = {Cloud.AZURE: "AKS", Cloud.AWS: "EKS"}

@@ -19,14 +19,13 @@ from typing import Final
 
 from pydantic import Field
 
+from lab.clouds import Cloud, cloud_unit
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.manifests import APPS_FOLDER, check_apps_folder
 from lab.rules import (
     MAX_CLUSTER_NAME_LENGTH,
     RuleError,
     Taint,
-    check_aws_instance_type,
-    check_azure_vm_size,
     check_dns_label,
     check_node_labels,
     check_node_pool_name,
@@ -40,20 +39,8 @@ DEFAULT_EXPERIMENTS_DIR: Final = Path("experiments")
 CLUSTER_FILE: Final = "cluster.yaml"
 
 
-class Cloud(StrEnum):
-    """Where a cluster runs (the ``provider`` key of ``cluster.yaml``)."""
-
-    AZURE = "azure"
-    AWS = "aws"
-
-    @property
-    def kubernetes_service(self) -> str:
-        """``aks`` or ``eks``: the suffix of the experiment's stack id."""
-        return "aks" if self is Cloud.AZURE else "eks"
-
-
 class ClusterSize(StrEnum):
-    """Size presets: node count and machine type per cloud."""
+    """Size presets: a node count, and a machine type on each cloud."""
 
     SMALL = "small"
     MEDIUM = "medium"
@@ -62,18 +49,17 @@ class ClusterSize(StrEnum):
 
 @dataclass(frozen=True)
 class SizePreset:
+    size: ClusterSize
     node_count: int
-    azure_vm_size: str
-    aws_instance_type: str
 
     def machine_type(self, cloud: Cloud) -> str:
-        return self.azure_vm_size if cloud is Cloud.AZURE else self.aws_instance_type
+        """The preset's machine type on ``cloud`` (``lab/clouds/<cloud>``)."""
+        return cloud_unit(cloud).machine_types[self.size]
 
 
 SIZE_PRESETS: Final[dict[ClusterSize, SizePreset]] = {
-    ClusterSize.SMALL: SizePreset(2, "Standard_D2s_v3", "t3.large"),
-    ClusterSize.MEDIUM: SizePreset(3, "Standard_D4s_v3", "m5.xlarge"),
-    ClusterSize.LARGE: SizePreset(5, "Standard_D8s_v3", "m5.2xlarge"),
+    size: SizePreset(size, count)
+    for size, count in ((ClusterSize.SMALL, 2), (ClusterSize.MEDIUM, 3), (ClusterSize.LARGE, 5))
 }
 
 
@@ -200,8 +186,8 @@ class Experiment:
 
 
 def stack_id(experiment: str, cloud: Cloud) -> str:
-    """``exp-<experiment>-aks`` or ``exp-<experiment>-eks``."""
-    return f"exp-{experiment}-{cloud.kubernetes_service}"
+    """``exp-<experiment>-<service>``: ``exp-demo-aks``."""
+    return cloud_unit(cloud).experiment_stack_id(experiment)
 
 
 def discover_experiments(
@@ -461,9 +447,8 @@ CAP_NOTE: Final = "the cap of {cap} nodes per cluster (limits.max_nodes_per_clus
 
 
 def _check_machine_type(path: Path, cloud: Cloud, value: str) -> list[Problem]:
-    check = check_azure_vm_size if cloud is Cloud.AZURE else check_aws_instance_type
     try:
-        check(value, field="vm_size")
+        cloud_unit(cloud).check_machine_type(value, field="vm_size")
     except RuleError as violation:
         return [Problem.at(path, violation.field, violation.message)]
     return []

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from lab.definition import LabDefinition
+from lab.clouds import cloud_unit
+from lab.definition import LabDefinition, StackDefinition
 from lab.errors import SynthError
-from lab.experiments import Cloud
 
 MANIFEST: Final = "manifest.json"
 STACK_FILE: Final = "cdk.tf.json"
@@ -39,7 +39,6 @@ NOTHING_WRITTEN: Final = "; nothing was written"
 # What `tofu init` or a local `cdktf deploy` may leave in a stack folder: never ours to
 # compare or delete, so it is carried over when a stack folder is replaced.
 LOCAL_FILES: Final = frozenset({".terraform", ".terraform.lock.hcl", "terraform.tfstate"})
-_AWS_ASSEMBLY: Final = "cdktn_provider_aws._jsii"
 WORKER_MODULE: Final = "lab.worker"
 """The worker is the CLI's own synth (prompt exit included), run wherever `lab` imports from."""
 
@@ -120,18 +119,24 @@ def _synthesize_into(
 
 
 def _offloadable(definition: LabDefinition, wanted: list[str]) -> list[str]:
-    """The aws stacks, when another process can usefully synthesize them meanwhile."""
-    aws = [s for s in wanted if definition.get(s).cloud is Cloud.AWS]
+    """The stacks of clouds with a heavy provider, when another process can usefully
+    synthesize them meanwhile."""
+    assemblies = {s: _heavy_provider(definition.get(s)) for s in wanted}
+    heavy = [s for s, assembly in assemblies.items() if assembly is not None]
     if (
-        not aws
-        or len(aws) == len(wanted)
+        not heavy
+        or len(heavy) == len(wanted)
         or definition.sources is None
         or os.environ.get(PARALLEL_ENV_VAR, "1") == "0"
-        or _AWS_ASSEMBLY in sys.modules  # already loaded here: nothing to overlap
+        or any(assemblies[s] in sys.modules for s in heavy)  # loaded here: nothing to overlap
         or _usable_cpus() < 2
     ):
         return []
-    return aws
+    return heavy
+
+
+def _heavy_provider(stack: StackDefinition) -> str | None:
+    return None if stack.cloud is None else cloud_unit(stack.cloud).heavy_provider
 
 
 def _start_worker(

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from lab.contract import EXPERIMENT_INPUTS, StackInput, foundation_stack_id
+from lab.clouds import cloud_unit
+from lab.contract import StackInput, foundation_stack_id
 from lab.definition import LabDefinition, StackKind, load_definition
 from lab.experiments import discover_experiments
 from tests.helpers import REPO
@@ -63,7 +64,7 @@ def assert_stacks_are_wired(lab: LabDefinition) -> None:
             experiment = next(e for e in lab.experiments if e.name == stack.experiment)
             assert stack.depends_on[0] == own
             assert set(stack.depends_on) <= {foundation_stack_id(c) for c in experiment.clouds}
-            basics = EXPERIMENT_INPUTS[stack.cloud]
+            basics = cloud_unit(stack.cloud).experiment_inputs
             assert stack.inputs[: len(basics)] == tuple(StackInput(own, v, v.name) for v in basics)
             # Every upstream passes something, and only upstreams do.
             assert {i.upstream for i in stack.inputs} == set(stack.depends_on), stack.id

@@ -47,9 +47,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
+from lab.clouds import Cloud
 from lab.contract import foundation_stack_id
 from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
-from lab.experiments import Cloud
 
 REPO: Final = Path(__file__).resolve().parent.parent
 # The fixture lab of the tests, not the users' lab.yaml and experiments/: measurements stay

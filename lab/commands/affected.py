@@ -27,11 +27,11 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Final, Literal
 
+from lab.clouds import Cloud, cloud_unit
 from lab.commands.documents import Document
 from lab.commands.table import format_table
 from lab.contract import foundation_stack_id
 from lab.definition import MANAGEMENT_STACK_ID, OUTPUT_DIR, LabDefinition, StackKind
-from lab.experiments import Cloud
 
 STACKS_DIR: Final = f"{OUTPUT_DIR}/stacks"
 """Where every stack's project root lives, relative to the repository root."""
@@ -399,7 +399,7 @@ def _settings(definition: LabDefinition, stack_id: str) -> _Settings:
     for cloud in Cloud:
         if stack_id == foundation_stack_id(cloud):
             return _Settings(StackKind.FOUNDATION, False, True, (), unknown)
-        if stack_id.startswith("exp-") and stack_id.endswith(f"-{cloud.kubernetes_service}"):
+        if stack_id.startswith("exp-") and stack_id.endswith(f"-{cloud_unit(cloud).service}"):
             return _Settings(
                 StackKind.EXPERIMENT,
                 definition.config.spacelift.experiment_autodeploy,
@@ -514,7 +514,7 @@ def _renames(changes: dict[str, Change]) -> list[str]:
     name, so the old clusters are destroyed and new ones created, not renamed."""
     notes = []
     for cloud in Cloud:
-        suffix = f"-{cloud.kubernetes_service}"
+        suffix = f"-{cloud_unit(cloud).service}"
 
         def experiments(change: Change, suffix: str = suffix) -> list[str]:
             return sorted(

@@ -26,20 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from lab.clouds import CLOUDS
 from lab.commands.affected import AffectedDocument
 from lab.commands.doctor import DoctorDocument
 from lab.commands.documents import Document
 from lab.commands.expiry import ExpiredDocument
 from lab.commands.graph import GraphFormat, render
 from lab.commands.inventory import StacksDocument
-from lab.contract import (
-    FOUNDATION_OUTPUTS,
-    experiment_inputs,
-    experiment_upstreams,
-    foundation_stack_id,
-)
+from lab.contract import experiment_inputs, experiment_upstreams
 from lab.definition import MANAGEMENT_STACK_ID, StackDefinition, StackKind
-from lab.experiments import Cloud, stack_id
 from lab.policies import POLICY_DIRECTORY, load_policies, render_policies_markdown
 
 ARCHITECTURE: Final = Path("docs/architecture.md")
@@ -55,7 +50,6 @@ SUPPRESSIONS_BEGIN: Final = (
 SUPPRESSIONS_END: Final = "<!-- END GENERATED: checkov suppressions -->"
 CONTRACT_BEGIN: Final = "<!-- BEGIN GENERATED: values between stacks from lab/contract.py -->"
 CONTRACT_END: Final = "<!-- END GENERATED: values between stacks -->"
-_SERVICES: Final = {Cloud.AZURE: "AKS", Cloud.AWS: "EKS"}
 EXAMPLE_EXPERIMENT: Final = "demo"
 """The experiment of the example lab the architecture graph draws."""
 _SUPPRESSION = re.compile(r"^\s*-\s*(?P<check>CKV2?_[A-Z0-9_]+)\s*#\s*(?P<reason>.+?)\s*$")
@@ -82,28 +76,30 @@ def example_stacks() -> tuple[StackDefinition, ...]:
     stacks = [
         StackDefinition(MANAGEMENT_STACK_ID, StackKind.MANAGEMENT, "", (StackKind.MANAGEMENT,))
     ]
-    for cloud in Cloud:
+    for cloud in CLOUDS:
         stacks.append(
             StackDefinition(
-                foundation_stack_id(cloud),
+                cloud.foundation_stack_id,
                 StackKind.FOUNDATION,
                 "",
-                (StackKind.FOUNDATION, cloud),
-                cloud=cloud,
-                outputs=FOUNDATION_OUTPUTS[cloud],
+                (StackKind.FOUNDATION, cloud.id),
+                cloud=cloud.id,
+                outputs=cloud.foundation_outputs,
             )
         )
-    for cloud in Cloud:
+    for cloud in CLOUDS:
+        peers = tuple(peer for peer in CLOUDS if peer is not cloud)
         stacks.append(
             StackDefinition(
-                stack_id(EXAMPLE_EXPERIMENT, cloud),
+                cloud.experiment_stack_id(EXAMPLE_EXPERIMENT),
                 StackKind.EXPERIMENT,
                 "",
-                (StackKind.EXPERIMENT, cloud),
-                cloud=cloud,
+                (StackKind.EXPERIMENT, cloud.id),
+                cloud=cloud.id,
                 experiment=EXAMPLE_EXPERIMENT,
-                depends_on=experiment_upstreams(cloud, tuple(Cloud)),
-                inputs=experiment_inputs(cloud, tuple(Cloud)),
+                peers=tuple(peer.id for peer in peers),
+                depends_on=experiment_upstreams(cloud, peers),
+                inputs=experiment_inputs(cloud, peers),
             )
         )
     return tuple(stacks)
@@ -174,22 +170,22 @@ def json_output_reference() -> str:
 
 def contract_table() -> str:
     """Every foundation output, and which experiment stacks receive it under which
-    variable: every stack of the cloud, or only those of experiments on both clouds."""
+    variable: every stack of the cloud, or only those of experiments on several clouds."""
     rows = ["| foundation | output | read by | as |", "|---|---|---|---|"]
-    for foundation in Cloud:
-        upstream = foundation_stack_id(foundation)
-        for value in FOUNDATION_OUTPUTS[foundation]:
+    for foundation in CLOUDS:
+        upstream = foundation.foundation_stack_id
+        for value in foundation.foundation_outputs:
             readers = []
-            for cloud in Cloud:
-                alone = experiment_inputs(cloud, (cloud,))
-                both = experiment_inputs(cloud, tuple(Cloud))
-                for received in both:
+            for cloud in CLOUDS:
+                alone = experiment_inputs(cloud, ())
+                peers = tuple(peer for peer in CLOUDS if peer is not cloud)
+                for received in experiment_inputs(cloud, peers):
                     if (received.upstream, received.value) != (upstream, value):
                         continue
                     who = (
-                        f"every {_SERVICES[cloud]} experiment"
+                        f"every {cloud.service_name} experiment"
                         if received in alone
-                        else f"{_SERVICES[cloud]} stacks of experiments on both clouds"
+                        else f"{cloud.service_name} stacks of experiments on several clouds"
                     )
                     readers.append((who, f"`{received.input_name}`"))
             listed = f"`{value.name}`" + (" (JSON list)" if value.json_list else "")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from lab.clouds import Cloud
 from lab.definition import MANAGEMENT_STACK_ID, StackDefinition, StackKind
-from lab.experiments import Cloud
 
 
 class GraphFormat(StrEnum):

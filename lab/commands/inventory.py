@@ -11,11 +11,12 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Final, Literal
 
+from lab.clouds import Cloud
 from lab.commands.documents import Document
 from lab.commands.table import format_table
 from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.errors import display_path
-from lab.experiments import Cloud, ClusterSize, ClusterSpec
+from lab.experiments import ClusterSize, ClusterSpec
 
 FORMAT_VERSION: Final = 1
 

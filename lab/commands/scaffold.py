@@ -25,12 +25,12 @@ from typing import Final
 import yaml
 
 from lab import clock
+from lab.clouds import Cloud
 from lab.definition import load_definition
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.experiments import (
     CLUSTER_FILE,
     SIZE_PRESETS,
-    Cloud,
     ClusterSize,
     ClusterSpec,
     Experiment,

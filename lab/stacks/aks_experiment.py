@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from cdktn import Fn, Token
 from cdktn_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
 from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from cdktn_provider_azurerm.resource_group import ResourceGroup
@@ -16,12 +17,12 @@ from lab.contract import (
     AKS_SUBNET_NSG_NAME,
     EGRESS_CIDRS,
     LOCATION,
-    PEER_EGRESS_VARIABLE,
     RESOURCE_GROUP_NAME,
+    peer_egress_variable,
 )
 from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
-from lab.stacks.base import LabStack, export_cluster, import_inputs
+from lab.stacks.base import LabStack, export_cluster, export_peer_egress, import_inputs
 
 if TYPE_CHECKING:
     from lab.stacks.argocd_hub import HubRegistration
@@ -134,16 +135,22 @@ class AksExperimentStack(LabStack):
                     resource_group_name=group.name,
                     version=aks.kubernetes_version,
                 )
+        export_peer_egress(self, inputs)
         if definition.service_rule_priority is not None:
+            peers = definition.peers
             ServiceIngress(
                 self,
                 "AllowServicesFromPeerCloud",
                 ServiceIngressProps(
-                    name=f"{definition.id}-from-aws",
+                    name=f"{definition.id}-from-{'-'.join(peers)}",
                     network_security_group_name=inputs[AKS_SUBNET_NSG_NAME.name],
                     resource_group_name=inputs[RESOURCE_GROUP_NAME.name],
                     priority=definition.service_rule_priority,
-                    sources=inputs[PEER_EGRESS_VARIABLE],
+                    sources=(
+                        Token.as_list(Fn.concat(egress))
+                        if len(egress := [inputs[peer_egress_variable(p)] for p in peers]) > 1
+                        else egress[0]
+                    ),
                     ports=aks.service_ports,
                     description=(
                         f"Experiment {definition.experiment}: its EKS clusters reach its "

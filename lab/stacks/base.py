@@ -7,9 +7,10 @@ from typing import Any
 from cdktn import Fn, TerraformOutput, TerraformStack, TerraformVariable, Token
 from constructs import Construct
 
+from lab.clouds import cloud_unit
 from lab.config import LabConfig
 from lab.constructs.budget_alerts import LabBudgetProps
-from lab.contract import FoundationValue
+from lab.contract import FoundationValue, peer_egress_variable
 from lab.definition import StackDefinition
 
 
@@ -99,5 +100,22 @@ def export_cluster(
             f"{cluster}_{suffix}",
             value=value,
             description=f"{cluster}: {description}",
+            sensitive=False,
+        )
+
+
+def export_peer_egress(stack: LabStack, inputs: dict[str, Any]) -> None:
+    """For each peer cloud of the experiment, its egress as ``<service>_egress_cidrs`` (e.g.
+    ``aks_egress_cidrs``): the sources to list in a Service's ``loadBalancerSourceRanges`` to
+    admit the experiment's clusters on that cloud."""
+    for peer in map(cloud_unit, stack.definition.peers):
+        TerraformOutput(
+            stack,
+            f"{peer.service}_egress_cidrs",
+            value=inputs[peer_egress_variable(peer.id)],
+            description=(
+                f"CIDRs the experiment's {peer.service_name} clusters reach the internet from: "
+                "list them in a Service's loadBalancerSourceRanges to admit them."
+            ),
             sensitive=False,
         )

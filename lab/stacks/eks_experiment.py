@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from cdktn import TerraformOutput
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
 from lab.constructs.aws.eks import CapacityType, EksCluster, EksClusterProps, NodeGroupOptions
-from lab.contract import PEER_EGRESS_VARIABLE, PRIVATE_SUBNET_IDS
+from lab.contract import PRIVATE_SUBNET_IDS
 from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
-from lab.stacks.base import LabStack, export_cluster, import_inputs
+from lab.stacks.base import LabStack, export_cluster, export_peer_egress, import_inputs
 
 if TYPE_CHECKING:
     from lab.stacks.argocd_hub import HubRegistration
-
-AKS_EGRESS_OUTPUT: Final = "aks_egress_cidrs"
-"""The output naming the AKS clusters' egress, for ``loadBalancerSourceRanges``."""
 
 
 class EksExperimentStack(LabStack):
@@ -27,8 +24,7 @@ class EksExperimentStack(LabStack):
     removes them all.
 
     In an experiment that also has AKS clusters, the stack passes the Azure foundation's
-    egress on as ``aks_egress_cidrs``: the sources to list in a Service's
-    ``loadBalancerSourceRanges`` for clients on AKS.
+    egress on as ``aks_egress_cidrs`` (:func:`lab.stacks.base.export_peer_egress`).
     """
 
     def __init__(self, scope: Construct, definition: StackDefinition, lab: LabDefinition) -> None:
@@ -118,14 +114,4 @@ class EksExperimentStack(LabStack):
                 ),
                 sensitive=False,
             )
-        if PEER_EGRESS_VARIABLE in inputs:
-            TerraformOutput(
-                self,
-                AKS_EGRESS_OUTPUT,
-                value=inputs[PEER_EGRESS_VARIABLE],
-                description=(
-                    "CIDRs the experiment's AKS clusters reach the internet from: list them in "
-                    "a Service's loadBalancerSourceRanges to admit them."
-                ),
-                sensitive=False,
-            )
+        export_peer_egress(self, inputs)

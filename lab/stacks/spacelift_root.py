@@ -15,6 +15,7 @@ from typing import Final
 from constructs import Construct
 
 from lab import stack_labels
+from lab.clouds import Cloud
 from lab.config import LabConfig
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
@@ -24,7 +25,6 @@ from lab.constructs.spacelift.stack import (
     Upstream,
 )
 from lab.definition import LabDefinition, StackDefinition, StackKind
-from lab.experiments import Cloud
 from lab.policies import Approver, load_policies
 from lab.spacelift import (
     AwsIntegration,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lab.clouds import CLOUDS
 from lab.commands import docs
 from lab.commands.docs import (
     GRAPH_BEGIN,
@@ -21,7 +22,6 @@ from lab.commands.docs import (
     suppressions_table,
 )
 from lab.commands.graph import GraphFormat, render
-from lab.contract import FOUNDATION_OUTPUTS
 from tests.cli.conftest import Invoke
 from tests.helpers import REPO
 
@@ -73,11 +73,11 @@ def test_the_contract_table_says_who_reads_each_foundation_output() -> None:
     assert rows[:2] == ["| foundation | output | read by | as |", "|---|---|---|---|"]
     assert "| `azure-foundation` | `location` | every AKS experiment | `TF_VAR_location` |" in rows
     assert (
-        "| `aws-foundation` | `egress_cidrs` (JSON list) | AKS stacks of experiments on both "
-        "clouds | `TF_VAR_peer_egress_cidrs` |"
+        "| `aws-foundation` | `egress_cidrs` (JSON list) | AKS stacks of experiments on several "
+        "clouds | `TF_VAR_aws_egress_cidrs` |"
     ) in rows
     assert "| `aws-foundation` | `vpc_id` | (people, Spacelift outputs) | |" in rows
-    outputs = {v.name for values in FOUNDATION_OUTPUTS.values() for v in values}
+    outputs = {v.name for cloud in CLOUDS for v in cloud.foundation_outputs}
     assert {row.split(" | ")[1].split("`")[1] for row in rows[2:]} == outputs
 
 

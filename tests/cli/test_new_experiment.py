@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lab.clouds import Cloud
 from lab.commands.scaffold import NewCluster, render_cluster_yaml
 from lab.definition import load_definition
 from lab.errors import display_path
-from lab.experiments import Cloud, ClusterSize
+from lab.experiments import ClusterSize
 from tests.cli.conftest import Invoke, Lab
 from tests.conftest import TEST_TODAY
 

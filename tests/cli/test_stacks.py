@@ -104,8 +104,8 @@ def test_json_document_shape(invoke: Invoke, small_lab: Lab) -> None:
             "output": "private_subnet_ids",
         },
         {
-            "name": "peer_egress_cidrs",
-            "env": "TF_VAR_peer_egress_cidrs",
+            "name": "azure_egress_cidrs",
+            "env": "TF_VAR_azure_egress_cidrs",
             "upstream": "azure-foundation",
             "output": "egress_cidrs",
         },

@@ -52,7 +52,7 @@ def test_without_aws_nat_there_is_no_aws_egress_to_admit(
     ]
     assert aks.service_rule_priority is None
     eks = lab.get("exp-multi-cloud-demo-eks")
-    assert _inputs(eks)[-1] == ("azure-foundation", "egress_cidrs", "peer_egress_cidrs")
+    assert _inputs(eks)[-1] == ("azure-foundation", "egress_cidrs", "azure_egress_cidrs")
 
 
 def test_two_experiments_whose_rules_would_share_a_priority_are_refused(

@@ -10,16 +10,10 @@ from typing import Any
 
 import pytest
 
-from lab.contract import (
-    EGRESS_CIDRS,
-    EXPERIMENT_INPUTS,
-    FOUNDATION_OUTPUTS,
-    PRIVATE_SUBNET_IDS,
-    StackInput,
-)
+from lab.clouds import CLOUDS, Cloud, cloud_unit
+from lab.contract import EGRESS_CIDRS, PRIVATE_SUBNET_IDS, StackInput
 from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
 from lab.errors import LabDefinitionError, display_path
-from lab.experiments import Cloud
 from lab.rules import experiment_rule_priority
 from tests.definition.conftest import ClusterWriter
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS
@@ -51,10 +45,11 @@ def test_stack_settings_by_kind() -> None:
         foundation = lab.get(f"{cloud.value}-foundation")
         assert foundation.labels == ("foundation", cloud.value, "illm-k8s-lab")
         assert (foundation.autodeploy, foundation.protect_from_deletion) == (False, True)
-        assert foundation.outputs == FOUNDATION_OUTPUTS[cloud]
+        assert foundation.outputs == cloud_unit(cloud).foundation_outputs
         assert foundation.depends_on == ()
 
     eks = lab.get("exp-multi-cloud-demo-eks")
+    aks = lab.get("exp-multi-cloud-demo-aks")
     assert eks.labels == (
         "experiment",
         "aws",
@@ -66,12 +61,12 @@ def test_stack_settings_by_kind() -> None:
     assert eks.depends_on == ("aws-foundation", "azure-foundation")
     assert eks.inputs == (
         StackInput("aws-foundation", PRIVATE_SUBNET_IDS, "private_subnet_ids"),
-        StackInput("azure-foundation", EGRESS_CIDRS, "peer_egress_cidrs"),
+        StackInput("azure-foundation", EGRESS_CIDRS, "azure_egress_cidrs"),
     )
+    assert (eks.peers, aks.peers) == ((Cloud.AZURE,), (Cloud.AWS,))
     assert eks.service_rule_priority is None
     assert (eks.autodeploy, eks.protect_from_deletion, eks.expires) == (True, False, None)
     assert [c.name for c in eks.clusters] == ["loadgen"]
-    aks = lab.get("exp-multi-cloud-demo-aks")
     assert aks.depends_on == ("azure-foundation", "aws-foundation")
     assert [i.input_name for i in aks.inputs] == [
         "TF_VAR_location",
@@ -79,7 +74,7 @@ def test_stack_settings_by_kind() -> None:
         "TF_VAR_egress_cidrs",
         "TF_VAR_resource_group_name",
         "TF_VAR_aks_subnet_nsg_name",
-        "TF_VAR_peer_egress_cidrs",
+        "TF_VAR_aws_egress_cidrs",
     ]
     assert aks.service_rule_priority == experiment_rule_priority("multi-cloud-demo")
     assert [c.name for c in aks.clusters] == ["target"]
@@ -91,9 +86,10 @@ def test_stack_settings_by_kind() -> None:
 
 
 def test_experiment_inputs_are_foundation_outputs() -> None:
-    for cloud in Cloud:
-        assert set(EXPERIMENT_INPUTS[cloud]) <= set(FOUNDATION_OUTPUTS[cloud])
-        assert all(v.input_name == f"TF_VAR_{v.name}" for v in EXPERIMENT_INPUTS[cloud])
+    for cloud in CLOUDS:
+        own = {*cloud.experiment_inputs, *cloud.peer_inputs}
+        assert own <= set(cloud.foundation_outputs)
+        assert all(v.input_name == f"TF_VAR_{v.name}" for v in own)
 
 
 def test_autodeploy_and_labels_follow_lab_yaml(

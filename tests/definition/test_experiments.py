@@ -9,14 +9,9 @@ from typing import Any
 import pytest
 
 from lab import clock
+from lab.clouds import Cloud
 from lab.errors import LabDefinitionError, Problem, display_path
-from lab.experiments import (
-    SIZE_PRESETS,
-    Cloud,
-    ClusterSize,
-    ClusterSpec,
-    discover_experiments,
-)
+from lab.experiments import SIZE_PRESETS, ClusterSize, ClusterSpec, discover_experiments
 from tests.definition.conftest import ClusterWriter
 from tests.helpers import FIXTURE_EXPERIMENTS
 
@@ -60,7 +55,7 @@ def test_presets(tmp_path: Path, size: ClusterSize, cloud: Cloud) -> None:
 
 def test_preset_table_is_the_documented_one() -> None:
     table = {
-        s.value: (p.node_count, p.azure_vm_size, p.aws_instance_type)
+        s.value: (p.node_count, p.machine_type(Cloud.AZURE), p.machine_type(Cloud.AWS))
         for s, p in SIZE_PRESETS.items()
     }
     assert table == {

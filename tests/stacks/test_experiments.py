@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lab.clouds import Cloud, cloud_unit
 from lab.definition import LabDefinition
-from lab.experiments import Cloud
 from lab.rules import derived_cloud_names
 from tests.stacks.conftest import SynthTree
 
@@ -111,11 +111,11 @@ def test_clusters_join_the_foundation_through_declared_variables(
         "egress_cidrs",
         "resource_group_name",
         "aks_subnet_nsg_name",
-        "peer_egress_cidrs",
+        "aws_egress_cidrs",
     }
     assert set(multi_synth["exp-alpha-eks"]["variable"]) == {
         "private_subnet_ids",
-        "peer_egress_cidrs",
+        "azure_egress_cidrs",
     }
     assert set(multi_synth["exp-beta-eks"]["variable"]) == {"private_subnet_ids"}
     aks = multi_synth["exp-alpha-aks"]["resource"]["azurerm_kubernetes_cluster"]
@@ -142,8 +142,17 @@ def test_outputs_are_public_facts_only(multi: LabDefinition, multi_synth: SynthT
     """Names, endpoints, issuers, the autoscaler's role on EKS and the other cloud's egress:
     what ArgoCD and people need, and no credentials."""
     assert sorted(multi_synth["exp-alpha-aks"]["output"]) == [
-        f"{cluster}_{suffix}" for cluster in ("api", "db") for suffix in CLUSTER_OUTPUTS
+        "api_api_endpoint",
+        "api_cluster_name",
+        "api_oidc_issuer_url",
+        "db_api_endpoint",
+        "db_cluster_name",
+        "db_oidc_issuer_url",
+        "eks_egress_cidrs",
     ]
+    assert multi_synth["exp-alpha-aks"]["output"]["eks_egress_cidrs"]["value"] == (
+        "${jsondecode(var.aws_egress_cidrs)}"
+    )
     assert sorted(multi_synth["exp-alpha-eks"]["output"]) == [
         "aks_egress_cidrs",
         "edge_api_endpoint",
@@ -152,7 +161,7 @@ def test_outputs_are_public_facts_only(multi: LabDefinition, multi_synth: SynthT
         "edge_oidc_issuer_url",
     ]
     assert multi_synth["exp-alpha-eks"]["output"]["aks_egress_cidrs"]["value"] == (
-        "${jsondecode(var.peer_egress_cidrs)}"
+        "${jsondecode(var.azure_egress_cidrs)}"
     )
     for stack in multi.stacks:
         if stack.experiment is None:
@@ -163,8 +172,7 @@ def test_outputs_are_public_facts_only(multi: LabDefinition, multi_synth: SynthT
             for cluster in stack.clusters
             for suffix in (per_cluster if stack.cloud is Cloud.AWS else CLUSTER_OUTPUTS)
         }
-        if stack.cloud is Cloud.AWS and len(stack.depends_on) > 1:
-            expected.add("aks_egress_cidrs")
+        expected |= {f"{cloud_unit(peer).service}_egress_cidrs" for peer in stack.peers}
         assert set(multi_synth[stack.id]["output"]) == expected, stack.id
     for stack_id, doc in multi_synth.items():
         for name, output in doc.get("output", {}).items():
@@ -216,7 +224,7 @@ def test_an_experiment_on_both_clouds_admits_the_aws_egress_to_its_aks_services(
         "direction": "Inbound",
         "access": "Allow",
         "protocol": "Tcp",
-        "source_address_prefixes": "${jsondecode(var.peer_egress_cidrs)}",
+        "source_address_prefixes": "${jsondecode(var.aws_egress_cidrs)}",
         "source_port_range": "*",
         "destination_address_prefix": "*",
         "destination_port_ranges": ["80", "443"],

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lab.contract import FOUNDATION_OUTPUTS
+from lab.clouds import Cloud, cloud_unit
 from lab.definition import LabDefinition
-from lab.experiments import Cloud
 from tests.helpers import REPO
 from tests.stacks.conftest import SynthTree
 
@@ -73,7 +72,7 @@ def test_providers_are_pinned_and_carry_no_credentials(shipped_synth: SynthTree)
 @pytest.mark.parametrize("cloud", list(Cloud))
 def test_outputs_are_exactly_the_contract(shipped_synth: SynthTree, cloud: Cloud) -> None:
     outputs = shipped_synth[f"{cloud.value}-foundation"]["output"]
-    contract = {value.name: value for value in FOUNDATION_OUTPUTS[cloud]}
+    contract = {value.name: value for value in cloud_unit(cloud).foundation_outputs}
     assert set(outputs) == set(contract)
     for name, output in outputs.items():
         assert output["sensitive"] is False

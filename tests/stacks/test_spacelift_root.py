@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from lab.contract import FOUNDATION_OUTPUTS
+from lab.clouds import CLOUDS
 from lab.definition import MANAGEMENT_STACK_ID, LabDefinition, StackKind, load_definition
 from lab.errors import LabDefinitionError
 from lab.policies import load_policies
@@ -143,10 +143,10 @@ def test_experiments_depend_on_their_foundation_with_one_reference_per_input(
         ("aks_subnet_nsg_name", "TF_VAR_aks_subnet_nsg_name"),
     }
     assert _wired(resources, "exp-multi-cloud-demo-aks--aws-foundation") == {
-        ("egress_cidrs", "TF_VAR_peer_egress_cidrs")
+        ("egress_cidrs", "TF_VAR_aws_egress_cidrs")
     }
     assert _wired(resources, "exp-multi-cloud-demo-eks--azure-foundation") == {
-        ("egress_cidrs", "TF_VAR_peer_egress_cidrs")
+        ("egress_cidrs", "TF_VAR_azure_egress_cidrs")
     }
     assert "exp-http-baseline-aks--aws-foundation" not in dependencies
 
@@ -174,9 +174,9 @@ def test_the_three_sides_of_the_contract_agree(
                     )
                     for ref in resources["spacelift_stack_dependency_reference"].values()
                 ), f"{stack_id} declares {variable} but nothing fills it"
-    for cloud, outputs in FOUNDATION_OUTPUTS.items():
-        assert set(shipped_synth[f"{cloud.value}-foundation"]["output"]) == {
-            v.name for v in outputs
+    for cloud in CLOUDS:
+        assert set(shipped_synth[cloud.foundation_stack_id]["output"]) == {
+            v.name for v in cloud.foundation_outputs
         }
 
 
@@ -220,7 +220,7 @@ def test_experiments_are_torn_down_before_their_stack_disappears(multi_synth: Sy
         "spacelift_stack_dependency.exp-alpha-eks--aws-foundation",
         "spacelift_stack_dependency_reference.exp-alpha-eks--TF_VAR_private_subnet_ids",
         "spacelift_stack_dependency.exp-alpha-eks--azure-foundation",
-        "spacelift_stack_dependency_reference.exp-alpha-eks--TF_VAR_peer_egress_cidrs",
+        "spacelift_stack_dependency_reference.exp-alpha-eks--TF_VAR_azure_egress_cidrs",
     ]
     assert "deactivated" not in alpha
 
