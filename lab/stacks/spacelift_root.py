@@ -19,6 +19,7 @@ from lab.config import LabConfig
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
     IntegrationPair,
+    SharedStackSettings,
     SpaceliftStack,
     SpaceliftStackProps,
     Upstream,
@@ -113,6 +114,14 @@ class SpaceliftRootStack(LabStack):
             ).override_logical_id(policy.name)
 
         self.stacks: dict[str, SpaceliftStack] = {}
+        shared = SharedStackSettings(
+            repository=settings.repository,
+            branch=settings.branch,
+            opentofu_version=settings.opentofu_version,
+            github_namespace=settings.github_namespace,
+            space_id=settings.space_id,
+            worker_pool_id=settings.worker_pool_id,
+        )
         drift = settings.drift_detection
         for stack in lab.managed_stacks:  # foundations come before the experiments using them
             self.stacks[stack.id] = SpaceliftStack(
@@ -121,14 +130,9 @@ class SpaceliftRootStack(LabStack):
                 SpaceliftStackProps(
                     slug=stack.id,
                     description=stack.description,
-                    repository=settings.repository,
-                    branch=settings.branch,
-                    github_namespace=settings.github_namespace,
                     project_root=stack.project_root,
-                    opentofu_version=settings.opentofu_version,
+                    shared=shared,
                     labels=stack.labels,
-                    space_id=settings.space_id,
-                    worker_pool_id=settings.worker_pool_id,
                     autodeploy=stack.autodeploy,
                     protect_from_deletion=stack.protect_from_deletion,
                     drift_detection=(

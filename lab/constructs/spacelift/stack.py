@@ -85,28 +85,37 @@ class IntegrationPair:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SharedStackSettings:
+    """What every stack of the lab shares: where its code comes from, the OpenTofu release that
+    runs it, and where it lives and runs."""
+
+    repository: str
+    """Repository name without its owner."""
+    branch: str
+    opentofu_version: str
+    """OpenTofu release the stacks run, pinned exactly."""
+    github_namespace: str | None = None
+    """Repository owner for a GitHub custom app integration. Default: the account's default
+    VCS integration."""
+    space_id: str | None = None
+    """Default: the provider's default space."""
+    worker_pool_id: str | None = None
+    """Default: the public worker pool."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SpaceliftStackProps:
     """Inputs of :class:`SpaceliftStack`."""
 
     slug: str
     """The stack's immutable ID; equals the CDKTF stack id whose output it applies."""
     description: str
-    repository: str
-    """Repository name without its owner."""
-    branch: str
     project_root: str
     """Directory the stack runs in, relative to the repository root."""
-    opentofu_version: str
-    """OpenTofu release the stack runs, pinned exactly."""
+    shared: SharedStackSettings
+    """The settings this stack shares with every other stack of the lab."""
     labels: Sequence[str] = ()
     """Labels; they also select auto-attached contexts and policies. Default: none."""
-    space_id: str | None = None
-    """Default: the provider's default space."""
-    github_namespace: str | None = None
-    """Repository owner for a GitHub custom app integration. Default: the account's default
-    VCS integration."""
-    worker_pool_id: str | None = None
-    """Default: the public worker pool."""
     autodeploy: bool = False
     """Default: false: every tracked run waits for a confirmation."""
     protect_from_deletion: bool = False
@@ -156,6 +165,7 @@ class SpaceliftStack(Construct):
         super().__init__(scope, id)
         self.props = props
         self.slug = props.slug
+        shared = props.shared
         self.resource = self._add(
             "Stack",
             Stack(
@@ -164,15 +174,15 @@ class SpaceliftStack(Construct):
                 description=props.description,
                 project_root=props.project_root,
                 labels=sorted(set(props.labels)),
-                repository=props.repository,
-                branch=props.branch,
+                repository=shared.repository,
+                branch=shared.branch,
                 github_enterprise=(
-                    StackGitHubEnterprise(namespace=props.github_namespace)
-                    if props.github_namespace
+                    StackGitHubEnterprise(namespace=shared.github_namespace)
+                    if shared.github_namespace
                     else None
                 ),
-                space_id=props.space_id,
-                worker_pool_id=props.worker_pool_id,
+                space_id=shared.space_id,
+                worker_pool_id=shared.worker_pool_id,
                 # The native OpenTofu vendor, not the Terraform vendor with workflow tool
                 # OPEN_TOFU: Spacelift migrates such stacks to the native vendor server-side,
                 # and the provider then maps the fields back (spacelift-io/
@@ -180,7 +190,7 @@ class SpaceliftStack(Construct):
                 # so the Terraform vendor is no lasting route to its Infracost integration
                 # (docs/workflows.md, "Cost estimates").
                 opentofu=StackOpenTofu(
-                    version=props.opentofu_version,
+                    version=shared.opentofu_version,
                     workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
                     use_smart_sanitization=True,
                     # Off (the provider's default, written out): only the stack's own runs and
