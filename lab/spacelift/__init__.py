@@ -1,10 +1,12 @@
 """Typed bindings for the ``spacelift-io/spacelift`` Terraform provider.
 
 No prebuilt CDKTF package exists for the provider and ``cdktf get`` cannot reach the
-registry here, so these are hand-written ``TerraformResource``/``TerraformDataSource``
-subclasses, one module per concept. Every binding takes typed keyword-only arguments named
-after the provider's attributes, validates them, and exposes read-only attributes as tokens
-(``stack.id`` renders as ``${spacelift_stack.<name>.id}``).
+registry here, so these are written by hand, for the resources and arguments the lab uses
+and no others. Each resource's arguments are a frozen dataclass named after it, with fields
+named after the provider's attributes; :class:`SpaceliftResource` puts one into a stack and
+exposes its ID as a token (``${spacelift_stack.<name>.id}``)::
+
+    stack = SpaceliftResource(scope, "Stack", Stack(name="lab", repository="lab", branch="main"))
 
 A stack that uses any binding must also declare a :class:`SpaceliftProvider`.
 ``tests/data/spacelift_provider_schema.json`` records the provider schema these bindings
@@ -14,8 +16,9 @@ follow; ``tests/spacelift/conformance.py`` checks synthesized output against it.
 from lab.spacelift._base import (
     PROVIDER_SOURCE,
     PROVIDER_VERSION_CONSTRAINT,
-    DataSourceMetaArguments,
-    ResourceMetaArguments,
+    Arguments,
+    Block,
+    SpaceliftResource,
 )
 from lab.spacelift.context import (
     DEFAULT_WRITE_ONLY,
@@ -26,61 +29,42 @@ from lab.spacelift.context import (
 from lab.spacelift.dependency import StackDependency, StackDependencyReference
 from lab.spacelift.drift_detection import DriftDetection
 from lab.spacelift.integrations import (
-    AUTOATTACH_LABEL_PREFIX,
-    MAX_AWS_SESSION_SECONDS,
-    MIN_AWS_SESSION_SECONDS,
     AwsIntegration,
     AwsIntegrationAttachment,
     AzureIntegration,
     AzureIntegrationAttachment,
+    IntegrationAttachment,
 )
-from lab.spacelift.lifecycle import ScheduledDeleteStack, StackDestructor, StackDestructorTimeouts
-from lab.spacelift.policy import Policy, PolicyAttachment, PolicyEngineType, PolicyType
+from lab.spacelift.lifecycle import ScheduledDeleteStack, StackDestructor
+from lab.spacelift.policy import Policy, PolicyEngineType
 from lab.spacelift.provider import SpaceliftProvider
-from lab.spacelift.roles import SPACE_ADMIN_ROLE_SLUG, DataSpaceliftRole, RoleAttachment
-from lab.spacelift.stack import (
-    OpenTofuWorkflowTool,
-    Stack,
-    StackGitHubEnterprise,
-    StackOpenTofu,
-    StackOpenTofuLogging,
-    TerraformWorkflowTool,
-)
+from lab.spacelift.stack import OpenTofuWorkflowTool, Stack, StackGitHubEnterprise, StackOpenTofu
 
 __all__ = [
-    "AUTOATTACH_LABEL_PREFIX",
     "DEFAULT_WRITE_ONLY",
-    "MAX_AWS_SESSION_SECONDS",
-    "MIN_AWS_SESSION_SECONDS",
     "PROVIDER_SOURCE",
     "PROVIDER_VERSION_CONSTRAINT",
-    "SPACE_ADMIN_ROLE_SLUG",
+    "Arguments",
     "AwsIntegration",
     "AwsIntegrationAttachment",
     "AzureIntegration",
     "AzureIntegrationAttachment",
+    "Block",
     "Context",
     "ContextAttachment",
-    "DataSourceMetaArguments",
-    "DataSpaceliftRole",
     "DriftDetection",
     "EnvironmentVariable",
+    "IntegrationAttachment",
     "OpenTofuWorkflowTool",
     "Policy",
-    "PolicyAttachment",
     "PolicyEngineType",
-    "PolicyType",
-    "ResourceMetaArguments",
-    "RoleAttachment",
     "ScheduledDeleteStack",
     "SpaceliftProvider",
+    "SpaceliftResource",
     "Stack",
     "StackDependency",
     "StackDependencyReference",
     "StackDestructor",
-    "StackDestructorTimeouts",
     "StackGitHubEnterprise",
     "StackOpenTofu",
-    "StackOpenTofuLogging",
-    "TerraformWorkflowTool",
 ]

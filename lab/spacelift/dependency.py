@@ -3,98 +3,41 @@ runs between stacks and passing outputs downstream."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Unpack
+from dataclasses import dataclass
+from typing import ClassVar
 
-from constructs import Construct
-
-from lab.spacelift._base import ResourceMetaArguments, SpaceliftResource
+from lab.spacelift._base import Arguments, StackChild
 
 
-class StackDependency(SpaceliftResource):
-    """Make one stack's tracked runs wait for another's.
+@dataclass(frozen=True, kw_only=True)
+class StackDependency(StackChild):
+    """Make one stack's tracked runs (``stack_id``, the downstream stack) wait for another's.
 
     Only tracked runs follow dependencies; proposed runs and tasks ignore them. A run on the
     upstream stack queues a run on every downstream stack, never the other way round.
     """
 
-    TF_RESOURCE_TYPE: ClassVar[str] = "spacelift_stack_dependency"
+    TERRAFORM_TYPE: ClassVar[str] = "spacelift_stack_dependency"
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        stack_id: str,
-        depends_on_stack_id: str,
-        **meta: Unpack[ResourceMetaArguments],
-    ) -> None:
-        """Declare that ``stack_id`` depends on ``depends_on_stack_id``.
-
-        Args:
-            scope: The construct this dependency belongs to.
-            id: Construct id; becomes the Terraform logical id.
-            stack_id: ID of the downstream (dependent) stack, e.g. ``Stack.id``. Immutable.
-            depends_on_stack_id: ID of the upstream stack it waits for. Immutable.
-            **meta: ``depends_on``, ``provider``, ``lifecycle``.
-
-        Raises:
-            ValueError: A stack would depend on itself.
-        """
-        if stack_id == depends_on_stack_id:  # equal literals, or the very same token
-            raise ValueError(
-                f"StackDependency {id!r}: stack_id and depends_on_stack_id are both "
-                f"{stack_id!r}; a stack cannot depend on itself"
-            )
-        super().__init__(
-            scope,
-            id,
-            {"stack_id": stack_id, "depends_on_stack_id": depends_on_stack_id},
-            **meta,
-        )
+    depends_on_stack_id: str
+    """ID of the upstream stack it waits for. Immutable."""
 
 
-class StackDependencyReference(SpaceliftResource):
+@dataclass(frozen=True, kw_only=True)
+class StackDependencyReference(Arguments):
     """Pass an upstream stack's output to the dependent stack as an environment variable.
 
     The value comes from the upstream stack's last successful tracked run with an apply phase;
-    until there is one, the dependent stack's runs fail with missing inputs.
+    until there is one, the dependent stack's runs fail with missing inputs. An unchanged
+    output does not trigger the dependent stack (the provider's ``trigger_always`` default).
     """
 
-    TF_RESOURCE_TYPE: ClassVar[str] = "spacelift_stack_dependency_reference"
+    TERRAFORM_TYPE: ClassVar[str] = "spacelift_stack_dependency_reference"
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        stack_dependency_id: str,
-        output_name: str,
-        input_name: str,
-        trigger_always: bool | None = None,
-        **meta: Unpack[ResourceMetaArguments],
-    ) -> None:
-        """Wire ``output_name`` of the upstream stack to ``input_name`` of the dependent one.
-
-        Args:
-            scope: The construct this reference belongs to.
-            id: Construct id; becomes the Terraform logical id.
-            stack_dependency_id: ID of the :class:`StackDependency` (``StackDependency.id``).
-            output_name: Name of the upstream stack's output.
-            input_name: Environment variable it becomes in the dependent stack; use
-                ``TF_VAR_<variable>`` to feed an OpenTofu variable.
-            trigger_always: Trigger the dependent stack even when the output did not change.
-                Default: unset, which the provider treats as ``false`` (unchanged outputs skip
-                the dependent run).
-            **meta: ``depends_on``, ``provider``, ``lifecycle``.
-        """
-        super().__init__(
-            scope,
-            id,
-            {
-                "stack_dependency_id": stack_dependency_id,
-                "output_name": output_name,
-                "input_name": input_name,
-                "trigger_always": trigger_always,
-            },
-            **meta,
-        )
+    stack_dependency_id: str
+    """ID of the :class:`StackDependency`."""
+    output_name: str
+    """Name of the upstream stack's output."""
+    input_name: str
+    """Environment variable it becomes in the dependent stack; ``TF_VAR_<variable>`` feeds an
+    OpenTofu variable."""

@@ -20,6 +20,7 @@ from lab.config import LabConfig
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
     IntegrationPair,
+    SharedStackSettings,
     SpaceliftStack,
     SpaceliftStackProps,
     Upstream,
@@ -33,8 +34,8 @@ from lab.spacelift import (
     EnvironmentVariable,
     Policy,
     PolicyEngineType,
-    PolicyType,
     SpaceliftProvider,
+    SpaceliftResource,
 )
 from lab.stacks.base import LabStack
 
@@ -92,24 +93,35 @@ class SpaceliftRootStack(LabStack):
         hub = self._argocd_hub_context(config).id if config.argocd is not None else None
         # Policies need a paid Spacelift plan; lab.yaml can leave them out.
         for policy in load_policies(lab.policies_dir) if settings.policies else ():
-            Policy(
+            SpaceliftResource(
                 self,
                 f"Policy-{policy.name}",
-                name=policy.name,
-                type=PolicyType(policy.type.value),
-                engine_type=PolicyEngineType.REGO_V1,
-                body=policy.uploaded_body(
-                    self_approval=settings.self_approval,
-                    approvers=[
-                        Approver(login=a.login, vcs_login=a.vcs_login) for a in settings.approvers
-                    ],
+                Policy(
+                    name=policy.name,
+                    type=policy.type,
+                    engine_type=PolicyEngineType.REGO_V1,
+                    body=policy.uploaded_body(
+                        self_approval=settings.self_approval,
+                        approvers=[
+                            Approver(login=a.login, vcs_login=a.vcs_login)
+                            for a in settings.approvers
+                        ],
+                    ),
+                    description=policy.description,
+                    space_id=settings.space_id,
+                    labels=[f"autoattach:{label}" for label in policy.autoattach_labels],
                 ),
-                description=policy.description,
-                space_id=settings.space_id,
-                labels=[f"autoattach:{label}" for label in policy.autoattach_labels],
             ).override_logical_id(policy.name)
 
         self.stacks: dict[str, SpaceliftStack] = {}
+        shared = SharedStackSettings(
+            repository=settings.repository,
+            branch=settings.branch,
+            opentofu_version=settings.opentofu_version,
+            github_namespace=settings.github_namespace,
+            space_id=settings.space_id,
+            worker_pool_id=settings.worker_pool_id,
+        )
         drift = settings.drift_detection
         for stack in lab.managed_stacks:  # foundations come before the experiments using them
             self.stacks[stack.id] = SpaceliftStack(
@@ -118,14 +130,9 @@ class SpaceliftRootStack(LabStack):
                 SpaceliftStackProps(
                     slug=stack.id,
                     description=stack.description,
-                    repository=settings.repository,
-                    branch=settings.branch,
-                    github_namespace=settings.github_namespace,
                     project_root=stack.project_root,
-                    opentofu_version=settings.opentofu_version,
+                    shared=shared,
                     labels=stack.labels,
-                    space_id=settings.space_id,
-                    worker_pool_id=settings.worker_pool_id,
                     autodeploy=stack.autodeploy,
                     protect_from_deletion=stack.protect_from_deletion,
                     drift_detection=(
@@ -185,15 +192,17 @@ class SpaceliftRootStack(LabStack):
                 Identity.EXPERIMENT: aws.experiment_role_arn,
             }
             for identity, role_arn in roles.items():
-                integration = AwsIntegration(
+                integration = SpaceliftResource(
                     self,
                     f"AwsIntegration-{identity.value}",
-                    name=f"{config.name}-aws-{identity.value}",
-                    role_arn=role_arn,
-                    # Creating an EKS cluster outlasts the 900 s default session.
-                    duration_seconds=aws.duration_seconds,
-                    region=config.aws.region,
-                    space_id=settings.space_id,
+                    AwsIntegration(
+                        name=f"{config.name}-aws-{identity.value}",
+                        role_arn=role_arn,
+                        # Creating an EKS cluster outlasts the 900 s default session.
+                        duration_seconds=aws.duration_seconds,
+                        region=config.aws.region,
+                        space_id=settings.space_id,
+                    ),
                 )
                 integration.override_logical_id(f"aws-{identity.value}")
                 ids[(Cloud.AWS, identity)] = integration.id
@@ -201,90 +210,102 @@ class SpaceliftRootStack(LabStack):
             # Each Azure integration is its own Entra application (service principal), so
             # each gets its own consent and its own role assignments (docs/bootstrap.md).
             for identity in Identity:
-                azure = AzureIntegration(
+                azure = SpaceliftResource(
                     self,
                     f"AzureIntegration-{identity.value}",
-                    name=f"{config.name}-azure-{identity.value}",
-                    tenant_id=settings.azure_integration.tenant_id,
-                    default_subscription_id=settings.azure_integration.subscription_id,
-                    space_id=settings.space_id,
+                    AzureIntegration(
+                        name=f"{config.name}-azure-{identity.value}",
+                        tenant_id=settings.azure_integration.tenant_id,
+                        default_subscription_id=settings.azure_integration.subscription_id,
+                        space_id=settings.space_id,
+                    ),
                 )
                 azure.override_logical_id(f"azure-{identity.value}")
                 ids[(Cloud.AZURE, identity)] = azure.id
         return ids
 
-    def _infracost_context(self, config: LabConfig) -> Context:
+    def _infracost_context(self, config: LabConfig) -> SpaceliftResource:
         """The Infracost integration's settings, auto-attached to every stack labelled
         ``infracost``. The API key is added by hand as a secret (docs/bootstrap.md)."""
-        context = Context(
+        context = SpaceliftResource(
             self,
             f"Context-{INFRACOST_CONTEXT}",
-            name=INFRACOST_CONTEXT,
-            description=(
-                "Infracost cost estimates for every stack labelled infracost (Spacelift's "
-                "Infracost integration). Add INFRACOST_API_KEY here by hand as a write-only "
-                "(secret) variable."
+            Context(
+                name=INFRACOST_CONTEXT,
+                description=(
+                    "Infracost cost estimates for every stack labelled infracost (Spacelift's "
+                    "Infracost integration). Add INFRACOST_API_KEY here by hand as a write-only "
+                    "(secret) variable."
+                ),
+                space_id=config.spacelift.space_id,
+                labels=[f"autoattach:{stack_labels.INFRACOST}"],
             ),
-            space_id=config.spacelift.space_id,
-            labels=[f"autoattach:{stack_labels.INFRACOST}"],
         )
         context.override_logical_id(INFRACOST_CONTEXT)
         # A failed estimate must not block a run (a teardown, say): the run goes on without
         # one, and the plan policy warns that the estimate is missing, so a person confirms.
-        EnvironmentVariable(
+        SpaceliftResource(
             self,
             "InfracostWarnOnFailure",
-            context_id=context.id,
-            name="INFRACOST_WARN_ON_FAILURE",
-            value="true",
-            write_only=False,
-            description="A failed estimate warns instead of failing the run (not a secret).",
+            EnvironmentVariable(
+                context_id=context.id,
+                name="INFRACOST_WARN_ON_FAILURE",
+                value="true",
+                write_only=False,
+                description="A failed estimate warns instead of failing the run (not a secret).",
+            ),
         ).override_logical_id(f"{INFRACOST_CONTEXT}--INFRACOST_WARN_ON_FAILURE")
         return context
 
-    def _argocd_hub_context(self, config: LabConfig) -> Context:
+    def _argocd_hub_context(self, config: LabConfig) -> SpaceliftResource:
         """How the experiment stacks reach the ArgoCD hub to register their clusters:
         attached to each experiment stack, filled by hand (docs/argocd.md)."""
-        context = Context(
+        context = SpaceliftResource(
             self,
             f"Context-{ARGOCD_HUB_CONTEXT}",
-            name=ARGOCD_HUB_CONTEXT,
-            description=(
-                "The ArgoCD hub cluster, for the experiment stacks' kubernetes provider. Add "
-                f"{', '.join(HUB_CONNECTION[:2])} (plain) and {HUB_CONNECTION[2]} (write-only "
-                "secret: the hub's argocd-cluster-registrar token) here by hand."
+            Context(
+                name=ARGOCD_HUB_CONTEXT,
+                description=(
+                    "The ArgoCD hub cluster, for the experiment stacks' kubernetes provider. Add "
+                    f"{', '.join(HUB_CONNECTION[:2])} (plain) and {HUB_CONNECTION[2]} (write-only "
+                    "secret: the hub's argocd-cluster-registrar token) here by hand."
+                ),
+                space_id=config.spacelift.space_id,
             ),
-            space_id=config.spacelift.space_id,
         )
         context.override_logical_id(ARGOCD_HUB_CONTEXT)
         return context
 
-    def _credentials_context(self, config: LabConfig, cloud: Cloud) -> Context:
+    def _credentials_context(self, config: LabConfig, cloud: Cloud) -> SpaceliftResource:
         """A context attached to each lab stack of ``cloud``, holding non-secret settings.
 
         Secrets never appear here: without a cloud integration, people add them by hand as
         write-only variables (docs/bootstrap.md).
         """
-        context = Context(
+        context = SpaceliftResource(
             self,
             f"Context-{CREDENTIAL_CONTEXTS[cloud]}",
-            name=CREDENTIAL_CONTEXTS[cloud],
-            description=(
-                f"Non-secret {cloud.value} settings for every {cloud.value} stack. Without a "
-                f"cloud integration, add {_HAND_ADDED_SECRETS[cloud]} here by hand as "
-                "write-only (secret) variables."
+            Context(
+                name=CREDENTIAL_CONTEXTS[cloud],
+                description=(
+                    f"Non-secret {cloud.value} settings for every {cloud.value} stack. Without a "
+                    f"cloud integration, add {_HAND_ADDED_SECRETS[cloud]} here by hand as "
+                    "write-only (secret) variables."
+                ),
+                space_id=config.spacelift.space_id,
             ),
-            space_id=config.spacelift.space_id,
         )
         context.override_logical_id(CREDENTIAL_CONTEXTS[cloud])
         if cloud is Cloud.AWS:
-            EnvironmentVariable(
+            SpaceliftResource(
                 self,
                 "AwsRegion",
-                context_id=context.id,
-                name="AWS_REGION",
-                value=config.aws.region,
-                write_only=False,
-                description="Region of the lab (not a secret).",
+                EnvironmentVariable(
+                    context_id=context.id,
+                    name="AWS_REGION",
+                    value=config.aws.region,
+                    write_only=False,
+                    description="Region of the lab (not a secret).",
+                ),
             ).override_logical_id(f"{CREDENTIAL_CONTEXTS[cloud]}--AWS_REGION")
         return context

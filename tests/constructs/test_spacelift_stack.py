@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from syrupy.assertion import SnapshotAssertion
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
     IntegrationPair,
+    SharedStackSettings,
     SpaceliftStack,
     SpaceliftStackProps,
     Upstream,
@@ -20,17 +22,15 @@ from lab.spacelift import SpaceliftProvider
 from tests.helpers import new_stack, synth
 from tests.spacelift.conformance import check_terraform_json, load_schema
 
-BASE: dict[str, Any] = {
-    "description": "test stack",
-    "repository": "illm-k8s-lab",
-    "branch": "main",
-    "opentofu_version": "1.11.14",
-}
+SHARED = SharedStackSettings(repository="illm-k8s-lab", branch="main", opentofu_version="1.11.14")
 
 
 def _props(slug: str, **overrides: Any) -> SpaceliftStackProps:
     return SpaceliftStackProps(
-        slug=slug, project_root=f"cdktf.out/stacks/{slug}", **{**BASE, **overrides}
+        slug=slug,
+        description="test stack",
+        project_root=f"cdktf.out/stacks/{slug}",
+        **{"shared": SHARED, **overrides},
     )
 
 
@@ -173,9 +173,10 @@ def test_deletion_happens_after_the_whole_expiry_day() -> None:
 
 def test_github_custom_app_and_worker_pool() -> None:
     stack = new_stack()
-    SpaceliftStack(
-        stack, "s", _props("x", github_namespace="illMadeCoder", worker_pool_id="01WORKERPOOL")
+    shared = dataclasses.replace(
+        SHARED, github_namespace="illMadeCoder", worker_pool_id="01WORKERPOOL"
     )
+    SpaceliftStack(stack, "s", _props("x", shared=shared))
     body = synth(stack)["resource"]["spacelift_stack"]["x"]
     assert body["github_enterprise"] == {"namespace": "illMadeCoder"}
     assert body["worker_pool_id"] == "01WORKERPOOL"

@@ -1,247 +1,171 @@
-"""Stacks that exercise the bindings with every option set (shared by several tests)."""
+"""A stack that uses every binding with every argument set (shared by several tests)."""
 
 from __future__ import annotations
 
-from typing import Any
+from cdktn import ITerraformDependable, TerraformStack
 
-from cdktn import TerraformResourceLifecycle, TerraformStack
-
+import lab.spacelift
+from lab.policies import PolicyType
 from lab.spacelift import (
-    SPACE_ADMIN_ROLE_SLUG,
+    Arguments,
     AwsIntegration,
     AwsIntegrationAttachment,
     AzureIntegration,
     AzureIntegrationAttachment,
     Context,
     ContextAttachment,
-    DataSpaceliftRole,
     DriftDetection,
     EnvironmentVariable,
     OpenTofuWorkflowTool,
     Policy,
-    PolicyAttachment,
     PolicyEngineType,
-    PolicyType,
-    RoleAttachment,
     ScheduledDeleteStack,
     SpaceliftProvider,
+    SpaceliftResource,
     Stack,
     StackDependency,
     StackDependencyReference,
     StackDestructor,
-    StackDestructorTimeouts,
     StackGitHubEnterprise,
     StackOpenTofu,
-    StackOpenTofuLogging,
-    TerraformWorkflowTool,
 )
 
-HOOKS = (
-    "before_init",
-    "after_init",
-    "before_plan",
-    "after_plan",
-    "before_apply",
-    "after_apply",
-    "before_perform",
-    "after_perform",
-    "before_destroy",
-    "after_destroy",
-    "after_run",
+BINDINGS: list[type[Arguments]] = [
+    binding
+    for binding in (getattr(lab.spacelift, name) for name in lab.spacelift.__all__)
+    if isinstance(binding, type)
+    and issubclass(binding, Arguments)
+    and hasattr(binding, "TERRAFORM_TYPE")
+]
+"""Every resource binding: the argument classes that name a Terraform type."""
+
+FULL_STACK = Stack(
+    name="AWS foundation",
+    repository="illm-k8s-lab",
+    branch="main",
+    slug="aws-foundation",
+    description="VPC and shared AWS resources",
+    space_id="lab-01HXYZ",
+    labels=["lab", "aws"],
+    project_root="cdktf.out/stacks/aws-foundation",
+    github_enterprise=StackGitHubEnterprise(namespace="illm"),
+    opentofu=StackOpenTofu(
+        version="1.10.6",
+        workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
+        use_smart_sanitization=True,
+        external_state_access=False,
+    ),
+    manage_state=True,
+    autodeploy=False,
+    protect_from_deletion=True,
+    worker_pool_id="01HWORKERPOOL",
+    enable_well_known_secret_masking=True,
 )
-"""The hook lists that stacks and contexts share."""
+"""A native OpenTofu stack with every argument the binding offers."""
 
 
-def hooks() -> dict[str, Any]:
-    """One command per hook, named after the hook."""
-    return {hook: [f"echo {hook}"] for hook in HOOKS}
-
-
-def full_stack(scope: TerraformStack, id: str = "Foundation") -> Stack:
-    """A native OpenTofu stack with every argument the binding offers except ``terraform_*``."""
-    return Stack(
-        scope,
-        id,
-        name="AWS foundation",
-        repository="illm-k8s-lab",
-        branch="main",
-        slug="aws-foundation",
-        description="VPC and shared AWS resources",
-        space_id="lab-01HXYZ",
-        labels=["lab", "aws"],
-        project_root="cdktf.out/stacks/aws-foundation",
-        additional_project_globs=["lab/**", "lab.yaml"],
-        github_enterprise=StackGitHubEnterprise(namespace="illm", id="github-custom-app"),
-        opentofu=StackOpenTofu(
-            version="1.10.6",
-            workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
-            workspace="default",
-            use_smart_sanitization=True,
-            external_state_access=False,
-            logging=StackOpenTofuLogging(concise=True),
-        ),
-        autodeploy=False,
-        autoretry=True,
-        allow_run_promotion=False,
-        protect_from_deletion=True,
-        manage_state=True,
-        enable_local_preview=False,
-        enable_sensitive_outputs_upload=False,
-        enable_well_known_secret_masking=True,
-        runner_image="public.ecr.aws/spacelift/runner-terraform:latest",
-        worker_pool_id="01HWORKERPOOL",
-        **hooks(),
-    )
-
-
-def every_binding(scope: TerraformStack) -> None:
-    """Every binding, with every option set, wired together by tokens and meta-arguments."""
+def every_binding(scope: TerraformStack) -> dict[str, SpaceliftResource]:
+    """Every binding, with every argument set, wired together by tokens; by construct id."""
     SpaceliftProvider(scope, "Spacelift")
-    other_account = SpaceliftProvider(scope, "OtherAccount", alias="other")
+    made: dict[str, SpaceliftResource] = {}
 
-    foundation = full_stack(scope)
-    cluster = Stack(
-        scope,
-        "Cluster",
-        name="EKS cluster",
-        repository="illm-k8s-lab",
-        branch="main",
-        terraform_version="1.10.6",
-        terraform_workflow_tool=TerraformWorkflowTool.OPEN_TOFU,
-        terraform_workspace="default",
-        terraform_smart_sanitization=True,
-        terraform_external_state_access=False,
-        lifecycle=TerraformResourceLifecycle(prevent_destroy=False),
+    def add(
+        id: str, arguments: Arguments, depends_on: list[ITerraformDependable] | None = None
+    ) -> SpaceliftResource:
+        made[id] = SpaceliftResource(scope, id, arguments, depends_on=depends_on)
+        return made[id]
+
+    foundation = add("Foundation", FULL_STACK)
+    cluster = add("Cluster", Stack(name="EKS cluster", repository="illm-k8s-lab", branch="main"))
+    dependency = add(
+        "ClusterOnFoundation",
+        StackDependency(stack_id=cluster.id, depends_on_stack_id=foundation.id),
     )
-    dependency = StackDependency(
-        scope, "ClusterOnFoundation", stack_id=cluster.id, depends_on_stack_id=foundation.id
-    )
-    StackDependencyReference(
-        scope,
+    add(
         "VpcId",
-        stack_dependency_id=dependency.id,
-        output_name="vpc_id",
-        input_name="TF_VAR_vpc_id",
-        trigger_always=True,
+        StackDependencyReference(
+            stack_dependency_id=dependency.id, output_name="vpc_id", input_name="TF_VAR_vpc_id"
+        ),
     )
-
-    context = Context(
-        scope,
+    context = add(
         "Shared",
-        name="lab-shared",
-        description="Settings every lab stack needs",
-        space_id="lab-01HXYZ",
-        labels=["autoattach:lab"],
-        **hooks(),
+        Context(
+            name="lab-shared",
+            description="Settings every lab stack needs",
+            space_id="lab-01HXYZ",
+            labels=["autoattach:lab"],
+        ),
     )
-    ContextAttachment(
-        scope, "SharedOnCluster", context_id=context.id, stack_id=cluster.id, priority=1
-    )
-    ContextAttachment(scope, "SharedOnModule", context_id=context.id, module_id="vpc-module")
-    region = EnvironmentVariable(
-        scope,
+    add("SharedOnCluster", ContextAttachment(context_id=context.id, stack_id=cluster.id))
+    region = add(
         "Region",
-        name="TF_VAR_region",
-        value="eu-west-1",
-        write_only=False,
-        description="Default AWS region",
-        context_id=context.id,
+        EnvironmentVariable(
+            context_id=context.id,
+            name="AWS_REGION",
+            value="eu-west-1",
+            write_only=False,
+            description="Region of the lab",
+        ),
     )
-    EnvironmentVariable(scope, "Tier", name="TIER", value="lab", stack_id=cluster.id)
-    EnvironmentVariable(scope, "ModuleTier", name="TIER", value="lab", module_id="vpc-module")
-
-    policy = Policy(
-        scope,
+    add(
         "PlanGate",
-        name="plan-gate",
-        type=PolicyType.PLAN,
-        body='package spacelift\n\nwarn contains "review" if true\n',
-        engine_type=PolicyEngineType.REGO_V1,
-        description="Warn on every tracked change",
-        space_id="lab-01HXYZ",
-        labels=["lab"],
+        Policy(
+            name="plan-gate",
+            type=PolicyType.PLAN,
+            body='package spacelift\n\nwarn contains "review" if true\n',
+            engine_type=PolicyEngineType.REGO_V1,
+            description="Warn on every tracked change",
+            space_id="lab-01HXYZ",
+            labels=["autoattach:lab"],
+        ),
     )
-    PolicyAttachment(scope, "PlanGateOnCluster", policy_id=policy.id, stack_id=cluster.id)
-    PolicyAttachment(scope, "PlanGateOnModule", policy_id=policy.id, module_id="vpc-module")
-
-    DriftDetection(
-        scope,
+    add(
         "ClusterDrift",
-        stack_id=cluster.id,
-        schedule=["0 6 * * 1-5"],
-        reconcile=True,
-        ignore_state=False,
-        timezone="Europe/Berlin",
+        DriftDetection(
+            stack_id=cluster.id,
+            schedule=["0 6 * * 1-5"],
+            timezone="Europe/Berlin",
+            reconcile=True,
+        ),
     )
-
-    aws = AwsIntegration(
-        scope,
+    aws = add(
         "Aws",
-        name="lab-aws",
-        role_arn="arn:aws:iam::123456789012:role/spacelift-lab",
-        duration_seconds=3600,
-        region="eu-west-1",
-        external_id="lab-external-id",
-        generate_credentials_in_worker=False,
-        tag_assume_role=True,
-        space_id="lab-01HXYZ",
-        labels=["autoattach:aws"],
-        autoattach_enabled=True,
+        AwsIntegration(
+            name="lab-aws",
+            role_arn="arn:aws:iam::123456789012:role/spacelift-lab",
+            duration_seconds=3600,
+            region="eu-west-1",
+            space_id="lab-01HXYZ",
+        ),
     )
-    aws_attachment = AwsIntegrationAttachment(
-        scope, "AwsOnCluster", integration_id=aws.id, stack_id=cluster.id, read=True, write=True
+    aws_attachment = add(
+        "AwsOnCluster",
+        AwsIntegrationAttachment(
+            integration_id=aws.id, stack_id=cluster.id, read=True, write=False
+        ),
     )
-    azure = AzureIntegration(
-        scope,
+    azure = add(
         "Azure",
-        name="lab-azure",
-        tenant_id="11111111-2222-3333-4444-555555555555",
-        default_subscription_id="aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-        space_id="lab-01HXYZ",
-        labels=["autoattach:azure"],
-        autoattach_enabled=True,
+        AzureIntegration(
+            name="lab-azure",
+            tenant_id="11111111-2222-3333-4444-555555555555",
+            default_subscription_id="aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+            space_id="lab-01HXYZ",
+        ),
     )
-    AzureIntegrationAttachment(
-        scope,
-        "AzureOnModule",
-        integration_id=azure.id,
-        module_id="aks-module",
-        subscription_id="aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-        read=True,
-        write=False,
+    add(
+        "AzureOnFoundation",
+        AzureIntegrationAttachment(
+            integration_id=azure.id, stack_id=foundation.id, read=False, write=True
+        ),
     )
-
-    StackDestructor(
-        scope,
+    add(
         "ClusterDestructor",
-        stack_id=cluster.id,
-        deactivated=False,
-        discard_runs=True,
-        timeouts=StackDestructorTimeouts(delete="1h"),
+        StackDestructor(stack_id=cluster.id),
         depends_on=[aws_attachment, region],
     )
-    ScheduledDeleteStack(
-        scope, "ClusterExpiry", stack_id=cluster.id, at=1_893_456_000, delete_resources=True
+    add(
+        "ClusterExpiry",
+        ScheduledDeleteStack(stack_id=cluster.id, at=1_893_456_000, delete_resources=True),
     )
-
-    admin = DataSpaceliftRole(scope, "SpaceAdmin", slug=SPACE_ADMIN_ROLE_SLUG)
-    DataSpaceliftRole(
-        scope, "RoleById", role_id="01K07523Q8B4TBF0YHQRF6J5MW", provider=other_account
-    )
-    RoleAttachment(
-        scope,
-        "FoundationIsSpaceAdmin",
-        role_id=admin.id,
-        space_id="lab-01HXYZ",
-        stack_id=foundation.id,
-    )
-    for principal in ("api_key_id", "idp_group_mapping_id", "user_id"):
-        principal_argument: dict[str, Any] = {principal: "01PRINCIPAL"}
-        RoleAttachment(
-            scope,
-            f"AdminFor-{principal}",
-            role_id=admin.id,
-            space_id="lab-01HXYZ",
-            provider=other_account,
-            **principal_argument,
-        )
+    return made

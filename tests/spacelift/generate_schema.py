@@ -43,8 +43,6 @@ RESOURCES: Final = (
     "drift_detection",
     "environment_variable",
     "policy",
-    "policy_attachment",
-    "role_attachment",
     "scheduled_delete_stack",
     "stack",
     "stack_dependency",
@@ -53,8 +51,8 @@ RESOURCES: Final = (
 )
 """The resources ``lab.spacelift`` binds (without the ``spacelift_`` prefix)."""
 
-DATA_SOURCES: Final = ("role",)
-"""The data sources ``lab.spacelift`` binds."""
+DATA_SOURCES: Final[tuple[str, ...]] = ()
+"""The data sources ``lab.spacelift`` binds: none so far."""
 
 PROVENANCE: Final = {
     "what": (

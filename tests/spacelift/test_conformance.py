@@ -31,7 +31,6 @@ VALID: JsonDict = {
         "spacelift_stack_destructor": {"d": {"stack_id": "${spacelift_stack.s.id}"}},
         "spacelift_scheduled_delete_stack": {"x": {"stack_id": "s", "at": 1_893_456_000}},
     },
-    "data": {"spacelift_role": {"admin": {"slug": "space-admin"}}},
 }
 """A small conforming document; each case below breaks one thing in a copy of it."""
 
@@ -46,7 +45,7 @@ def mutated(mutate: Callable[[JsonDict], object]) -> JsonDict:
     return doc
 
 
-def test_a_stack_using_every_binding_with_every_option_conforms(
+def test_a_stack_using_every_binding_with_every_argument_conforms(
     schema: JsonDict, json_snapshot: SnapshotAssertion
 ) -> None:
     stack = new_stack("spacelift-root")
@@ -96,11 +95,6 @@ CASES: list[tuple[str, Callable[[JsonDict], object], list[str]]] = [
             github_enterprise={"namespace": "o", "is_default": True}
         ),
         ["spacelift_stack.s: github_enterprise.is_default: read-only attribute cannot be set"],
-    ),
-    (
-        "read-only attribute set on a data source",
-        lambda doc: doc["data"]["spacelift_role"]["admin"].update(name="Space admin"),
-        ["data.spacelift_role.admin: name: read-only attribute cannot be set"],
     ),
     (
         "deprecated attribute",
@@ -223,7 +217,7 @@ CASES: list[tuple[str, Callable[[JsonDict], object], list[str]]] = [
     ),
     (
         "data source type outside the schema",
-        lambda doc: doc["data"].update(spacelift_current_stack={"me": {}}),
+        lambda doc: doc.update(data={"spacelift_current_stack": {"me": {}}}),
         [
             "data.spacelift_current_stack: type spacelift_current_stack is not in the provider "
             "schema (add it to tests/spacelift/generate_schema.py and regenerate)"
@@ -320,7 +314,6 @@ def test_meta_arguments_and_comments_are_ignored(schema: JsonDict) -> None:
                 "provider": "spacelift.other",
             }
         )
-        doc["data"]["spacelift_role"]["admin"].update(depends_on=["x"], provider="spacelift")
         doc["provider"]["spacelift"][0]["//"] = "comment"
 
     assert check_terraform_json(mutated(add_meta), schema) == []

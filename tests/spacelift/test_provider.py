@@ -1,4 +1,4 @@
-"""The provider binding: required_providers, aliases, and no credentials in code."""
+"""The provider binding: required_providers, and no credentials in code."""
 
 from __future__ import annotations
 
@@ -8,11 +8,20 @@ import pytest
 from cdktn import TerraformStack
 from cdktn import Testing as CdktfTesting  # not `Testing`: pytest would try to collect it
 
-from lab.spacelift import PROVIDER_VERSION_CONSTRAINT, SpaceliftProvider, StackDependency
-from tests.helpers import new_stack, only_resource, synth
+from lab.spacelift import (
+    PROVIDER_VERSION_CONSTRAINT,
+    SpaceliftProvider,
+    SpaceliftResource,
+    StackDependency,
+)
+from tests.helpers import new_stack, synth
+
+DEPENDENCY = StackDependency(stack_id="b", depends_on_stack_id="a")
 
 
 def test_default_provider_is_an_empty_block_pinned_to_the_1x_line(stack: TerraformStack) -> None:
+    SpaceliftResource(stack, "Dep", DEPENDENCY)
+
     doc = synth(stack)
 
     assert doc["provider"] == {"spacelift": [{}]}
@@ -20,31 +29,20 @@ def test_default_provider_is_an_empty_block_pinned_to_the_1x_line(stack: Terrafo
         "spacelift": {"source": "spacelift-io/spacelift", "version": ">= 1.53.5, < 2.0.0"}
     }
     assert PROVIDER_VERSION_CONSTRAINT == ">= 1.53.5, < 2.0.0"
-
-
-def test_aliased_provider_is_addressed_by_its_alias(stack: TerraformStack) -> None:
-    other = SpaceliftProvider(stack, "OtherAccount", alias="other")
-    StackDependency(stack, "Dep", stack_id="b", depends_on_stack_id="a", provider=other)
-
-    doc = synth(stack)
-
-    assert doc["provider"] == {"spacelift": [{}, {"alias": "other"}]}
-    assert only_resource(doc, "spacelift_stack_dependency")["provider"] == "spacelift.other"
-    assert other.alias == "other"
-    assert other.fqn == "spacelift.other"
+    assert "provider" not in doc["resource"]["spacelift_stack_dependency"]["Dep"]
 
 
 def test_provider_accepts_no_credentials() -> None:
     parameters = set(inspect.signature(SpaceliftProvider.__init__).parameters)
 
-    assert parameters == {"self", "scope", "id", "alias"}
+    assert parameters == {"self", "scope", "id"}
     with pytest.raises(TypeError, match="api_key_secret"):
         SpaceliftProvider(new_stack(), "Spacelift", api_key_secret="s3cr3t")  # type: ignore[call-arg]
 
 
 def test_resources_without_a_provider_construct_fail_validation() -> None:
     stack = new_stack()
-    StackDependency(stack, "Dep", stack_id="b", depends_on_stack_id="a")
+    SpaceliftResource(stack, "Dep", DEPENDENCY)
 
     with pytest.raises(RuntimeError, match=r"without a matching provider construct.*spacelift"):
         CdktfTesting.synth(stack, run_validations=True)

@@ -9,56 +9,23 @@ provider, so whether the committed file matches them is not tested here.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import lab.spacelift
-from lab.spacelift import (
-    StackDestructorTimeouts,
-    StackGitHubEnterprise,
-    StackOpenTofu,
-    StackOpenTofuLogging,
-)
-from lab.spacelift._base import Block, SpaceliftDataSource, SpaceliftResource
+from lab.spacelift import Block, StackGitHubEnterprise, StackOpenTofu
 from tests.spacelift import generate_schema
+from tests.spacelift.examples import BINDINGS
 from tests.spacelift.generate_schema import PROVENANCE, build_schema, page_block, render
 
 JsonDict = dict[str, Any]
 
-NOT_ATTRIBUTES = {"self", "scope", "id", "meta"}
-"""``__init__`` parameters that are not provider attributes."""
-
-RESOURCE_BINDINGS = [
-    binding
-    for binding in (getattr(lab.spacelift, name) for name in lab.spacelift.__all__)
-    if inspect.isclass(binding) and issubclass(binding, SpaceliftResource)
-]
-DATA_SOURCE_BINDINGS = [
-    binding
-    for binding in (getattr(lab.spacelift, name) for name in lab.spacelift.__all__)
-    if inspect.isclass(binding) and issubclass(binding, SpaceliftDataSource)
-]
-BLOCKS: dict[type[Block], tuple[str, tuple[str, ...]]] = {
-    StackOpenTofu: ("spacelift_stack", ("opentofu",)),
-    StackOpenTofuLogging: ("spacelift_stack", ("opentofu", "logging")),
-    StackGitHubEnterprise: ("spacelift_stack", ("github_enterprise",)),
-    StackDestructorTimeouts: ("spacelift_stack_destructor", ("timeouts",)),
+NESTED_BLOCKS: dict[type[Block], tuple[str, ...]] = {
+    StackOpenTofu: ("spacelift_stack", "opentofu"),
+    StackGitHubEnterprise: ("spacelift_stack", "github_enterprise"),
 }
-
-
-def binding_schema(schema: JsonDict, binding: type) -> JsonDict:
-    section = (
-        "resource_schemas" if issubclass(binding, SpaceliftResource) else "data_source_schemas"
-    )
-    return schema[section][binding.TF_RESOURCE_TYPE]  # type: ignore[attr-defined,no-any-return]
-
-
-def keyword_parameters(binding: type) -> dict[str, inspect.Parameter]:
-    parameters = inspect.signature(binding.__init__).parameters  # type: ignore[misc]
-    return {name: p for name, p in parameters.items() if name not in NOT_ATTRIBUTES}
+"""Each nested block binding: its resource type and its path of block names."""
 
 
 def test_schema_file_states_its_provenance(schema: JsonDict) -> None:
@@ -72,52 +39,34 @@ def test_schema_file_states_its_provenance(schema: JsonDict) -> None:
 
 
 def test_schema_covers_exactly_the_bound_types(schema: JsonDict) -> None:
-    assert sorted(b.TF_RESOURCE_TYPE for b in RESOURCE_BINDINGS) == sorted(
-        schema["resource_schemas"]
-    )
-    assert sorted(b.TF_RESOURCE_TYPE for b in DATA_SOURCE_BINDINGS) == sorted(
-        schema["data_source_schemas"]
-    )
-    assert len(RESOURCE_BINDINGS) == 16
+    assert sorted(b.TERRAFORM_TYPE for b in BINDINGS) == sorted(schema["resource_schemas"])
+    assert schema["data_source_schemas"] == {}
+    assert len(BINDINGS) == 14
 
 
-@pytest.mark.parametrize(
-    "binding", [*RESOURCE_BINDINGS, *DATA_SOURCE_BINDINGS], ids=lambda b: b.__name__
-)
-def test_binding_arguments_are_settable_schema_attributes(schema: JsonDict, binding: type) -> None:
-    block = binding_schema(schema, binding)
-    specs = {**block["attributes"], **block["blocks"]}
-    parameters = keyword_parameters(binding)
-
-    unknown = set(parameters) - set(specs)
-    not_settable = {name for name in parameters if specs.get(name, {}).get("mode") == "read-only"}
-    deprecated = {name for name in parameters if specs.get(name, {}).get("deprecated")}
-    write_only = {name for name in parameters if specs.get(name, {}).get("write_only")}
-    required = {name for name, spec in specs.items() if spec["mode"] == "required"}
-    optional_in_binding = {
-        name for name, p in parameters.items() if p.default is not inspect.Parameter.empty
-    }
-
-    assert (unknown, not_settable, deprecated, write_only) == (set(), set(), set(), set())
-    assert required <= set(parameters), "every required attribute is an argument"
-    assert not required & optional_in_binding, "required attributes have no default"
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
+BLOCK_PATHS: dict[type[Block], tuple[str, ...]] = {
+    **{binding: (binding.TERRAFORM_TYPE,) for binding in BINDINGS},
+    **NESTED_BLOCKS,
+}
 
 
-@pytest.mark.parametrize("block_class", list(BLOCKS), ids=lambda b: b.__name__)
-def test_block_fields_are_settable_schema_attributes(
-    schema: JsonDict, block_class: type[Block]
+@pytest.mark.parametrize("binding", list(BLOCK_PATHS), ids=lambda b: b.__name__)
+def test_binding_fields_are_settable_schema_attributes(
+    schema: JsonDict, binding: type[Block]
 ) -> None:
-    resource_type, path = BLOCKS[block_class]
+    resource_type, *path = BLOCK_PATHS[binding]
     block = schema["resource_schemas"][resource_type]
     for name in path:
         block = block["blocks"][name]
     specs = {**block["attributes"], **block["blocks"]}
-    fields = {field.name: field for field in dataclasses.fields(block_class)}
-
-    assert set(fields) <= set(specs)
-    assert all(specs[name]["mode"] != "read-only" for name in fields)
+    fields = {field.name: field for field in dataclasses.fields(binding)}
     required = {name for name, spec in specs.items() if spec["mode"] == "required"}
+
+    assert set(fields) - set(specs) == set(), "unknown attributes"
+    assert {name for name in fields if specs[name]["mode"] == "read-only"} == set()
+    assert {name for name in fields if specs[name].get("deprecated")} == set()
+    assert {name for name in fields if specs[name].get("write_only")} == set()
+    assert required <= set(fields), "every required attribute is a field"
     assert all(fields[name].default is dataclasses.MISSING for name in required)
 
 

@@ -11,13 +11,16 @@ from typing import Final
 from cdktn import ITerraformDependable
 from constructs import Construct
 
+from lab.constructs.tokens import unresolved
 from lab.spacelift import (
+    Arguments,
     AwsIntegrationAttachment,
     AzureIntegrationAttachment,
     ContextAttachment,
     DriftDetection,
     OpenTofuWorkflowTool,
     ScheduledDeleteStack,
+    SpaceliftResource,
     Stack,
     StackDependency,
     StackDependencyReference,
@@ -25,7 +28,6 @@ from lab.spacelift import (
     StackGitHubEnterprise,
     StackOpenTofu,
 )
-from lab.spacelift._base import is_literal
 
 DEFAULT_DRIFT_TIMEZONE: Final = "UTC"
 PROTECTED_LABELS: Final = frozenset({"foundation", "management"})
@@ -74,12 +76,31 @@ class IntegrationPair:
     write_id: str
 
     def __post_init__(self) -> None:
-        if is_literal(self.read_id) and self.read_id == self.write_id:
+        if not unresolved(self.read_id) and self.read_id == self.write_id:
             raise ValueError(
                 f"IntegrationPair: read_id and write_id are both {self.read_id!r}; a preview "
                 "would run with the identity that applies. Give the read phase its own "
                 "read-only integration"
             )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SharedStackSettings:
+    """What every stack of the lab shares: where its code comes from, the OpenTofu release that
+    runs it, and where it lives and runs."""
+
+    repository: str
+    """Repository name without its owner."""
+    branch: str
+    opentofu_version: str
+    """OpenTofu release the stacks run, pinned exactly."""
+    github_namespace: str | None = None
+    """Repository owner for a GitHub custom app integration. Default: the account's default
+    VCS integration."""
+    space_id: str | None = None
+    """Default: the provider's default space."""
+    worker_pool_id: str | None = None
+    """Default: the public worker pool."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,22 +110,12 @@ class SpaceliftStackProps:
     slug: str
     """The stack's immutable ID; equals the CDKTF stack id whose output it applies."""
     description: str
-    repository: str
-    """Repository name without its owner."""
-    branch: str
     project_root: str
     """Directory the stack runs in, relative to the repository root."""
-    opentofu_version: str
-    """OpenTofu release the stack runs, pinned exactly."""
+    shared: SharedStackSettings
+    """The settings this stack shares with every other stack of the lab."""
     labels: Sequence[str] = ()
     """Labels; they also select auto-attached contexts and policies. Default: none."""
-    space_id: str | None = None
-    """Default: the provider's default space."""
-    github_namespace: str | None = None
-    """Repository owner for a GitHub custom app integration. Default: the account's default
-    VCS integration."""
-    worker_pool_id: str | None = None
-    """Default: the public worker pool."""
     autodeploy: bool = False
     """Default: false: every tracked run waits for a confirmation."""
     protect_from_deletion: bool = False
@@ -154,47 +165,48 @@ class SpaceliftStack(Construct):
         super().__init__(scope, id)
         self.props = props
         self.slug = props.slug
-        self.resource = Stack(
-            self,
+        shared = props.shared
+        self.resource = self._add(
             "Stack",
-            name=props.slug,
-            slug=props.slug,
-            description=props.description,
-            repository=props.repository,
-            branch=props.branch,
-            project_root=props.project_root,
-            github_enterprise=(
-                StackGitHubEnterprise(namespace=props.github_namespace)
-                if props.github_namespace
-                else None
+            Stack(
+                name=props.slug,
+                slug=props.slug,
+                description=props.description,
+                project_root=props.project_root,
+                labels=sorted(set(props.labels)),
+                repository=shared.repository,
+                branch=shared.branch,
+                github_enterprise=(
+                    StackGitHubEnterprise(namespace=shared.github_namespace)
+                    if shared.github_namespace
+                    else None
+                ),
+                space_id=shared.space_id,
+                worker_pool_id=shared.worker_pool_id,
+                # The native OpenTofu vendor, not the Terraform vendor with workflow tool
+                # OPEN_TOFU: Spacelift migrates such stacks to the native vendor server-side,
+                # and the provider then maps the fields back (spacelift-io/
+                # terraform-provider-spacelift b4274186, spacelift/internal/structs/stack.go),
+                # so the Terraform vendor is no lasting route to its Infracost integration
+                # (docs/workflows.md, "Cost estimates").
+                opentofu=StackOpenTofu(
+                    version=shared.opentofu_version,
+                    workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
+                    use_smart_sanitization=True,
+                    # Off (the provider's default, written out): only the stack's own runs and
+                    # tasks touch its state; values between stacks go by output references.
+                    # docs/workflows.md, "State".
+                    external_state_access=False,
+                ),
+                # Spacelift hosts the state; the synthesized JSON has no backend block. The
+                # provider replaces a stack whose manage_state changes (ForceNew in
+                # spacelift/resource_stack.go at 85652615), which would destroy an experiment.
+                manage_state=True,
+                autodeploy=props.autodeploy,
+                protect_from_deletion=props.protect_from_deletion,
+                enable_well_known_secret_masking=True,
             ),
-            space_id=props.space_id,
-            labels=sorted(set(props.labels)),
-            # The native OpenTofu vendor, not the Terraform vendor with workflow tool
-            # OPEN_TOFU: Spacelift migrates such stacks to the native vendor server-side,
-            # and the provider then maps the fields back (spacelift-io/
-            # terraform-provider-spacelift b4274186, spacelift/internal/structs/stack.go),
-            # so the Terraform vendor is no lasting route to its Infracost integration
-            # (docs/workflows.md, "Cost estimates").
-            opentofu=StackOpenTofu(
-                version=props.opentofu_version,
-                workflow_tool=OpenTofuWorkflowTool.OPENTOFU,
-                use_smart_sanitization=True,
-                # Off (the provider's default, written out): only the stack's own runs and
-                # tasks touch its state; values between stacks go by output references.
-                # docs/workflows.md, "State".
-                external_state_access=False,
-            ),
-            # Spacelift hosts the state; the synthesized JSON has no backend block. The
-            # provider replaces a stack whose manage_state changes (ForceNew in
-            # spacelift/resource_stack.go at 85652615), which would destroy an experiment.
-            manage_state=True,
-            autodeploy=props.autodeploy,
-            protect_from_deletion=props.protect_from_deletion,
-            worker_pool_id=props.worker_pool_id,
-            enable_well_known_secret_masking=True,
         )
-        self.resource.override_logical_id(props.slug)
         self.id: str = self.resource.id
         # Whatever a destroy run needs (credentials, inputs) must outlive the destructor:
         # it depends on all of it, so OpenTofu removes the destructor first, running the
@@ -202,71 +214,82 @@ class SpaceliftStack(Construct):
         teardown_prerequisites: list[ITerraformDependable] = []
 
         if props.drift_detection is not None:
-            DriftDetection(
-                self,
+            self._add(
                 "DriftDetection",
-                stack_id=self.id,
-                schedule=list(props.drift_detection.schedule),
-                timezone=props.drift_detection.timezone,
-                reconcile=props.drift_detection.reconcile,
-            ).override_logical_id(props.slug)
+                DriftDetection(
+                    stack_id=self.id,
+                    schedule=list(props.drift_detection.schedule),
+                    timezone=props.drift_detection.timezone,
+                    reconcile=props.drift_detection.reconcile,
+                ),
+            )
         integrations = (
             (AwsIntegrationAttachment, "AwsIntegration", props.aws_integrations),
             (AzureIntegrationAttachment, "AzureIntegration", props.azure_integrations),
         )
-        for binding, construct_id, pair in integrations:
+        for attachment, construct_id, pair in integrations:
             if pair is None:
                 continue
             for phase, integration_id in (("read", pair.read_id), ("write", pair.write_id)):
-                attachment = binding(
-                    self,
-                    f"{construct_id}-{phase}",
+                arguments = attachment(
                     integration_id=integration_id,
                     stack_id=self.id,
                     read=phase == "read",
                     write=phase == "write",
                 )
-                attachment.override_logical_id(f"{props.slug}--{phase}")
-                teardown_prerequisites.append(attachment)
+                teardown_prerequisites.append(
+                    self._add(f"{construct_id}-{phase}", arguments, connects=phase)
+                )
         for name, context_id in sorted(props.contexts.items()):
-            context = ContextAttachment(
-                self, f"Context-{name}", context_id=context_id, stack_id=self.id
-            )
-            context.override_logical_id(f"{props.slug}--{name}")
-            teardown_prerequisites.append(context)
-        self.dependencies: dict[str, StackDependency] = {}
+            context = ContextAttachment(context_id=context_id, stack_id=self.id)
+            teardown_prerequisites.append(self._add(f"Context-{name}", context, connects=name))
+        self.dependencies: dict[str, SpaceliftResource] = {}
         for upstream in props.upstreams:
-            dependency = StackDependency(
-                self,
+            dependency = self._add(
                 f"DependsOn-{upstream.stack.slug}",
-                stack_id=self.id,
-                depends_on_stack_id=upstream.stack.id,
+                StackDependency(stack_id=self.id, depends_on_stack_id=upstream.stack.id),
+                connects=upstream.stack.slug,
             )
-            dependency.override_logical_id(f"{props.slug}--{upstream.stack.slug}")
             self.dependencies[upstream.stack.slug] = dependency
             teardown_prerequisites.append(dependency)
             for output_name, input_name in sorted(upstream.references.items()):
                 reference = StackDependencyReference(
-                    self,
-                    f"Input-{input_name}",
                     stack_dependency_id=dependency.id,
                     output_name=output_name,
                     input_name=input_name,
                 )
-                reference.override_logical_id(f"{props.slug}--{input_name}")
-                teardown_prerequisites.append(reference)
+                teardown_prerequisites.append(
+                    self._add(f"Input-{input_name}", reference, connects=input_name)
+                )
         if props.destroy_on_delete:
-            StackDestructor(
-                self, "Destructor", stack_id=self.id, depends_on=teardown_prerequisites
-            ).override_logical_id(props.slug)
+            self._add(
+                "Destructor", StackDestructor(stack_id=self.id), depends_on=teardown_prerequisites
+            )
         if props.expires is not None:
-            ScheduledDeleteStack(
-                self,
+            self._add(
                 "ScheduledDelete",
-                stack_id=self.id,
-                at=deletion_timestamp(props.expires),
-                delete_resources=True,
-            ).override_logical_id(props.slug)
+                ScheduledDeleteStack(
+                    stack_id=self.id,
+                    at=deletion_timestamp(props.expires),
+                    delete_resources=True,
+                ),
+            )
+
+    def _add(
+        self,
+        id: str,
+        arguments: Arguments,
+        *,
+        connects: str | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
+    ) -> SpaceliftResource:
+        """A resource of this stack. Its logical id is the slug, or ``<slug>--<connects>`` for
+        what connects the stack to something (a phase's credentials, a context, an upstream
+        stack or an input), so the JSON reads like the stack list rather than construct paths."""
+        resource = SpaceliftResource(self, id, arguments, depends_on=depends_on)
+        slug = self.props.slug
+        resource.override_logical_id(slug if connects is None else f"{slug}--{connects}")
+        return resource
 
 
 def deletion_timestamp(expires: date) -> int:
