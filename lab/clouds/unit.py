@@ -49,8 +49,8 @@ class CredentialContext:
     """The context's name and slug."""
     hand_added_secrets: str
     """What people add by hand when no cloud integration is configured."""
-    environment: Callable[[LabConfig], Mapping[str, str]]
-    """Non-secret environment variables for every run (e.g. the region)."""
+    environment: Callable[[LabConfig], Mapping[str, tuple[str, str]]]
+    """Non-secret environment variables for every run: name -> (value, what it is)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +84,10 @@ class CloudUnit:
     """Whether the cloud's clusters reach the internet from fixed, exported addresses
     (``egress_cidrs``), which other clouds' stacks can admit."""
     credentials: CredentialContext
+    spacelift: str
+    """The module of the cloud's Spacelift integrations: ``integrations(config)`` gives one
+    integration binding per :class:`Identity` (none when ``lab.yaml`` configures none), and
+    ``ATTACHMENT`` is the binding that attaches one to a stack."""
     foundation_stack: str
     """``module:class`` of the foundation stack."""
     experiment_stack: str
@@ -115,3 +119,12 @@ class CloudUnit:
     def experiment_stack_id(self, experiment: str) -> str:
         """``exp-<experiment>-<service>``."""
         return f"exp-{experiment}-{self.service}"
+
+
+class Identity(StrEnum):
+    """The cloud identities of the lab's runs: plans of every stack read; applies write as the
+    foundation or as an experiment, never both (docs/bootstrap.md, step 3)."""
+
+    READ = "read"
+    FOUNDATION = "foundation"
+    EXPERIMENT = "experiment"

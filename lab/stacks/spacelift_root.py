@@ -8,14 +8,15 @@ list of stacks comes from the same :class:`LabDefinition` that synthesizes them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from enum import StrEnum
+import importlib
+from dataclasses import dataclass
 from typing import Final
 
 from constructs import Construct
 
 from lab import stack_labels
-from lab.clouds import Cloud
+from lab.clouds import CLOUDS, Cloud, CloudUnit, cloud_unit
+from lab.clouds.unit import Identity
 from lab.config import LabConfig
 from lab.constructs.spacelift.stack import (
     DriftDetectionSchedule,
@@ -28,10 +29,9 @@ from lab.constructs.spacelift.stack import (
 from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.policies import Approver, load_policies
 from lab.spacelift import (
-    AwsIntegration,
-    AzureIntegration,
     Context,
     EnvironmentVariable,
+    IntegrationAttachment,
     Policy,
     PolicyEngineType,
     SpaceliftProvider,
@@ -39,35 +39,16 @@ from lab.spacelift import (
 )
 from lab.stacks.base import LabStack
 
-CREDENTIAL_CONTEXTS: Final = {Cloud.AZURE: "azure-credentials", Cloud.AWS: "aws-credentials"}
 INFRACOST_CONTEXT: Final = "infracost"
 ARGOCD_HUB_CONTEXT: Final = "argocd-hub"
 HUB_CONNECTION: Final = ("KUBE_HOST", "KUBE_CLUSTER_CA_CERT_DATA", "KUBE_TOKEN")
 """What the kubernetes provider reads from the environment to reach the hub (its
 provider.go EnvDefaultFunc); KUBE_TOKEN is the secret one."""
-_HAND_ADDED_SECRETS: Final = {
-    Cloud.AZURE: "ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID",
-    Cloud.AWS: "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
-}
 
 
-class Identity(StrEnum):
-    """The cloud identities of the lab's runs: plans of every stack read; applies write
-    as the foundation or as an experiment, never both (docs/bootstrap.md, step 3)."""
-
-    READ = "read"
-    FOUNDATION = "foundation"
-    EXPERIMENT = "experiment"
-
-
-def _pair(
-    ids: Mapping[tuple[Cloud, Identity], str], cloud: Cloud, kind: StackKind
-) -> IntegrationPair | None:
-    """The read and write integrations of a ``kind`` stack on ``cloud``, if configured."""
-    if (cloud, Identity.READ) not in ids:
-        return None
-    writer = Identity.FOUNDATION if kind is StackKind.FOUNDATION else Identity.EXPERIMENT
-    return IntegrationPair(read_id=ids[(cloud, Identity.READ)], write_id=ids[(cloud, writer)])
+def _writer(kind: StackKind) -> Identity:
+    """The identity that applies a ``kind`` stack's changes."""
+    return Identity.FOUNDATION if kind is StackKind.FOUNDATION else Identity.EXPERIMENT
 
 
 class SpaceliftRootStack(LabStack):
@@ -84,10 +65,10 @@ class SpaceliftRootStack(LabStack):
         # nor spacectl shows, and a managed one could be replaced in the middle of a run.
         SpaceliftProvider(self, "spacelift")
 
-        integration_ids = self._cloud_integrations(config)
+        integrations = self._cloud_integrations(config)
         # Contexts holding secrets added by hand attach to the lab's own stacks by name:
         # an autoattach label would hand them to any stack in the space that carries it.
-        credentials = {cloud: self._credentials_context(config, cloud).id for cloud in Cloud}
+        credentials = {cloud.id: self._credentials_context(config, cloud).id for cloud in CLOUDS}
         if config.cost is not None and config.cost.max_monthly_usd is not None:
             self._infracost_context(config)
         hub = self._argocd_hub_context(config).id if config.argocd is not None else None
@@ -140,14 +121,9 @@ class SpaceliftRootStack(LabStack):
                         if stack.kind is StackKind.FOUNDATION and drift.enabled
                         else None
                     ),
-                    aws_integrations=(
-                        _pair(integration_ids, Cloud.AWS, stack.kind)
-                        if stack.cloud is Cloud.AWS
-                        else None
-                    ),
-                    azure_integrations=(
-                        _pair(integration_ids, Cloud.AZURE, stack.kind)
-                        if stack.cloud is Cloud.AZURE
+                    integrations=(
+                        integrations[stack.cloud].pair(_writer(stack.kind))
+                        if stack.cloud in integrations
                         else None
                     ),
                     upstreams=[
@@ -162,7 +138,7 @@ class SpaceliftRootStack(LabStack):
                         for upstream in stack.depends_on
                     ],
                     contexts={
-                        CREDENTIAL_CONTEXTS[stack.cloud]: credentials[stack.cloud],
+                        cloud_unit(stack.cloud).credentials.name: credentials[stack.cloud],
                         **(
                             {ARGOCD_HUB_CONTEXT: hub}
                             if hub is not None and stack.kind is StackKind.EXPERIMENT
@@ -179,50 +155,25 @@ class SpaceliftRootStack(LabStack):
                 ),
             )
 
-    def _cloud_integrations(self, config: LabConfig) -> dict[tuple[Cloud, Identity], str]:
-        """Cloud integrations (short-lived credentials per run), when lab.yaml configures
-        them: per cloud, a read-only one for plans and one write identity per stack kind."""
-        settings = config.spacelift
-        ids: dict[tuple[Cloud, Identity], str] = {}
-        if settings.aws_integration is not None:
-            aws = settings.aws_integration
-            roles = {
-                Identity.READ: aws.read_role_arn,
-                Identity.FOUNDATION: aws.foundation_role_arn,
-                Identity.EXPERIMENT: aws.experiment_role_arn,
+    def _cloud_integrations(self, config: LabConfig) -> dict[Cloud, _Integrations]:
+        """Cloud integrations (short-lived credentials per run), for each cloud where lab.yaml
+        configures them: a read-only one for plans and one write identity per stack kind."""
+        found = {}
+        for cloud in CLOUDS:
+            module = importlib.import_module(cloud.spacelift)
+            ids = {
+                identity: SpaceliftResource(
+                    self, f"{_construct_prefix(cloud)}-{identity.value}", arguments
+                )
+                for identity, arguments in module.integrations(config).items()
             }
-            for identity, role_arn in roles.items():
-                integration = SpaceliftResource(
-                    self,
-                    f"AwsIntegration-{identity.value}",
-                    AwsIntegration(
-                        name=f"{config.name}-aws-{identity.value}",
-                        role_arn=role_arn,
-                        # Creating an EKS cluster outlasts the 900 s default session.
-                        duration_seconds=aws.duration_seconds,
-                        region=config.aws.region,
-                        space_id=settings.space_id,
-                    ),
+            for identity, integration in ids.items():
+                integration.override_logical_id(f"{cloud.id.value}-{identity.value}")
+            if ids:
+                found[cloud.id] = _Integrations(
+                    module.ATTACHMENT, _construct_prefix(cloud), {i: r.id for i, r in ids.items()}
                 )
-                integration.override_logical_id(f"aws-{identity.value}")
-                ids[(Cloud.AWS, identity)] = integration.id
-        if settings.azure_integration is not None:
-            # Each Azure integration is its own Entra application (service principal), so
-            # each gets its own consent and its own role assignments (docs/bootstrap.md).
-            for identity in Identity:
-                azure = SpaceliftResource(
-                    self,
-                    f"AzureIntegration-{identity.value}",
-                    AzureIntegration(
-                        name=f"{config.name}-azure-{identity.value}",
-                        tenant_id=settings.azure_integration.tenant_id,
-                        default_subscription_id=settings.azure_integration.subscription_id,
-                        space_id=settings.space_id,
-                    ),
-                )
-                azure.override_logical_id(f"azure-{identity.value}")
-                ids[(Cloud.AZURE, identity)] = azure.id
-        return ids
+        return found
 
     def _infracost_context(self, config: LabConfig) -> SpaceliftResource:
         """The Infracost integration's settings, auto-attached to every stack labelled
@@ -276,36 +227,60 @@ class SpaceliftRootStack(LabStack):
         context.override_logical_id(ARGOCD_HUB_CONTEXT)
         return context
 
-    def _credentials_context(self, config: LabConfig, cloud: Cloud) -> SpaceliftResource:
+    def _credentials_context(self, config: LabConfig, cloud: CloudUnit) -> SpaceliftResource:
         """A context attached to each lab stack of ``cloud``, holding non-secret settings.
 
         Secrets never appear here: without a cloud integration, people add them by hand as
         write-only variables (docs/bootstrap.md).
         """
+        settings = cloud.credentials
         context = SpaceliftResource(
             self,
-            f"Context-{CREDENTIAL_CONTEXTS[cloud]}",
+            f"Context-{settings.name}",
             Context(
-                name=CREDENTIAL_CONTEXTS[cloud],
+                name=settings.name,
                 description=(
-                    f"Non-secret {cloud.value} settings for every {cloud.value} stack. Without a "
-                    f"cloud integration, add {_HAND_ADDED_SECRETS[cloud]} here by hand as "
-                    "write-only (secret) variables."
+                    f"Non-secret {cloud.id.value} settings for every {cloud.id.value} stack. "
+                    f"Without a cloud integration, add {settings.hand_added_secrets} here by "
+                    "hand as write-only (secret) variables."
                 ),
                 space_id=config.spacelift.space_id,
             ),
         )
-        context.override_logical_id(CREDENTIAL_CONTEXTS[cloud])
-        if cloud is Cloud.AWS:
+        context.override_logical_id(settings.name)
+        for name, (value, what) in settings.environment(config).items():
             SpaceliftResource(
                 self,
-                "AwsRegion",
+                f"{settings.name}--{name}",
                 EnvironmentVariable(
                     context_id=context.id,
-                    name="AWS_REGION",
-                    value=config.aws.region,
+                    name=name,
+                    value=value,
                     write_only=False,
-                    description="Region of the lab (not a secret).",
+                    description=f"{what} (not a secret).",
                 ),
-            ).override_logical_id(f"{CREDENTIAL_CONTEXTS[cloud]}--AWS_REGION")
+            ).override_logical_id(f"{settings.name}--{name}")
         return context
+
+
+def _construct_prefix(cloud: CloudUnit) -> str:
+    """``AwsIntegration``, ``AzureIntegration``."""
+    return f"{cloud.id.value.capitalize()}Integration"
+
+
+@dataclass(frozen=True)
+class _Integrations:
+    """One cloud's integrations in the management stack, by identity."""
+
+    attachment: type[IntegrationAttachment]
+    name: str
+    ids: dict[Identity, str]
+
+    def pair(self, writer: Identity) -> IntegrationPair:
+        """The read integration and ``writer``'s."""
+        return IntegrationPair(
+            attachment=self.attachment,
+            name=self.name,
+            read_id=self.ids[Identity.READ],
+            write_id=self.ids[writer],
+        )

@@ -18,7 +18,7 @@ from lab.constructs.spacelift.stack import (
     Upstream,
     deletion_timestamp,
 )
-from lab.spacelift import SpaceliftProvider
+from lab.spacelift import AwsIntegrationAttachment, SpaceliftProvider
 from tests.helpers import new_stack, synth
 from tests.spacelift.conformance import check_terraform_json, load_schema
 
@@ -45,7 +45,12 @@ def _foundation_and_experiment(**experiment: Any) -> dict[str, Any]:
             labels=["foundation", "aws"],
             protect_from_deletion=True,
             drift_detection=DriftDetectionSchedule(schedule=["0 6 * * 1-5"]),
-            aws_integrations=IntegrationPair(read_id="01AWSREAD", write_id="01AWSFOUNDATION"),
+            integrations=IntegrationPair(
+                attachment=AwsIntegrationAttachment,
+                name="AwsIntegration",
+                read_id="01AWSREAD",
+                write_id="01AWSFOUNDATION",
+            ),
         ),
     )
     SpaceliftStack(
@@ -55,7 +60,12 @@ def _foundation_and_experiment(**experiment: Any) -> dict[str, Any]:
             "exp-a-eks",
             labels=["experiment", "aws", "experiment:a", "aws"],
             autodeploy=True,
-            aws_integrations=IntegrationPair(read_id="01AWSREAD", write_id="01AWSEXPERIMENT"),
+            integrations=IntegrationPair(
+                attachment=AwsIntegrationAttachment,
+                name="AwsIntegration",
+                read_id="01AWSREAD",
+                write_id="01AWSEXPERIMENT",
+            ),
             upstreams=[
                 Upstream(
                     foundation,
@@ -198,9 +208,9 @@ def test_drift_detection_needs_a_schedule() -> None:
 
 def test_one_integration_cannot_serve_both_phases() -> None:
     with pytest.raises(ValueError, match="read_id and write_id are both '01AWSONE'; a preview"):
-        IntegrationPair(read_id="01AWSONE", write_id="01AWSONE")
+        _aws_pair(read_id="01AWSONE", write_id="01AWSONE")
     # Unresolved tokens are not compared (they differ only once applied).
-    assert IntegrationPair(read_id="${a.id}", write_id="${b.id}").read_id == "${a.id}"
+    assert _aws_pair(read_id="${a.id}", write_id="${b.id}").read_id == "${a.id}"
 
 
 @pytest.mark.parametrize("label", ["foundation", "management"])
@@ -209,3 +219,12 @@ def test_a_protected_stack_cannot_autodeploy(label: str) -> None:
         _props("aws-foundation", labels=[label, "aws"], autodeploy=True)
     assert _props("aws-foundation", labels=[label, "aws"]).autodeploy is False
     assert _props("exp-a-eks", labels=["experiment", "aws"], autodeploy=True).autodeploy
+
+
+def _aws_pair(*, read_id: str, write_id: str) -> IntegrationPair:
+    return IntegrationPair(
+        attachment=AwsIntegrationAttachment,
+        name="AwsIntegration",
+        read_id=read_id,
+        write_id=write_id,
+    )

@@ -42,8 +42,9 @@ AWS: Final = CloudUnit(
     credentials=CredentialContext(
         name="aws-credentials",
         hand_added_secrets="AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
-        environment=lambda config: {"AWS_REGION": config.aws.region},
+        environment=lambda config: {"AWS_REGION": (config.aws.region, "Region of the lab")},
     ),
+    spacelift="lab.clouds.aws.spacelift",
     foundation_stack="lab.stacks.aws_foundation:AwsFoundationStack",
     experiment_stack="lab.stacks.eks_experiment:EksExperimentStack",
     # Loading the aws provider alone takes about 3 s (docs/performance.md).

@@ -54,6 +54,7 @@ AZURE: Final = CloudUnit(
         hand_added_secrets="ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID",
         environment=lambda config: {},
     ),
+    spacelift="lab.clouds.azure.spacelift",
     foundation_stack="lab.stacks.azure_foundation:AzureFoundationStack",
     experiment_stack="lab.stacks.aks_experiment:AksExperimentStack",
 )

@@ -14,10 +14,9 @@ from constructs import Construct
 from lab.constructs.tokens import unresolved
 from lab.spacelift import (
     Arguments,
-    AwsIntegrationAttachment,
-    AzureIntegrationAttachment,
     ContextAttachment,
     DriftDetection,
+    IntegrationAttachment,
     OpenTofuWorkflowTool,
     ScheduledDeleteStack,
     SpaceliftResource,
@@ -72,6 +71,10 @@ class IntegrationPair:
     per stack, one per phase (spacelift-io/user-documentation@0512e78,
     docs/integrations/cloud-providers/aws.md, "Trust Policy" and "Read vs Write")."""
 
+    attachment: type[IntegrationAttachment]
+    """The cloud's attachment binding (:class:`lab.spacelift.AwsIntegrationAttachment`)."""
+    name: str
+    """Construct id prefix of the two attachments (``AwsIntegration``)."""
     read_id: str
     write_id: str
 
@@ -122,10 +125,8 @@ class SpaceliftStackProps:
     """Default: false. True makes deleting the stack fail until it is turned off."""
     drift_detection: DriftDetectionSchedule | None = None
     """Default: none."""
-    aws_integrations: IntegrationPair | None = None
-    """AWS integrations to attach, one per phase. Default: none."""
-    azure_integrations: IntegrationPair | None = None
-    """Azure integrations to attach, one per phase. Default: none."""
+    integrations: IntegrationPair | None = None
+    """The stack's cloud integrations to attach, one per phase. Default: none."""
     contexts: Mapping[str, str] = field(default_factory=dict)
     """Contexts to attach to this stack alone (name -> context ID), rather than by an
     ``autoattach:`` label that any stack in the space could carry. Default: none."""
@@ -223,22 +224,16 @@ class SpaceliftStack(Construct):
                     reconcile=props.drift_detection.reconcile,
                 ),
             )
-        integrations = (
-            (AwsIntegrationAttachment, "AwsIntegration", props.aws_integrations),
-            (AzureIntegrationAttachment, "AzureIntegration", props.azure_integrations),
-        )
-        for attachment, construct_id, pair in integrations:
-            if pair is None:
-                continue
+        if (pair := props.integrations) is not None:
             for phase, integration_id in (("read", pair.read_id), ("write", pair.write_id)):
-                arguments = attachment(
+                arguments = pair.attachment(
                     integration_id=integration_id,
                     stack_id=self.id,
                     read=phase == "read",
                     write=phase == "write",
                 )
                 teardown_prerequisites.append(
-                    self._add(f"{construct_id}-{phase}", arguments, connects=phase)
+                    self._add(f"{pair.name}-{phase}", arguments, connects=phase)
                 )
         for name, context_id in sorted(props.contexts.items()):
             context = ContextAttachment(context_id=context_id, stack_id=self.id)
