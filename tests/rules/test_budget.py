@@ -66,7 +66,7 @@ def test_alert_lists_need_one_to_ten_distinct_addresses() -> None:
     for addresses, field, fact in (
         ([], "alert_emails", "at least one address"),
         ([f"user{n}@b.org" for n in range(11)], "alert_emails", "at most 10"),
-        (["a@b.org", "A@B.org"], "alert_emails[1]", "listed twice"),
+        (["a@b.org", "A@B.org"], "alert_emails[1]", "'A@B.org' is listed twice; list it once"),
         (["a@b.org", "nope"], "alert_emails[1]", "is not an e-mail address"),
     ):
         with pytest.raises(RuleError) as caught:
