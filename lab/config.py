@@ -503,9 +503,9 @@ class LabConfig(StrictModel):
 def load_config(path: Path = DEFAULT_CONFIG_PATH) -> LabConfig:
     """Read and validate ``path``; raise :class:`LabDefinitionError` listing every problem."""
     data, problems = load_mapping(path)
-    if data is None:
-        raise LabDefinitionError(problems)
-    config, problems = validate_file(LabConfig, data, path)
+    config = None
+    if data is not None:
+        config, problems = validate_file(LabConfig, data, path)
     if config is None:
         raise LabDefinitionError(problems)
     return config

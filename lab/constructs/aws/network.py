@@ -6,7 +6,7 @@ import ipaddress
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeVar
 
 from cdktn import Fn, Postcondition, TerraformResourceLifecycle, Token
 from cdktn_provider_aws.data_aws_availability_zones import (
@@ -106,6 +106,16 @@ class AwsNetworkProps:
     The foundation names the experiment write role here: it may tag any key with
     ``experiment=<name>`` and manage every key so tagged
     (:func:`lab.constructs.aws.key_policy.roles_keep_off`)."""
+
+
+_AclRule = TypeVar("_AclRule", DefaultNetworkAclIngress, DefaultNetworkAclEgress)
+
+
+def _allow_all(rule: type[_AclRule]) -> _AclRule:
+    """The rule AWS puts in both directions of a default network ACL: everything allowed."""
+    return rule(
+        rule_no=100, action="allow", protocol="-1", from_port=0, to_port=0, cidr_block=_ANY_IPV4
+    )
 
 
 def _subnet_cidrs(cidr: str, az_count: int) -> tuple[list[str], list[str]]:
@@ -364,26 +374,8 @@ class AwsNetwork(Construct):
             "DefaultNetworkAcl",
             default_network_acl_id=self._vpc.default_network_acl_id,
             subnet_ids=[subnet.id for subnet in subnets],
-            ingress=[
-                DefaultNetworkAclIngress(
-                    rule_no=100,
-                    action="allow",
-                    protocol="-1",
-                    from_port=0,
-                    to_port=0,
-                    cidr_block=_ANY_IPV4,
-                )
-            ],
-            egress=[
-                DefaultNetworkAclEgress(
-                    rule_no=100,
-                    action="allow",
-                    protocol="-1",
-                    from_port=0,
-                    to_port=0,
-                    cidr_block=_ANY_IPV4,
-                )
-            ],
+            ingress=[_allow_all(DefaultNetworkAclIngress)],
+            egress=[_allow_all(DefaultNetworkAclEgress)],
             tags=self._tags(f"{name}-default"),
         )
 
