@@ -286,13 +286,9 @@ class AksSettings(StrictModel):
     ``*``, ``Internet`` and /0 are refused."""
 
     @model_validator(mode="after")
-    def _check_services(self) -> AksSettings:
+    def _check_access(self) -> AksSettings:
         check_service_ports(self.service_ports)
         check_service_sources(self.service_source_ranges)
-        return self
-
-    @model_validator(mode="after")
-    def _check_admins(self) -> AksSettings:
         check_listed(
             self.admin_group_object_ids,
             field="admin_group_object_ids",
@@ -300,10 +296,6 @@ class AksSettings(StrictModel):
             "Azure RBAC on, nobody (not even a subscription Owner) could use the Kubernetes API "
             "without one",
         )
-        return self
-
-    @model_validator(mode="after")
-    def _check_exposure(self) -> AksSettings:
         check_api_exposure(
             private_cluster=self.private_cluster, authorized_ip_ranges=self.authorized_ip_ranges
         )
