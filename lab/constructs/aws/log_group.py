@@ -4,7 +4,7 @@ logs and the EKS control-plane logs go."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from cdktn_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
@@ -29,8 +29,8 @@ class EncryptedLogGroupProps:
     kms_key_arn: str
     """The customer-managed key that encrypts it. Its key policy must let CloudWatch Logs use
     it for this group (:func:`lab.constructs.aws.key_policy.logs_may_encrypt`). Required."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Default: none."""
+    tags: Mapping[str, str]
+    """Required (the owner's tags)."""
 
 
 class EncryptedLogGroup(Construct):

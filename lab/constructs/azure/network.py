@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from cdktn_provider_azurerm.nat_gateway import NatGateway
@@ -56,8 +56,9 @@ class AzureNetworkProps:
     """CIDRs (your office or VPN) allowed to reach LoadBalancer Services in the AKS subnet on
     ``service_ports``; none admits only the VNet, and what experiments admit. Required."""
 
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for the resource group, the VNet, the NSGs and the NAT gateway. Default: none."""
+    tags: Mapping[str, str]
+    """``lab.yaml`` ``tags``, for the resource group, the VNet, the NSGs and the NAT gateway.
+    Required."""
 
 
 class AzureNetwork(Construct):
