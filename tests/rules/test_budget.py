@@ -11,6 +11,7 @@ from lab.rules import (
     check_alert_emails,
     check_budget_amount,
     check_budget_tag,
+    check_cost,
     check_email,
 )
 from lab.rules.placeholders import find_placeholders
@@ -107,3 +108,20 @@ def test_the_budget_tag_must_be_one_of_the_lab_s_tags_with_a_value() -> None:
     with pytest.raises(RuleError) as caught:
         check_budget_tag("project", {"project": ""})
     assert "tags.project is empty" in caught.value.message
+
+
+def test_the_cost_section_caps_estimates_or_sets_budgets_and_only_budgets_alert() -> None:
+    check_cost(max_monthly_usd=50, monthly_budget_usd=None, alert_emails=())
+    check_cost(max_monthly_usd=None, monthly_budget_usd=100, alert_emails=["a@b.org"])
+    with pytest.raises(RuleError) as caught:
+        check_cost(max_monthly_usd=None, monthly_budget_usd=None, alert_emails=())
+    assert str(caught.value) == (
+        "give max_monthly_usd (the Infracost cap per experiment), monthly_budget_usd (the "
+        "clouds' budgets), or both; or remove the cost section"
+    )
+    with pytest.raises(RuleError) as caught:
+        check_cost(max_monthly_usd=50, monthly_budget_usd=None, alert_emails=["a@b.org"])
+    assert str(caught.value) == "alert_emails: need monthly_budget_usd: only budgets alert"
+    with pytest.raises(RuleError) as caught:
+        check_cost(max_monthly_usd=None, monthly_budget_usd=100, alert_emails=())
+    assert caught.value.field == "alert_emails"
