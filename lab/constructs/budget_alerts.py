@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from lab.rules import check_alert_emails, check_budget_amount, check_dns_label
-
 
 class Spend(StrEnum):
     """Which spend an alert compares with the limit."""
@@ -41,7 +39,8 @@ limit (usually days before the 100 % actual alert)."""
 
 @dataclass(frozen=True, kw_only=True)
 class LabBudgetProps:
-    """Inputs of each cloud's budget construct (``lab.yaml`` ``cost``)."""
+    """Inputs of each cloud's budget construct, from ``lab.yaml`` ``cost`` (whose rules have
+    checked them: :func:`lab.rules.check_cost` and :func:`lab.rules.check_budget_tag`)."""
 
     name: str
     """The budget's name, a DNS label (the lab's name plus ``-monthly``). Required."""
@@ -53,10 +52,3 @@ class LabBudgetProps:
     """The tag whose value marks the lab's resources. Required."""
     tag_value: str
     """Its value on every resource the lab creates. Required."""
-
-    def __post_init__(self) -> None:
-        check_dns_label(self.name, field="name", max_length=63)
-        check_budget_amount(self.monthly_limit, field="monthly_limit")
-        check_alert_emails(self.alert_emails, field="alert_emails")
-        if not self.tag_key or not self.tag_value:
-            raise ValueError("tag_key, tag_value: the budget needs a tag to count the lab by")

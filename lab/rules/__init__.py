@@ -15,6 +15,7 @@ from lab.rules.budget import (
     check_alert_emails,
     check_budget_amount,
     check_budget_tag,
+    check_cost,
     check_email,
 )
 from lab.rules.catalogue import (
@@ -57,7 +58,6 @@ from lab.rules.names import (
 )
 from lab.rules.network import (
     RFC1918_RANGES,
-    check_subnet,
     check_vnet_layout,
     check_vpc_cidr,
     overlaps,
@@ -103,6 +103,7 @@ __all__ = [
     "check_azure_vm_size",
     "check_budget_amount",
     "check_budget_tag",
+    "check_cost",
     "check_dns_label",
     "check_email",
     "check_iam_principal_arn",
@@ -116,7 +117,6 @@ __all__ = [
     "check_resource_group_name",
     "check_service_ports",
     "check_service_sources",
-    "check_subnet",
     "check_supported",
     "check_tags",
     "check_unique",

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from lab.rules.names import check_unique
 from lab.rules.violation import RuleError
 
 MIN_BUDGET_AMOUNT: Final = 1.0
@@ -24,6 +25,27 @@ MAX_EMAIL_LENGTH: Final = 254
 _LOCAL: Final = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL: Final = re.compile(rf"{_LOCAL}@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
+
+
+def check_cost(
+    *,
+    max_monthly_usd: float | None,
+    monthly_budget_usd: float | None,
+    alert_emails: Sequence[str],
+) -> None:
+    """The ``cost`` section: an Infracost cap, budgets, or both; alerts only with budgets."""
+    if max_monthly_usd is None and monthly_budget_usd is None:
+        raise RuleError(
+            "",
+            "give max_monthly_usd (the Infracost cap per experiment), monthly_budget_usd "
+            "(the clouds' budgets), or both; or remove the cost section",
+        )
+    if monthly_budget_usd is None:
+        if alert_emails:
+            raise RuleError("alert_emails", "need monthly_budget_usd: only budgets alert")
+        return
+    check_budget_amount(monthly_budget_usd)
+    check_alert_emails(alert_emails)
 
 
 def check_budget_amount(amount: float, *, field: str = "monthly_budget_usd") -> None:
@@ -55,12 +77,9 @@ def check_alert_emails(addresses: Sequence[str], *, field: str = "alert_emails")
             f"{len(addresses)} addresses; AWS Budgets sends each alert to at most "
             f"{MAX_ALERT_EMAILS}",
         )
-    seen: set[str] = set()
     for index, address in enumerate(addresses):
         check_email(address, field=f"{field}[{index}]")
-        if address.lower() in seen:
-            raise RuleError(f"{field}[{index}]", f"{address!r} is listed twice")
-        seen.add(address.lower())
+    check_unique(addresses, field=field, key=str.lower)
 
 
 def check_budget_tag(key: str, tags: Mapping[str, str], *, field: str = "budget_tag") -> None:

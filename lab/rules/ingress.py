@@ -7,19 +7,17 @@ from collections.abc import Sequence
 from typing import Final
 
 from lab.rules.cidr import parse_cidr
+from lab.rules.names import check_unique
 from lab.rules.violation import RuleError
 
 DEFAULT_SERVICE_PORTS: Final = (80, 443)
 """HTTP and HTTPS: what a lab's demo services listen on."""
 
-MIN_RULE_PRIORITY: Final = 100
-MAX_RULE_PRIORITY: Final = 4096
-"""The priorities Azure accepts for a network security rule (lower wins)."""
-
 FOUNDATION_RULE_PRIORITY: Final = 1000
 """The foundation's own rule for ``service_source_ranges``."""
 EXPERIMENT_RULE_PRIORITIES: Final = range(1001, 4001)
-"""Where each multi-cloud experiment's rule goes, one priority per experiment."""
+"""Where each multi-cloud experiment's rule goes, one priority per experiment; inside the
+100-4096 Azure accepts for a network security rule (lower wins)."""
 
 _OPEN_SOURCES: Final = frozenset({"*", "internet", "any"})
 
@@ -31,8 +29,7 @@ def check_service_ports(ports: Sequence[int], *, field: str = "service_ports") -
     for index, port in enumerate(ports):
         if not 1 <= port <= 65535:
             raise RuleError(f"{field}[{index}]", f"{port} is not a TCP port (1-65535)")
-    if len(set(ports)) != len(ports):
-        raise RuleError(field, f"{list(ports)} lists a port twice; list each once")
+    check_unique(ports, field=field)
 
 
 def check_service_sources(sources: Sequence[str], *, field: str = "service_source_ranges") -> None:
@@ -46,8 +43,7 @@ def check_service_sources(sources: Sequence[str], *, field: str = "service_sourc
                 "that need to reach them (your office or VPN)",
             )
         parse_cidr(source, field=here, example="203.0.113.0/24")
-    if len(set(sources)) != len(sources):
-        raise RuleError(field, f"{list(sources)} lists a range twice; list each once")
+    check_unique(sources, field=field)
 
 
 def experiment_rule_priority(experiment: str) -> int:

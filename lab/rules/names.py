@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Callable, Hashable, Sequence
+from typing import Final, TypeVar
 
 from lab.rules.violation import RuleError
 
@@ -22,6 +22,8 @@ DNS prefix; 40 keeps the longest derived IAM role name (``<name>-eks-cluster``..
 
 MAX_NODE_POOL_NAME_LENGTH: Final = 12
 """AKS's limit for Linux node pool names, kept on both clouds so a pool can move between them."""
+
+T = TypeVar("T")
 
 _NODE_POOL_NAME: Final = re.compile(r"[a-z][a-z0-9]*")
 _RESOURCE_GROUP_NAME: Final = re.compile(r"[-\w.()]{0,89}[-\w()]")
@@ -126,13 +128,16 @@ def check_iam_role_arn(value: str, *, field: str) -> str:
     )
 
 
-def check_unique(values: Sequence[str], *, field: str) -> None:
-    """Each value once: a repeated entry would create the same resource twice."""
-    seen: set[str] = set()
+def check_unique(
+    values: Sequence[T], *, field: str, key: Callable[[T], Hashable] = lambda value: value
+) -> None:
+    """Each value once (compared by ``key``): a repeated entry would create the same resource
+    twice."""
+    seen: set[Hashable] = set()
     for index, value in enumerate(values):
-        if value in seen:
+        if key(value) in seen:
             raise RuleError(f"{field}[{index}]", f"{value!r} is listed twice; list it once")
-        seen.add(value)
+        seen.add(key(value))
 
 
 def construct_key(name: str) -> str:

@@ -47,19 +47,13 @@ def subnet_key(name: str) -> str:
 
 
 def check_vnet_layout(
-    address_space: Sequence[str],
-    subnets: Sequence[tuple[str, str]],
-    aks_subnet: str,
-    *,
-    aks_subnet_field: str = "aks_subnet",
+    address_space: Sequence[str], subnets: Sequence[tuple[str, str]], aks_subnet: str
 ) -> None:
     """A VNet of IPv4 ``address_space`` blocks holding ``subnets`` (name, prefix).
 
     Blocks must not overlap each other; each subnet lies inside one block, overlaps no
     other subnet and has a name Azure and the NSG naming accept; ``aks_subnet`` names one.
     """
-    if isinstance(address_space, str) or not address_space:
-        raise RuleError("address_space", "list at least one CIDR block, e.g. ['10.40.0.0/16']")
     spaces: list[ipaddress.IPv4Network] = []
     for index, block in enumerate(address_space):
         space = parse_ipv4_cidr(block, field=f"address_space[{index}]", example="10.40.0.0/16")
@@ -70,12 +64,10 @@ def check_vnet_layout(
                     f"{space} overlaps {other}; list disjoint blocks (or one that covers both)",
                 )
         spaces.append(space)
-    if not subnets:
-        raise RuleError("subnets", "list at least one subnet (the one AKS nodes join)")
     seen: dict[str, tuple[str, ipaddress.IPv4Network]] = {}
     for index, (name, address_prefix) in enumerate(subnets):
         where = f"subnets[{index}]"
-        prefix = check_subnet(name, address_prefix, field=where)
+        prefix = _check_subnet(name, address_prefix, field=where)
         key = subnet_key(name)
         if key in seen:
             raise RuleError(
@@ -100,29 +92,28 @@ def check_vnet_layout(
     names = [name for name, _ in seen.values()]
     if aks_subnet not in names:
         raise RuleError(
-            aks_subnet_field,
+            "aks_subnet",
             f"{aks_subnet!r} is not one of the subnets ({', '.join(names)}); name the subnet "
             "AKS nodes should join",
         )
 
 
-def check_subnet(name: str, address_prefix: str, *, field: str = "") -> ipaddress.IPv4Network:
-    """One subnet on its own: a name Azure and the NSG naming accept, an IPv4 prefix of /29
-    or larger. ``field`` is where the subnet is (``subnets[0]``)."""
-    name_field = f"{field}.name" if field else "name"
-    prefix_field = f"{field}.address_prefix" if field else "address_prefix"
+def _check_subnet(name: str, address_prefix: str, *, field: str) -> ipaddress.IPv4Network:
+    """One subnet on its own, at ``field`` (``subnets[0]``): a name Azure and the NSG naming
+    accept, an IPv4 prefix of /29 or larger."""
     if not _SUBNET_NAME.fullmatch(name):
         raise RuleError(
-            name_field,
+            f"{field}.name",
             f"{name!r} must be 1-76 letters, digits, '_', '.' or '-' (its NSG '<name>-nsg' must "
             "fit Azure's 80), start with a letter or digit and end with a letter, digit or '_'",
         )
     if name.casefold() in _RESERVED_SUBNET_NAMES:
         raise RuleError(
-            name_field,
+            f"{field}.name",
             f"{name!r} is reserved for an Azure service whose subnet must not get the lab's "
             "NSG; choose another name",
         )
+    prefix_field = f"{field}.address_prefix"
     prefix = parse_ipv4_cidr(address_prefix, field=prefix_field, example="10.40.0.0/20")
     if prefix.prefixlen > MAX_SUBNET_PREFIX:
         raise RuleError(

@@ -6,7 +6,7 @@ from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeat
 from constructs import Construct
 
 from lab.constructs.azure.budget import AzureLabBudget
-from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps, SubnetSpec
+from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps
 from lab.contract import (
     AKS_SUBNET_ID,
     AKS_SUBNET_NSG_NAME,
@@ -37,16 +37,9 @@ class AzureFoundationStack(LabStack):
             self,
             "Network",
             AzureNetworkProps(
-                name=lab.config.name,
                 resource_group_name=azure.resource_group,
-                vnet_name=azure.vnet.name,
                 location=azure.location,
-                address_space=azure.vnet.address_space,
-                subnets=[
-                    SubnetSpec(name=subnet.name, address_prefix=subnet.address_prefix)
-                    for subnet in azure.vnet.subnets
-                ],
-                aks_subnet_name=azure.vnet.aks_subnet,
+                vnet=azure.vnet,
                 service_ports=azure.aks.service_ports,
                 service_source_ranges=azure.aks.service_source_ranges,
                 tags=lab.config.tags,

@@ -1,4 +1,4 @@
-"""AzureNetwork: resource group, VNet, an NSG per subnet, no default outbound access, validation."""
+"""AzureNetwork: resource group, VNet, an NSG per subnet, no default outbound access, NAT egress."""
 
 from __future__ import annotations
 
@@ -8,38 +8,35 @@ import pytest
 from cdktn import TerraformOutput
 from syrupy.assertion import SnapshotAssertion
 
-from lab.constructs.azure.network import (
-    DEFAULT_ADDRESS_SPACE,
-    DEFAULT_AKS_SUBNET_NAME,
-    DEFAULT_SUBNETS,
-    AzureNetwork,
-    AzureNetworkProps,
-    SubnetSpec,
-)
-from tests.helpers import (
-    JsonDict,
-    assert_refused,
-    logical_id_at,
-    new_stack,
-    only_resource,
-    resources,
-    synth,
-)
+from lab.config import SubnetSettings, VnetSettings
+from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps
+from tests.helpers import JsonDict, logical_id_at, new_stack, only_resource, resources, synth
 
 TAGS = {"project": "lab", "owner": "platform"}
 SUBNETS = (
-    SubnetSpec(name="snet-aks-nodes", address_prefix="10.40.0.0/20"),
-    SubnetSpec(name="snet-private-endpoints", address_prefix="10.40.16.0/24"),
+    SubnetSettings(name="snet-aks-nodes", address_prefix="10.40.0.0/20"),
+    SubnetSettings(name="snet-private-endpoints", address_prefix="10.40.16.0/24"),
 )
+
+
+def vnet(**overrides: Any) -> VnetSettings:
+    values: dict[str, Any] = {
+        "name": "lab-vnet",
+        "address_space": ("10.40.0.0/16",),
+        "subnets": SUBNETS,
+        "aks_subnet": "snet-aks-nodes",
+        **overrides,
+    }
+    return VnetSettings(**values)
 
 
 def props(**overrides: Any) -> AzureNetworkProps:
     values: dict[str, Any] = {
-        "name": "lab",
+        "resource_group_name": "lab-rg",
         "location": "westeurope",
-        "address_space": ["10.40.0.0/16"],
-        "subnets": SUBNETS,
-        "aks_subnet_name": "snet-aks-nodes",
+        "vnet": vnet(),
+        "service_ports": (80, 443),
+        "service_source_ranges": (),
         "tags": TAGS,
         **overrides,
     }
@@ -67,175 +64,17 @@ def ref(doc: JsonDict, resource_type: str, construct_id: str, attribute: str = "
     return f"${{{resource_type}.{logical_id(doc, resource_type, construct_id)}.{attribute}}}"
 
 
-# --- props --------------------------------------------------------------------------
-
-
-def test_defaults_are_the_documented_ones() -> None:
-    defaults = AzureNetworkProps(name="lab", location="westeurope")
-    assert defaults.address_space == DEFAULT_ADDRESS_SPACE == ("10.224.0.0/16",)
-    assert defaults.subnets == DEFAULT_SUBNETS
-    assert defaults.subnets == (SubnetSpec(name="aks-nodes", address_prefix="10.224.0.0/20"),)
-    assert defaults.aks_subnet_name == DEFAULT_AKS_SUBNET_NAME == "aks-nodes"
-    assert defaults.resource_group_name is None
-    assert defaults.vnet_name is None
-    assert defaults.tags == {}
-    _, doc = build(defaults)
-    assert only_resource(doc, "azurerm_resource_group")["name"] == "lab-rg"
-    assert only_resource(doc, "azurerm_virtual_network")["name"] == "lab-vnet"
-    assert only_resource(doc, "azurerm_subnet")["address_prefixes"] == ["10.224.0.0/20"]
-
-
-def subnet_error(name: str, prefix: str, field: str, fact: str) -> tuple[dict[str, Any], str, str]:
-    return {"subnets": [SubnetSpec(name=name, address_prefix=prefix)]}, field, fact
-
-
-# The wording of each message is pinned in tests/rules; here, the field and the key fact.
-@pytest.mark.parametrize(
-    ("make", "field", "fact"),
-    [
-        (lambda: SubnetSpec(name="-nodes", address_prefix="10.40.0.0/20"), "name", "1-76 letters"),
-        (lambda: SubnetSpec(name="nodes.", address_prefix="10.40.0.0/20"), "name", "1-76 letters"),
-        (lambda: SubnetSpec(name="n" * 77, address_prefix="10.40.0.0/20"), "name", "1-76 letters"),
-        (
-            lambda: SubnetSpec(name="GatewaySubnet", address_prefix="10.40.0.0/27"),
-            "name",
-            "reserved for an Azure service",
-        ),
-        (
-            lambda: SubnetSpec(name="azurebastionsubnet", address_prefix="10.40.0.0/26"),
-            "name",
-            "reserved for an Azure service",
-        ),
-        (
-            lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.1/20"),
-            "address_prefix",
-            "did you mean '10.40.0.0/20'?",
-        ),
-        (
-            lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0"),
-            "address_prefix",
-            "has no prefix length",
-        ),
-        (
-            lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0/255.255.240.0"),
-            "address_prefix",
-            "write '10.40.0.0/20'",
-        ),
-        (
-            lambda: SubnetSpec(name="nodes", address_prefix="10.40.0.0/30"),
-            "address_prefix",
-            "smaller than Azure's smallest subnet",
-        ),
-        (
-            lambda: SubnetSpec(name="nodes", address_prefix="fd00::/64"),
-            "address_prefix",
-            "not an IPv4 CIDR block",
-        ),
-    ],
-)
-def test_invalid_subnet_specs_are_rejected_with_what_to_change(
-    make: Any, field: str, fact: str
-) -> None:
-    assert_refused(make, field, fact)
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field", "fact"),
-    [
-        ({"name": "Lab"}, "name", "not a lowercase DNS label of at most 24"),
-        ({"name": "l" * 25}, "name", "not a lowercase DNS label of at most 24"),
-        ({"location": "West Europe"}, "location", "not a programmatic region name"),
-        ({"resource_group_name": "rg-lab."}, "resource_group_name", "must not end with '.'"),
-        ({"vnet_name": "v"}, "vnet_name", "must be 2-64 letters"),
-        ({"address_space": []}, "address_space", "list at least one CIDR block"),
-        ({"address_space": "10.40.0.0/16"}, "address_space", "list at least one CIDR block"),
-        (
-            {"address_space": ["10.40.0.0/16", "10.40.128.0/17"]},
-            "address_space[1]",
-            "10.40.128.0/17 overlaps 10.40.0.0/16",
-        ),
-        (
-            {"address_space": ["10.40.0.0/16", "10.41.0.0"]},
-            "address_space[1]",
-            "has no prefix length",
-        ),
-        (
-            {"address_space": ["fd00::/48"]},
-            "address_space[0]",
-            "not an IPv4 CIDR block",
-        ),
-        subnet_error(
-            "snet-aks-nodes",
-            "10.41.0.0/20",
-            "subnets[0].address_prefix",
-            "10.41.0.0/20 lies outside the VNet address space (10.40.0.0/16)",
-        ),
-        (
-            {
-                "subnets": [
-                    SUBNETS[0],
-                    SubnetSpec(name="snet-pods", address_prefix="10.40.8.0/24"),
-                ]
-            },
-            "subnets[1].address_prefix",
-            "10.40.8.0/24 overlaps subnet 'snet-aks-nodes' (10.40.0.0/20)",
-        ),
-        (
-            {
-                "subnets": [
-                    SUBNETS[0],
-                    SubnetSpec(name="SNET-AKS-NODES", address_prefix="10.40.16.0/24"),
-                ]
-            },
-            "subnets[1].name",
-            "clashes with subnet 'snet-aks-nodes'",
-        ),
-        (
-            {
-                "subnets": [
-                    SUBNETS[0],
-                    SubnetSpec(name="snet_aks.nodes", address_prefix="10.40.16.0/24"),
-                ]
-            },
-            "subnets[1].name",
-            "clashes with subnet 'snet-aks-nodes'",
-        ),
-        (
-            {"aks_subnet_name": "aks"},
-            "aks_subnet_name",
-            "'aks' is not one of the subnets (snet-aks-nodes, snet-private-endpoints)",
-        ),
-        ({"subnets": []}, "subnets", "list at least one subnet"),
-        ({"egress_prefix_length": 27}, "egress_prefix_length", "outside /28-/31"),
-        ({"egress_prefix_length": 32}, "egress_prefix_length", "outside /28-/31"),
-        ({"service_ports": []}, "service_ports", "at least one port"),
-        ({"service_ports": [80, 0]}, "service_ports[1]", "0 is not a TCP port"),
-        ({"service_ports": [443, 443]}, "service_ports", "lists a port twice"),
-        ({"service_source_ranges": ["*"]}, "service_source_ranges[0]", "whole internet"),
-        (
-            {"service_source_ranges": ["203.0.113.0/24", "Internet"]},
-            "service_source_ranges[1]",
-            "whole internet",
-        ),
-        ({"service_source_ranges": ["0.0.0.0/0"]}, "service_source_ranges[0]", "whole internet"),
-        ({"service_source_ranges": ["203.0.113.9"]}, "service_source_ranges[0]", "no prefix"),
-    ],
-)
-def test_invalid_props_are_rejected_with_what_to_change(
-    overrides: dict[str, Any], field: str, fact: str
-) -> None:
-    assert_refused(lambda: props(**overrides), field, fact)
-
-
 def test_a_subnet_may_sit_in_any_of_several_address_spaces() -> None:
     _, doc = build(
         props(
-            address_space=["10.40.0.0/16", "172.20.0.0/24"],
-            subnets=[SUBNETS[0], SubnetSpec(name="edge", address_prefix="172.20.0.0/28")],
+            vnet=vnet(
+                address_space=("10.40.0.0/16", "172.20.0.0/24"),
+                subnets=(SUBNETS[0], SubnetSettings(name="edge", address_prefix="172.20.0.0/28")),
+            )
         )
     )
-    vnet = only_resource(doc, "azurerm_virtual_network")
-    assert vnet["address_space"] == ["10.40.0.0/16", "172.20.0.0/24"]
+    vnet_body = only_resource(doc, "azurerm_virtual_network")
+    assert vnet_body["address_space"] == ["10.40.0.0/16", "172.20.0.0/24"]
     prefixes = sorted(s["address_prefixes"] for s in resources(doc, "azurerm_subnet").values())
     assert prefixes == [["10.40.0.0/20"], ["172.20.0.0/28"]]
 
@@ -257,8 +96,8 @@ def test_resource_group_and_vnet(doc: JsonDict) -> None:
     assert "dns_servers" not in vnet
 
 
-def test_explicit_resource_group_and_vnet_names_win() -> None:
-    _, doc = build(props(resource_group_name="rg-lab-foundation", vnet_name="vnet-lab"))
+def test_the_resource_group_and_vnet_take_their_names_from_lab_yaml() -> None:
+    _, doc = build(props(resource_group_name="rg-lab-foundation", vnet=vnet(name="vnet-lab")))
     assert only_resource(doc, "azurerm_resource_group")["name"] == "rg-lab-foundation"
     assert only_resource(doc, "azurerm_virtual_network")["name"] == "vnet-lab"
 
@@ -267,7 +106,7 @@ def test_explicit_resource_group_and_vnet_names_win() -> None:
     ("key", "spec"), [("SnetAksNodes", SUBNETS[0]), ("SnetPrivateEndpoints", SUBNETS[1])]
 )
 def test_each_subnet_has_no_default_outbound_access(
-    doc: JsonDict, key: str, spec: SubnetSpec
+    doc: JsonDict, key: str, spec: SubnetSettings
 ) -> None:
     subnet = resources(doc, "azurerm_subnet")[logical_id(doc, "azurerm_subnet", f"{key}Subnet")]
     assert subnet == {
@@ -283,7 +122,7 @@ def test_each_subnet_has_no_default_outbound_access(
     ("key", "spec"), [("SnetAksNodes", SUBNETS[0]), ("SnetPrivateEndpoints", SUBNETS[1])]
 )
 def test_each_subnet_is_associated_with_its_own_nsg(
-    doc: JsonDict, key: str, spec: SubnetSpec
+    doc: JsonDict, key: str, spec: SubnetSettings
 ) -> None:
     nsg = resources(doc, "azurerm_network_security_group")[
         logical_id(doc, "azurerm_network_security_group", f"{key}SecurityGroup")
@@ -323,7 +162,7 @@ def test_one_nsg_and_one_association_per_subnet_and_no_rules(doc: JsonDict) -> N
 
 def test_subnet_resource_ids_do_not_depend_on_list_order() -> None:
     _, forward = build(props())
-    _, backward = build(props(subnets=list(reversed(SUBNETS))))
+    _, backward = build(props(vnet=vnet(subnets=tuple(reversed(SUBNETS)))))
     for resource_type in forward["resource"]:
         assert resources(forward, resource_type).keys() == resources(backward, resource_type).keys()
 
@@ -390,11 +229,10 @@ def test_the_aks_subnet_leaves_through_a_nat_gateway_with_a_fixed_prefix(doc: Js
 
 def test_egress_and_nsg_name_are_exposed_for_other_stacks() -> None:
     stack = new_stack()
-    network = AzureNetwork(stack, "Network", props(egress_prefix_length=28))
+    network = AzureNetwork(stack, "Network", props())
     TerraformOutput(stack, "egress", value=network.egress_cidrs)
     TerraformOutput(stack, "nsg", value=network.aks_subnet_nsg_name)
     doc = synth(stack)
-    assert only_resource(doc, "azurerm_public_ip_prefix")["prefix_length"] == 28
     assert doc["output"]["egress"]["value"] == [
         ref(doc, "azurerm_public_ip_prefix", "EgressPrefix", "ip_prefix")
     ]
@@ -403,18 +241,8 @@ def test_egress_and_nsg_name_are_exposed_for_other_stacks() -> None:
     )
 
 
-def test_without_a_nat_gateway_there_is_no_fixed_egress() -> None:
-    stack = new_stack()
-    network = AzureNetwork(stack, "Network", props(nat_gateway=False))
-    TerraformOutput(stack, "egress", value=network.egress_cidrs)
-    doc = synth(stack)
-    for resource_type in ("azurerm_nat_gateway", "azurerm_public_ip_prefix"):
-        assert resources(doc, resource_type) == {}
-    assert doc["output"]["egress"]["value"] == []
-
-
 def test_service_source_ranges_reach_the_service_ports_in_the_aks_subnet() -> None:
-    _, doc = build(props(service_source_ranges=["203.0.113.0/24"], service_ports=[8080]))
+    _, doc = build(props(service_source_ranges=("203.0.113.0/24",), service_ports=(8080,)))
     rule = only_resource(doc, "azurerm_network_security_rule")
     assert {key: value for key, value in rule.items() if key not in {"//", "description"}} == {
         "name": "allow-services-from-lab-ranges",

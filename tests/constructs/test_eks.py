@@ -269,11 +269,6 @@ def test_log_group_is_encrypted_retained_and_created_before_the_cluster(
     assert dependency(default_doc, LOG_GROUP, "ControlPlaneLogGroup") in cluster["depends_on"]
 
 
-def test_log_retention_can_be_changed() -> None:
-    log_group = only_resource(synth_cluster(log_retention_days=731), LOG_GROUP)
-    assert log_group["retention_in_days"] == 731
-
-
 def test_all_five_control_plane_log_types(cluster: JsonDict) -> None:
     assert cluster["enabled_cluster_log_types"] == [
         "api",
@@ -909,12 +904,6 @@ NAME_RULE = (
             "10 is smaller than the AL2023 image",
             id="root-volume",
         ),
-        pytest.param(
-            {"log_retention_days": 100},
-            "log_retention_days",
-            "100 is not a retention CloudWatch Logs accepts",
-            id="log-retention",
-        ),
     ],
 )
 def test_rejects_non_compliant_props(overrides: dict[str, Any], field: str, fact: str) -> None:
@@ -932,6 +921,5 @@ def test_accepts_the_boundaries() -> None:
         public_access_cidrs=["203.0.113.7/32", "198.51.100.0/22"],
         admin_principal_arns=["arn:aws-cn:iam::123456789012:role/path/to/Admin"],
         root_volume_size_gib=20,
-        log_retention_days=1,
     )
     assert props.default_node_group.resolved_ami_type is AmiType.AL2023_X86_64_STANDARD

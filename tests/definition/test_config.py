@@ -59,6 +59,7 @@ def _delete(path: str) -> Mutation:
     return mutate
 
 
+_GUID: Final = "8f3c2a9e-1b4d-4e6f-9a0b-2c5d7e8f1a3b"
 _AWS_ROLES: Final = {
     "read_role_arn": "arn:aws:iam::111122223333:role/lab-read",
     "foundation_role_arn": "arn:aws:iam::111122223333:role/lab-foundation",
@@ -271,6 +272,26 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "'arn:aws:iam::111122223333:role/lab-foundation' is also experiment_role_arn; each "
         "phase and kind of stack needs its own role, or a preview could write, or an "
         "experiment change the foundation",
+    ),
+    (
+        "an Azure tenant id that is not a GUID",
+        _set(
+            "spacelift.azure_integration",
+            {"tenant_id": "contoso.onmicrosoft.com", "subscription_id": _GUID},
+        ),
+        "spacelift.azure_integration.tenant_id",
+        "'contoso.onmicrosoft.com' is not an Entra ID tenant id; write the id as a lowercase "
+        "GUID like '00000000-0000-0000-0000-000000000000'",
+    ),
+    (
+        "an Azure subscription id in capitals",
+        _set(
+            "spacelift.azure_integration",
+            {"tenant_id": _GUID, "subscription_id": _GUID.upper()},
+        ),
+        "spacelift.azure_integration.subscription_id",
+        f"{_GUID.upper()!r} is not an Azure subscription id; write the id as a lowercase GUID "
+        "like '00000000-0000-0000-0000-000000000000'",
     ),
     (
         "one person named twice among the approvers",

@@ -11,6 +11,7 @@ from lab.rules import (
     check_alert_emails,
     check_budget_amount,
     check_budget_tag,
+    check_cost,
     check_email,
 )
 from lab.rules.placeholders import find_placeholders
@@ -66,7 +67,7 @@ def test_alert_lists_need_one_to_ten_distinct_addresses() -> None:
     for addresses, field, fact in (
         ([], "alert_emails", "at least one address"),
         ([f"user{n}@b.org" for n in range(11)], "alert_emails", "at most 10"),
-        (["a@b.org", "A@B.org"], "alert_emails[1]", "listed twice"),
+        (["a@b.org", "A@B.org"], "alert_emails[1]", "'A@B.org' is listed twice; list it once"),
         (["a@b.org", "nope"], "alert_emails[1]", "is not an e-mail address"),
     ):
         with pytest.raises(RuleError) as caught:
@@ -107,3 +108,20 @@ def test_the_budget_tag_must_be_one_of_the_lab_s_tags_with_a_value() -> None:
     with pytest.raises(RuleError) as caught:
         check_budget_tag("project", {"project": ""})
     assert "tags.project is empty" in caught.value.message
+
+
+def test_the_cost_section_caps_estimates_or_sets_budgets_and_only_budgets_alert() -> None:
+    check_cost(max_monthly_usd=50, monthly_budget_usd=None, alert_emails=())
+    check_cost(max_monthly_usd=None, monthly_budget_usd=100, alert_emails=["a@b.org"])
+    with pytest.raises(RuleError) as caught:
+        check_cost(max_monthly_usd=None, monthly_budget_usd=None, alert_emails=())
+    assert str(caught.value) == (
+        "give max_monthly_usd (the Infracost cap per experiment), monthly_budget_usd (the "
+        "clouds' budgets), or both; or remove the cost section"
+    )
+    with pytest.raises(RuleError) as caught:
+        check_cost(max_monthly_usd=50, monthly_budget_usd=None, alert_emails=["a@b.org"])
+    assert str(caught.value) == "alert_emails: need monthly_budget_usd: only budgets alert"
+    with pytest.raises(RuleError) as caught:
+        check_cost(max_monthly_usd=None, monthly_budget_usd=100, alert_emails=())
+    assert caught.value.field == "alert_emails"

@@ -25,7 +25,7 @@ def test_default_ports_are_http_and_https() -> None:
         ((), "service_ports: list at least one port, e.g. [80, 443]"),
         ((80, 65536), "service_ports[1]: 65536 is not a TCP port (1-65535)"),
         ((0,), "service_ports[0]: 0 is not a TCP port (1-65535)"),
-        ((443, 443), "service_ports: [443, 443] lists a port twice; list each once"),
+        ((443, 443), "service_ports[1]: 443 is listed twice; list it once"),
     ],
 )
 def test_bad_ports_are_refused(ports: tuple[int, ...], message: str) -> None:
@@ -54,8 +54,9 @@ def test_malformed_and_repeated_ranges_are_refused() -> None:
         check_service_sources(["203.0.113.9"])
     with pytest.raises(RuleError) as caught:
         check_service_sources(["203.0.113.0/24", "203.0.113.0/24"])
-    assert caught.value.field == "service_source_ranges"
-    assert "lists a range twice" in caught.value.message
+    assert str(caught.value) == (
+        "service_source_ranges[1]: '203.0.113.0/24' is listed twice; list it once"
+    )
 
 
 def test_an_experiments_priority_depends_on_its_name_alone() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab.rules import RuleError, check_subnet, check_vnet_layout, check_vpc_cidr, overlaps
+from lab.rules import RuleError, check_vnet_layout, check_vpc_cidr, overlaps
 
 SPACE = ["10.40.0.0/16"]
 SUBNETS = [("snet-aks-nodes", "10.40.0.0/20"), ("snet-endpoints", "10.40.16.0/24")]
@@ -19,12 +19,6 @@ def test_a_valid_layout_passes() -> None:
     ("space", "subnets", "aks", "message"),
     [
         (
-            [],
-            SUBNETS,
-            "snet-aks-nodes",
-            "address_space: list at least one CIDR block, e.g. ['10.40.0.0/16']",
-        ),
-        (
             ["10.40.0.0/16", "10.40.128.0/17"],
             SUBNETS,
             "snet-aks-nodes",
@@ -38,7 +32,6 @@ def test_a_valid_layout_passes() -> None:
             "address_space[0]: 'fd00::/48' is not an IPv4 CIDR block; write one such as "
             "'10.40.0.0/16'",
         ),
-        (SPACE, [], "a", "subnets: list at least one subnet (the one AKS nodes join)"),
         (
             SPACE,
             [*SUBNETS, ("snet-v6", "fd00::/64")],
@@ -85,16 +78,16 @@ def test_each_layout_mistake_names_its_field(
     assert str(caught.value) == message
 
 
-def test_a_subnet_alone() -> None:
-    assert str(check_subnet("nodes", "10.40.0.0/29")) == "10.40.0.0/29"
+def test_each_subnet_is_checked_at_its_place() -> None:
+    check_vnet_layout(SPACE, [("nodes", "10.40.0.0/29")], "nodes")
     with pytest.raises(RuleError) as caught:
-        check_subnet("GatewaySubnet", "10.40.0.0/27")
+        check_vnet_layout(SPACE, [*SUBNETS, ("GatewaySubnet", "10.40.32.0/27")], "snet-aks-nodes")
     assert str(caught.value) == (
-        "name: 'GatewaySubnet' is reserved for an Azure service whose subnet must not get the "
-        "lab's NSG; choose another name"
+        "subnets[2].name: 'GatewaySubnet' is reserved for an Azure service whose subnet must not "
+        "get the lab's NSG; choose another name"
     )
     with pytest.raises(RuleError) as caught:
-        check_subnet("nodes", "10.40.0.0/30", field="subnets[0]")
+        check_vnet_layout(SPACE, [("nodes", "10.40.0.0/30")], "nodes")
     assert str(caught.value) == (
         "subnets[0].address_prefix: 10.40.0.0/30 is smaller than Azure's smallest subnet; use a "
         "/29 or larger block"
@@ -134,3 +127,24 @@ def test_overlaps_between_lists() -> None:
         ("10.40.0.0/16", "10.40.8.0/24")
     ]
     assert overlaps(["10.50.0.0/16"], ["10.40.0.0/16"]) == []
+
+
+@pytest.mark.parametrize(
+    ("subnet", "field", "fact"),
+    [
+        (("-nodes", "10.40.0.0/20"), "subnets[0].name", "1-76 letters"),
+        (("nodes.", "10.40.0.0/20"), "subnets[0].name", "1-76 letters"),
+        (("n" * 77, "10.40.0.0/20"), "subnets[0].name", "1-76 letters"),
+        (("azurebastionsubnet", "10.40.0.0/26"), "subnets[0].name", "reserved for an Azure"),
+        (("nodes", "10.40.0.1/20"), "subnets[0].address_prefix", "did you mean '10.40.0.0/20'?"),
+        (("nodes", "10.40.0.0"), "subnets[0].address_prefix", "has no prefix length"),
+        (("nodes", "10.40.0.0/255.255.240.0"), "subnets[0].address_prefix", "write '10.40.0.0/20'"),
+    ],
+)
+def test_each_subnet_mistake_names_its_field(
+    subnet: tuple[str, str], field: str, fact: str
+) -> None:
+    with pytest.raises(RuleError) as caught:
+        check_vnet_layout(SPACE, [subnet], subnet[0])
+    assert caught.value.field == field
+    assert fact in caught.value.message

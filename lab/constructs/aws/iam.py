@@ -8,7 +8,7 @@ attachments in the caller's scope, under ids derived from the role's (``<id>Trus
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Final, TypedDict, Unpack
 
 from cdktn import Fn, ITerraformDependable
 from cdktn_provider_aws.data_aws_iam_policy_document import (
@@ -45,16 +45,17 @@ def permissions_boundary_arn(partition: str, account_id: str) -> str:
     return f"arn:{partition}:iam::{account_id}:policy/{PERMISSIONS_BOUNDARY_POLICY}"
 
 
-def service_role(
-    scope: Construct,
-    id: str,
-    *,
-    role_name: str,
-    service: str,
-    description: str,
-    tags: Mapping[str, str],
-    permissions_boundary: str,
-) -> IamRole:
+class RoleArgs(TypedDict):
+    """What every lab role takes besides who may assume it."""
+
+    role_name: str
+    description: str
+    tags: Mapping[str, str]
+    permissions_boundary: str
+    """The ARN of :data:`PERMISSIONS_BOUNDARY_POLICY` (:func:`permissions_boundary_arn`)."""
+
+
+def service_role(scope: Construct, id: str, *, service: str, **role: Unpack[RoleArgs]) -> IamRole:
     """A role that only ``service`` (``eks.amazonaws.com``...) may assume."""
     trust = DataAwsIamPolicyDocumentStatement(
         effect="Allow",
@@ -63,28 +64,17 @@ def service_role(
             DataAwsIamPolicyDocumentStatementPrincipals(type="Service", identifiers=[service])
         ],
     )
-    return _role(
-        scope,
-        id,
-        trust,
-        role_name=role_name,
-        description=description,
-        tags=tags,
-        permissions_boundary=permissions_boundary,
-    )
+    return _role(scope, id, trust, **role)
 
 
 def irsa_role(
     scope: Construct,
     id: str,
     *,
-    role_name: str,
     oidc_provider: IamOpenidConnectProvider,
     issuer: str,
     service_account: str,
-    description: str,
-    tags: Mapping[str, str],
-    permissions_boundary: str,
+    **role: Unpack[RoleArgs],
 ) -> IamRole:
     """A role that one Kubernetes service account (``system:serviceaccount:<ns>:<name>``)
     assumes with the tokens the cluster's OIDC issuer minted for STS (IRSA)."""
@@ -107,26 +97,14 @@ def irsa_role(
             ),
         ],
     )
-    return _role(
-        scope,
-        id,
-        trust,
-        role_name=role_name,
-        description=description,
-        tags=tags,
-        permissions_boundary=permissions_boundary,
-    )
+    return _role(scope, id, trust, **role)
 
 
 def _role(
     scope: Construct,
     id: str,
     trust: DataAwsIamPolicyDocumentStatement,
-    *,
-    role_name: str,
-    description: str,
-    tags: Mapping[str, str],
-    permissions_boundary: str,
+    **role: Unpack[RoleArgs],
 ) -> IamRole:
     """The role ``id`` with the one-statement trust policy ``<id>Trust``, on the clusters'
     path with the lab's permissions boundary."""
@@ -134,12 +112,12 @@ def _role(
     return IamRole(
         scope,
         id,
-        name=role_name,
+        name=role["role_name"],
         path=CLUSTER_ROLE_PATH,
-        permissions_boundary=permissions_boundary,
-        description=description,
+        permissions_boundary=role["permissions_boundary"],
+        description=role["description"],
         assume_role_policy=document.json,
-        tags=dict(tags),
+        tags=dict(role["tags"]),
     )
 
 

@@ -4,22 +4,13 @@ logs and the EKS control-plane logs go."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from cdktn_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from constructs import Construct
 
-from lab.constructs.tokens import unresolved
-
-LOG_RETENTION_DAYS: Final = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
-    1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
-"""The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. 0 ("never
-expire") is left out on purpose."""
-
-DEFAULT_RETENTION_DAYS: Final = 365
+RETENTION_DAYS: Final = 365
 """A year: less fails checkov CKV_AWS_338. The group goes with its stack, so a lab pays only
 for what it logged."""
 
@@ -27,15 +18,6 @@ for what it logged."""
 def log_group_arn(partition: str, region: str, account_id: str, name: str) -> str:
     """The ARN of the log group ``name``, known before the group exists (for key policies)."""
     return f"arn:{partition}:logs:{region}:{account_id}:log-group:{name}"
-
-
-def check_retention(days: int, *, field: str) -> None:
-    if not unresolved(days) and days not in LOG_RETENTION_DAYS:
-        raise ValueError(
-            f"{field}: {days} is not a retention CloudWatch Logs accepts; use one of "
-            f"{', '.join(map(str, LOG_RETENTION_DAYS))} ({DEFAULT_RETENTION_DAYS} or more passes "
-            "CKV_AWS_338)"
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,19 +29,12 @@ class EncryptedLogGroupProps:
     kms_key_arn: str
     """The customer-managed key that encrypts it. Its key policy must let CloudWatch Logs use
     it for this group (:func:`lab.constructs.aws.key_policy.logs_may_encrypt`). Required."""
-    retention_days: int = DEFAULT_RETENTION_DAYS
-    """How long events are kept, a period CloudWatch Logs accepts. Default: 365."""
-    retention_field: str = "retention_days"
-    """The owner's name for ``retention_days``, for the validation message."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Default: none."""
-
-    def __post_init__(self) -> None:
-        check_retention(self.retention_days, field=self.retention_field)
+    tags: Mapping[str, str]
+    """Required (the owner's tags)."""
 
 
 class EncryptedLogGroup(Construct):
-    """A log group with a retention and a customer-managed key.
+    """A log group kept :data:`RETENTION_DAYS` days, with a customer-managed key.
 
     Create it before whatever writes to it (EKS, VPC Flow Logs): a service that finds no
     group creates one itself, unencrypted and kept forever. Its resource is ``Default``, so
@@ -72,7 +47,7 @@ class EncryptedLogGroup(Construct):
             self,
             "Default",
             name=props.name,
-            retention_in_days=props.retention_days,
+            retention_in_days=RETENTION_DAYS,
             kms_key_id=props.kms_key_arn,
             tags=dict(props.tags),
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Final
+from dataclasses import dataclass
+from typing import Final, TypeVar
 
 from cdktn import Fn, Postcondition, TerraformResourceLifecycle, Token
 from cdktn_provider_aws.data_aws_availability_zones import (
@@ -50,47 +50,18 @@ from lab.constructs.aws.key_policy import (
     logs_may_encrypt,
     roles_keep_off,
 )
-from lab.constructs.aws.log_group import (
-    DEFAULT_RETENTION_DAYS,
-    EncryptedLogGroup,
-    EncryptedLogGroupProps,
-    check_retention,
-    log_group_arn,
-)
+from lab.constructs.aws.log_group import EncryptedLogGroup, EncryptedLogGroupProps, log_group_arn
 from lab.constructs.aws.vpc_types import NatMode
-from lab.constructs.tokens import unresolved
-from lab.rules import (
-    MAX_PROJECT_NAME_LENGTH,
-    RuleError,
-    check_dns_label,
-    check_iam_role_arn,
-    check_unique,
-    check_vpc_cidr,
-)
-
-DEFAULT_VPC_CIDR: Final = "10.0.0.0/16"
-DEFAULT_AZ_COUNT: Final = 3
-MIN_AZ_COUNT: Final = 2
-MAX_AZ_COUNT: Final = 6
-DEFAULT_FLOW_LOG_RETENTION_DAYS: Final = DEFAULT_RETENTION_DAYS
-
-
-# The retention periods CloudWatch Logs accepts (0, "never expire", is left out on purpose).
-
 
 # Subnets the AWS Load Balancer Controller (and the in-tree cloud provider) picks for
 # internet-facing and internal load balancers.
 PUBLIC_ELB_TAG: Final = "kubernetes.io/role/elb"
 INTERNAL_ELB_TAG: Final = "kubernetes.io/role/internal-elb"
 
-MAX_NAME_LENGTH: Final = MAX_PROJECT_NAME_LENGTH
 _ANY_IPV4: Final = "0.0.0.0/0"
 # Each sixteenth of the VPC is one private subnet; the last sixteenth is cut into sixteen
 # public subnets. The sixteenths between them stay free for later tiers.
 _TIER_BITS: Final = 4
-
-
-DEFAULT_NAT_MODE: Final = NatMode.SINGLE
 
 EKS_UNSUPPORTED_ZONE_IDS: Final = ("use1-az3", "usw1-az2", "cac1-az3")
 """Availability Zone IDs (not names: names map to different IDs per account) where EKS refuses
@@ -101,42 +72,32 @@ ca-central-1 each have one. The VPC skips them, so every subnet can host an EKS 
 
 @dataclass(frozen=True, kw_only=True)
 class AwsNetworkProps:
-    """Inputs of :class:`AwsNetwork`."""
+    """Inputs of :class:`AwsNetwork`, from ``lab.yaml`` (``name`` and ``aws``), whose rules
+    have checked them."""
 
     name: str
     """Prefix of every resource name and ``Name`` tag, e.g. ``"lab"``. Required.
 
-    A lowercase DNS label (``a-z``, ``0-9``, ``-``) of at most 24 characters, so that the
-    flow-log IAM role name (``<name>-<region>-vpc-flow-logs``) fits IAM's 64."""
+    At most 24 characters, so that the flow-log IAM role name (``<name>-<region>-vpc-flow-logs``)
+    fits IAM's 64."""
 
-    cidr: str = DEFAULT_VPC_CIDR
-    """IPv4 block of the VPC: private (RFC 1918), /16 to /20. Default: ``"10.0.0.0/16"``.
+    cidr: str
+    """IPv4 block of the VPC: private (RFC 1918), /16 to /20. Required.
 
     Every subnet CIDR is derived from it, so changing it replaces the whole network."""
 
-    az_count: int = DEFAULT_AZ_COUNT
-    """Availability Zones to spread the subnets over, 2 to 6. Default: 3.
+    az_count: int
+    """Availability Zones to spread the subnets over, 2 to 6. Required.
 
     EKS needs subnets in at least two AZs. The AZs are the region's first ``az_count``
     available zones in name order."""
 
-    nat_mode: NatMode = DEFAULT_NAT_MODE
-    """NAT gateways for the private subnets' internet egress. Default: ``NatMode.SINGLE``.
+    nat_mode: NatMode
+    """NAT gateways for the private subnets' internet egress. Required.
 
-    A lab cost choice: one gateway (about 33 USD a month plus data) instead of one per AZ, at
-    the price of a single point of failure. Use ``NatMode.ONE_PER_AZ`` for anything that must
-    survive an AZ outage."""
-
-    flow_log_retention_days: int = DEFAULT_FLOW_LOG_RETENTION_DAYS
-    """Days the VPC flow logs are kept; one of the periods CloudWatch Logs accepts. Default: 365.
-
-    Less than a year fails checkov's CKV_AWS_338. The log group is deleted with the stack, so a
-    lab pays only for what it actually logged."""
-
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for every taggable resource, under the per-resource ``Name`` tag. Default: none.
-
-    The stack's provider ``default_tags`` apply as well; ``Name`` is reserved."""
+    ``NatMode.SINGLE`` is the lab's cost choice: one gateway (about 33 USD a month plus data)
+    instead of one per AZ, at the price of a single point of failure. Use
+    ``NatMode.ONE_PER_AZ`` for anything that must survive an AZ outage."""
 
     key_denied_role_arns: Sequence[str] = ()
     """IAM roles the flow-log key's policy denies every KMS action, whatever their IAM
@@ -146,44 +107,15 @@ class AwsNetworkProps:
     ``experiment=<name>`` and manage every key so tagged
     (:func:`lab.constructs.aws.key_policy.roles_keep_off`)."""
 
-    def __post_init__(self) -> None:
-        check_dns_label(
-            self.name,
-            field="name",
-            max_length=MAX_NAME_LENGTH,
-            purpose="the flow-log IAM role name must fit IAM's 64",
-        )
-        if unresolved(self.cidr):
-            raise RuleError(
-                "cidr",
-                "must be a literal CIDR such as '10.0.0.0/16', not a Terraform reference; the "
-                "subnet CIDRs are computed from it at synth time",
-            )
-        check_vpc_cidr(self.cidr, field="cidr")
-        if not MIN_AZ_COUNT <= self.az_count <= MAX_AZ_COUNT:
-            raise ValueError(
-                f"az_count: {self.az_count} is outside {MIN_AZ_COUNT}..{MAX_AZ_COUNT}; use at "
-                f"least {MIN_AZ_COUNT} (EKS needs subnets in two Availability Zones) and at most "
-                f"{MAX_AZ_COUNT}"
-            )
-        try:
-            nat_mode = NatMode(self.nat_mode)
-        except ValueError:
-            choices = ", ".join(mode.value for mode in NatMode)
-            raise ValueError(
-                f"nat_mode: {self.nat_mode!r} is not a NatMode; use one of {choices}"
-            ) from None
-        # The props may come from config as plain strings; keep the enum from here on.
-        object.__setattr__(self, "nat_mode", nat_mode)
-        check_retention(self.flow_log_retention_days, field="flow_log_retention_days")
-        if "Name" in self.tags:
-            raise ValueError(
-                "tags: 'Name' is set per resource by the construct (from name); remove it from tags"
-            )
-        object.__setattr__(self, "key_denied_role_arns", tuple(self.key_denied_role_arns))
-        for index, arn in enumerate(self.key_denied_role_arns):
-            check_iam_role_arn(arn, field=f"key_denied_role_arns[{index}]")
-        check_unique(self.key_denied_role_arns, field="key_denied_role_arns")
+
+_AclRule = TypeVar("_AclRule", DefaultNetworkAclIngress, DefaultNetworkAclEgress)
+
+
+def _allow_all(rule: type[_AclRule]) -> _AclRule:
+    """The rule AWS puts in both directions of a default network ACL: everything allowed."""
+    return rule(
+        rule_no=100, action="allow", protocol="-1", from_port=0, to_port=0, cidr_block=_ANY_IPV4
+    )
 
 
 def _subnet_cidrs(cidr: str, az_count: int) -> tuple[list[str], list[str]]:
@@ -214,6 +146,8 @@ class AwsNetwork(Construct):
       explicitly (security groups do the filtering).
     * All traffic is logged to a CloudWatch log group encrypted with a customer managed KMS key
       (rotated, explicit key policy), through an IAM role that can only write to that group.
+    * Every taggable resource gets a ``Name`` tag; the stack's provider ``default_tags`` give
+      the lab's own tags.
     """
 
     def __init__(self, scope: Construct, id: str, props: AwsNetworkProps) -> None:
@@ -258,8 +192,9 @@ class AwsNetwork(Construct):
         gateway (none with ``NatMode.NONE``): known before any cluster exists, so another
         cloud can admit them."""
 
-    def _tags(self, name: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        return {**self._props.tags, **(extra or {}), "Name": name}
+    @staticmethod
+    def _tags(name: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        return {**(extra or {}), "Name": name}
 
     def _pick_zones(self) -> list[str]:
         """The names of the first ``az_count`` available zones, resolved at plan time."""
@@ -439,26 +374,8 @@ class AwsNetwork(Construct):
             "DefaultNetworkAcl",
             default_network_acl_id=self._vpc.default_network_acl_id,
             subnet_ids=[subnet.id for subnet in subnets],
-            ingress=[
-                DefaultNetworkAclIngress(
-                    rule_no=100,
-                    action="allow",
-                    protocol="-1",
-                    from_port=0,
-                    to_port=0,
-                    cidr_block=_ANY_IPV4,
-                )
-            ],
-            egress=[
-                DefaultNetworkAclEgress(
-                    rule_no=100,
-                    action="allow",
-                    protocol="-1",
-                    from_port=0,
-                    to_port=0,
-                    cidr_block=_ANY_IPV4,
-                )
-            ],
+            ingress=[_allow_all(DefaultNetworkAclIngress)],
+            egress=[_allow_all(DefaultNetworkAclEgress)],
             tags=self._tags(f"{name}-default"),
         )
 
@@ -498,8 +415,6 @@ class AwsNetwork(Construct):
             EncryptedLogGroupProps(
                 name=log_group_name,
                 kms_key_arn=key.arn,
-                retention_days=self._props.flow_log_retention_days,
-                retention_field="flow_log_retention_days",
                 tags=self._tags(f"{name}-vpc-flow-logs"),
             ),
         )

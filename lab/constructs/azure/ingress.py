@@ -19,18 +19,12 @@ from dataclasses import dataclass
 from cdktn_provider_azurerm.network_security_rule import NetworkSecurityRule
 from constructs import Construct
 
-from lab.constructs.tokens import unresolved
-from lab.rules import (
-    DEFAULT_SERVICE_PORTS,
-    RuleError,
-    check_service_ports,
-    check_service_sources,
-)
-from lab.rules.ingress import MAX_RULE_PRIORITY, MIN_RULE_PRIORITY
-
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceIngressProps:
+    """Inputs of :class:`ServiceIngress`; ``lab.yaml``'s rules have checked the ports and
+    sources (``azure.aks``), and the priorities come from :mod:`lab.rules.ingress`."""
+
     name: str
     """Unique in the NSG (1-80 characters)."""
     network_security_group_name: str
@@ -39,23 +33,8 @@ class ServiceIngressProps:
     """Unique in the NSG, 100-4096; lower wins."""
     sources: Sequence[str]
     """CIDRs allowed in; may be a token list (another stack's output)."""
-    ports: Sequence[int] = DEFAULT_SERVICE_PORTS
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        if not MIN_RULE_PRIORITY <= self.priority <= MAX_RULE_PRIORITY:
-            raise RuleError(
-                "priority",
-                f"{self.priority} is outside {MIN_RULE_PRIORITY}-{MAX_RULE_PRIORITY}",
-            )
-        check_service_ports(self.ports, field="ports")
-        if unresolved(self.sources):
-            return
-        if not self.sources:
-            raise RuleError("sources", "list at least one CIDR")
-        check_service_sources(
-            [source for source in self.sources if not unresolved(source)], field="sources"
-        )
+    ports: Sequence[int]
+    description: str
 
 
 class ServiceIngress(Construct):
@@ -78,5 +57,5 @@ class ServiceIngress(Construct):
             source_port_range="*",
             destination_address_prefix="*",
             destination_port_ranges=[str(port) for port in props.ports],
-            description=props.description or None,
+            description=props.description,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from cdktn_provider_azurerm.nat_gateway import NatGateway
@@ -23,132 +23,42 @@ from cdktn_provider_azurerm.subnet_network_security_group_association import (
 from cdktn_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
+from lab.config import VnetSettings
 from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
-from lab.rules import (
-    DEFAULT_SERVICE_PORTS,
-    FOUNDATION_RULE_PRIORITY,
-    MAX_PROJECT_NAME_LENGTH,
-    RuleError,
-    check_azure_location,
-    check_dns_label,
-    check_resource_group_name,
-    check_service_ports,
-    check_service_sources,
-    check_subnet,
-    check_vnet_layout,
-    check_vnet_name,
-    subnet_key,
-)
+from lab.rules import FOUNDATION_RULE_PRIORITY, subnet_key
 
-# AKS's own defaults are 10.0.0.0/16 for services and 10.244.0.0/16 for overlay pods; the VNet
-# stays clear of both, inside the 10.224.0.0/12 that AKS uses when it creates a VNet itself.
-DEFAULT_ADDRESS_SPACE: Final = ("10.224.0.0/16",)
-DEFAULT_AKS_SUBNET_NAME: Final = "aks-nodes"
-
-MAX_NAME_LENGTH: Final = MAX_PROJECT_NAME_LENGTH
-DEFAULT_EGRESS_PREFIX_LENGTH: Final = 31
-MIN_EGRESS_PREFIX_LENGTH: Final = 28
-"""A NAT gateway takes at most 16 addresses, a /28 (Azure's "Public IP address prefix")."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SubnetSpec:
-    """One subnet of :class:`AzureNetwork`."""
-
-    name: str
-    """Subnet name; its NSG is ``<name>-nsg``. Required.
-
-    1-76 letters, digits, ``_``, ``.`` or ``-``; starts with a letter or digit and ends with a
-    letter, digit or ``_``. Unique in the VNet, ignoring case."""
-
-    address_prefix: str
-    """IPv4 block of the subnet, inside one of the VNet's address spaces. Required.
-
-    /29 at most: Azure keeps five addresses of every subnet for itself."""
-
-    def __post_init__(self) -> None:
-        check_subnet(self.name, self.address_prefix)
-
-
-DEFAULT_SUBNETS: Final = (SubnetSpec(name=DEFAULT_AKS_SUBNET_NAME, address_prefix="10.224.0.0/20"),)
+EGRESS_PREFIX_LENGTH: Final = 31
+"""The NAT gateway's public IP prefix: two addresses, plenty for a lab's egress, and a short
+list for the other cloud to admit (a NAT gateway takes up to a /28)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class AzureNetworkProps:
     """Inputs of :class:`AzureNetwork`."""
 
-    name: str
-    """Project name, the stem of the default resource group and VNet names. Required.
-
-    A lowercase DNS label (``a-z``, ``0-9``, ``-``) of at most 24 characters."""
+    resource_group_name: str
+    """Name of the resource group the construct creates. Required."""
 
     location: str
     """Azure region by programmatic name (``"westeurope"``, not ``"West Europe"``). Required."""
 
-    resource_group_name: str | None = None
-    """Name of the resource group the construct creates. Default: ``"<name>-rg"``."""
-
-    vnet_name: str | None = None
-    """Name of the VNet. Default: ``"<name>-vnet"``."""
-
-    address_space: Sequence[str] = DEFAULT_ADDRESS_SPACE
-    """IPv4 blocks of the VNet; they must not overlap. Default: ``("10.224.0.0/16",)``.
-
-    The default avoids AKS's default service (10.0.0.0/16) and overlay pod (10.244.0.0/16)
-    ranges, which must not overlap the VNet."""
-
-    subnets: Sequence[SubnetSpec] = DEFAULT_SUBNETS
-    """The VNet's subnets, each inside ``address_space`` and overlapping no other.
-    Default: one ``aks-nodes`` subnet, ``10.224.0.0/20``.
+    vnet: VnetSettings
+    """The VNet as ``lab.yaml`` gives it: its name, address space, subnets and which subnet
+    AKS nodes join. Required.
 
     With Azure CNI overlay only nodes take VNet addresses, so a /20 holds 4,000 nodes."""
 
-    aks_subnet_name: str = DEFAULT_AKS_SUBNET_NAME
-    """Which of ``subnets`` the AKS nodes go in. Default: ``"aks-nodes"``."""
-
-    nat_gateway: bool = True
-    """Give the AKS subnet its egress through a NAT gateway with a public IP prefix: fixed
-    addresses, known before any cluster exists (another cloud can admit them), shared by every
-    cluster in the subnet, which then use the ``userAssignedNATGateway`` outbound type.
-    Default: true. Costs about a NAT gateway hour plus its data; false leaves the subnet
-    without a way out (each cluster would need its own egress)."""
-
-    egress_prefix_length: int = DEFAULT_EGRESS_PREFIX_LENGTH
-    """Size of the public IP prefix, /28 to /31. Default: 31 (two addresses)."""
-
-    service_ports: Sequence[int] = DEFAULT_SERVICE_PORTS
+    service_ports: Sequence[int]
     """TCP ports of the LoadBalancer Services that ``service_source_ranges`` may reach.
-    Default: 80 and 443."""
+    Required."""
 
-    service_source_ranges: Sequence[str] = ()
+    service_source_ranges: Sequence[str]
     """CIDRs (your office or VPN) allowed to reach LoadBalancer Services in the AKS subnet on
-    ``service_ports``. Default: none (only the VNet, and what experiments admit). ``*``,
-    ``Internet`` and /0 are refused."""
+    ``service_ports``; none admits only the VNet, and what experiments admit. Required."""
 
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for the resource group, the VNet and the NSGs. Default: none."""
-
-    def __post_init__(self) -> None:
-        if not MIN_EGRESS_PREFIX_LENGTH <= self.egress_prefix_length <= 31:
-            raise RuleError(
-                "egress_prefix_length",
-                f"{self.egress_prefix_length} is outside /{MIN_EGRESS_PREFIX_LENGTH}-/31, the "
-                "prefixes a NAT gateway takes",
-            )
-        check_service_ports(self.service_ports)
-        check_service_sources(self.service_source_ranges)
-        check_dns_label(self.name, field="name", max_length=MAX_NAME_LENGTH)
-        if self.resource_group_name is not None:
-            check_resource_group_name(self.resource_group_name, field="resource_group_name")
-        if self.vnet_name is not None:
-            check_vnet_name(self.vnet_name, field="vnet_name")
-        check_azure_location(self.location, field="location")
-        check_vnet_layout(
-            self.address_space,
-            [(spec.name, spec.address_prefix) for spec in self.subnets],
-            self.aks_subnet_name,
-            aks_subnet_field="aks_subnet_name",
-        )
+    tags: Mapping[str, str]
+    """``lab.yaml`` ``tags``, for the resource group, the VNet, the NSGs and the NAT gateway.
+    Required."""
 
 
 class AzureNetwork(Construct):
@@ -160,6 +70,11 @@ class AzureNetwork(Construct):
     * Each subnet's NSG holds only Azure's default rules, which deny inbound traffic from the
       internet and allow traffic within the VNet and from Azure load balancers. Extra rules are
       separate ``azurerm_network_security_rule`` resources on ``network_security_group_ids``.
+    * The AKS subnet gets its egress through a NAT gateway with a public IP prefix: fixed
+      addresses, known before any cluster exists (another cloud can admit them), shared by
+      every cluster in the subnet, which then use the ``userAssignedNATGateway`` outbound
+      type. It costs about a NAT gateway hour plus its data; without it the subnet would have
+      no way out.
 
     Lab choices, stated rather than hidden: no VNet flow logs (they need a storage account and
     Network Watcher, which this construct does not manage) and no DDoS protection plan (a fixed
@@ -172,17 +87,17 @@ class AzureNetwork(Construct):
         group = ResourceGroup(
             self,
             "ResourceGroup",
-            name=props.resource_group_name or f"{props.name}-rg",
+            name=props.resource_group_name,
             location=props.location,
             tags=tags,
         )
         vnet = VirtualNetwork(
             self,
             "VirtualNetwork",
-            name=props.vnet_name or f"{props.name}-vnet",
+            name=props.vnet.name,
             resource_group_name=group.name,
             location=group.location,
-            address_space=list(props.address_space),
+            address_space=list(props.vnet.address_space),
             tags=tags,
         )
 
@@ -191,7 +106,7 @@ class AzureNetwork(Construct):
         self.network_security_group_ids: dict[str, str] = {}
         """Resource id of each subnet's NSG, by subnet name."""
         security_groups: dict[str, NetworkSecurityGroup] = {}
-        for spec in props.subnets:
+        for spec in props.vnet.subnets:
             key = subnet_key(spec.name)
             subnet = Subnet(
                 self,
@@ -229,49 +144,44 @@ class AzureNetwork(Construct):
         """Resource id of the VNet."""
         self.vnet_name: str = vnet.name
         """Name of the VNet."""
-        self.aks_subnet_id: str = self.subnet_ids[props.aks_subnet_name]
-        """Resource id of the subnet named by ``aks_subnet_name``."""
-        aks_key = subnet_key(props.aks_subnet_name)
-        self.aks_subnet_nsg_name: str = security_groups[props.aks_subnet_name].name
+        aks_subnet = props.vnet.aks_subnet
+        self.aks_subnet_id: str = self.subnet_ids[aks_subnet]
+        """Resource id of the subnet AKS nodes join (``vnet.aks_subnet``)."""
+        self.aks_subnet_nsg_name: str = security_groups[aks_subnet].name
         """Name of the AKS subnet's NSG, where rules admitting service traffic go."""
-        self.egress_cidrs: list[str] = []
-        """The AKS subnet's egress addresses: the NAT gateway's prefix (none without one)."""
-        if props.nat_gateway:
-            prefix = PublicIpPrefix(
-                self,
-                "EgressPrefix",
-                name=f"{props.aks_subnet_name}-egress",
-                location=group.location,
-                resource_group_name=group.name,
-                sku="Standard",
-                ip_version="IPv4",
-                prefix_length=props.egress_prefix_length,
-                tags=tags,
-            )
-            gateway = NatGateway(
-                self,
-                "NatGateway",
-                name=f"{props.aks_subnet_name}-nat",
-                location=group.location,
-                resource_group_name=group.name,
-                # The only SKU azurerm 4.55 offers; it lives in one zone.
-                sku_name="Standard",
-                idle_timeout_in_minutes=4,
-                tags=tags,
-            )
-            NatGatewayPublicIpPrefixAssociation(
-                self,
-                "NatGatewayPrefix",
-                nat_gateway_id=gateway.id,
-                public_ip_prefix_id=prefix.id,
-            )
-            SubnetNatGatewayAssociation(
-                self,
-                f"{aks_key}NatGateway",
-                subnet_id=self.aks_subnet_id,
-                nat_gateway_id=gateway.id,
-            )
-            self.egress_cidrs = [prefix.ip_prefix]
+        prefix = PublicIpPrefix(
+            self,
+            "EgressPrefix",
+            name=f"{aks_subnet}-egress",
+            location=group.location,
+            resource_group_name=group.name,
+            sku="Standard",
+            ip_version="IPv4",
+            prefix_length=EGRESS_PREFIX_LENGTH,
+            tags=tags,
+        )
+        gateway = NatGateway(
+            self,
+            "NatGateway",
+            name=f"{aks_subnet}-nat",
+            location=group.location,
+            resource_group_name=group.name,
+            # The only SKU azurerm 4.55 offers; it lives in one zone.
+            sku_name="Standard",
+            idle_timeout_in_minutes=4,
+            tags=tags,
+        )
+        NatGatewayPublicIpPrefixAssociation(
+            self, "NatGatewayPrefix", nat_gateway_id=gateway.id, public_ip_prefix_id=prefix.id
+        )
+        SubnetNatGatewayAssociation(
+            self,
+            f"{subnet_key(aks_subnet)}NatGateway",
+            subnet_id=self.aks_subnet_id,
+            nat_gateway_id=gateway.id,
+        )
+        self.egress_cidrs: list[str] = [prefix.ip_prefix]
+        """The AKS subnet's egress addresses: the NAT gateway's prefix."""
         if props.service_source_ranges:
             ServiceIngress(
                 self,

@@ -24,7 +24,6 @@ from lab.constructs.aws.eks.autoscaler import (
 )
 from lab.constructs.aws.eks.cluster import (
     CONTROL_PLANE_LOG_TYPES,
-    DEFAULT_LOG_RETENTION_DAYS,
     ControlPlaneLogType,
     EksCluster,
     EksClusterProps,
@@ -46,7 +45,6 @@ __all__ = [
     "CLUSTER_AUTOSCALER_SERVICE_ACCOUNT",
     "CONTROL_PLANE_LOG_TYPES",
     "DEFAULT_ADDONS",
-    "DEFAULT_LOG_RETENTION_DAYS",
     "DEFAULT_ROOT_VOLUME_SIZE_GIB",
     "EBS_CSI_ADDON",
     "EBS_CSI_SERVICE_ACCOUNT",

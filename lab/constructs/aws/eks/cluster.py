@@ -97,7 +97,6 @@ from lab.constructs.aws.iam import (
 )
 from lab.constructs.aws.key_policy import account_administers, key_policy, logs_may_encrypt
 from lab.constructs.aws.log_group import (
-    DEFAULT_RETENTION_DAYS,
     EncryptedLogGroup,
     EncryptedLogGroupProps,
     log_group_arn,
@@ -131,9 +130,6 @@ class ControlPlaneLogType(StrEnum):
     SCHEDULER = "scheduler"
     """Pod placement decisions."""
 
-
-DEFAULT_LOG_RETENTION_DAYS: Final = DEFAULT_RETENTION_DAYS
-"""Control-plane log retention. checkov CKV_AWS_338 wants a year; the group goes with the stack."""
 
 MAX_NAME_LENGTH: Final = MAX_CLUSTER_NAME_LENGTH
 """Longest cluster name: the longest derived IAM role name (``<name>-eks-cluster``) fits 64."""
@@ -203,10 +199,6 @@ class EksClusterProps:
     """Size of each node's encrypted gp3 root volume, at least 20. Default: 50 (about 4 USD a month
     per node)."""
 
-    log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
-    """Retention of the control-plane logs, a period CloudWatch Logs accepts. Default: 365. Less
-    fails checkov CKV_AWS_338."""
-
     node_labels: Mapping[str, str] = field(default_factory=dict)
     """Kubernetes labels on every node of the default group. Default: none."""
 
@@ -237,12 +229,6 @@ class EksClusterProps:
         self.default_node_group  # noqa: B018 (validates the default group's settings)
         self._validate_public_access_cidrs()
         self._validate_admin_principal_arns()
-        EncryptedLogGroupProps(
-            name="",
-            kms_key_arn="",
-            retention_days=self.log_retention_days,
-            retention_field="log_retention_days",
-        )
 
     @property
     def default_node_group(self) -> NodeGroupOptions:
@@ -335,8 +321,6 @@ class EksCluster(Construct):
             EncryptedLogGroupProps(
                 name=log_group_name,
                 kms_key_arn=key.arn,
-                retention_days=props.log_retention_days,
-                retention_field="log_retention_days",
                 tags=self._tags,
             ),
         )
