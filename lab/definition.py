@@ -84,12 +84,10 @@ class StackDefinition:
     """After this date (UTC) Spacelift deletes the stack and its resources."""
 
     def __post_init__(self) -> None:
-        if self.autodeploy and self.kind is not StackKind.EXPERIMENT:
-            # The approval policy is not asked between an autodeployed plan and its apply.
-            raise ValueError(
-                f"{self.id}: autodeploy is for experiments only; a {self.kind.value} stack's "
-                "changes are reviewed before they apply"
-            )
+        # The approval policy is not asked between an autodeployed plan and its apply.
+        assert not self.autodeploy or self.kind is StackKind.EXPERIMENT, (
+            f"{self.id}: autodeploy is for experiments only"
+        )
 
     @property
     def project_root(self) -> str:

@@ -111,9 +111,11 @@ def test_only_experiments_may_autodeploy() -> None:
     lab = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
     assert {s.kind for s in lab.stacks if s.autodeploy} == {StackKind.EXPERIMENT}
     foundation = lab.get("azure-foundation")
-    with pytest.raises(ValueError, match="azure-foundation: autodeploy is for experiments only"):
+    with pytest.raises(
+        AssertionError, match="azure-foundation: autodeploy is for experiments only"
+    ):
         dataclasses.replace(foundation, autodeploy=True)
-    with pytest.raises(ValueError, match="a management stack's changes are reviewed"):
+    with pytest.raises(AssertionError, match="spacelift-root: autodeploy is for experiments only"):
         dataclasses.replace(lab.get(MANAGEMENT_STACK_ID), autodeploy=True)
 
 

@@ -47,8 +47,7 @@ class DriftDetectionSchedule:
     decision to a person, since drift on a network usually means someone changed it by hand."""
 
     def __post_init__(self) -> None:
-        if not self.schedule:
-            raise ValueError("schedule: give at least one cron expression")
+        assert self.schedule, "schedule: lab.yaml's rules give at least one cron expression"
 
 
 @dataclass(frozen=True)
@@ -79,12 +78,11 @@ class IntegrationPair:
     write_id: str
 
     def __post_init__(self) -> None:
-        if not unresolved(self.read_id) and self.read_id == self.write_id:
-            raise ValueError(
-                f"IntegrationPair: read_id and write_id are both {self.read_id!r}; a preview "
-                "would run with the identity that applies. Give the read phase its own "
-                "read-only integration"
-            )
+        # A preview must not run with the identity that applies (lab.yaml's rules give three
+        # distinct roles).
+        assert unresolved(self.read_id) or self.read_id != self.write_id, (
+            f"IntegrationPair: read_id and write_id are both {self.read_id!r}"
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,19 +137,17 @@ class SpaceliftStackProps:
     """After this date (UTC) Spacelift deletes the stack and its resources. Default: never."""
 
     def __post_init__(self) -> None:
+        # Spacelift asks the approval policy nothing between plan and apply on an autodeploy
+        # stack, so a protected one would never be reviewed.
         protected = PROTECTED_LABELS.intersection(self.labels)
-        if self.autodeploy and protected:
-            # Spacelift asks the approval policy nothing between plan and apply on an
-            # autodeploy stack, so a protected one would never be reviewed.
-            raise ValueError(
-                f"autodeploy: {self.slug} is a {sorted(protected)[0]} stack, whose changes "
-                "are reviewed before they apply; autodeploy would apply them unreviewed"
-            )
-        if self.expires is not None and not self.destroy_on_delete:
-            raise ValueError(
-                "expires: a scheduled deletion destroys the stack's resources; "
-                "set destroy_on_delete=True so removing the stack by hand does the same"
-            )
+        assert not (self.autodeploy and protected), (
+            f"autodeploy: {self.slug} is a {sorted(protected)[0]} stack, whose changes are "
+            "reviewed before they apply"
+        )
+        # A scheduled deletion destroys the resources: removing the stack by hand must too.
+        assert self.expires is None or self.destroy_on_delete, (
+            "expires: needs destroy_on_delete=True"
+        )
 
 
 class SpaceliftStack(Construct):
