@@ -35,26 +35,8 @@ class FoundationValue:
         return f"TF_VAR_{self.name}"
 
 
-RESOURCE_GROUP_NAME: Final = FoundationValue(
-    "resource_group_name", "Name of the foundation's Azure resource group."
-)
-LOCATION: Final = FoundationValue("location", "Azure region of the foundation network.")
-VNET_ID: Final = FoundationValue("vnet_id", "Resource id of the lab's virtual network.")
-AKS_SUBNET_ID: Final = FoundationValue("aks_subnet_id", "Resource id of the subnet AKS nodes join.")
-VPC_ID: Final = FoundationValue("vpc_id", "Id of the lab's VPC.")
-PRIVATE_SUBNET_IDS: Final = FoundationValue(
-    "private_subnet_ids",
-    "JSON list of the private subnet ids (one per AZ) that EKS nodes join.",
-    json_list=True,
-)
-PUBLIC_SUBNET_IDS: Final = FoundationValue(
-    "public_subnet_ids",
-    "JSON list of the public subnet ids (one per AZ), for internet-facing load balancers.",
-    json_list=True,
-)
-AKS_SUBNET_NSG_NAME: Final = FoundationValue(
-    "aks_subnet_nsg_name", "Name of the network security group of the AKS subnet."
-)
+# Each cloud's own values are in its package (``lab/clouds/<cloud>/values.py``); the egress is
+# every cloud's, and what the clouds of one experiment pass each other.
 EGRESS_CIDRS: Final = FoundationValue(
     "egress_cidrs",
     "JSON list of the CIDRs the cloud's clusters reach the internet from (AWS: one /32 per "

@@ -10,16 +10,15 @@ from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeat
 from cdktn_provider_azurerm.resource_group import ResourceGroup
 from constructs import Construct
 
-from lab.constructs.azure.aks import AksCluster, AksClusterProps, NodePoolOptions, OutboundType
-from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
-from lab.contract import (
+from lab.clouds.azure.values import (
     AKS_SUBNET_ID,
     AKS_SUBNET_NSG_NAME,
-    EGRESS_CIDRS,
     LOCATION,
     RESOURCE_GROUP_NAME,
-    peer_egress_variable,
 )
+from lab.constructs.azure.aks import AksCluster, AksClusterProps, NodePoolOptions, OutboundType
+from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
+from lab.contract import EGRESS_CIDRS, peer_egress_variable
 from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
 from lab.stacks.base import LabStack, export_cluster, export_peer_egress, import_inputs

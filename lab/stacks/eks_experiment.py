@@ -8,8 +8,8 @@ from cdktn import TerraformOutput
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
+from lab.clouds.aws.values import PRIVATE_SUBNET_IDS
 from lab.constructs.aws.eks import CapacityType, EksCluster, EksClusterProps, NodeGroupOptions
-from lab.contract import PRIVATE_SUBNET_IDS
 from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
 from lab.stacks.base import LabStack, export_cluster, export_peer_egress, import_inputs

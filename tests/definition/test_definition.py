@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from lab.clouds import CLOUDS, Cloud, cloud_unit
-from lab.contract import EGRESS_CIDRS, PRIVATE_SUBNET_IDS, StackInput
+from lab.clouds.aws.values import PRIVATE_SUBNET_IDS
+from lab.contract import EGRESS_CIDRS, StackInput
 from lab.definition import MANAGEMENT_STACK_ID, StackKind, load_definition
 from lab.errors import LabDefinitionError, display_path
 from lab.rules import experiment_rule_priority

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from lab.clouds.aws.values import PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
 from lab.clouds.unit import ArgocdIdentity, Cloud, CloudUnit, CredentialContext
 from lab.constructs.aws.vpc_types import NatMode
-from lab.contract import EGRESS_CIDRS, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
+from lab.contract import EGRESS_CIDRS
 from lab.rules.catalogue import check_aws_instance_type
 from lab.rules.kubernetes import EKS_SUPPORT
 
@@ -45,7 +46,7 @@ AWS: Final = CloudUnit(
         environment=lambda config: {"AWS_REGION": (config.aws.region, "Region of the lab")},
     ),
     spacelift="lab.clouds.aws.spacelift",
-    foundation_stack="lab.stacks.aws_foundation:AwsFoundationStack",
+    foundation_stack="lab.clouds.aws.foundation:AwsFoundationStack",
     experiment_stack="lab.stacks.eks_experiment:EksExperimentStack",
     # Loading the aws provider alone takes about 3 s (docs/performance.md).
     heavy_provider="cdktn_provider_aws._jsii",

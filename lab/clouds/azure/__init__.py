@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from lab.clouds.unit import ArgocdIdentity, Cloud, CloudUnit, CredentialContext
-from lab.contract import (
+from lab.clouds.azure.values import (
     AKS_SUBNET_ID,
     AKS_SUBNET_NSG_NAME,
-    EGRESS_CIDRS,
     LOCATION,
     RESOURCE_GROUP_NAME,
     VNET_ID,
 )
+from lab.clouds.unit import ArgocdIdentity, Cloud, CloudUnit, CredentialContext
+from lab.contract import EGRESS_CIDRS
 from lab.rules.catalogue import check_azure_vm_size
 from lab.rules.kubernetes import AKS_SUPPORT
 
@@ -55,6 +55,6 @@ AZURE: Final = CloudUnit(
         environment=lambda config: {},
     ),
     spacelift="lab.clouds.azure.spacelift",
-    foundation_stack="lab.stacks.azure_foundation:AzureFoundationStack",
+    foundation_stack="lab.clouds.azure.foundation:AzureFoundationStack",
     experiment_stack="lab.stacks.aks_experiment:AksExperimentStack",
 )

@@ -5,16 +5,16 @@ from __future__ import annotations
 from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from constructs import Construct
 
-from lab.constructs.azure.budget import AzureLabBudget
-from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps
-from lab.contract import (
+from lab.clouds.azure.values import (
     AKS_SUBNET_ID,
     AKS_SUBNET_NSG_NAME,
-    EGRESS_CIDRS,
     LOCATION,
     RESOURCE_GROUP_NAME,
     VNET_ID,
 )
+from lab.constructs.azure.budget import AzureLabBudget
+from lab.constructs.azure.network import AzureNetwork, AzureNetworkProps
+from lab.contract import EGRESS_CIDRS
 from lab.definition import LabDefinition, StackDefinition
 from lab.stacks.base import LabStack, budget_props, export_value
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
+from lab.clouds.aws.values import PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
 from lab.constructs.aws.budget import AwsLabBudget
 from lab.constructs.aws.network import AwsNetwork, AwsNetworkProps
-from lab.contract import EGRESS_CIDRS, PRIVATE_SUBNET_IDS, PUBLIC_SUBNET_IDS, VPC_ID
+from lab.contract import EGRESS_CIDRS
 from lab.definition import LabDefinition, StackDefinition
 from lab.stacks.base import LabStack, budget_props, export_value
 
