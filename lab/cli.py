@@ -398,7 +398,8 @@ Examples:
 The event is a push when RANGE's end is on the tracked branch (spacelift.branch in
 lab.yaml, locally or on a remote), else a pull request; --event overrides it.
 Stack settings (kind, autodeploy, dependencies) come from the working tree's
-definition. --json prints the shape documented in docs/workflows.md.""",
+definition, a removed stack's from the definition at RANGE's base. --json prints
+the shape documented in docs/json-output.md.""",
 )
 @click.argument("revision_range", metavar="RANGE")
 @_config_option
@@ -460,7 +461,7 @@ def affected_command(
     except affected.GitError as error:
         _fail(str(error), EXIT_INVALID)
     if as_json:
-        _print_json(affected.report_document(report).json_data())
+        _print_json(report.json_data())
     else:
         click.echo(affected.render_report(report))
 
