@@ -476,8 +476,9 @@ Examples:
       --min-nodes 3 --max-nodes 8 --expires 2026-12-31
 
 \b
-Writes experiments/NAME/CLUSTER/cluster.yaml and checks it with the same rules
-and messages as `lab validate`; an invalid result is removed again (exit 2).
+Writes experiments/NAME/CLUSTER/cluster.yaml, a copy of
+experiments/_template/target/cluster.yaml with the values filled in, and checks
+it with the same rules and messages as `lab validate`; an invalid result is removed again (exit 2).
 An existing file is never overwritten (exit 1). Run it again with another
 --cluster to add a cluster to the experiment.""",
 )
