@@ -3,13 +3,13 @@
 The engine is the real OPA (``opa_bindings``, from ``requirements-opa.lock``), imported only
 here and only when ``lab docs`` runs. OPA processes (and validates) annotations only when a
 module calls ``rego.metadata.*``, so a probe rule in the policy's package calls
-``rego.metadata.chain()``: its last link is the package's annotation. A rule's annotation is
-in OPA's trace: entering an annotated rule, OPA prints it as ``# METADATA``, the annotation
-as JSON, and the rule. Evaluation enters a rule only when OPA's rule index lets the input
-through, so the rules are entered by tracing the policy's own Rego tests
-(``<name>_test.rego``), which must reach every definition of a decision rule: one they
-miss, or one without an annotation, is an error here rather than a row missing from the
-docs.
+``rego.metadata.chain()``, whose link for the package holds the package's annotation. A
+rule's annotation is in OPA's trace: entering an annotated rule, OPA prints it as
+``# METADATA``, the annotation as JSON, and the rule. Evaluation enters a rule only when
+OPA's rule index lets the input through, so the rules are entered by tracing the policy's
+own Rego tests (``<name>_test.rego``). They must reach every definition of a decision rule
+(OPA's ``rego.parse_module`` lists them): one they miss, or one without an annotation, is
+an error here rather than a row missing from the docs.
 """
 
 from __future__ import annotations
@@ -100,8 +100,13 @@ def _ask_opa(filename: str, body: str, tests: str) -> tuple[Any, dict[int, Any],
     """OPA's annotation chain of the package, the annotated rules of ``filename`` its tests
     enter (by line: name and annotation), and OPA's parse of ``body``. Cached by content:
     tracing a whole Rego test suite takes seconds."""
-    # Not a runtime dependency (requirements-opa.lock), and it ships no type hints.
-    from opa_bindings import OpaEngine, OpaError  # type: ignore[import-untyped]
+    try:  # not a runtime dependency (requirements-opa.lock), and it ships no type hints
+        from opa_bindings import OpaEngine, OpaError  # type: ignore[import-untyped]
+    except ImportError:
+        raise PolicyDocsError(
+            "the policy reference is read with OPA, which is not installed: run `make venv` "
+            "(it installs requirements-opa.lock)"
+        ) from None
 
     engine = OpaEngine()
     modules = {
