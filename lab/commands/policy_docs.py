@@ -7,16 +7,14 @@ module calls ``rego.metadata.*``, so a probe rule in the policy's package calls
 rule's annotation is in OPA's trace: entering an annotated rule, OPA prints it as
 ``# METADATA``, the annotation as JSON, and the rule. Evaluation enters a rule only when
 OPA's rule index lets the input through, so the rules are entered by tracing the policy's
-own Rego tests (``<name>_test.rego``). They must reach every definition of a decision rule
-(OPA's ``rego.parse_module`` lists them): one they miss, or one without an annotation, is
-an error here rather than a row missing from the docs.
+own Rego tests (``<name>_test.rego``); ``tests/policies/test_policy_files.py`` asserts that
+they reach every definition of a decision rule.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -26,7 +24,6 @@ from lab.policies import POLICY_DIRECTORY, SPACELIFT_PACKAGE, PolicyFile
 TEST_PACKAGE: Final = "spacelift_test"
 """The package of the Rego tests beside each policy."""
 _PROBE: Final = "lab_annotations_probe"
-_PARSER: Final = "lab_parser"
 _ANNOTATED_RULE: Final = "# METADATA\n# "
 """How OPA prints an annotated rule: this, the annotation as JSON, a newline, the rule."""
 
@@ -63,7 +60,7 @@ def policy_reference(policy: PolicyFile, tests: str) -> PolicyReference:
     """``policy``'s annotations as OPA returns them, its Rego tests (the text of
     ``<name>_test.rego``) entering its rules; raises :class:`PolicyDocsError`."""
     where = f"{POLICY_DIRECTORY.as_posix()}/{policy.path.name}"
-    chain, entered, module = _ask_opa(policy.path.name, policy.body, tests)
+    chain, entered = _ask_opa(policy.path.name, policy.body, tests)
     package = _annotation(
         next((link["annotations"] for link in chain if link["path"] == [SPACELIFT_PACKAGE]), None),
         where,
@@ -81,25 +78,14 @@ def policy_reference(policy: PolicyFile, tests: str) -> PolicyReference:
     rules = tuple(
         _rule(name, line, found, policy, where) for line, (name, found) in sorted(entered.items())
     )
-    defined = Counter(
-        str(rule["head"].get("name"))
-        for rule in module["rules"]
-        if rule["head"].get("name") in policy.type.decision_rules
-    )
-    if missing := defined - Counter(rule.name for rule in rules):
-        raise PolicyDocsError(
-            f"{where}: {_listed(missing)}: a definition has no METADATA annotation, or the "
-            f"Rego tests ({policy.name}_test.rego) never reach it; document and test each "
-            "definition of a decision rule"
-        )
     return PolicyReference(policy, package["title"], package["description"].strip(), rules)
 
 
 @functools.cache
-def _ask_opa(filename: str, body: str, tests: str) -> tuple[Any, dict[int, Any], Any]:
-    """OPA's annotation chain of the package, the annotated rules of ``filename`` its tests
-    enter (by line: name and annotation), and OPA's parse of ``body``. Cached by content:
-    tracing a whole Rego test suite takes seconds."""
+def _ask_opa(filename: str, body: str, tests: str) -> tuple[Any, dict[int, Any]]:
+    """OPA's annotation chain of the package, and the annotated rules of ``filename`` its
+    tests enter (by line: name and annotation). Cached by content: tracing a whole Rego
+    test suite takes seconds."""
     try:  # not a runtime dependency (requirements-opa.lock), and it ships no type hints
         from opa_bindings import OpaEngine, OpaError  # type: ignore[import-untyped]
     except ImportError:
@@ -114,14 +100,11 @@ def _ask_opa(filename: str, body: str, tests: str) -> tuple[Any, dict[int, Any],
         "tests.rego": tests,
         f"{_PROBE}.rego": f"package {SPACELIFT_PACKAGE}\n\nimport rego.v1\n\n"
         f"{_PROBE} := rego.metadata.chain()\n",
-        f"{_PARSER}.rego": f"package {_PARSER}\n\nimport rego.v1\n\n"
-        "module := rego.parse_module(input.filename, input.source)\n",
     }
     try:
         for name, source in modules.items():
             engine.add_policy(name, source)
         chain = engine.eval_document(f"{SPACELIFT_PACKAGE}.{_PROBE}")
-        module = engine.eval_document(f"{_PARSER}.module", {"filename": filename, "source": body})
         engine.eval_document(TEST_PACKAGE, None, trace=True)
     except OpaError as error:
         raise PolicyDocsError(
@@ -134,7 +117,7 @@ def _ask_opa(filename: str, body: str, tests: str) -> tuple[Any, dict[int, Any],
         if event["op"] == "Enter" and source == filename and node.startswith(_ANNOTATED_RULE):
             metadata, rule = node.removeprefix(_ANNOTATED_RULE).split("\n", 1)
             entered[int(line)] = (rule.removeprefix("default ").split()[0], json.loads(metadata))
-    return chain, entered, module
+    return chain, entered
 
 
 def _annotation(found: object, where: str, what: str) -> Mapping[str, Any]:

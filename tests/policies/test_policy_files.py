@@ -88,8 +88,9 @@ def test_opa_documents_every_decision_rule_and_agrees_with_lab_policies(
     policies: Mapping[str, PolicyFile],
     opa_references: Mapping[str, Future[PolicyReference]],
 ) -> None:
-    # policy_reference refuses a decision rule its tests do not reach or that has no
-    # annotation, and a package annotation that lab.policies reads differently from OPA.
+    # The docs hold the rules the Rego tests reach: each definition of a decision rule must
+    # be reached and annotated. policy_reference itself refuses a package annotation that
+    # lab.policies reads differently from OPA.
     reference = opa_references[name].result()
     policy = policies[name]
     defined = Counter(

@@ -227,20 +227,6 @@ def test_opa_gives_the_package_and_every_decision_rule(tmp_path: Path) -> None:
             id="no-outcome",
         ),
         pytest.param(
-            "# METADATA\n# title: No VPCs\n# description: The plan creates a VPC.\n"
-            "# custom:\n#   outcome: deny\n",
-            "",
-            "deny: a definition has no METADATA annotation, or the Rego tests "
-            "(example_test.rego) never reach it",
-            id="undocumented",
-        ),
-        pytest.param(
-            'test_every_run_is_warned if "careful" in spacelift.warn\n',
-            "",
-            "warn: a definition has no METADATA annotation, or the Rego tests",
-            id="unreached",
-        ),
-        pytest.param(
             "warn contains",
             "helper contains",
             "`helper` (line 32) is not a rule Spacelift reads from PLAN policies",
@@ -257,12 +243,9 @@ def test_opa_gives_the_package_and_every_decision_rule(tmp_path: Path) -> None:
 def test_the_reference_refuses_what_does_not_document_the_policy(
     tmp_path: Path, old: str, new: str, message: str
 ) -> None:
-    text, tests = VALID, TESTS
-    if old in TESTS:
-        tests = TESTS.replace(old, new)
-    else:
-        assert VALID.count(old) == 1, old
-        text = VALID.replace(old, new)
+    tests = TESTS
+    assert VALID.count(old) == 1, old
+    text = VALID.replace(old, new)
     if new == "helper contains":
         tests = TESTS.replace("spacelift.warn", "spacelift.helper")
 
@@ -270,6 +253,13 @@ def test_the_reference_refuses_what_does_not_document_the_policy(
         reference(tmp_path, text, tests)
 
     assert message in str(raised.value)
+
+
+def test_the_reference_holds_the_rules_the_tests_reach(tmp_path: Path) -> None:
+    # What test_policy_files asserts of the real policies: every decision rule is reached.
+    untested = TESTS.replace('test_every_run_is_warned if "careful" in spacelift.warn\n', "")
+
+    assert [rule.name for rule in reference(tmp_path, VALID, untested).rules] == ["deny"]
 
 
 def test_the_reference_refuses_a_package_annotation_read_otherwise_than_by_opa(
