@@ -477,10 +477,11 @@ Examples:
 
 \b
 Writes experiments/NAME/CLUSTER/cluster.yaml, a copy of
-experiments/_template/target/cluster.yaml with the values filled in, and checks
-it with the same rules and messages as `lab validate`; an invalid result is removed again (exit 2).
-An existing file is never overwritten (exit 1). Run it again with another
---cluster to add a cluster to the experiment.""",
+experiments/_template/target/cluster.yaml with the values filled in, and
+checks it with the same rules and messages as `lab validate`; an invalid
+result is removed again (exit 2). An existing file is never overwritten
+(exit 1). Run it again with another --cluster to add a cluster to the
+experiment.""",
 )
 @click.argument("name")
 @click.option("--cluster", required=True, metavar="NAME", help="The cluster's folder name.")
