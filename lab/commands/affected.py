@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tarfile
 import tempfile
+import zipfile
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
@@ -216,11 +216,11 @@ def definition_at(repo: Path, revision: str, sources: DefinitionSources) -> LabD
         return None
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            git(repo, "archive", f"--output={tmp}/lab.tar", revision, "--", *paths)
+            git(repo, "archive", "--format=zip", f"--output={tmp}/lab.zip", revision, "--", *paths)
         except GitError:
             return None
-        with tarfile.open(f"{tmp}/lab.tar") as archive:
-            archive.extractall(tmp, filter="data")
+        with zipfile.ZipFile(f"{tmp}/lab.zip") as archive:
+            archive.extractall(tmp)  # zipfile keeps every entry inside tmp, on every Python
         try:
             return load_definition(*(Path(tmp, path) for path in paths))
         except LabDefinitionError:
