@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -61,55 +61,9 @@ class PolicyType(StrEnum):
     """Who may log in and with which roles; account-wide, never attached to stacks."""
 
     @property
-    def decision_rules(self) -> frozenset[str]:
-        """The rules Spacelift reads from a policy of this type; it ignores all others."""
-        return _DECISION_RULES[self]
-
-    @property
     def attaches_to_stacks(self) -> bool:
         """Whether policies of this type are attached (or auto-attached) to stacks."""
         return self not in (PolicyType.NOTIFICATION, PolicyType.LOGIN)
-
-
-# `flag`, `reset_flag` and `sample` are common to the types that support them.
-_FLAGS = frozenset({"flag", "reset_flag", "sample"})
-_DECISION_RULES: Mapping[PolicyType, frozenset[str]] = {
-    PolicyType.APPROVAL: _FLAGS | {"approve", "reject", "approve_with_note", "reject_with_note"},
-    PolicyType.PLAN: _FLAGS | {"deny", "warn"},
-    PolicyType.GIT_PUSH: _FLAGS
-    | {
-        "track",
-        "propose",
-        "ignore",
-        "ignore_track",
-        "notrigger",
-        "notify",
-        "prioritize",
-        "allow_fork",
-        "fail",
-        "cancel",
-        "message",
-        "lock",
-        "unlock",
-        "module_version",
-        "external_dependency",
-    },
-    PolicyType.TRIGGER: _FLAGS | {"trigger"},
-    PolicyType.NOTIFICATION: frozenset({"inbox", "slack", "webhook", "pull_request", "sample"}),
-    PolicyType.LOGIN: frozenset(
-        {
-            "allow",
-            "admin",
-            "deny",
-            "deny_admin",
-            "roles",
-            "space_admin",
-            "space_write",
-            "space_read",
-            "sample",
-        }
-    ),
-}
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,55 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from lab.policies import POLICY_DIRECTORY, SPACELIFT_PACKAGE, PolicyFile
+from lab.policies import POLICY_DIRECTORY, SPACELIFT_PACKAGE, PolicyFile, PolicyType
 
 TEST_PACKAGE: Final = "spacelift_test"
 """The package of the Rego tests beside each policy."""
 _PROBE: Final = "lab_annotations_probe"
 _ANNOTATED_RULE: Final = "# METADATA\n# "
 """How OPA prints an annotated rule: this, the annotation as JSON, a newline, the rule."""
+
+
+# `flag`, `reset_flag` and `sample` are common to the types that support them.
+_FLAGS = frozenset({"flag", "reset_flag", "sample"})
+DECISION_RULES: Final[Mapping[PolicyType, frozenset[str]]] = {
+    PolicyType.APPROVAL: _FLAGS | {"approve", "reject", "approve_with_note", "reject_with_note"},
+    PolicyType.PLAN: _FLAGS | {"deny", "warn"},
+    PolicyType.GIT_PUSH: _FLAGS
+    | {
+        "track",
+        "propose",
+        "ignore",
+        "ignore_track",
+        "notrigger",
+        "notify",
+        "prioritize",
+        "allow_fork",
+        "fail",
+        "cancel",
+        "message",
+        "lock",
+        "unlock",
+        "module_version",
+        "external_dependency",
+    },
+    PolicyType.TRIGGER: _FLAGS | {"trigger"},
+    PolicyType.NOTIFICATION: frozenset({"inbox", "slack", "webhook", "pull_request", "sample"}),
+    PolicyType.LOGIN: frozenset(
+        {
+            "allow",
+            "admin",
+            "deny",
+            "deny_admin",
+            "roles",
+            "space_admin",
+            "space_write",
+            "space_read",
+            "sample",
+        }
+    ),
+}
+"""The rules Spacelift reads from a policy of each type; it ignores all others."""
 
 
 class PolicyDocsError(ValueError):
@@ -134,10 +176,10 @@ def _rule(
 ) -> DocumentedRule:
     what = f"`{name}` (line {line})"
     _annotation(found, where, what)
-    if name not in policy.type.decision_rules:
+    if name not in DECISION_RULES[policy.type]:
         raise PolicyDocsError(
             f"{where}: {what} is not a rule Spacelift reads from {policy.type} policies, so it "
-            f"would be ignored; document only {_listed(policy.type.decision_rules)}"
+            f"would be ignored; document only {_listed(DECISION_RULES[policy.type])}"
         )
     custom = found.get("custom")
     if (

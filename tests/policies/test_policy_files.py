@@ -11,7 +11,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from lab.commands.policy_docs import PolicyReference
+from lab.commands.policy_docs import DECISION_RULES, PolicyReference
 from lab.config import DEFAULT_MAX_NODES_PER_CLUSTER
 from lab.policies import (
     PolicyFile,
@@ -75,8 +75,8 @@ def test_no_rule_is_named_after_another_policy_types_decision(
 ) -> None:
     # An approval policy's `warn`, say, would be silently ignored by Spacelift.
     policy = policies[name]
-    other_types = set().union(*(kind.decision_rules for kind in PolicyType)) - set(
-        policy.type.decision_rules
+    other_types = set().union(*(DECISION_RULES[kind] for kind in PolicyType)) - set(
+        DECISION_RULES[policy.type]
     )
 
     assert set(rule_names(ast(f"{name}.rego"))) & other_types == set()
@@ -94,7 +94,7 @@ def test_opa_documents_every_decision_rule_and_agrees_with_lab_policies(
     reference = opa_references[name].result()
     policy = policies[name]
     defined = Counter(
-        rule for rule in rule_names(ast(f"{name}.rego")) if rule in policy.type.decision_rules
+        rule for rule in rule_names(ast(f"{name}.rego")) if rule in DECISION_RULES[policy.type]
     )
 
     assert reference.policy == policy

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lab.commands.policy_docs import (
+    DECISION_RULES,
     DocumentedRule,
     PolicyDocsError,
     PolicyReference,
@@ -177,10 +178,10 @@ def test_invalid_package_metadata_names_the_file_and_the_field(
 
 
 def test_policy_types_know_the_rules_spacelift_reads() -> None:
-    assert {"approve", "reject"} <= PolicyType.APPROVAL.decision_rules
-    assert "warn" not in PolicyType.APPROVAL.decision_rules
-    assert {"deny", "warn"} <= PolicyType.PLAN.decision_rules
-    assert {"track", "propose", "ignore", "cancel"} <= PolicyType.GIT_PUSH.decision_rules
+    assert {"approve", "reject"} <= DECISION_RULES[PolicyType.APPROVAL]
+    assert "warn" not in DECISION_RULES[PolicyType.APPROVAL]
+    assert {"deny", "warn"} <= DECISION_RULES[PolicyType.PLAN]
+    assert {"track", "propose", "ignore", "cancel"} <= DECISION_RULES[PolicyType.GIT_PUSH]
     assert [kind for kind in PolicyType if not kind.attaches_to_stacks] == [
         PolicyType.NOTIFICATION,
         PolicyType.LOGIN,
