@@ -399,7 +399,8 @@ Examples:
 The event is a push when RANGE's end is on the tracked branch (spacelift.branch in
 lab.yaml, locally or on a remote), else a pull request; --event overrides it.
 Stack settings (kind, autodeploy, dependencies) come from the working tree's
-definition. --json prints the shape documented in docs/workflows.md.""",
+definition, a removed stack's from the definition at RANGE's base. --json prints
+the shape documented in docs/json-output.md.""",
 )
 @click.argument("revision_range", metavar="RANGE")
 @_config_option
@@ -461,7 +462,7 @@ def affected_command(
     except affected.GitError as error:
         _fail(str(error), EXIT_INVALID)
     if as_json:
-        _print_json(affected.report_document(report).json_data())
+        _print_json(report.json_data())
     else:
         click.echo(affected.render_report(report))
 
@@ -476,10 +477,12 @@ Examples:
       --min-nodes 3 --max-nodes 8 --expires 2026-12-31
 
 \b
-Writes experiments/NAME/CLUSTER/cluster.yaml and checks it with the same rules
-and messages as `lab validate`; an invalid result is removed again (exit 2).
-An existing file is never overwritten (exit 1). Run it again with another
---cluster to add a cluster to the experiment.""",
+Writes experiments/NAME/CLUSTER/cluster.yaml, a copy of
+experiments/_template/target/cluster.yaml with the values filled in, and
+checks it with the same rules and messages as `lab validate`; an invalid
+result is removed again (exit 2). An existing file is never overwritten
+(exit 1). Run it again with another --cluster to add a cluster to the
+experiment.""",
 )
 @click.argument("name")
 @click.option("--cluster", required=True, metavar="NAME", help="The cluster's folder name.")

@@ -6,8 +6,8 @@ These parts are generated, so they cannot drift from their sources:
   :data:`GRAPH_BEGIN` and :data:`GRAPH_END` marker comments (the prose around it is
   written by hand and left alone). It draws an example lab (one experiment with a
   cluster on each cloud), so it does not change when experiments come and go;
-- all of ``docs/policies.md``, from the METADATA annotations of ``policies/*.rego``
-  (rendered by :func:`lab.policies.render_policies_markdown`);
+- all of ``docs/policies.md``, from the METADATA annotations OPA returns for
+  ``policies/*.rego`` (:mod:`lab.commands.policy_docs`);
 - the table of values between stacks in ``docs/architecture.md`` (between
   :data:`CONTRACT_BEGIN` and :data:`CONTRACT_END`), from :mod:`lab.contract`;
 - the table of checkov suppressions in ``README.md``, from ``.checkov.yaml``;
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -33,9 +34,10 @@ from lab.commands.documents import Document
 from lab.commands.expiry import ExpiredDocument
 from lab.commands.graph import GraphFormat, render
 from lab.commands.inventory import StacksDocument
+from lab.commands.policy_docs import PolicyReference, policy_reference, render_policies_markdown
 from lab.contract import experiment_inputs, experiment_upstreams
 from lab.definition import MANAGEMENT_STACK_ID, StackDefinition, StackKind
-from lab.policies import POLICY_DIRECTORY, load_policies, render_policies_markdown
+from lab.policies import POLICY_DIRECTORY, PolicyFile, load_policies
 
 ARCHITECTURE: Final = Path("docs/architecture.md")
 POLICIES: Final = Path("docs/policies.md")
@@ -109,8 +111,11 @@ def generated_documents(root: Path) -> tuple[GeneratedDocument, ...]:
     """Every generated document as it should read, given the sources under ``root``."""
     graph = f"```mermaid\n{render(example_stacks(), GraphFormat.MERMAID)}```"
     try:
-        policies = render_policies_markdown(load_policies(root / POLICY_DIRECTORY))
-    except ValueError as error:
+        # OPA's native code releases the GIL: the policies' test traces run side by side.
+        with ThreadPoolExecutor() as pool:
+            references = pool.map(_policy_reference, load_policies(root / POLICY_DIRECTORY))
+            policies = render_policies_markdown(list(references))
+    except ValueError as error:  # the policy's METADATA, as lab.policies or OPA reads it
         raise DocsError(str(error)) from None
     architecture = replace_block(
         _required(root, ARCHITECTURE), graph, ARCHITECTURE, GRAPH_BEGIN, GRAPH_END
@@ -213,6 +218,14 @@ def suppressions_table(checkov_config: str) -> str:
     if len(rows) == 2:
         raise DocsError(f"{CHECKOV_CONFIG}: no skip-check entries with a reason to list")
     return "\n".join(rows)
+
+
+def _policy_reference(policy: PolicyFile) -> PolicyReference:
+    tests = policy.path.with_name(f"{policy.name}_test.rego")
+    try:
+        return policy_reference(policy, tests.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DocsError(f"{tests}: missing; the policy reference is read from its tests") from None
 
 
 def _required(root: Path, path: Path) -> str:

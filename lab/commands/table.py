@@ -1,4 +1,8 @@
-"""Plain-text tables for terminal output: aligned columns, no decoration."""
+"""Plain-text tables for terminal output: aligned columns, no decoration.
+
+Ours rather than a table library's: the runtime has none (requirements.lock), and what the
+commands need (left-aligned, ``awk``-able columns, cut to the terminal) is these lines.
+"""
 
 from __future__ import annotations
 

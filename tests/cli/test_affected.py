@@ -9,9 +9,7 @@ from typing import Any
 import pytest
 
 from lab.commands import affected
-from lab.commands.affected import Apply, Change, Event, Lifecycle, Revisions, Run
-from lab.definition import StackKind, load_definition
-from tests.cli.conftest import SMALL_LAB, GitRepo, Invoke, Lab, make_lab, stack_json
+from tests.cli.conftest import SMALL_LAB, GitRepo, Invoke, make_lab, stack_json
 
 EXP = "cdktf.out/stacks/exp-alpha-aks/cdk.tf.json"
 AWS = "cdktf.out/stacks/aws-foundation/cdk.tf.json"
@@ -241,17 +239,14 @@ def test_new_experiment_is_created_by_spacelift_root(invoke: Invoke, repo: GitRe
     )
 
 
-def test_sources_without_output_get_a_note(invoke: Invoke, repo: GitRepo) -> None:
-    lab_yaml = (repo.root / "lab.yaml").read_text().replace("eastus", "westeurope")
-    repo.commit("move azure", {"lab.yaml": lab_yaml, ".spacelift/config.yml": "version: '2'\n"})
+def test_a_runtime_config_change_gets_a_note(invoke: Invoke, repo: GitRepo) -> None:
+    repo.commit("runtime", {".spacelift/config.yml": "version: '2'\n"})
     result = invoke("affected", "HEAD", "--repo", str(repo.root))
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-2:] == [
+    assert result.stdout.splitlines()[-1] == (
         "note: .spacelift/config.yml changed: it applies to the next run of every stack "
-        "(previews show it) but starts none",
-        "note: lab sources changed but no synthesized output: a refactor, or `make synth` "
-        "was not run (lab.yaml)",
-    ]
+        "(previews show it) but starts none"
+    )
 
 
 def test_root_commit_adds_every_stack(invoke: Invoke, repo: GitRepo) -> None:
@@ -308,12 +303,13 @@ def test_not_a_repository_exits_2(invoke: Invoke, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("revision_range", "message"),
     [
-        ("nope..HEAD", "error: unknown revision 'nope' in this repository\n"),
-        ("HEAD...nope", "error: unknown revision 'nope' in this repository\n"),
-        # Not "share no history": the left end is resolved before the merge base is sought.
-        ("nope...HEAD", "error: unknown revision 'nope' in this repository\n"),
-        ("--all", "error: '--all' is not a revision\n"),
-        ("HEAD~5", "error: unknown revision 'HEAD~5' in this repository\n"),
+        ("nope..HEAD", "error: unknown revision or range 'nope..HEAD' in this repository\n"),
+        ("HEAD...nope", "error: unknown revision or range 'HEAD...nope' in this repository\n"),
+        # Not "share no history": an unknown end is that.
+        ("nope...HEAD", "error: unknown revision or range 'nope...HEAD' in this repository\n"),
+        # A range is never read as an option.
+        ("--all", "error: unknown revision or range '--all' in this repository\n"),
+        ("HEAD~5", "error: unknown revision or range 'HEAD~5' in this repository\n"),
     ],
 )
 def test_bad_ranges_exit_2(
@@ -331,7 +327,7 @@ def test_unrelated_histories_have_no_merge_base(invoke: Invoke, repo: GitRepo) -
     repo.git("switch", "--quiet", "main")
     result = invoke("affected", "main...island", "--repo", str(repo.root))
     assert result.exit_code == 2
-    assert result.stderr == "error: main and island share no history\n"
+    assert result.stderr == "error: the two sides of main...island share no history\n"
 
 
 def test_invalid_definition_in_the_repository_exits_2(invoke: Invoke, repo: GitRepo) -> None:
@@ -341,57 +337,56 @@ def test_invalid_definition_in_the_repository_exits_2(invoke: Invoke, repo: GitR
     assert result.stderr.startswith("error: 2 problems in the lab definition")
 
 
-# --- the analysis alone -----------------------------------------------------------------
-
-
-def analyse(small_lab: Lab, files: list[str], **kwargs: Any) -> affected.Report:
-    definition = load_definition(small_lab.config, small_lab.experiments)
-    stacks = {"spacelift-root", "azure-foundation", "aws-foundation", "exp-alpha-aks"}
-    options: dict[str, Any] = {"before": stacks, "after": stacks, "event": Event.PUSH}
-    options.update(kwargs)
-    return affected.analyse(
-        definition, Revisions("A..B", "a" * 40, "b" * 40), files, branch="main", **options
-    )
-
-
-def test_removed_foundation_is_protected(small_lab: Lab) -> None:
-    report = analyse(small_lab, [AWS], after={"spacelift-root"})
-    [stack] = report.stacks
-    assert (stack.change, stack.lifecycle, stack.run) == (
-        Change.DELETED,
-        Lifecycle.DELETE_BLOCKED,
+def test_removed_foundation_is_protected(invoke: Invoke, repo: GitRepo) -> None:
+    repo.commit("drop aws", delete=["cdktf.out/stacks/aws-foundation"])
+    document = run_json(invoke, repo, "HEAD")
+    [stack] = document["stacks"]
+    assert (stack["change"], stack["lifecycle"], stack["run"]) == (
+        "deleted",
+        "delete_blocked",
         None,
     )
-    assert "protected from deletion" in stack.summary
-    assert report.queued == ()  # a removed foundation runs nothing downstream
+    assert "protected from deletion" in stack["summary"]
+    assert document["queued"] == []  # a removed foundation runs nothing downstream
 
 
-def test_removed_stack_of_an_unknown_experiment_is_recognised_by_its_id(small_lab: Lab) -> None:
-    report = analyse(
-        small_lab,
-        ["cdktf.out/stacks/exp-old-eks/cdk.tf.json"],
-        before={"exp-old-eks"},
-        after=set(),
-        event=Event.PULL_REQUEST,
+def test_a_removed_stack_is_described_by_the_definition_it_left(
+    invoke: Invoke, repo: GitRepo
+) -> None:
+    """The working tree no longer defines exp-beta-eks: the range's base does."""
+    repo.commit(
+        "drop beta's loadgen",
+        delete=["experiments/beta/loadgen", "cdktf.out/stacks/exp-beta-eks"],
     )
-    [stack] = report.stacks
-    assert (stack.kind, stack.lifecycle) == (StackKind.EXPERIMENT, Lifecycle.DESTROY)
-    assert stack.summary == (
+    document = run_json(invoke, repo, "HEAD", "--event", "pull-request")
+    [stack] = document["stacks"]
+    assert (stack["id"], stack["kind"], stack["lifecycle"]) == (
+        "exp-beta-eks",
+        "experiment",
+        "destroy",
+    )
+    assert stack["summary"] == (
         "removed: once merged into main, when spacelift-root's run applies, its destructor "
         "destroys its cloud resources, then the stack"
     )
 
 
-def test_unknown_stack_ids_are_reported_last(small_lab: Lab) -> None:
-    files = ["cdktf.out/stacks/zz-custom/main.tf.json", EXP]
-    report = analyse(small_lab, files, before={"zz-custom"}, after=set())
-    assert [(s.id, s.kind) for s in report.stacks] == [
-        ("exp-alpha-aks", StackKind.EXPERIMENT),
-        ("zz-custom", None),
+def test_stacks_no_definition_knows_are_reported_last(invoke: Invoke, repo: GitRepo) -> None:
+    repo.commit("custom", {"cdktf.out/stacks/zz-custom/main.tf.json": "{}\n"})
+    repo.commit(
+        "drop custom",
+        {EXP: stack_json("exp-alpha-aks", 2)},
+        delete=["cdktf.out/stacks/zz-custom"],
+    )
+    document = run_json(invoke, repo, "HEAD")
+    assert [(s["id"], s["kind"], s["lifecycle"]) for s in document["stacks"]] == [
+        ("exp-alpha-aks", "experiment", None),
+        ("zz-custom", None, "delete"),
     ]
-    assert report.stacks[1].lifecycle is Lifecycle.DELETE
-    assert report.stacks[0].apply is Apply.AUTODEPLOY
-    assert report.stacks[0].run is Run.TRACKED
+    assert (document["stacks"][0]["run"], document["stacks"][0]["apply"]) == (
+        "tracked",
+        "autodeploy",
+    )
 
 
 def test_only_files_inside_a_stack_folder_count() -> None:

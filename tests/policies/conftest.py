@@ -8,39 +8,33 @@ from concurrent.futures import Future
 
 import pytest
 
-from lab.policies import SPACELIFT_PACKAGE, PolicyFile, load_policies
+from lab.commands.policy_docs import PolicyReference, policy_reference
+from lab.policies import PolicyFile, load_policies
 from tests.background import Background, selected
 from tests.policies import POLICY_DIRECTORY
 from tests.policies.decisions import Decision, Evaluate, decide
-from tests.policies.engine import Annotations, Engine, JsonValue
-
-TEST_PACKAGE = "spacelift_test"
-"""The package of the Rego tests beside each policy."""
+from tests.policies.engine import Engine, JsonValue
 
 # Tracing a policy's whole Rego test suite takes seconds in OPA's native code, which
 # releases the GIL: it runs beside the other tests (tests.background).
 _background = Background("policy-traces", workers=2)
 
 
-def _annotations(policy: PolicyFile) -> Annotations:
-    """OPA's annotations of ``policy``, and of the rules its Rego tests reach."""
-    test_file = POLICY_DIRECTORY / f"{policy.name}_test.rego"
-    engine = Engine(
-        {policy.path.name: policy.body, test_file.name: test_file.read_text(encoding="utf-8")}
-    )
-    return engine.annotations(SPACELIFT_PACKAGE, exercised_by=TEST_PACKAGE)
+def _reference(policy: PolicyFile) -> PolicyReference:
+    tests = (POLICY_DIRECTORY / f"{policy.name}_test.rego").read_text(encoding="utf-8")
+    return policy_reference(policy, tests)
 
 
-def _traces() -> dict[str, Future[Annotations]]:
+def _references() -> dict[str, Future[PolicyReference]]:
     return {
-        policy.name: _background.submit(policy.name, _annotations, policy)
+        policy.name: _background.submit(policy.name, _reference, policy)
         for policy in load_policies(POLICY_DIRECTORY)
     }
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if selected(session, "opa_annotations"):
-        _traces()
+    if selected(session, "opa_references"):
+        _references()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -48,9 +42,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
-def opa_annotations() -> Mapping[str, Future[Annotations]]:
-    """Each policy's annotations as OPA reads them (:func:`_annotations`), by name."""
-    return _traces()
+def opa_references() -> Mapping[str, Future[PolicyReference]]:
+    """Each policy's reference as ``lab docs`` reads it from OPA, by name."""
+    return _references()
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lab.commands.policy_docs import DECISION_RULES
 from lab.policies import SPACELIFT_PACKAGE, PolicyFile
 from tests.policies.engine import UNDEFINED, Engine, JsonValue
 
@@ -31,7 +32,7 @@ def decide(engine: Engine, policy: PolicyFile, input: JsonValue) -> Decision:
     if document is UNDEFINED:
         document = {}
     decision = dict(_NOTHING_FIRED[policy.type])
-    for rule in policy.type.decision_rules & document.keys():
+    for rule in DECISION_RULES[policy.type] & document.keys():
         value = document[rule]
         decision[rule] = sorted(value) if isinstance(value, list) else value
     return decision

@@ -1,4 +1,5 @@
-"""lab.policies: reading a policy's METADATA, its errors, and the generated Markdown."""
+"""Reading the policies: lab.policies (what synth uploads) and lab.commands.policy_docs (the
+reference ``lab docs`` renders from the annotations OPA returns)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from lab.policies import (
-    PolicyFile,
-    PolicyRule,
-    PolicyType,
-    load_policies,
-    load_policy,
+from lab.commands.policy_docs import (
+    DECISION_RULES,
+    DocumentedRule,
+    PolicyDocsError,
+    PolicyReference,
+    policy_reference,
     render_policies_markdown,
 )
+from lab.policies import PolicyFile, PolicyType, load_policies, load_policy
 
 VALID = """\
 # METADATA
@@ -58,21 +60,34 @@ def write(directory: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_policy_is_read_from_its_metadata(tmp_path: Path) -> None:
+TESTS = """\
+package spacelift_test
+
+import rego.v1
+
+import data.spacelift
+
+test_a_vpc_is_denied if {
+	spacelift.deny == {"aws_vpc.main"} with input as {"terraform": {"resource_changes": [
+		{"address": "aws_vpc.main", "type": "aws_vpc"},
+	]}}
+}
+
+test_every_run_is_warned if "careful" in spacelift.warn
+"""
+"""Rego tests that reach both of VALID's decision rules."""
+
+
+def test_policy_is_read_from_its_package_metadata(tmp_path: Path) -> None:
     path = write(tmp_path, "example.rego", VALID)
 
     assert load_policy(path) == PolicyFile(
         name="example",
         path=path,
         type=PolicyType.PLAN,
-        title="Example guardrails",
         description="Checks an example over two lines.",
         autoattach_labels=("foundation", "experiment"),
         body=VALID,
-        rules=(
-            PolicyRule("deny", "No VPCs", "The plan creates a VPC.", "deny", line=22),
-            PolicyRule("warn", "Always | careful", "Every run.", "warn", line=32),
-        ),
     )
 
 
@@ -83,7 +98,7 @@ def test_body_keeps_the_files_line_endings(tmp_path: Path) -> None:
     policy = load_policy(path)
 
     assert policy.body == VALID.replace("\n", "\r\n")
-    assert [rule.name for rule in policy.rules] == ["deny", "warn"]
+    assert policy.type is PolicyType.PLAN
 
 
 def test_policies_are_every_non_test_file_sorted_by_name(tmp_path: Path) -> None:
@@ -105,9 +120,6 @@ def test_empty_directory_has_no_policies(tmp_path: Path) -> None:
             "",
             "the package statement has no METADATA annotation",
             id="no-package-metadata",
-        ),
-        pytest.param(
-            "# title: Example guardrails\n", "", "line 1: METADATA title is missing", id="no-title"
         ),
         pytest.param(
             "# description: >-\n#   Checks an example\n#   over two lines.\n",
@@ -140,97 +152,20 @@ def test_empty_directory_has_no_policies(tmp_path: Path) -> None:
             id="labels-not-a-list",
         ),
         pytest.param(
-            "# custom:\n#   spacelift:\n",
-            "# custom:\n#   spacelift_type: PLAN\n#   spacelift:\n",
-            "METADATA custom.spacelift_type: unknown key (allowed: spacelift)",
-            id="unknown-custom-key",
-        ),
-        pytest.param(
-            "#     type: PLAN\n",
-            "#     type: PLAN\n#     labels: [x]\n",
-            "METADATA custom.spacelift.labels: unknown key (allowed: autoattach, type)",
-            id="unknown-spacelift-key",
-        ),
-        pytest.param(
-            "# description: The plan creates a VPC.",
-            "# descripton: The plan creates a VPC.",
-            "line 17: METADATA descripton: not an OPA annotation key",
-            id="misspelt-key",
-        ),
-        pytest.param(
-            "#   outcome: deny\n",
-            "#   result: deny\n",
-            "line 17: METADATA custom.result: unknown key (allowed: outcome)",
-            id="unknown-rule-custom-key",
-        ),
-        pytest.param(
-            "# custom:\n#   outcome: deny\n",
-            "# custom: {}\n",
-            "line 17: METADATA custom.outcome is missing; say what Spacelift does when `deny` "
-            "fires",
-            id="no-outcome",
-        ),
-        pytest.param(
-            "#   outcome: deny\n",
-            "#   outcome: ' '\n",
-            "line 17: METADATA custom.outcome is missing; say what Spacelift does when `deny` "
-            "fires",
-            id="blank-outcome",
-        ),
-        pytest.param(
-            "#   outcome: deny\n",
-            "",
-            "line 17: METADATA custom is missing or not a mapping",
-            id="outcome-line-deleted",
-        ),
-        pytest.param(
-            "deny contains change.address if {",
-            "approve contains change.address if {",
-            "`approve` is not a rule Spacelift reads from PLAN policies, so it would be ignored",
-            id="rule-of-another-type",
+            "type: PLAN", "type: LOGIN", "LOGIN policies are account-wide", id="login-attached"
         ),
         pytest.param(
             "package spacelift\n", "package lab\n", "must be `package spacelift`", id="package"
         ),
         pytest.param(
-            "# title: No VPCs",
-            "# title: [No VPCs",
-            "line 17: METADATA is not valid YAML",
+            "# title: Example guardrails",
+            "# title: [Example",
+            "line 1: METADATA is not valid YAML",
             id="yaml",
-        ),
-        pytest.param(
-            "import rego.v1\n",
-            "# METADATA\n# title: x\nimport rego.v1\n",
-            "line 12: METADATA cannot annotate an import",
-            id="on-import",
-        ),
-        pytest.param(
-            "# A helper needs no METADATA.\n",
-            "# METADATA\n# title: Helper\n",
-            "line 14: `forbidden` is not a rule Spacelift reads from PLAN policies",
-            id="helper-annotated",
-        ),
-        pytest.param(
-            "# METADATA\n# title: Always",
-            "# METADATA\n# title: Twice\n\n# METADATA\n# title: Always",
-            "line 30: a second METADATA block for line 35; merge them",
-            id="two-blocks",
-        ),
-        pytest.param(
-            "# METADATA\n# title: No VPCs",
-            "# METADATA\n# scope: document\n# title: No VPCs",
-            "METADATA scope: 'document' is not supported here; use 'rule'",
-            id="document-scope",
-        ),
-        pytest.param(
-            'warn contains "careful" if true\n',
-            'warn contains "careful" if true\n\n# METADATA\n# title: Dangling\n',
-            "the METADATA block is not followed by a package or rule",
-            id="dangling",
         ),
     ],
 )
-def test_invalid_metadata_names_the_file_and_the_field(
+def test_invalid_package_metadata_names_the_file_and_the_field(
     tmp_path: Path, old: str, new: str, message: str
 ) -> None:
     assert VALID.count(old) == 1, old
@@ -242,49 +177,120 @@ def test_invalid_metadata_names_the_file_and_the_field(
     assert message in str(raised.value)
 
 
-def test_policy_documenting_no_rule_is_rejected(tmp_path: Path) -> None:
-    text = VALID.replace("# METADATA\n# title: No VPCs", "# No VPCs").replace(
-        "# METADATA\n# title: Always", "# Always"
-    )
-    path = write(tmp_path, "example.rego", text)
-
-    with pytest.raises(ValueError, match="no rule has a METADATA annotation; document each"):
-        load_policy(path)
-
-
-def test_login_policy_cannot_be_attached(tmp_path: Path) -> None:
-    text = VALID.replace("type: PLAN", "type: LOGIN")
-    path = write(tmp_path, "example.rego", text)
-
-    with pytest.raises(ValueError, match="LOGIN policies are account-wide"):
-        load_policy(path)
-
-
 def test_policy_types_know_the_rules_spacelift_reads() -> None:
-    assert {"approve", "reject"} <= PolicyType.APPROVAL.decision_rules
-    assert "warn" not in PolicyType.APPROVAL.decision_rules
-    assert {"deny", "warn"} <= PolicyType.PLAN.decision_rules
-    assert {"track", "propose", "ignore", "cancel"} <= PolicyType.GIT_PUSH.decision_rules
+    assert {"approve", "reject"} <= DECISION_RULES[PolicyType.APPROVAL]
+    assert "warn" not in DECISION_RULES[PolicyType.APPROVAL]
+    assert {"deny", "warn"} <= DECISION_RULES[PolicyType.PLAN]
+    assert {"track", "propose", "ignore", "cancel"} <= DECISION_RULES[PolicyType.GIT_PUSH]
     assert [kind for kind in PolicyType if not kind.attaches_to_stacks] == [
         PolicyType.NOTIFICATION,
         PolicyType.LOGIN,
     ]
 
 
+# --- the reference lab docs renders, from OPA -------------------------------------------
+
+
+def reference(tmp_path: Path, text: str = VALID, tests: str = TESTS) -> PolicyReference:
+    return policy_reference(load_policy(write(tmp_path, "example.rego", text)), tests)
+
+
+def test_opa_gives_the_package_and_every_decision_rule(tmp_path: Path) -> None:
+    found = reference(tmp_path)
+
+    assert (found.title, found.description) == (
+        "Example guardrails",
+        "Checks an example over two lines.",
+    )
+    assert found.rules == (
+        DocumentedRule("deny", 22, "No VPCs", "The plan creates a VPC.", "deny"),
+        DocumentedRule("warn", 32, "Always | careful", "Every run.", "warn"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        pytest.param(
+            "# title: Example guardrails\n", "", "the package: title is missing", id="no-title"
+        ),
+        pytest.param(
+            "# description: The plan creates a VPC.",
+            "# descripton: The plan creates a VPC.",
+            # OPA drops keys it does not know; the description is then missing.
+            "`deny` (line 22): description is missing",
+            id="misspelt-key",
+        ),
+        pytest.param(
+            "#   outcome: deny\n",
+            "#   result: deny\n",
+            "`deny` (line 22): custom must hold just outcome",
+            id="no-outcome",
+        ),
+        pytest.param(
+            "warn contains",
+            "helper contains",
+            "`helper` (line 32) is not a rule Spacelift reads from PLAN policies",
+            id="helper-annotated",
+        ),
+        pytest.param(
+            "import rego.v1\n\n# A helper",
+            "# METADATA\n# title: x\nimport rego.v1\n\n# A helper",
+            "example.rego: OPA: ",
+            id="on-import",
+        ),
+    ],
+)
+def test_the_reference_refuses_what_does_not_document_the_policy(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    tests = TESTS
+    assert VALID.count(old) == 1, old
+    text = VALID.replace(old, new)
+    if new == "helper contains":
+        tests = TESTS.replace("spacelift.warn", "spacelift.helper")
+
+    with pytest.raises(PolicyDocsError, match=r"^policies/example\.rego: ") as raised:
+        reference(tmp_path, text, tests)
+
+    assert message in str(raised.value)
+
+
+def test_the_reference_holds_the_rules_the_tests_reach(tmp_path: Path) -> None:
+    # What test_policy_files asserts of the real policies: every decision rule is reached.
+    untested = TESTS.replace('test_every_run_is_warned if "careful" in spacelift.warn\n', "")
+
+    assert [rule.name for rule in reference(tmp_path, VALID, untested).rules] == ["deny"]
+
+
+def test_the_reference_refuses_a_package_annotation_read_otherwise_than_by_opa(
+    tmp_path: Path,
+) -> None:
+    policy = load_policy(write(tmp_path, "example.rego", VALID))
+
+    with pytest.raises(PolicyDocsError, match="reads the package's METADATA differently"):
+        policy_reference(replace(policy, type=PolicyType.APPROVAL), TESTS)
+
+
 def test_markdown_lists_policies_by_name_with_a_row_per_rule(tmp_path: Path) -> None:
-    plan = load_policy(write(tmp_path, "plan.rego", VALID))
-    login = replace(
-        plan,
-        name="login",
-        path=tmp_path / "login.rego",
-        type=PolicyType.LOGIN,
-        title="Who logs in",
-        description="Only the team.",
-        autoattach_labels=(),
-        rules=(PolicyRule("allow", "Team members", "The login is\nin the team.", "allow", 5),),
+    plan = reference(tmp_path)
+    login = PolicyReference(
+        replace(
+            plan.policy,
+            name="login",
+            path=tmp_path / "login.rego",
+            type=PolicyType.LOGIN,
+            autoattach_labels=(),
+        ),
+        "Who logs in",
+        "Only the team.",
+        (DocumentedRule("allow", 5, "Team members", "The login is\nin the team.", "allow"),),
     )
     everywhere = replace(
-        plan, name="approval", path=tmp_path / "approval.rego", autoattach_labels=("*",)
+        plan,
+        policy=replace(
+            plan.policy, name="approval", path=tmp_path / "approval.rego", autoattach_labels=("*",)
+        ),
     )
 
     markdown = render_policies_markdown([plan, login, everywhere])
@@ -293,9 +299,9 @@ def test_markdown_lists_policies_by_name_with_a_row_per_rule(tmp_path: Path) -> 
     assert markdown.endswith("\n")
     assert markdown.splitlines()[8:11] == [
         "| `policies/approval.rego` | `PLAN` | every stack (`autoattach:*`) | Example guardrails |",
-        "| `policies/login.rego` | `LOGIN` | the whole account | Who logs in |",
-        "| `policies/plan.rego` | `PLAN` | stacks labelled `foundation`, `experiment` "
+        "| `policies/example.rego` | `PLAN` | stacks labelled `foundation`, `experiment` "
         "(`autoattach:foundation`, `autoattach:experiment`) | Example guardrails |",
+        "| `policies/login.rego` | `LOGIN` | the whole account | Who logs in |",
     ]
     assert "| `allow`: Team members | The login is in the team. | allow |" in markdown
     assert "| `warn`: Always \\| careful | Every run. | warn |" in markdown
