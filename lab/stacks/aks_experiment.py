@@ -9,7 +9,7 @@ from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeat
 from cdktn_provider_azurerm.resource_group import ResourceGroup
 from constructs import Construct
 
-from lab.constructs.azure.aks import AksCluster, AksClusterProps, NodePoolOptions, OutboundType
+from lab.constructs.azure.aks import AksCluster, AksClusterProps
 from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
 from lab.contract import (
     AKS_SUBNET_ID,
@@ -82,10 +82,7 @@ class AksExperimentStack(LabStack):
                     subnet_id=subnet_id,
                     log_analytics_workspace_id=workspace.id,
                     kubernetes_version=aks.kubernetes_version,
-                    vm_size=cluster.machine_type,
-                    node_count=cluster.node_count,
-                    min_nodes=cluster.min_nodes,
-                    max_nodes=cluster.max_nodes,
+                    default_pool=cluster.default_pool,
                     # A private cluster has no public allowlist: the hub must reach it
                     # through the VNet (docs/argocd.md).
                     authorized_ip_ranges=(
@@ -99,26 +96,11 @@ class AksExperimentStack(LabStack):
                     egress_cidrs=inputs[EGRESS_CIDRS.name],
                     private_cluster=aks.private_cluster,
                     admin_group_object_ids=aks.admin_group_object_ids,
-                    # Fixed egress addresses that other clouds and services can admit.
-                    outbound_type=OutboundType.USER_ASSIGNED_NAT_GATEWAY,
                     tags={**tags, "cluster": cluster.name},
                 ),
             )
             for pool in cluster.node_pools:
-                built.add_node_pool(
-                    construct_key(pool.name),
-                    NodePoolOptions(
-                        name=pool.name,
-                        vm_size=pool.machine_type,
-                        node_count=pool.node_count,
-                        min_nodes=pool.min_nodes,
-                        max_nodes=pool.max_nodes,
-                        spot=pool.spot,
-                        labels=dict(pool.labels),
-                        taints=pool.taints,
-                        tags={**tags, "cluster": cluster.name},
-                    ),
-                )
+                built.add_node_pool(construct_key(pool.name), pool)
             export_cluster(
                 self,
                 cluster.name,

@@ -8,7 +8,7 @@ from cdktn import TerraformOutput
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
-from lab.constructs.aws.eks import CapacityType, EksCluster, EksClusterProps, NodeGroupOptions
+from lab.constructs.aws.eks import EksCluster, EksClusterProps
 from lab.contract import PEER_EGRESS_VARIABLE, PRIVATE_SUBNET_IDS
 from lab.definition import LabDefinition, StackDefinition
 from lab.rules import construct_key
@@ -55,10 +55,7 @@ class EksExperimentStack(LabStack):
                     name=cluster.full_name,
                     kubernetes_version=aws.eks.kubernetes_version,
                     subnet_ids=subnet_ids,
-                    instance_type=cluster.machine_type,
-                    node_count=cluster.node_count,
-                    min_nodes=cluster.min_nodes,
-                    max_nodes=cluster.max_nodes,
+                    default_pool=cluster.default_pool,
                     admin_principal_arns=aws.eks.admin_principal_arns,
                     # The hub signs in to the public endpoint; a private-only endpoint stays
                     # private (the hub must then reach it through the VPC: docs/argocd.md).
@@ -79,20 +76,7 @@ class EksExperimentStack(LabStack):
             storage = built.add_ebs_csi_driver()
             autoscaler = built.add_cluster_autoscaler_identity()
             for pool in cluster.node_pools:
-                built.add_node_group(
-                    construct_key(pool.name),
-                    NodeGroupOptions(
-                        name=pool.name,
-                        instance_type=pool.machine_type,
-                        node_count=pool.node_count,
-                        min_nodes=pool.min_nodes,
-                        max_nodes=pool.max_nodes,
-                        capacity_type=CapacityType.SPOT if pool.spot else CapacityType.ON_DEMAND,
-                        labels=dict(pool.labels),
-                        taints=pool.taints,
-                        tags={**tags, "cluster": cluster.name},
-                    ),
-                )
+                built.add_node_group(construct_key(pool.name), pool)
             export_cluster(
                 self,
                 cluster.name,
