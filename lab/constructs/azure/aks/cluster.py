@@ -47,12 +47,11 @@ from lab.constructs.azure.aks.access import AksRole, ClusterAccess, PrincipalTyp
 from lab.constructs.azure.aks.monitoring import enable_container_insights, send_control_plane_logs
 from lab.constructs.azure.aks.node_pool import (
     DRAIN_TIMEOUT_MINUTES,
-    MAX_PODS,
     MAX_SURGE,
-    OS_SKU,
     ROTATION_POOL_NAME,
     NodePool,
     NodePoolProps,
+    pool_settings,
 )
 from lab.experiments import NodePoolSpec
 
@@ -361,27 +360,11 @@ def _system_node_pool(
     # azurerm 4 has no taints on the default pool, and AKS no Spot system pools.
     assert not pool.spot and not pool.taints, "the system pool takes neither Spot nor taints"
     return KubernetesClusterDefaultNodePool(
-        name=pool.name,
+        **pool_settings(
+            pool, subnet_id=props.subnet_id, kubernetes_version=props.kubernetes_version
+        ),
         temporary_name_for_rotation=ROTATION_POOL_NAME,
         type="VirtualMachineScaleSets",  # the only type that autoscales (CKV_AZURE_169)
-        vm_size=pool.machine_type,
-        node_count=pool.node_count,
-        auto_scaling_enabled=pool.autoscaling,
-        min_count=pool.min_nodes if pool.autoscaling else None,
-        max_count=pool.max_nodes if pool.autoscaling else None,
-        max_pods=MAX_PODS,
-        vnet_subnet_id=props.subnet_id,
-        # Without it AKS upgrades only the control plane when lab.yaml's minor changes.
-        orchestrator_version=props.kubernetes_version,
-        os_sku=OS_SKU,
-        # Managed, not ephemeral: whether an ephemeral OS disk fits depends on each VM size's
-        # cache or temp disk, and vm_size is the user's to choose (CKV_AZURE_226).
-        os_disk_type="Managed",
-        # Temp disks, caches and flows to storage are encrypted on the host (CKV_AZURE_227).
-        host_encryption_enabled=True,
-        # Nodes are reachable only through the VNet (CKV_AZURE_143).
-        node_public_ip_enabled=False,
-        node_labels=dict(pool.labels) or None,
         upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(
             max_surge=MAX_SURGE,
             drain_timeout_in_minutes=DRAIN_TIMEOUT_MINUTES,

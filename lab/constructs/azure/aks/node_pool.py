@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from cdktn import TerraformResourceLifecycle
 from cdktn_provider_azurerm.kubernetes_cluster_node_pool import (
@@ -41,6 +41,32 @@ terraform-provider-azurerm v4.55.0 = 37bf7f03b661), or every plan and drift chec
 update."""
 
 
+def pool_settings(pool: NodePoolSpec, *, subnet_id: str, kubernetes_version: str) -> dict[str, Any]:
+    """What the system pool block and a user pool resource share: the pool's size, labels and
+    taints, and the hardening of every node."""
+    return {
+        "name": pool.name,
+        "vm_size": pool.machine_type,
+        "node_count": pool.node_count,
+        "auto_scaling_enabled": pool.autoscaling,
+        "min_count": pool.min_nodes if pool.autoscaling else None,
+        "max_count": pool.max_nodes if pool.autoscaling else None,
+        "max_pods": MAX_PODS,
+        "vnet_subnet_id": subnet_id,
+        # Without it AKS upgrades only the control plane when lab.yaml's minor changes.
+        "orchestrator_version": kubernetes_version,
+        "os_sku": OS_SKU,
+        # Managed, not ephemeral: whether an ephemeral OS disk fits depends on each VM size's
+        # cache or temp disk, and vm_size is the user's to choose (CKV_AZURE_226).
+        "os_disk_type": "Managed",
+        # Temp disks, caches and flows to storage are encrypted on the host (CKV_AZURE_227).
+        "host_encryption_enabled": True,
+        # Nodes are reachable only through the VNet (CKV_AZURE_143).
+        "node_public_ip_enabled": False,
+        "node_labels": node_labels(pool) or None,
+    }
+
+
 def node_labels(pool: NodePoolSpec) -> dict[str, str]:
     """The pool's labels as AKS returns them: a Spot pool's with AKS's Spot label."""
     return {**SPOT_LABELS, **dict(pool.labels)} if pool.spot else dict(pool.labels)
@@ -75,27 +101,16 @@ class NodePool(Construct):
         self.resource = KubernetesClusterNodePool(
             self,
             "Default",
-            name=pool.name,
+            **pool_settings(
+                pool, subnet_id=props.subnet_id, kubernetes_version=props.kubernetes_version
+            ),
             kubernetes_cluster_id=props.kubernetes_cluster_id,
             mode="User",
-            vm_size=pool.machine_type,
-            node_count=pool.node_count,
-            auto_scaling_enabled=pool.autoscaling,
-            min_count=pool.min_nodes if pool.autoscaling else None,
-            max_count=pool.max_nodes if pool.autoscaling else None,
-            max_pods=MAX_PODS,
-            vnet_subnet_id=props.subnet_id,
-            orchestrator_version=props.kubernetes_version,
-            os_sku=OS_SKU,
-            os_disk_type="Managed",
-            host_encryption_enabled=True,
-            node_public_ip_enabled=False,
             priority="Spot" if pool.spot else "Regular",
             # Evicted Spot nodes are deleted: deallocated ones would keep paying for disks.
             eviction_policy="Delete" if pool.spot else None,
             # -1: pay up to the on-demand price, so nodes are evicted for capacity, not price.
             spot_max_price=-1 if pool.spot else None,
-            node_labels=node_labels(pool) or None,
             node_taints=node_taints(pool) or None,
             # azurerm 4.55 requires max_surge or max_unavailable in this block and the API
             # refuses both for Spot pools, so a Spot pool has none (fixed in azurerm 4.65).
