@@ -366,7 +366,7 @@ def _resolve(
         NodePoolFile(
             name=DEFAULT_POOL_NAMES[cloud],
             vm_size=parsed.vm_size,
-            nodes=parsed.nodes if parsed.nodes is not None else preset.node_count,
+            nodes=_or(parsed.nodes, preset.node_count),
             min_nodes=parsed.min_nodes,
             max_nodes=parsed.max_nodes,
         ),
@@ -418,7 +418,7 @@ def _resolve_pools(
     problems: list[Problem] = []
     seen: set[str] = set()
     for index, entry in enumerate(parsed.node_pools):
-        found: list[RuleError] = []
+        found = _rule_errors(check_node_pool_name, entry.name, field="name")
         if entry.name in RESERVED_POOL_NAMES:
             found.append(
                 RuleError("name", f"{entry.name!r} is the default pool's name; choose another")
@@ -429,7 +429,6 @@ def _resolve_pools(
         pool, violations = _resolve_pool(
             entry, cloud=parsed.provider, machine_type=machine_type, cap=cap, floor=0
         )
-        found = [*_rule_errors(check_node_pool_name, entry.name, field="name"), *found]
         found += violations
         problems += [Problem.at(path, f"node_pools[{index}].{v.field}", v.message) for v in found]
         if pool is not None and not found:
