@@ -34,6 +34,7 @@ from lab.rules import (
     node_bound_violations,
     parse_taint,
 )
+from lab.rules.names import EKS_DEFAULT_GROUP
 from lab.yamlfile import StrictModel, load_mapping, validate_file
 
 DEFAULT_EXPERIMENTS_DIR: Final = Path("experiments")
@@ -117,7 +118,7 @@ class ClusterFile(StrictModel):
     """More node pools beside the default one."""
 
 
-DEFAULT_POOL_NAMES: Final = {Cloud.AZURE: "system", Cloud.AWS: "default"}
+DEFAULT_POOL_NAMES: Final = {Cloud.AZURE: "system", Cloud.AWS: EKS_DEFAULT_GROUP}
 """The default pool's name in each cloud: AKS's system pool, EKS's default node group."""
 RESERVED_POOL_NAMES: Final = frozenset({*DEFAULT_POOL_NAMES.values(), "systemrotate"})
 """The default pool's names, and the pool AKS rotates the system pool through."""
