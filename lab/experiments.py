@@ -112,6 +112,8 @@ class ClusterFile(StrictModel):
     """Autoscaling lower bound; defaults to the node count when only ``max_nodes`` is set."""
     max_nodes: int | None = Field(default=None, ge=1)
     """Autoscaling upper bound; defaults to the node count when only ``min_nodes`` is set."""
+    labels: dict[str, str] = Field(default_factory=dict)
+    """Kubernetes labels on the default pool's nodes."""
     expires: date | None = None
     """The experiment's clusters are deleted after this date (UTC)."""
     node_pools: tuple[NodePoolFile, ...] = ()
@@ -370,6 +372,7 @@ def _resolve(
             nodes=_or(parsed.nodes, preset.node_count),
             min_nodes=parsed.min_nodes,
             max_nodes=parsed.max_nodes,
+            labels=parsed.labels,
         ),
         cloud=cloud,
         machine_type=machine_type,
