@@ -20,18 +20,17 @@ from lab.errors import StackBuildError
 StackBuilder = Callable[[Construct, StackDefinition, LabDefinition], object]
 
 _MANAGEMENT_STACK: Final = "lab.stacks.spacelift_root:SpaceliftRootStack"
+_EXPERIMENT_STACK: Final = "lab.stacks.experiment:ExperimentStack"
 
 
 def builder_for(stack: StackDefinition) -> StackBuilder:
-    """The stack class for a definition, imported on first use: the management stack's, or
-    the foundation or experiment stack of the stack's cloud."""
+    """The stack class for a definition, imported on first use: the management stack, the
+    foundation stack of the stack's cloud, or the experiment stack."""
     if stack.cloud is None:
         target = _MANAGEMENT_STACK
     else:
         cloud = cloud_unit(stack.cloud)
-        target = (
-            cloud.foundation_stack if stack.kind is StackKind.FOUNDATION else cloud.experiment_stack
-        )
+        target = cloud.foundation_stack if stack.kind is StackKind.FOUNDATION else _EXPERIMENT_STACK
     module_name, _, name = target.partition(":")
     builder: StackBuilder = getattr(importlib.import_module(module_name), name)
     return builder

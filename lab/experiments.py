@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -19,7 +19,7 @@ from typing import Final
 
 from pydantic import Field
 
-from lab.clouds import Cloud, cloud_unit
+from lab.clouds import CLOUDS, Cloud, cloud_unit
 from lab.errors import LabDefinitionError, Problem, display_path
 from lab.manifests import APPS_FOLDER, check_apps_folder
 from lab.rules import (
@@ -97,31 +97,47 @@ class ClusterFile(StrictModel):
     """Autoscaling lower bound; defaults to the node count when only ``max_nodes`` is set."""
     max_nodes: int | None = Field(default=None, ge=1)
     """Autoscaling upper bound; defaults to the node count when only ``min_nodes`` is set."""
+    labels: dict[str, str] = Field(default_factory=dict)
+    """Kubernetes labels on the default pool's nodes."""
     expires: date | None = None
     """The experiment's clusters are deleted after this date (UTC)."""
     node_pools: tuple[NodePoolFile, ...] = ()
     """More node pools beside the default one."""
 
 
-RESERVED_POOL_NAMES: Final = frozenset({"default", "system", "systemrotate"})
-"""The default pool's names (EKS ``default``, AKS ``system`` and its rotation pool)."""
+RESERVED_POOL_NAMES: Final = frozenset(
+    name for cloud in CLOUDS for name in cloud.reserved_pool_names
+)
+"""The names the clouds keep for their default pools (and AKS for the pool it rotates the
+system pool through)."""
 
 
 @dataclass(frozen=True)
 class NodePoolSpec:
-    """One validated extra node pool."""
+    """One node pool, resolved: the default pool or an extra one. The cluster constructs take
+    it as is (``EksCluster.add_node_group``, ``AksCluster.add_node_pool``, and the default
+    pool in their props)."""
 
     name: str
+    """The pool's name in the cloud (the default pool's is its cloud's ``default_pool_name``)."""
     machine_type: str
+    """Azure VM size or EC2 instance type."""
     node_count: int
+    """Nodes at creation; a fixed pool keeps it."""
     min_nodes: int
+    """Autoscaling lower bound (``min_nodes``, or the node count)."""
     max_nodes: int
-    spot: bool
-    labels: tuple[tuple[str, str], ...]
-    taints: tuple[Taint, ...]
+    """Autoscaling upper bound (``max_nodes``, or the node count): the pool's cost ceiling."""
+    spot: bool = False
+    """Spot capacity: cheaper, and the cloud may take the nodes back at any time."""
+    labels: tuple[tuple[str, str], ...] = ()
+    """Kubernetes labels on every node, sorted by key."""
+    taints: tuple[Taint, ...] = ()
+    """Kubernetes taints on every node."""
 
     @property
     def autoscaling(self) -> bool:
+        """Whether the node count may move: the bounds differ."""
         return self.min_nodes != self.max_nodes
 
 
@@ -134,11 +150,8 @@ class ClusterSpec:
     """The cluster folder name (``target``, ``loadgen``)."""
     cloud: Cloud
     size: ClusterSize
-    node_count: int
-    machine_type: str
-    """Azure VM size or EC2 instance type."""
-    min_nodes: int | None
-    max_nodes: int | None
+    default_pool: NodePoolSpec
+    """The pool the cluster is created with (``nodes``, ``vm_size``, ``min_nodes``...)."""
     expires: date | None
     source: Path
     node_pools: tuple[NodePoolSpec, ...] = ()
@@ -156,14 +169,28 @@ class ClusterSpec:
         """``<experiment>-<cluster>``: the cloud resource name of the cluster."""
         return f"{self.experiment}-{self.name}"
 
+    # The default pool's size as ``lab stacks`` and ``lab new-experiment`` report it.
+    @property
+    def node_count(self) -> int:
+        return self.default_pool.node_count
+
+    @property
+    def machine_type(self) -> str:
+        return self.default_pool.machine_type
+
     @property
     def autoscaling(self) -> bool:
-        """Whether the node count may move: the bounds differ."""
-        return (
-            self.min_nodes is not None
-            and self.max_nodes is not None
-            and (self.min_nodes < self.max_nodes)
-        )
+        return self.default_pool.autoscaling
+
+    @property
+    def min_nodes(self) -> int | None:
+        """The default pool's lower bound; None for a fixed size."""
+        return self.default_pool.min_nodes if self.autoscaling else None
+
+    @property
+    def max_nodes(self) -> int | None:
+        """The default pool's upper bound; None for a fixed size."""
+        return self.default_pool.max_nodes if self.autoscaling else None
 
 
 @dataclass(frozen=True)
@@ -321,51 +348,50 @@ def _resolve(
     experiment: str, name: str, parsed: ClusterFile, path: Path, cap: int
 ) -> tuple[ClusterSpec | None, list[Problem]]:
     preset = SIZE_PRESETS[parsed.size]
-    problems: list[Problem] = []
-    machine_type = parsed.vm_size or preset.machine_type(parsed.provider)
-    if parsed.vm_size is not None:
-        problems += _check_machine_type(path, parsed.provider, parsed.vm_size)
-
-    nodes = parsed.nodes if parsed.nodes is not None else preset.node_count
-    violations = node_bound_violations(
-        nodes,
-        parsed.min_nodes,
-        parsed.max_nodes,
+    cloud = parsed.provider
+    machine_type = parsed.vm_size or preset.machine_type(cloud)
+    given = parsed.nodes is not None
+    default_pool, found = _resolve_pool(
+        NodePoolFile(
+            name=cloud_unit(cloud).default_pool_name,
+            vm_size=parsed.vm_size,
+            nodes=_or(parsed.nodes, preset.node_count),
+            min_nodes=parsed.min_nodes,
+            max_nodes=parsed.max_nodes,
+            labels=parsed.labels,
+        ),
+        cloud=cloud,
+        machine_type=machine_type,
         cap=cap,
-        count_field="nodes" if parsed.nodes is not None else "size",
-        count_source="nodes" if parsed.nodes is not None else f"size {parsed.size.value}",
-        cap_note=CAP_NOTE.format(cap=cap),
+        floor=1,
+        count_field="nodes" if given else "size",
+        count_source="nodes" if given else f"size {parsed.size.value}",
     )
-    problems += [Problem.at(path, v.field, v.message) for v in violations]
-    pools, found = _resolve_pools(parsed, path, cap)
-    problems += found
-    if not problems:
-        high = _or(parsed.max_nodes, nodes)
-        total = high + sum(pool.max_nodes for pool in pools)
+    problems = [Problem.at(path, v.field, v.message) for v in found]
+    pools, found_in_pools = _resolve_pools(parsed, machine_type, path, cap)
+    problems += found_in_pools
+    if default_pool is not None and not problems:
+        total = default_pool.max_nodes + sum(pool.max_nodes for pool in pools)
         if pools and total > cap:
             sizes = ", ".join(f"{pool.name} {pool.max_nodes}" for pool in pools)
             problems.append(
                 Problem.at(
                     path,
                     "node_pools",
-                    f"the cluster can grow to {total} nodes (default pool {high}, {sizes}), "
-                    f"above {CAP_NOTE.format(cap=cap)}; lower max_nodes or nodes",
+                    f"the cluster can grow to {total} nodes (default pool "
+                    f"{default_pool.max_nodes}, {sizes}), above {CAP_NOTE.format(cap=cap)}; "
+                    "lower max_nodes or nodes",
                 )
             )
-    if problems:
+    if default_pool is None or problems:
         return None, problems
-    # Autoscaling is on when either bound is given; the missing bound is the node count.
-    autoscaling = parsed.min_nodes is not None or parsed.max_nodes is not None
     return (
         ClusterSpec(
             experiment=experiment,
             name=name,
-            cloud=parsed.provider,
+            cloud=cloud,
             size=parsed.size,
-            node_count=nodes,
-            machine_type=machine_type,
-            min_nodes=_or(parsed.min_nodes, nodes) if autoscaling else None,
-            max_nodes=_or(parsed.max_nodes, nodes) if autoscaling else None,
+            default_pool=default_pool,
             expires=parsed.expires,
             source=path,
             node_pools=pools,
@@ -375,68 +401,89 @@ def _resolve(
 
 
 def _resolve_pools(
-    parsed: ClusterFile, path: Path, cap: int
+    parsed: ClusterFile, machine_type: str, path: Path, cap: int
 ) -> tuple[tuple[NodePoolSpec, ...], list[Problem]]:
     """The extra pools, or the problems of each, naming ``node_pools[i].<field>``."""
     pools: list[NodePoolSpec] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    for index, pool in enumerate(parsed.node_pools):
-        where = f"node_pools[{index}]"
-        found: list[RuleError] = []
-        try:
-            check_node_pool_name(pool.name, field="name")
-        except RuleError as violation:
-            found.append(violation)
-        if pool.name in RESERVED_POOL_NAMES:
+    for index, entry in enumerate(parsed.node_pools):
+        found = _rule_errors(check_node_pool_name, entry.name, field="name")
+        if entry.name in RESERVED_POOL_NAMES:
             found.append(
-                RuleError("name", f"{pool.name!r} is the default pool's name; choose another")
+                RuleError("name", f"{entry.name!r} is the default pool's name; choose another")
             )
-        elif pool.name in seen:
-            found.append(RuleError("name", f"{pool.name!r} is used by two pools; name each once"))
-        seen.add(pool.name)
-        if pool.vm_size is not None:
-            found += [
-                RuleError(p.field, p.message)
-                for p in _check_machine_type(path, parsed.provider, pool.vm_size)
-            ]
-        found += node_bound_violations(
-            pool.nodes,
-            pool.min_nodes,
-            pool.max_nodes,
-            floor=0,
-            cap=cap,
-            count_field="nodes",
-            cap_note=CAP_NOTE.format(cap=cap),
+        elif entry.name in seen:
+            found.append(RuleError("name", f"{entry.name!r} is used by two pools; name each once"))
+        seen.add(entry.name)
+        pool, violations = _resolve_pool(
+            entry, cloud=parsed.provider, machine_type=machine_type, cap=cap, floor=0
         )
-        taints: list[Taint] = []
-        for number, text in enumerate(pool.taints):
-            try:
-                taints.append(parse_taint(text, field=f"taints[{number}]"))
-            except RuleError as violation:
-                found.append(violation)
+        found += violations
+        problems += [Problem.at(path, f"node_pools[{index}].{v.field}", v.message) for v in found]
+        if pool is not None and not found:
+            pools.append(pool)
+    return tuple(pools), problems
+
+
+def _resolve_pool(
+    entry: NodePoolFile,
+    *,
+    cloud: Cloud,
+    machine_type: str,
+    cap: int,
+    floor: int,
+    count_field: str = "nodes",
+    count_source: str = "",
+) -> tuple[NodePoolSpec | None, list[RuleError]]:
+    """One pool with its bounds resolved, or every rule it breaks: the same rules for the
+    default pool and the extra ones (``machine_type`` is the cluster's, for a pool without
+    ``vm_size``)."""
+    found: list[RuleError] = []
+    if entry.vm_size is not None:
+        found += _rule_errors(cloud_unit(cloud).check_machine_type, entry.vm_size, field="vm_size")
+    found += node_bound_violations(
+        entry.nodes,
+        entry.min_nodes,
+        entry.max_nodes,
+        floor=floor,
+        cap=cap,
+        count_field=count_field,
+        count_source=count_source,
+        cap_note=CAP_NOTE.format(cap=cap),
+    )
+    taints: list[Taint] = []
+    for number, text in enumerate(entry.taints):
         try:
-            check_node_labels(pool.labels, cloud=parsed.provider, spot=pool.spot)
-            check_node_taints(taints, cloud=parsed.provider, spot=pool.spot)
+            taints.append(parse_taint(text, field=f"taints[{number}]"))
         except RuleError as violation:
             found.append(violation)
-        problems += [Problem.at(path, f"{where}.{v.field}", v.message) for v in found]
-        if found:
-            continue
-        preset = SIZE_PRESETS[parsed.size]
-        pools.append(
-            NodePoolSpec(
-                name=pool.name,
-                machine_type=pool.vm_size or parsed.vm_size or preset.machine_type(parsed.provider),
-                node_count=pool.nodes,
-                min_nodes=_or(pool.min_nodes, pool.nodes),
-                max_nodes=_or(pool.max_nodes, pool.nodes),
-                spot=pool.spot,
-                labels=tuple(sorted(pool.labels.items())),
-                taints=tuple(taints),
-            )
-        )
-    return tuple(pools), problems
+    found += _rule_errors(check_node_labels, entry.labels, cloud=cloud, spot=entry.spot)
+    found += _rule_errors(check_node_taints, taints, cloud=cloud, spot=entry.spot)
+    if found:
+        return None, found
+    return (
+        NodePoolSpec(
+            name=entry.name,
+            machine_type=entry.vm_size or machine_type,
+            node_count=entry.nodes,
+            min_nodes=_or(entry.min_nodes, entry.nodes),
+            max_nodes=_or(entry.max_nodes, entry.nodes),
+            spot=entry.spot,
+            labels=tuple(sorted(entry.labels.items())),
+            taints=tuple(taints),
+        ),
+        [],
+    )
+
+
+def _rule_errors(check: Callable[..., object], *args: object, **options: object) -> list[RuleError]:
+    """The rule ``check`` raises, as a list (empty when the value passes)."""
+    try:
+        check(*args, **options)
+    except RuleError as violation:
+        return [violation]
+    return []
 
 
 def _or(value: int | None, default: int) -> int:
@@ -444,14 +491,6 @@ def _or(value: int | None, default: int) -> int:
 
 
 CAP_NOTE: Final = "the cap of {cap} nodes per cluster (limits.max_nodes_per_cluster in lab.yaml)"
-
-
-def _check_machine_type(path: Path, cloud: Cloud, value: str) -> list[Problem]:
-    try:
-        cloud_unit(cloud).check_machine_type(value, field="vm_size")
-    except RuleError as violation:
-        return [Problem.at(path, violation.field, violation.message)]
-    return []
 
 
 def _check_name(path: Path, what: str, name: str) -> list[Problem]:

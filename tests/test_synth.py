@@ -312,10 +312,10 @@ import os
 if os.environ.get("LAB_SYNTH_PARALLEL") == "0":
     import lab.constructs.aws.eks as eks
 
-    def refuse(self):
+    def refuse(self, *args):
         raise ValueError("instance_type: refused by the test")
 
-    eks.EksClusterProps.__post_init__ = refuse
+    eks.EksCluster.__init__ = refuse
 """
 
 
@@ -360,10 +360,10 @@ def test_a_construct_error_in_this_process_names_the_stack_and_writes_nothing(
 ) -> None:
     from lab.constructs.aws import eks
 
-    def refuse(_props: object) -> None:
+    def refuse(*_args: object) -> None:
         raise ValueError("instance_type: refused by the test")
 
-    monkeypatch.setattr(eks.EksClusterProps, "__post_init__", refuse)
+    monkeypatch.setattr(eks.EksCluster, "__init__", refuse)
     before = read_tree(committed_copy)
     result = CliRunner().invoke(
         synth,

@@ -67,6 +67,10 @@ class CloudUnit:
     """The machine type of each size preset (``small``, ``medium``, ``large``)."""
     check_machine_type: Callable[..., str]
     """The rule for a machine type the user names (``check(value, field=...)``)."""
+    default_pool_name: str
+    """The name the cloud gives the default pool of ``cluster.yaml``."""
+    reserved_pool_names: tuple[str, ...]
+    """Pool names ``node_pools`` may not take: the default pool's, and any the cloud uses."""
     support: SupportCalendar
     """The Kubernetes minors the service supports, and until when."""
     settings: str
@@ -90,8 +94,8 @@ class CloudUnit:
     ``ATTACHMENT`` is the binding that attaches one to a stack."""
     foundation_stack: str
     """``module:class`` of the foundation stack."""
-    experiment_stack: str
-    """``module:class`` of the experiment stack."""
+    experiment_clusters: str
+    """``module:class`` of the cloud's :class:`lab.stacks.experiment.ClusterBuilder`."""
     heavy_provider: str | None = None
     """The provider's jsii assembly module when it takes seconds to load: the cloud's stacks
     then synthesize in a worker process while the others synthesize here (``lab/synth.py``)."""

@@ -63,7 +63,7 @@ from lab.rules.network import (
     overlaps,
     subnet_key,
 )
-from lab.rules.nodes import NodeBounds, node_bound_violations, node_bounds
+from lab.rules.nodes import node_bound_violations
 from lab.rules.tags import check_tags
 from lab.rules.taints import (
     AKS_SPOT_LABEL_KEY,
@@ -91,7 +91,6 @@ __all__ = [
     "MAX_PROJECT_NAME_LENGTH",
     "MIN_BUDGET_AMOUNT",
     "RFC1918_RANGES",
-    "NodeBounds",
     "RuleError",
     "SupportCalendar",
     "Taint",
@@ -127,7 +126,6 @@ __all__ = [
     "derived_cloud_names",
     "experiment_rule_priority",
     "node_bound_violations",
-    "node_bounds",
     "overlaps",
     "parse_cidr",
     "parse_eks_public_access_cidr",

@@ -1,30 +1,13 @@
 """Node counts and autoscaling bounds, meaning the same on AKS and EKS.
 
-A pool has a node count; ``min_nodes`` and ``max_nodes`` each default to it. The pool
-autoscales when the bounds differ, and the count is then only where it starts.
+A pool has a node count; ``min_nodes`` and ``max_nodes`` each default to it (resolved once,
+in ``lab.experiments``). The pool autoscales when the bounds differ, and the count is then
+only where it starts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lab.rules.violation import RuleError
-
-
-@dataclass(frozen=True)
-class NodeBounds:
-    """A pool's size, resolved: ``minimum <= count <= maximum``."""
-
-    count: int
-    """Nodes at creation; a fixed pool keeps it."""
-    minimum: int
-    maximum: int
-
-    @property
-    def autoscaling(self) -> bool:
-        """Whether the count may move between the bounds (which differ; a bound given as a
-        Terraform token counts as different)."""
-        return self.minimum != self.maximum
 
 
 def node_bound_violations(
@@ -82,26 +65,3 @@ def node_bound_violations(
             )
         )
     return found
-
-
-def node_bounds(
-    count: int,
-    min_nodes: int | None = None,
-    max_nodes: int | None = None,
-    *,
-    floor: int = 1,
-    cap: int | None = None,
-    count_field: str = "node_count",
-) -> NodeBounds:
-    """The resolved bounds, or the first :class:`RuleError` of
-    :func:`node_bound_violations`."""
-    found = node_bound_violations(
-        count, min_nodes, max_nodes, floor=floor, cap=cap, count_field=count_field
-    )
-    if found:
-        raise found[0]
-    return NodeBounds(
-        count,
-        count if min_nodes is None else min_nodes,
-        count if max_nodes is None else max_nodes,
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cdktn import Fn, TerraformOutput, TerraformStack, TerraformVariable, Token
@@ -119,3 +120,9 @@ def export_peer_egress(stack: LabStack, inputs: dict[str, Any]) -> None:
             ),
             sensitive=False,
         )
+
+
+def api_allowlist(ranges: Sequence[str], config: LabConfig) -> tuple[str, ...]:
+    """The CIDRs a public Kubernetes API admits: ``lab.yaml``'s ranges and then the ArgoCD hub's
+    egress (``argocd.hub_egress_cidrs``), each once."""
+    return tuple(dict.fromkeys([*ranges, *config.hub_egress_cidrs]))

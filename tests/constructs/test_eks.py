@@ -1,4 +1,4 @@
-"""EksCluster: secure defaults, ordering, sizing, token inputs and every validation."""
+"""EksCluster: secure defaults, ordering, sizing, token inputs and tags."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from lab.constructs.aws.eks import (
     EksClusterProps,
     ami_type_for,
 )
+from lab.experiments import NodePoolSpec
 from tests.helpers import (
     JsonDict,
-    assert_refused,
     data_sources,
     logical_id_at,
     new_stack,
@@ -48,14 +48,26 @@ POLICY_DOCUMENT = "aws_iam_policy_document"
 ADDON_VERSION = "aws_eks_addon_version"
 
 
+def make_pool(**overrides: Any) -> NodePoolSpec:
+    """A resolved pool like a "medium" cluster's default group, with overrides."""
+    values: dict[str, Any] = {
+        "name": "default",
+        "machine_type": "m5.xlarge",
+        "node_count": 3,
+        "min_nodes": 3,
+        "max_nodes": 3,
+    }
+    values.update(overrides)
+    return NodePoolSpec(**values)
+
+
 def make_props(**overrides: Any) -> EksClusterProps:
     """Props like the experiment stack passes for a "medium" cluster, with overrides."""
     values: dict[str, Any] = {
         "name": "demo-target",
         "kubernetes_version": "1.35",
         "subnet_ids": SUBNETS,
-        "instance_type": "m5.xlarge",
-        "node_count": 3,
+        "default_pool": make_pool(),
         "admin_principal_arns": [ADMIN],
         "tags": TAGS,
     }
@@ -534,11 +546,6 @@ def test_root_volume_is_encrypted_gp3(launch_template: JsonDict) -> None:
     ]
 
 
-def test_root_volume_size_can_be_changed() -> None:
-    template = only_resource(synth_cluster(root_volume_size_gib=100), TEMPLATE)
-    assert template["block_device_mappings"][0]["ebs"]["volume_size"] == 100
-
-
 def test_no_ssh_key_no_public_ip_no_user_data(launch_template: JsonDict) -> None:
     for attribute in (
         "key_name",
@@ -599,7 +606,8 @@ def test_node_group_waits_for_its_role_policies(
 
 def test_node_labels(node_group: JsonDict) -> None:
     assert "labels" not in node_group
-    labelled = only_resource(synth_cluster(node_labels={"workload": "target"}), NODE_GROUP)
+    pool = make_pool(labels=(("workload", "target"),))
+    labelled = only_resource(synth_cluster(default_pool=pool), NODE_GROUP)
     assert labelled["labels"] == {"workload": "target"}
 
 
@@ -614,18 +622,12 @@ def test_autoscaling_bounds_default_to_the_node_count(node_group: JsonDict) -> N
     assert "lifecycle" not in node_group
 
 
-def test_autoscaling_bounds_from_the_props() -> None:
-    node_group = only_resource(synth_cluster(node_count=3, min_nodes=2, max_nodes=6), NODE_GROUP)
+def test_autoscaling_bounds_from_the_pool() -> None:
+    pool = make_pool(node_count=3, min_nodes=2, max_nodes=6)
+    node_group = only_resource(synth_cluster(default_pool=pool), NODE_GROUP)
     assert node_group["scaling_config"] == {"desired_size": 3, "min_size": 2, "max_size": 6}
     # The autoscaler owns the node count from then on.
     assert node_group["lifecycle"] == {"ignore_changes": ["scaling_config[0].desired_size"]}
-
-
-def test_one_bound_given_keeps_the_other_at_the_node_count() -> None:
-    only_max = make_props(node_count=2, max_nodes=5)
-    assert (only_max.default_node_group.min_size, only_max.default_node_group.max_size) == (2, 5)
-    only_min = make_props(node_count=4, min_nodes=1)
-    assert (only_min.default_node_group.min_size, only_min.default_node_group.max_size) == (1, 4)
 
 
 @pytest.mark.parametrize(
@@ -654,24 +656,10 @@ def test_ami_type_follows_the_instance_architecture(instance_type: str, expected
 
 
 def test_graviton_nodes_get_the_arm64_ami() -> None:
-    node_group = only_resource(synth_cluster(instance_type="m7g.large"), NODE_GROUP)
+    pool = make_pool(machine_type="m7g.large")
+    node_group = only_resource(synth_cluster(default_pool=pool), NODE_GROUP)
     assert node_group["ami_type"] == "AL2023_ARM_64_STANDARD"
     assert node_group["instance_types"] == ["m7g.large"]
-
-
-def test_token_instance_type_with_an_explicit_ami_type() -> None:
-    stack = new_stack()
-    instance_type = TerraformVariable(stack, "instance_type", type="string")
-    EksCluster(
-        stack,
-        "Eks",
-        make_props(
-            instance_type=instance_type.string_value, ami_type=AmiType.AL2023_ARM_64_STANDARD
-        ),
-    )
-    node_group = only_resource(synth(stack), NODE_GROUP)
-    assert node_group["instance_types"] == ["${var.instance_type}"]
-    assert node_group["ami_type"] == "AL2023_ARM_64_STANDARD"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -725,201 +713,3 @@ def test_tags_on_every_taggable_resource(default_doc: JsonDict) -> None:
             continue
         for logical, resource in found.items():
             assert resource["tags"] == TAGS, logical
-
-
-# --------------------------------------------------------------------------------------------------
-# Validation: every non-compliant case and its message
-# --------------------------------------------------------------------------------------------------
-
-NAME_RULE = (
-    "is not a lowercase DNS label of at most 40 characters (a-z, 0-9 and '-', starting and "
-    "ending with a letter or digit); the limit keeps the derived IAM role names within 64 "
-    "characters"
-)
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field", "fact"),
-    [
-        pytest.param(
-            {"name": "Demo-Target"},
-            "name",
-            "'Demo-Target' is not a lowercase DNS label of at most 40",
-            id="name-case",
-        ),
-        pytest.param(
-            {"name": "demo-"},
-            "name",
-            "'demo-' is not a lowercase DNS label of at most 40",
-            id="name-trailing-dash",
-        ),
-        pytest.param(
-            {"name": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
-            "name",
-            "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is not a",
-            id="name-too-long",
-        ),
-        pytest.param(
-            {"name": "${TfToken[TOKEN.0]}"},
-            "name",
-            "must be a plain string, not a token: IAM role, KMS alias",
-            id="name-token",
-        ),
-        pytest.param(
-            {"kubernetes_version": "1.35.2"},
-            "kubernetes_version",
-            "'1.35.2' pins a patch release",
-            id="version-patch",
-        ),
-        pytest.param(
-            {"subnet_ids": ["subnet-0a"]},
-            "subnet_ids",
-            "1 given, but EKS needs subnets in at least two Availability",
-            id="one-subnet",
-        ),
-        pytest.param(
-            {"instance_type": "large"},
-            "instance_type",
-            "'large' is not an EC2 instance type",
-            id="instance-type",
-        ),
-        pytest.param(
-            {"instance_type": "${TfToken[TOKEN.1]}"},
-            "ami_type",
-            "must be set when instance_type is a token, because the node",
-            id="token-instance-type-without-ami",
-        ),
-        pytest.param(
-            {"instance_type": "m7g.large", "ami_type": AmiType.AL2023_X86_64_STANDARD},
-            "ami_type",
-            "AL2023_x86_64_STANDARD can't boot m7g.large, which needs",
-            id="ami-architecture-mismatch",
-        ),
-        pytest.param({"node_count": 0}, "node_count", "0 is below 1", id="no-nodes"),
-        pytest.param({"min_nodes": 0}, "min_nodes", "0 is below 1", id="min-zero"),
-        pytest.param(
-            {"node_count": 3, "min_nodes": 4, "max_nodes": 5},
-            "min_nodes",
-            "the node count 3 is below min_nodes (4)",
-            id="min-above-count",
-        ),
-        pytest.param(
-            {"node_count": 3, "max_nodes": 2},
-            "max_nodes",
-            "the node count 3 is above max_nodes (2)",
-            id="max-below-count",
-        ),
-        pytest.param(
-            {"public_access_cidrs": ["0.0.0.0/0"]},
-            "public_access_cidrs",
-            "0.0.0.0/0 would open the Kubernetes API server to the whole",
-            id="cidr-internet",
-        ),
-        pytest.param(
-            {"public_access_cidrs": ["203.0.113.0/24", "::/0"]},
-            "public_access_cidrs",
-            "::/0 would open the Kubernetes API server to the whole",
-            id="cidr-internet-v6",
-        ),
-        pytest.param(
-            {"public_access_cidrs": ["203.0.113.0/24", "2001:db8::/32"]},
-            "public_access_cidrs",
-            "'2001:db8::/32' is an IPv6 block, and EKS refuses IPv6 blocks",
-            id="cidr-v6-on-an-ipv4-cluster",
-        ),
-        pytest.param(
-            {"public_access_cidrs": ["203.0.113.7"]},
-            "public_access_cidrs",
-            "'203.0.113.7' has no prefix length",
-            id="cidr-bare-address",
-        ),
-        pytest.param(
-            {"public_access_cidrs": ["office"]},
-            "public_access_cidrs",
-            "'office' is not a CIDR block",
-            id="cidr-word",
-        ),
-        pytest.param(
-            {"public_access_cidrs": ["203.0.113.0/33"]},
-            "public_access_cidrs",
-            "'203.0.113.0/33' is not a CIDR block",
-            id="cidr-invalid",
-        ),
-        pytest.param(
-            {"public_access_cidrs": ["203.0.113.7/24"]},
-            "public_access_cidrs",
-            "'203.0.113.7/24' has host bits set",
-            id="cidr-host-bits",
-        ),
-        pytest.param(
-            {"public_access_cidrs": ["203.0.113.0/24", "203.0.113.0/24"]},
-            "public_access_cidrs",
-            "'203.0.113.0/24' is listed twice",
-            id="cidr-duplicate",
-        ),
-        pytest.param(
-            {"admin_principal_arns": []},
-            "admin_principal_arns",
-            "empty, but with authentication mode API and no",
-            id="no-admin",
-        ),
-        pytest.param(
-            {"admin_principal_arns": ["#{TfToken[TOKEN.3]}"]},
-            "admin_principal_arns",
-            "a token list can't be expanded into one access entry per",
-            id="admin-token-list",
-        ),
-        pytest.param(
-            {"admin_principal_arns": ["arn:aws:sts::123456789012:assumed-role/LabAdmin/alice"]},
-            "admin_principal_arns",
-            "'arn:aws:sts::123456789012:assumed-role/LabAdmin/alice' is",
-            id="admin-session",
-        ),
-        pytest.param(
-            {"admin_principal_arns": ["arn:aws:iam::123456789012:group/admins"]},
-            "admin_principal_arns",
-            "'arn:aws:iam::123456789012:group/admins' is not an IAM role",
-            id="admin-group",
-        ),
-        pytest.param(
-            {"admin_principal_arns": ["arn:aws:iam::1234:role/LabAdmin"]},
-            "admin_principal_arns",
-            "'arn:aws:iam::1234:role/LabAdmin' is not an IAM role or",
-            id="admin-short-account",
-        ),
-        pytest.param(
-            {
-                "admin_principal_arns": [
-                    "arn:aws:iam::123456789012:role/LabAdmin",
-                    "arn:aws:iam::123456789012:role/LabAdmin",
-                ]
-            },
-            "admin_principal_arns",
-            "'arn:aws:iam::123456789012:role/LabAdmin' is listed twice",
-            id="admin-duplicate",
-        ),
-        pytest.param(
-            {"root_volume_size_gib": 10},
-            "root_volume_size_gib",
-            "10 is smaller than the AL2023 image",
-            id="root-volume",
-        ),
-    ],
-)
-def test_rejects_non_compliant_props(overrides: dict[str, Any], field: str, fact: str) -> None:
-    """The field and the key fact; the shared rules' wording is pinned in tests/rules."""
-    assert_refused(lambda: make_props(**overrides), field, fact)
-
-
-def test_accepts_the_boundaries() -> None:
-    props = make_props(
-        name="a" * 40,
-        node_count=1,
-        min_nodes=1,
-        max_nodes=1,
-        subnet_ids=SUBNETS[:2],
-        public_access_cidrs=["203.0.113.7/32", "198.51.100.0/22"],
-        admin_principal_arns=["arn:aws-cn:iam::123456789012:role/path/to/Admin"],
-        root_volume_size_gib=20,
-    )
-    assert props.default_node_group.resolved_ami_type is AmiType.AL2023_X86_64_STANDARD

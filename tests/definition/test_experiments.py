@@ -127,7 +127,8 @@ BAD_CLUSTERS: list[tuple[str, str | dict[str, Any], str, str]] = [
         {"size": "small", "provider": "azure", "node_count": 3},
         "node_count",
         "is not a known key "
-        "(allowed: expires, max_nodes, min_nodes, node_pools, nodes, provider, size, vm_size)",
+        "(allowed: expires, labels, max_nodes, min_nodes, node_pools, nodes, provider, size, "
+        "vm_size)",
     ),
     (
         "number as a string",
@@ -521,4 +522,40 @@ def test_bad_node_pools_name_the_pool_and_field(
         discover_experiments(experiments_dir, max_nodes_per_cluster=CAP)
     [problem] = caught.value.problems
     assert (problem.file, problem.field) == (display_path(path), field)
+    assert fact in problem.message
+
+
+@pytest.mark.parametrize("provider", ["azure", "aws"])
+def test_default_pool_labels_resolve_on_both_clouds(
+    experiments_dir: Path, write_cluster: ClusterWriter, provider: str
+) -> None:
+    write_cluster(
+        "labelled",
+        "a",
+        {"size": "small", "provider": provider, "labels": {"role": "general", "tier": "a"}},
+    )
+    pool = _discover(experiments_dir)["labelled"]["a"].default_pool
+    assert pool.labels == (("role", "general"), ("tier", "a"))
+
+
+@pytest.mark.parametrize(
+    ("provider", "key", "fact"),
+    [
+        ("azure", "kubernetes.azure.com/mode", "is reserved by AKS"),
+        ("azure", "kubernetes.azure.com/scalesetpriority", "AKS sets this label itself"),
+        ("aws", "node-role.kubernetes.io/worker", "the kubelet refuses"),
+        ("aws", f"lab.example/{'k' * 60}", "EKS takes label keys of at most 63"),
+    ],
+)
+def test_default_pool_labels_follow_the_pool_rules(
+    experiments_dir: Path, write_cluster: ClusterWriter, provider: str, key: str, fact: str
+) -> None:
+    """The default pool's labels meet the rules of every pool's, reported at ``labels``."""
+    path = write_cluster(
+        "labelled", "a", {"size": "small", "provider": provider, "labels": {key: "x"}}
+    )
+    with pytest.raises(LabDefinitionError) as caught:
+        discover_experiments(experiments_dir, max_nodes_per_cluster=CAP)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (display_path(path), f"labels.{key}")
     assert fact in problem.message

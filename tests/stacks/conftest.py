@@ -43,11 +43,12 @@ def shipped_synth(shipped: LabDefinition, shipped_outdir: Path) -> SynthTree:
 MULTI_EXPERIMENT_TREE: dict[str, dict[str, str]] = {
     "alpha": {
         "api": "size: large\nprovider: azure\n",
-        "db": "size: small\nprovider: azure\nnodes: 4\nvm_size: Standard_E4s_v5\n",
+        "db": "size: small\nprovider: azure\nnodes: 4\nvm_size: Standard_E4s_v5\n"
+        "labels: {role: database}\n",
         "edge": "size: medium\nprovider: aws\nmin_nodes: 2\nmax_nodes: 6\n",
     },
     "beta": {
-        "load": "size: small\nprovider: aws\nvm_size: c6i.large\nnodes: 3\n",
+        "load": "size: small\nprovider: aws\nvm_size: c6i.large\nnodes: 3\nlabels: {role: load}\n",
         "arm": "size: medium\nprovider: aws\nvm_size: m7g.xlarge\n",
     },
     "gamma": {

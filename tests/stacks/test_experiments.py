@@ -56,6 +56,17 @@ def test_aks_node_pools_follow_presets_and_overrides(multi_synth: SynthTree) -> 
     assert {c["name"] for c in alpha.values()} == {"alpha-api", "alpha-db"}
 
 
+def test_default_pool_labels_reach_the_nodes_on_both_clouds(multi_synth: SynthTree) -> None:
+    """``labels`` in cluster.yaml: the AKS system pool's node_labels, the EKS default group's
+    labels; a cluster without them sets none."""
+    aks = _by_cluster(multi_synth["exp-alpha-aks"], "azurerm_kubernetes_cluster")
+    assert aks["db"]["default_node_pool"]["node_labels"] == {"role": "database"}
+    assert "node_labels" not in aks["api"]["default_node_pool"]
+    eks = _by_cluster(multi_synth["exp-beta-eks"], "aws_eks_node_group")
+    assert eks["load"]["labels"] == {"role": "load"}
+    assert "labels" not in eks["arm"]
+
+
 def test_eks_node_groups_follow_presets_and_overrides(multi_synth: SynthTree) -> None:
     groups = {
         **_by_cluster(multi_synth["exp-alpha-eks"], "aws_eks_node_group"),

@@ -10,6 +10,7 @@ from lab.constructs.aws.vpc_types import NatMode
 from lab.contract import EGRESS_CIDRS
 from lab.rules.catalogue import check_aws_instance_type
 from lab.rules.kubernetes import EKS_SUPPORT
+from lab.rules.names import EKS_DEFAULT_GROUP
 
 if TYPE_CHECKING:
     from lab.config import LabConfig
@@ -26,6 +27,8 @@ AWS: Final = CloudUnit(
     service="eks",
     machine_types={"small": "t3.large", "medium": "m5.xlarge", "large": "m5.2xlarge"},
     check_machine_type=check_aws_instance_type,
+    default_pool_name=EKS_DEFAULT_GROUP,
+    reserved_pool_names=(EKS_DEFAULT_GROUP,),
     support=EKS_SUPPORT,
     settings="aws.eks",
     argocd_identity=ArgocdIdentity(
@@ -47,7 +50,7 @@ AWS: Final = CloudUnit(
     ),
     spacelift="lab.clouds.aws.spacelift",
     foundation_stack="lab.clouds.aws.foundation:AwsFoundationStack",
-    experiment_stack="lab.stacks.eks_experiment:EksExperimentStack",
+    experiment_clusters="lab.clouds.aws.clusters:EksClusters",
     # Loading the aws provider alone takes about 3 s (docs/performance.md).
     heavy_provider="cdktn_provider_aws._jsii",
 )

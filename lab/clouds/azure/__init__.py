@@ -26,6 +26,9 @@ AZURE: Final = CloudUnit(
         "large": "Standard_D8s_v3",
     },
     check_machine_type=check_azure_vm_size,
+    default_pool_name="system",
+    # AKS moves the system pool's nodes through this pool when a change would replace it.
+    reserved_pool_names=("system", "systemrotate"),
     support=AKS_SUPPORT,
     settings="azure.aks",
     argocd_identity=ArgocdIdentity(
@@ -56,5 +59,5 @@ AZURE: Final = CloudUnit(
     ),
     spacelift="lab.clouds.azure.spacelift",
     foundation_stack="lab.clouds.azure.foundation:AzureFoundationStack",
-    experiment_stack="lab.stacks.aks_experiment:AksExperimentStack",
+    experiment_clusters="lab.clouds.azure.clusters:AksClusters",
 )

@@ -22,9 +22,6 @@ from cdktn import ITerraformDependable
 from cdktn_provider_kubernetes.secret_v1 import SecretV1, SecretV1Metadata
 from constructs import Construct
 
-from lab.constructs.tokens import unresolved
-from lab.rules import check_dns_label, check_labels
-
 CLUSTER_SECRET_LABEL: Final = ("argocd.argoproj.io/secret-type", "cluster")
 """What makes ArgoCD read a Secret as a cluster."""
 EXEC_API_VERSION: Final = "client.authentication.k8s.io/v1beta1"
@@ -111,11 +108,8 @@ class ArgocdClusterProps:
     destroyed only after the Secret. Default: nothing."""
 
     def __post_init__(self) -> None:
-        check_dns_label(self.name, field="name", max_length=63)
-        check_dns_label(self.namespace, field="namespace", max_length=63)
-        if CLUSTER_SECRET_LABEL[0] in self.labels:
-            raise ValueError(f"labels: {CLUSTER_SECRET_LABEL[0]} is set by the construct")
-        check_labels({k: v for k, v in self.labels.items() if not unresolved(v)}, field="labels")
+        # The name, namespace and labels come from validated lab.yaml and cluster.yaml values.
+        assert CLUSTER_SECRET_LABEL[0] not in self.labels, "the construct sets the secret type"
 
 
 class ArgocdCluster(Construct):

@@ -31,11 +31,10 @@ from lab.constructs.aws.eks.cluster import (
 from lab.constructs.aws.eks.ebs_csi import EBS_CSI_ADDON, EBS_CSI_SERVICE_ACCOUNT
 from lab.constructs.aws.eks.identity import PodIdentity
 from lab.constructs.aws.eks.node_group import (
-    DEFAULT_ROOT_VOLUME_SIZE_GIB,
+    ROOT_VOLUME_SIZE_GIB,
     AmiType,
     CapacityType,
     NodeGroup,
-    NodeGroupOptions,
     NodeLaunchTemplate,
     ami_type_for,
 )
@@ -45,9 +44,9 @@ __all__ = [
     "CLUSTER_AUTOSCALER_SERVICE_ACCOUNT",
     "CONTROL_PLANE_LOG_TYPES",
     "DEFAULT_ADDONS",
-    "DEFAULT_ROOT_VOLUME_SIZE_GIB",
     "EBS_CSI_ADDON",
     "EBS_CSI_SERVICE_ACCOUNT",
+    "ROOT_VOLUME_SIZE_GIB",
     "AccessEntry",
     "AccessPolicy",
     "AccessScope",
@@ -59,7 +58,6 @@ __all__ = [
     "EksCluster",
     "EksClusterProps",
     "NodeGroup",
-    "NodeGroupOptions",
     "NodeLaunchTemplate",
     "PodIdentity",
     "PodIdentityAssociation",

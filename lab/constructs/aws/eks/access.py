@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Final
 
 from cdktn_provider_aws.eks_access_entry import EksAccessEntry
 from cdktn_provider_aws.eks_access_policy_association import (
@@ -15,11 +13,7 @@ from cdktn_provider_aws.eks_access_policy_association import (
 )
 from constructs import Construct
 
-from lab.constructs.tokens import unresolved
-
-_IAM_PRINCIPAL_ARN: Final = re.compile(
-    r"arn:aws[a-z-]*:iam::(?P<account>\d{12}):(?P<kind>role|user)/(?P<path>[\w+=,.@/-]+)"
-)
+from lab.rules.names import IAM_PRINCIPAL_ARN
 
 
 class AccessPolicy(Enum):
@@ -56,10 +50,7 @@ class AccessScope:
 
     @classmethod
     def namespace(cls, *namespaces: str) -> AccessScope:
-        if not namespaces:
-            raise ValueError(
-                "namespaces: name at least one namespace, or use AccessScope.cluster()"
-            )
+        assert namespaces, "name at least one namespace, or use AccessScope.cluster()"
         return cls(tuple(namespaces))
 
     def block(self) -> EksAccessPolicyAssociationAccessScope:
@@ -101,19 +92,8 @@ class AccessEntry(Construct):
 def principal_key(arn: str, index: int) -> str:
     """A construct-id suffix for a principal that stays the same when the list around it
     changes: ``<account>-<role|user>-<name>``, or its position when ``arn`` is a token."""
-    match = None if unresolved(arn) else _IAM_PRINCIPAL_ARN.fullmatch(arn)
+    match = IAM_PRINCIPAL_ARN.fullmatch(arn)
     if match is None:
         return str(index)
     name = match["path"].rsplit("/", 1)[-1]
     return f"{match['account']}-{match['kind']}-{name}"
-
-
-def check_principals(arns: Sequence[str], *, field: str) -> None:
-    """Each principal once: EKS has one access entry per principal."""
-    seen: set[str] = set()
-    for arn in arns:
-        if unresolved(arn):
-            continue
-        if arn in seen:
-            raise ValueError(f"{field}: {arn!r} is listed twice; list it once")
-        seen.add(arn)

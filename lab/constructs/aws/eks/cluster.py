@@ -16,7 +16,7 @@ What :class:`EksCluster` creates, by child id:
   ``aws-node`` service account, so the node role does not carry the VPC CNI's permissions.
 * ``<Name>Addon``: the add-ons of :data:`DEFAULT_ADDONS` (:meth:`EksCluster.add_addon`).
 * ``NodeLaunchTemplate`` / ``NodeGroup``: the default managed node group
-  (:meth:`EksCluster.add_node_group`), sized by the props.
+  (:meth:`EksCluster.add_node_group`), from the props' ``default_pool``.
 
 More capacity, add-ons, access and pod identities are added with the ``add_*`` and
 ``grant_*`` methods; :meth:`EksCluster.add_ebs_csi_driver` and
@@ -52,13 +52,7 @@ from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
-from lab.constructs.aws.eks.access import (
-    AccessEntry,
-    AccessPolicy,
-    AccessScope,
-    check_principals,
-    principal_key,
-)
+from lab.constructs.aws.eks.access import AccessEntry, AccessPolicy, AccessScope, principal_key
 from lab.constructs.aws.eks.addon import (
     DEFAULT_ADDONS,
     Addon,
@@ -79,10 +73,7 @@ from lab.constructs.aws.eks.ebs_csi import (
 )
 from lab.constructs.aws.eks.identity import PodIdentity, PodIdentityProps
 from lab.constructs.aws.eks.node_group import (
-    DEFAULT_ROOT_VOLUME_SIZE_GIB,
-    AmiType,
     NodeGroup,
-    NodeGroupOptions,
     NodeGroupProps,
     NodeLaunchTemplate,
     NodeLaunchTemplateProps,
@@ -96,20 +87,10 @@ from lab.constructs.aws.iam import (
     service_role,
 )
 from lab.constructs.aws.key_policy import account_administers, key_policy, logs_may_encrypt
-from lab.constructs.aws.log_group import (
-    EncryptedLogGroup,
-    EncryptedLogGroupProps,
-    log_group_arn,
-)
-from lab.constructs.tokens import unresolved
-from lab.rules import (
-    MAX_CLUSTER_NAME_LENGTH,
-    check_dns_label,
-    check_iam_principal_arn,
-    check_kubernetes_minor,
-    construct_key,
-    parse_eks_public_access_cidr,
-)
+from lab.constructs.aws.log_group import EncryptedLogGroup, EncryptedLogGroupProps, log_group_arn
+from lab.experiments import NodePoolSpec
+from lab.rules import construct_key
+from lab.rules.names import EKS_DEFAULT_GROUP
 
 
 class ControlPlaneLogType(StrEnum):
@@ -131,14 +112,11 @@ class ControlPlaneLogType(StrEnum):
     """Pod placement decisions."""
 
 
-MAX_NAME_LENGTH: Final = MAX_CLUSTER_NAME_LENGTH
-"""Longest cluster name: the longest derived IAM role name (``<name>-eks-cluster``) fits 64."""
-
 CONTROL_PLANE_LOG_TYPES: Final = tuple(ControlPlaneLogType)
 """The control-plane logs sent to CloudWatch: all five, always (checkov CKV_AWS_37)."""
 
-NODE_GROUP_NAME: Final = "default"
-"""The EKS name of the node group the props describe."""
+NODE_GROUP_NAME: Final = EKS_DEFAULT_GROUP
+"""The EKS name of the default node group: its launch template is ``<cluster>-nodes``."""
 DEFAULT_NODE_GROUP_ID: Final = "Node"
 """Its construct id stem: ``NodeGroup`` and ``NodeLaunchTemplate``."""
 VPC_CNI_SERVICE_ACCOUNT: Final = "system:serviceaccount:kube-system:aws-node"
@@ -152,13 +130,14 @@ _ADDONS_AFTER_NODES: Final = frozenset({"coredns"})
 
 @dataclass(frozen=True, kw_only=True)
 class EksClusterProps:
-    """The inputs of :class:`EksCluster`, validated on construction. The node settings
-    describe the cluster's default node group; more come from :meth:`EksCluster.add_node_group`.
-    """
+    """The inputs of :class:`EksCluster`: the cluster's name and default pool from its
+    ``cluster.yaml``, the rest from ``lab.yaml`` and the foundation. Validated where they are
+    read (``lab.experiments``, ``lab.config``); more node groups come from
+    :meth:`EksCluster.add_node_group`."""
 
     name: str
-    """Cluster name, ``<experiment>-<cluster>``: a lowercase DNS label of at most 40 characters.
-    It also names the IAM roles, the KMS alias, the log group and the launch template. Required."""
+    """Cluster name, ``<experiment>-<cluster>``: a lowercase DNS label of at most 40 characters,
+    so the derived IAM role, KMS alias, log group and launch template names fit. Required."""
 
     kubernetes_version: str
     """Kubernetes minor version, e.g. ``"1.35"``. Nodes and add-ons follow it. Required."""
@@ -168,110 +147,23 @@ class EksClusterProps:
     interfaces and the nodes. May be a token list (a foundation output read from a variable).
     Required."""
 
-    instance_type: str
-    """EC2 instance type of the default group's nodes, e.g. ``"m5.xlarge"``. Required."""
-
-    node_count: int
-    """Desired number of nodes of the default group, at least 1. Required. (The lab's cost cap on
-    nodes per cluster is enforced where ``lab.yaml`` is read.)"""
+    default_pool: NodePoolSpec
+    """The cluster's own node group (named ``default``). Required."""
 
     admin_principal_arns: Sequence[str]
     """IAM role or user ARNs that get cluster admin (an access entry with
-    ``AmazonEKSClusterAdminPolicy``, cluster scope). Required, at least one: with authentication
-    mode API and no cluster-creator admin, nobody else can use the Kubernetes API. Entries may be
-    tokens."""
-
-    min_nodes: int | None = None
-    """Autoscaling lower bound of the default group. Default: ``node_count``."""
-
-    max_nodes: int | None = None
-    """Autoscaling upper bound of the default group. Default: ``node_count``."""
+    ``AmazonEKSClusterAdminPolicy``, cluster scope), each once. Required, at least one: with
+    authentication mode API and no cluster-creator admin, nobody else can use the Kubernetes
+    API. Entries may be tokens."""
 
     public_access_cidrs: Sequence[str] = ()
     """CIDRs allowed to reach the public API endpoint. Default: ``()``: the public endpoint is off
-    and the API is reachable only from inside the VPC. Any ``/0`` is rejected."""
-
-    ami_type: AmiType | None = None
-    """AMI of the default group. Default: derived from ``instance_type`` (see
-    :class:`~lab.constructs.aws.eks.NodeGroupOptions`)."""
-
-    root_volume_size_gib: int = DEFAULT_ROOT_VOLUME_SIZE_GIB
-    """Size of each node's encrypted gp3 root volume, at least 20. Default: 50 (about 4 USD a month
-    per node)."""
-
-    node_labels: Mapping[str, str] = field(default_factory=dict)
-    """Kubernetes labels on every node of the default group. Default: none."""
+    and the API is reachable only from inside the VPC."""
 
     tags: Mapping[str, str] = field(default_factory=dict)
     """AWS tags on every taggable resource, including the nodes' instances, volumes and network
     interfaces. Pass every tag those need: the provider's ``default_tags`` reach the
     resources Terraform creates, not what a launch template launches. Default: none."""
-
-    def __post_init__(self) -> None:
-        if unresolved(self.name):
-            raise ValueError(
-                "name: must be a plain string, not a token: IAM role, KMS alias and log group "
-                "names are derived from it at synth time"
-            )
-        check_dns_label(
-            self.name,
-            field="name",
-            max_length=MAX_NAME_LENGTH,
-            purpose="the limit keeps the derived IAM role names within 64 characters",
-        )
-        if not unresolved(self.kubernetes_version):
-            check_kubernetes_minor(self.kubernetes_version)
-        if not unresolved(self.subnet_ids) and len(self.subnet_ids) < 2:
-            raise ValueError(
-                f"subnet_ids: {len(self.subnet_ids)} given, but EKS needs subnets in at least two "
-                "Availability Zones; pass the foundation's private subnet ids"
-            )
-        self.default_node_group  # noqa: B018 (validates the default group's settings)
-        self._validate_public_access_cidrs()
-        self._validate_admin_principal_arns()
-
-    @property
-    def default_node_group(self) -> NodeGroupOptions:
-        """The node group the props describe (``default``, at least one node)."""
-        return NodeGroupOptions(
-            name=NODE_GROUP_NAME,
-            instance_type=self.instance_type,
-            node_count=self.node_count,
-            min_nodes=self.min_nodes,
-            max_nodes=self.max_nodes,
-            min_size_floor=1,
-            ami_type=self.ami_type,
-            root_volume_size_gib=self.root_volume_size_gib,
-            labels=self.node_labels,
-            tags=self.tags,
-        )
-
-    def _validate_public_access_cidrs(self) -> None:
-        seen: set[str] = set()
-        for cidr in self.public_access_cidrs:
-            if unresolved(cidr):
-                continue
-            parse_eks_public_access_cidr(cidr, field="public_access_cidrs")
-            if cidr in seen:
-                raise ValueError(f"public_access_cidrs: {cidr!r} is listed twice; list it once")
-            seen.add(cidr)
-
-    def _validate_admin_principal_arns(self) -> None:
-        if unresolved(self.admin_principal_arns):
-            raise ValueError(
-                "admin_principal_arns: a token list can't be expanded into one access entry per "
-                "principal at synth time; pass a list (its entries may be tokens)"
-            )
-        if not self.admin_principal_arns:
-            raise ValueError(
-                "admin_principal_arns: empty, but with authentication mode API and no "
-                "cluster-creator admin nobody could use the Kubernetes API; list at least one "
-                "IAM role ARN"
-            )
-        for arn in self.admin_principal_arns:
-            if not unresolved(arn):
-                check_iam_principal_arn(arn, field="admin_principal_arns")
-        check_principals(self.admin_principal_arns, field="admin_principal_arns")
 
 
 class EksCluster(Construct):
@@ -321,6 +213,7 @@ class EksCluster(Construct):
             EncryptedLogGroupProps(
                 name=log_group_name,
                 kms_key_arn=key.arn,
+                # The default year: checkov CKV_AWS_338; the group goes with the stack.
                 tags=self._tags,
             ),
         )
@@ -434,10 +327,8 @@ class EksCluster(Construct):
                 "AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"
             ),
         )
-        self.default_node_group = self.add_node_group(
-            DEFAULT_NODE_GROUP_ID, props.default_node_group
-        )
-        """The node group the props describe."""
+        self.default_node_group = self.add_node_group(DEFAULT_NODE_GROUP_ID, props.default_pool)
+        """The node group of ``default_pool``."""
         for addon_name in sorted(_ADDONS_AFTER_NODES & set(DEFAULT_ADDONS)):
             self.add_addon(addon_name, AddonOptions(after_nodes=True))
 
@@ -459,38 +350,37 @@ class EksCluster(Construct):
 
     # --- composition ---------------------------------------------------------------------
 
-    def add_node_group(self, id: str, options: NodeGroupOptions) -> NodeGroup:
-        """Another managed node group in the cluster's subnets, with the cluster's node role
-        and a hardened launch template of its own.
+    def add_node_group(self, id: str, pool: NodePoolSpec) -> NodeGroup:
+        """Another managed node group in the cluster's subnets, with the cluster's node role,
+        the cluster's tags and a hardened launch template of its own.
 
         Creates ``<id>LaunchTemplate`` and ``<id>Group`` (the default group's ``id`` is
         ``Node``). Nodes join after the node role's policies and the add-ons they need.
         """
         name = self.props.name
-        own_name = "" if options.name == NODE_GROUP_NAME else f"-{options.name}"
-        tags = {**self._tags, **options.tags}
+        own_name = "" if pool.name == NODE_GROUP_NAME else f"-{pool.name}"
         template = NodeLaunchTemplate(
             self,
             f"{id}LaunchTemplate",
             NodeLaunchTemplateProps(
                 name=f"{name}{own_name}-nodes",
                 description=f"EKS managed nodes of {name}{own_name}",
-                root_volume_size_gib=options.root_volume_size_gib,
-                instance_tags={"Name": f"{name}{own_name}-node", **tags},
-                tags=tags,
+                instance_tags={"Name": f"{name}{own_name}-node", **self._tags},
+                tags=self._tags,
             ),
         )
         return NodeGroup(
             self,
             f"{id}Group",
             NodeGroupProps(
-                options=options,
+                pool=pool,
                 cluster_name=self.resource.name,
                 # Nodes follow the control plane when kubernetes_version changes.
                 kubernetes_version=self.resource.version,
                 node_role_arn=self.node_role.arn,
                 subnet_ids=self.props.subnet_ids,
                 launch_template=template,
+                tags=self._tags,
                 depends_on=[*self._node_policies, *self._before_nodes],
             ),
         )
@@ -562,11 +452,8 @@ class EksCluster(Construct):
         scope = scope or AccessScope.cluster()
         granted = entry.scopes.get(policy) if entry else None
         if entry is not None and granted is not None:
-            if granted != scope:
-                raise ValueError(
-                    f"principal_arn: {principal_arn} has {policy.policy_name} already, in "
-                    "another scope; EKS associates a policy once per principal"
-                )
+            # EKS associates a policy once per principal.
+            assert granted == scope, f"{principal_arn} has {policy.policy_name} in another scope"
             return entry  # granted already (an admin that is also ArgoCD's identity, say)
         if entry is None:
             entry = AccessEntry(

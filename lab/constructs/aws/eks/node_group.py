@@ -25,15 +25,7 @@ from cdktn_provider_aws.launch_template import (
 )
 from constructs import Construct
 
-from lab.constructs.tokens import unresolved
-from lab.rules import (
-    Taint,
-    check_aws_instance_type,
-    check_node_labels,
-    check_node_pool_name,
-    check_node_taints,
-    node_bound_violations,
-)
+from lab.experiments import NodePoolSpec
 
 
 class AmiType(StrEnum):
@@ -55,9 +47,9 @@ class CapacityType(StrEnum):
     """Spare capacity at a discount; AWS can reclaim an instance at two minutes' notice."""
 
 
-DEFAULT_ROOT_VOLUME_SIZE_GIB: Final = 50
-"""Node root volume size: the AL2023 image takes 20 GiB, the rest holds container images."""
-MIN_ROOT_VOLUME_SIZE_GIB: Final = 20
+ROOT_VOLUME_SIZE_GIB: Final = 50
+"""Node root volume size: the AL2023 image takes 20 GiB, the rest holds container images
+(about 4 USD a month per node)."""
 # The AL2023 AMIs boot from /dev/xvda: a mapping for this device replaces the image's root volume.
 ROOT_DEVICE_NAME: Final = "/dev/xvda"
 TAGGED_RESOURCE_TYPES: Final = ("instance", "volume", "network-interface")
@@ -78,99 +70,10 @@ def ami_type_for(instance_type: str) -> AmiType:
 
 
 @dataclass(frozen=True, kw_only=True)
-class NodeGroupOptions:
-    """What a node group is: its machines, size and scheduling. :meth:`EksCluster.add_node_group`
-    takes these; the cluster adds the rest."""
-
-    name: str
-    """The node group's name in EKS: lowercase letters and digits, at most 12 (the lab's rule
-    on both clouds). Required."""
-    instance_type: str
-    """EC2 instance type of the nodes, e.g. ``"m5.xlarge"``. Required."""
-    node_count: int
-    """Nodes at creation; a fixed group keeps it. Required."""
-    min_nodes: int | None = None
-    """Autoscaling lower bound. Default: ``node_count``."""
-    max_nodes: int | None = None
-    """Autoscaling upper bound. Default: ``node_count``."""
-    min_size_floor: int = 0
-    """The least ``min_nodes`` may be. Default: 0 (an extra group may scale to zero); the
-    cluster's default group uses 1, because it runs coredns."""
-    capacity_type: CapacityType = CapacityType.ON_DEMAND
-    """Default: ``CapacityType.ON_DEMAND``."""
-    ami_type: AmiType | None = None
-    """AMI of the nodes. Default: derived from ``instance_type`` (Graviton families get
-    ``AL2023_ARM_64_STANDARD``). Required when ``instance_type`` is a token. GPU and
-    Inferentia families would need accelerated AMIs, which are not offered."""
-    root_volume_size_gib: int = DEFAULT_ROOT_VOLUME_SIZE_GIB
-    """Size of each node's encrypted gp3 root volume, at least 20. Default: 50."""
-    labels: Mapping[str, str] = field(default_factory=dict)
-    """Kubernetes labels on every node. Default: none."""
-    taints: Sequence[Taint] = ()
-    """Kubernetes taints on every node. Default: none."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """AWS tags of the group, its template, and the instances, volumes and network interfaces
-    it launches. Default: none."""
-
-    def __post_init__(self) -> None:
-        check_node_pool_name(self.name, field="name")
-        self._validate_instance_type()
-        violations = node_bound_violations(
-            self.node_count, self.min_nodes, self.max_nodes, floor=self.min_size_floor
-        )
-        if violations:
-            raise violations[0]
-        if self.root_volume_size_gib < MIN_ROOT_VOLUME_SIZE_GIB:
-            raise ValueError(
-                f"root_volume_size_gib: {self.root_volume_size_gib} is smaller than the AL2023 "
-                f"image; use at least {MIN_ROOT_VOLUME_SIZE_GIB}"
-            )
-        check_node_labels(dict(self.labels), cloud="aws", field="labels")
-        check_node_taints(self.taints, cloud="aws", field="taints")
-
-    def _validate_instance_type(self) -> None:
-        if unresolved(self.instance_type):
-            if self.ami_type is None:
-                raise ValueError(
-                    "ami_type: must be set when instance_type is a token, because the node "
-                    "architecture can't be derived from it at synth time"
-                )
-            return
-        check_aws_instance_type(self.instance_type, field="instance_type")
-        derived = ami_type_for(self.instance_type)
-        if self.ami_type is not None and self.ami_type is not derived:
-            raise ValueError(
-                f"ami_type: {self.ami_type.value} can't boot {self.instance_type}, which needs "
-                f"{derived.value}; leave ami_type unset to derive it from instance_type"
-            )
-
-    @property
-    def min_size(self) -> int:
-        """The autoscaling lower bound in effect."""
-        return self.node_count if self.min_nodes is None else self.min_nodes
-
-    @property
-    def max_size(self) -> int:
-        """The autoscaling upper bound in effect."""
-        return self.node_count if self.max_nodes is None else self.max_nodes
-
-    @property
-    def autoscaling(self) -> bool:
-        """Whether the node count may move between ``min_size`` and ``max_size``."""
-        return self.min_size != self.max_size
-
-    @property
-    def resolved_ami_type(self) -> AmiType:
-        """``ami_type``, or the one derived from ``instance_type``."""
-        return self.ami_type if self.ami_type is not None else ami_type_for(self.instance_type)
-
-
-@dataclass(frozen=True, kw_only=True)
 class NodeLaunchTemplateProps:
     name: str
     """The template's name (unique in the region). Required."""
     description: str
-    root_volume_size_gib: int = DEFAULT_ROOT_VOLUME_SIZE_GIB
     instance_tags: Mapping[str, str] = field(default_factory=dict)
     """Tags of the instances, volumes and network interfaces launched from it."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -201,7 +104,7 @@ class NodeLaunchTemplate(Construct):
                     device_name=ROOT_DEVICE_NAME,
                     ebs=LaunchTemplateBlockDeviceMappingsEbs(
                         volume_type="gp3",
-                        volume_size=props.root_volume_size_gib,
+                        volume_size=ROOT_VOLUME_SIZE_GIB,
                         # With the account's EBS key, which EC2 Auto Scaling may use without a
                         # key-policy grant.
                         encrypted="true",
@@ -225,9 +128,9 @@ class NodeLaunchTemplate(Construct):
 
 @dataclass(frozen=True, kw_only=True)
 class NodeGroupProps:
-    """Inputs of :class:`NodeGroup`: the options, and what the cluster provides."""
+    """Inputs of :class:`NodeGroup`: the pool, and what the cluster provides."""
 
-    options: NodeGroupOptions
+    pool: NodePoolSpec
     cluster_name: str
     """The cluster, as a reference (the group waits for it)."""
     kubernetes_version: str
@@ -236,6 +139,8 @@ class NodeGroupProps:
     subnet_ids: Sequence[str]
     """Private subnets; may be a token list."""
     launch_template: NodeLaunchTemplate
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """AWS tags of the group. Default: none."""
     depends_on: Sequence[ITerraformDependable] = ()
     """What must exist before nodes join: the node role's policies, the CNI add-ons."""
 
@@ -245,43 +150,43 @@ class NodeGroup(Construct):
 
     def __init__(self, scope: Construct, id: str, props: NodeGroupProps) -> None:
         super().__init__(scope, id)
-        options = props.options
-        self.options = options
+        pool = props.pool
+        self.pool = pool
         self.launch_template = props.launch_template
         self.resource = EksNodeGroup(
             self,
             "Default",
             cluster_name=props.cluster_name,
-            node_group_name=options.name,
+            node_group_name=pool.name,
             version=props.kubernetes_version,
             node_role_arn=props.node_role_arn,
             subnet_ids=list(props.subnet_ids),
-            ami_type=options.resolved_ami_type.value,
-            capacity_type=options.capacity_type.value,
-            instance_types=[options.instance_type],
+            ami_type=ami_type_for(pool.machine_type).value,
+            capacity_type=(CapacityType.SPOT if pool.spot else CapacityType.ON_DEMAND).value,
+            instance_types=[pool.machine_type],
             launch_template=EksNodeGroupLaunchTemplate(
                 id=props.launch_template.id, version=props.launch_template.latest_version
             ),
             scaling_config=EksNodeGroupScalingConfig(
-                desired_size=options.node_count,
-                min_size=options.min_size,
-                max_size=options.max_size,
+                desired_size=pool.node_count,
+                min_size=pool.min_nodes,
+                max_size=pool.max_nodes,
             ),
             update_config=EksNodeGroupUpdateConfig(max_unavailable=1),
-            labels=dict(options.labels) or None,
+            labels=dict(pool.labels) or None,
             taint=[
                 EksNodeGroupTaint(key=t.key, value=t.value or None, effect=t.effect.eks)
-                for t in options.taints
+                for t in pool.taints
             ]
             or None,
             # Once an autoscaler (installed in the cluster) owns the node count, Terraform must
             # not scale the group back to node_count on every apply.
             lifecycle=(
                 TerraformResourceLifecycle(ignore_changes=["scaling_config[0].desired_size"])
-                if options.autoscaling
+                if pool.autoscaling
                 else None
             ),
-            tags=dict(options.tags),
+            tags=dict(props.tags),
             depends_on=list(props.depends_on),
         )
         self.node_group_name: str = self.resource.node_group_name

@@ -11,9 +11,6 @@ from enum import Enum, StrEnum
 from cdktn_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
-from lab.constructs.tokens import unresolved
-from lab.rules import check_object_id
-
 
 class AksRole(Enum):
     """The built-in "Azure Kubernetes Service RBAC" roles (Azure's built-in roles list). The
@@ -61,8 +58,6 @@ class ClusterAccess(Construct):
         principal_type: PrincipalType | None = None,
     ) -> None:
         super().__init__(scope, id)
-        if not unresolved(principal_id):
-            check_object_id(principal_id, field="principal_id", what="Entra ID principal")
         where = f"namespace {namespace} of {cluster_name}" if namespace else cluster_name
         self.resource = RoleAssignment(
             self,

@@ -9,8 +9,8 @@
   policy, an API server reachable only from authorized IP ranges (or only from the VNet when
   private), the Azure Policy, Key Vault secrets provider and Container Insights add-ons, image
   cleaner, run command off, automatic Kubernetes patch and node image upgrades inside a weekly
-  maintenance window, and the system node pool in the foundation's AKS subnet with host
-  encryption and no public IPs;
+  maintenance window, egress through the foundation's NAT gateway, and the system node pool in
+  the foundation's AKS subnet with host encryption and no public IPs;
 * Container Insights' data collection rule and association (:mod:`.monitoring`).
 
 More pools and access come from :meth:`AksCluster.add_node_pool` and
@@ -21,11 +21,8 @@ worth exporting.
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Final, TypeVar
 
 from cdktn import Fn, TerraformResourceLifecycle, Token
@@ -39,7 +36,6 @@ from cdktn_provider_azurerm.kubernetes_cluster import (
     KubernetesClusterKeyVaultSecretsProvider,
     KubernetesClusterMaintenanceWindowAutoUpgrade,
     KubernetesClusterMaintenanceWindowNodeOs,
-    KubernetesClusterMicrosoftDefender,
     KubernetesClusterNetworkProfile,
     KubernetesClusterOmsAgent,
 )
@@ -48,55 +44,46 @@ from cdktn_provider_azurerm.user_assigned_identity import UserAssignedIdentity
 from constructs import Construct
 
 from lab.constructs.azure.aks.access import AksRole, ClusterAccess, PrincipalType
-from lab.constructs.azure.aks.monitoring import (
-    DEFAULT_CONTROL_PLANE_LOGS,
-    ControlPlaneLog,
-    enable_container_insights,
-    send_control_plane_logs,
-)
+from lab.constructs.azure.aks.monitoring import enable_container_insights, send_control_plane_logs
 from lab.constructs.azure.aks.node_pool import (
-    DEFAULT_MAX_PODS,
-    DEFAULT_MAX_SURGE,
     DRAIN_TIMEOUT_MINUTES,
+    MAX_SURGE,
     ROTATION_POOL_NAME,
-    SYSTEM_POOL_NAME,
-    NodeOsSku,
     NodePool,
-    NodePoolOptions,
     NodePoolProps,
-    check_pool_settings,
-    pool_bounds,
+    pool_settings,
 )
-from lab.constructs.tokens import unresolved
-from lab.rules import (
-    NodeBounds,
-    check_dns_label,
-    check_kubernetes_minor,
-    check_object_id,
-    parse_cidr,
-)
+from lab.experiments import NodePoolSpec
 
 # --------------------------------------------------------------------------------------------------
-# Defaults and limits
+# Settings no lab.yaml or cluster.yaml key changes
 # --------------------------------------------------------------------------------------------------
 
-MAX_NAME_LENGTH: Final = 54
-"""The cluster name is its DNS prefix, which AKS limits to 54 characters."""
-
-DEFAULT_POD_CIDR: Final = "10.244.0.0/16"
+POD_CIDR: Final = "10.244.0.0/16"
 """Overlay pod range. Pods never take VNet addresses, so it only has to miss the VNet, its peers
 and the service range; 10.244/16 is the well-known Kubernetes pod range, far from 10.0.x VNets."""
-DEFAULT_SERVICE_CIDR: Final = "10.96.0.0/16"
+SERVICE_CIDR: Final = "10.96.0.0/16"
 """ClusterIP range. AKS's own default, 10.0.0.0/16, is the most common VNet range of all."""
-DEFAULT_DNS_SERVICE_IP: Final = "10.96.0.10"
+DNS_SERVICE_IP: Final = "10.96.0.10"
 """CoreDNS service address: the conventional .10 of the service range."""
+OUTBOUND_TYPE: Final = "userAssignedNATGateway"
+"""Nodes leave through the NAT gateway the foundation associated with the node subnet: fixed
+egress addresses that other clouds and services can admit."""
 
-DEFAULT_MAINTENANCE_START_TIME: Final = "22:00"
-DEFAULT_MAINTENANCE_DURATION_HOURS: Final = 4
-DEFAULT_MAINTENANCE_UTC_OFFSET: Final = "+00:00"
-MIN_MAINTENANCE_DURATION_HOURS: Final = 4
-"""AKS refuses auto-upgrade windows shorter than four hours."""
-MAX_MAINTENANCE_DURATION_HOURS: Final = 24
+SKU_TIER: Final = "Free"
+"""No uptime SLA and a smaller control plane, at no charge: the lab's cost choice (fails
+CKV_AZURE_170, which wants Standard)."""
+UPGRADE_CHANNEL: Final = "patch"
+"""AKS moves the cluster to the newest patch of lab.yaml's minor, never to another minor. A
+cluster nobody upgrades falls out of support (CKV_AZURE_171 wants a channel)."""
+NODE_OS_UPGRADE_CHANNEL: Final = "NodeImage"
+"""Weekly reimage to the newest node image: OS, kernel and container runtime updates (``None``
+and ``Unmanaged`` would leave the nodes unpatched or unrebooted)."""
+MAINTENANCE_DAY: Final = "Sunday"
+MAINTENANCE_START_TIME: Final = "22:00"
+MAINTENANCE_DURATION_HOURS: Final = 4
+"""Sunday 22:00 UTC, four hours (the shortest window AKS accepts): when both kinds of automatic
+upgrade may restart nodes."""
 
 SECRET_ROTATION_INTERVAL: Final = "2m"
 """How often the Key Vault CSI driver re-reads mounted secrets (its documented default)."""
@@ -105,98 +92,6 @@ IMAGE_CLEANER_INTERVAL_HOURS: Final = 48
 
 NETWORK_CONTRIBUTOR_ROLE: Final = "Network Contributor"
 
-_MIN_SERVICE_CIDR_PREFIX: Final = 12  # AKS rejects service ranges larger than a /12
-# Ranges AKS keeps for itself and refuses as pod or service ranges.
-_AKS_RESERVED_RANGES: Final = tuple(
-    ipaddress.IPv4Network(cidr)
-    for cidr in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
-)
-_TIME_PATTERN: Final = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_UTC_OFFSET_PATTERN: Final = re.compile(r"^[+-](0\d|1[0-4]):[0-5]\d$")
-_SUBNET_ID_PATTERN: Final = re.compile(
-    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network"
-    r"/virtualNetworks/[^/]+/subnets/[^/]+$",
-    re.IGNORECASE,
-)
-_WORKSPACE_ID_PATTERN: Final = re.compile(
-    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.OperationalInsights"
-    r"/workspaces/[^/]+$",
-    re.IGNORECASE,
-)
-
-
-# --------------------------------------------------------------------------------------------------
-# Closed sets
-# --------------------------------------------------------------------------------------------------
-
-
-class UpgradeChannel(StrEnum):
-    """How AKS moves the Kubernetes version forward on its own (``automatic_upgrade_channel``).
-
-    ``none`` is left out on purpose: a lab cluster nobody upgrades falls out of support
-    (CKV_AZURE_171). ``node-image`` is left out too: ``NodeOsUpgradeChannel`` replaces it.
-    """
-
-    PATCH = "patch"
-    """Newest patch of the minor in ``kubernetes_version``; the minor moves only with lab.yaml."""
-    STABLE = "stable"
-    """Newest patch of the second-newest minor. Moves the minor without a change in lab.yaml."""
-    RAPID = "rapid"
-    """Newest patch of the newest minor. Moves the minor without a change in lab.yaml."""
-
-
-class NodeOsUpgradeChannel(StrEnum):
-    """How node operating systems get their updates (``node_os_upgrade_channel``).
-
-    ``None`` and ``Unmanaged`` are left out on purpose: nodes would go unpatched, or be patched
-    without the reboots that make kernel fixes take effect.
-    """
-
-    NODE_IMAGE = "NodeImage"
-    """Weekly reimage to the newest node image: OS, kernel and container runtime updates."""
-    SECURITY_PATCH = "SecurityPatch"
-    """Security patches only, applied to the node image with fewer reimages."""
-
-
-class SkuTier(StrEnum):
-    """The control plane's service tier (``sku_tier``)."""
-
-    FREE = "Free"
-    """No financially backed SLA and a smaller control plane, at no charge. The lab's choice."""
-    STANDARD = "Standard"
-    """Uptime SLA and a control plane that scales, charged per cluster-hour (CKV_AZURE_170)."""
-
-
-class OutboundType(StrEnum):
-    """How nodes reach the internet (``network_profile.outbound_type``)."""
-
-    LOAD_BALANCER = "loadBalancer"
-    """Outbound rules of the cluster's standard load balancer; works in any subnet."""
-    USER_ASSIGNED_NAT_GATEWAY = "userAssignedNATGateway"
-    """A NAT gateway that the foundation already associated with the node subnet."""
-    USER_DEFINED_ROUTING = "userDefinedRouting"
-    """A route table on the node subnet sends egress to a firewall or appliance. The control plane
-    identity then also needs Network Contributor on that route table, which is not granted here."""
-
-
-class WeekDay(StrEnum):
-    """Day of the week, spelled as AKS maintenance windows spell it."""
-
-    MONDAY = "Monday"
-    """Monday."""
-    TUESDAY = "Tuesday"
-    """Tuesday."""
-    WEDNESDAY = "Wednesday"
-    """Wednesday."""
-    THURSDAY = "Thursday"
-    """Thursday."""
-    FRIDAY = "Friday"
-    """Friday."""
-    SATURDAY = "Saturday"
-    """Saturday."""
-    SUNDAY = "Sunday"
-    """Sunday."""
-
 
 # --------------------------------------------------------------------------------------------------
 # Props
@@ -204,44 +99,14 @@ class WeekDay(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MaintenanceWindow:
-    """A weekly window in which AKS may upgrade Kubernetes and node images, restarting nodes."""
-
-    day_of_week: WeekDay = WeekDay.SUNDAY
-    """Day the window opens. Default: WeekDay.SUNDAY."""
-    start_time: str = DEFAULT_MAINTENANCE_START_TIME
-    """Opening time, ``HH:MM`` (24-hour) in ``utc_offset``. Default: "22:00"."""
-    duration_hours: int = DEFAULT_MAINTENANCE_DURATION_HOURS
-    """Length in hours, 4 to 24 (AKS needs at least 4). Default: 4."""
-    utc_offset: str = DEFAULT_MAINTENANCE_UTC_OFFSET
-    """Time zone of ``start_time``, ``+HH:MM`` or ``-HH:MM``. Default: "+00:00" (UTC)."""
-
-    def __post_init__(self) -> None:
-        if not _TIME_PATTERN.match(self.start_time):
-            raise ValueError(
-                f"maintenance_window.start_time: {self.start_time!r} is not a 24-hour HH:MM "
-                "time; write it like '22:00'"
-            )
-        hours = (MIN_MAINTENANCE_DURATION_HOURS, MAX_MAINTENANCE_DURATION_HOURS)
-        if not hours[0] <= self.duration_hours <= hours[1]:
-            raise ValueError(
-                f"maintenance_window.duration_hours: {self.duration_hours} is outside "
-                f"{hours[0]}-{hours[1]}; AKS needs at least {hours[0]} hours for an upgrade"
-            )
-        if not _UTC_OFFSET_PATTERN.match(self.utc_offset):
-            raise ValueError(
-                f"maintenance_window.utc_offset: {self.utc_offset!r} is not an offset; write it "
-                "like '+00:00' or '-05:00'"
-            )
-
-
-@dataclass(frozen=True, kw_only=True)
 class AksClusterProps:
-    """Inputs of :class:`AksCluster`. Values that are unresolved tokens skip validation."""
+    """Inputs of :class:`AksCluster`: the cluster's name and default pool from its
+    ``cluster.yaml``, the rest from ``lab.yaml`` and the foundation. Validated where they are
+    read (``lab.experiments``, ``lab.config``)."""
 
     name: str
     """Cluster name, also its DNS prefix and the prefix of its child resources' names: a
-    lowercase DNS label of at most 54 characters (the DNS prefix limit). Required."""
+    lowercase DNS label. Required."""
     resource_group_name: str
     """Resource group of the cluster, its identity and its data collection rule. Required."""
     location: str
@@ -254,29 +119,19 @@ class AksClusterProps:
     in ``location``: the data collection rule is created there. Required."""
     kubernetes_version: str
     """Kubernetes minor version, e.g. "1.35": AKS installs its newest patch and the upgrade
-    channel keeps it current. A patch version is rejected, the channel would move past it.
-    Required."""
-    vm_size: str
-    """Node VM size, e.g. "Standard_D2s_v3"; it must support encryption at host. Required."""
-    node_count: int
-    """Number of nodes; with autoscaling, the initial number (the autoscaler's later changes are
-    kept). Required."""
+    channel keeps it current. Required."""
+    default_pool: NodePoolSpec
+    """The system pool, which workloads share with the system add-ons. Its VM size must support
+    encryption at host; it takes neither Spot nor taints. Required."""
     authorized_ip_ranges: Sequence[str]
-    """CIDRs allowed to reach the public API server (office, VPN, CI runners). Required and
-    non-empty unless ``private_cluster``, empty if it is. Any /0 is rejected: the API server is
-    never open to the internet."""
-    egress_cidrs: Sequence[str] = ()
+    """CIDRs allowed to reach the public API server (office, VPN, CI runners, the ArgoCD hub).
+    Required and non-empty unless ``private_cluster``, empty if it is."""
+    egress_cidrs: Sequence[str]
     """The CIDRs the nodes leave from (the NAT gateway's public IP prefix), admitted by the API
     server besides ``authorized_ip_ranges``: AKS adds only a Standard load balancer's outbound
     IPs by itself (MicrosoftDocs/azure-aks-docs@239ab41,
     articles/aks/api-server-authorized-ip-ranges.md), and nodes that cannot reach the API server
-    never join. Required, non-empty, with a NAT gateway or user-defined routing and a public API
-    server; ignored by a private cluster. May be a token (the foundation's output). Default: ()."""
-    min_nodes: int | None = None
-    """Autoscaler lower bound of the system pool. Default: ``node_count``. The pool autoscales
-    when the bounds differ, as on EKS."""
-    max_nodes: int | None = None
-    """Autoscaler upper bound, the pool's cost ceiling. Default: ``node_count``."""
+    never join. Ignored by a private cluster. A token list (the foundation's output). Required."""
     private_cluster: bool = False
     """Give the API server a private endpoint in the VNet (with an AKS-managed private DNS zone)
     and no public address; only machines in or peered with the VNet reach it. Default: False."""
@@ -284,63 +139,8 @@ class AksClusterProps:
     """Entra ID groups (object ids) bound to cluster-admin. Required, at least one: with local
     accounts off, nobody else can use the Kubernetes API (more access comes from
     :meth:`AksCluster.grant_access`). May be tokens."""
-    sku_tier: SkuTier = SkuTier.FREE
-    """Control plane tier. Default: SkuTier.FREE (no uptime SLA, the lab's cost choice; fails
-    CKV_AZURE_170)."""
-    upgrade_channel: UpgradeChannel = UpgradeChannel.PATCH
-    """Automatic Kubernetes upgrades. Default: UpgradeChannel.PATCH (stays on lab.yaml's
-    minor)."""
-    node_os_upgrade_channel: NodeOsUpgradeChannel = NodeOsUpgradeChannel.NODE_IMAGE
-    """Automatic node OS updates. Default: NodeOsUpgradeChannel.NODE_IMAGE."""
-    maintenance_window: MaintenanceWindow = field(default_factory=MaintenanceWindow)
-    """When both kinds of automatic upgrade may run. Default: MaintenanceWindow() (weekly,
-    Sunday 22:00 UTC, 4 hours)."""
-    max_pods: int = DEFAULT_MAX_PODS
-    """Pods per node, 50 to 250. Default: 110."""
-    pod_cidr: str = DEFAULT_POD_CIDR
-    """Overlay pod range; must not overlap the VNet, its peers or ``service_cidr``.
-    Default: "10.244.0.0/16"."""
-    service_cidr: str = DEFAULT_SERVICE_CIDR
-    """ClusterIP range, a /12 or smaller; must not overlap the VNet or its peers.
-    Default: "10.96.0.0/16"."""
-    dns_service_ip: str = DEFAULT_DNS_SERVICE_IP
-    """CoreDNS service address, inside ``service_cidr``. Default: "10.96.0.10"."""
-    outbound_type: OutboundType = OutboundType.LOAD_BALANCER
-    """How nodes reach the internet. Default: OutboundType.LOAD_BALANCER."""
-    os_sku: NodeOsSku = NodeOsSku.AZURE_LINUX
-    """Node operating system. Default: NodeOsSku.AZURE_LINUX."""
-    zones: Sequence[str] = ()
-    """Availability zones ("1", "2", "3") to spread the nodes over; the region and VM size must
-    offer them. Default: () (no zone pinning)."""
-    control_plane_logs: Sequence[ControlPlaneLog] = DEFAULT_CONTROL_PLANE_LOGS
-    """Control plane log categories sent to the workspace. Default: API server, admin audit,
-    guard (Entra ID), controller manager, scheduler and cluster autoscaler. Empty sends
-    none."""
-    defender_enabled: bool = False
-    """Run the Microsoft Defender for Containers sensor, reporting to the workspace. Billed per
-    vCore by the Defender for Containers plan, hence opt-in. Default: False."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for every resource created, the nodes included. Default: {}."""
-
-    def __post_init__(self) -> None:
-        _validate_identifiers(self)
-        _validate_version(self.kubernetes_version)
-        check_pool_settings(vm_size=self.vm_size, max_pods=self.max_pods, zones=self.zones)
-        self.bounds  # noqa: B018 (validates the system pool's size)
-        _validate_api_server_access(self.authorized_ip_ranges, private=self.private_cluster)
-        _validate_egress(self)
-        _validate_admin_groups(self.admin_group_object_ids)
-        _validate_network(self)
-
-    @property
-    def bounds(self) -> NodeBounds:
-        """The system pool's size."""
-        return pool_bounds(self.node_count, self.min_nodes, self.max_nodes, floor=1)
-
-    @property
-    def autoscaling(self) -> bool:
-        """Whether the system pool's node count may move between its bounds."""
-        return self.bounds.autoscaling
 
 
 # --------------------------------------------------------------------------------------------------
@@ -390,7 +190,6 @@ class AksCluster(Construct):
             description=f"Lets AKS cluster {props.name} manage its resources in the node subnet.",
         )
 
-        window = props.maintenance_window
         self.resource = KubernetesCluster(
             self,
             "Cluster",
@@ -399,7 +198,7 @@ class AksCluster(Construct):
             resource_group_name=props.resource_group_name,
             dns_prefix=props.name,
             kubernetes_version=props.kubernetes_version,
-            sku_tier=props.sku_tier.value,
+            sku_tier=SKU_TIER,
             identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[identity.id]),
             # Sign-in only through Entra ID, authorization through Azure RBAC: no static admin
             # credential exists (CKV_AZURE_5, CKV_AZURE_141).
@@ -438,11 +237,11 @@ class AksCluster(Construct):
                 # Cilium data plane AKS accepts no other policy engine.
                 network_data_plane="cilium",
                 network_policy="cilium",
-                pod_cidr=props.pod_cidr,
-                service_cidr=props.service_cidr,
-                dns_service_ip=props.dns_service_ip,
+                pod_cidr=POD_CIDR,
+                service_cidr=SERVICE_CIDR,
+                dns_service_ip=DNS_SERVICE_IP,
                 load_balancer_sku="standard",
-                outbound_type=props.outbound_type.value,
+                outbound_type=OUTBOUND_TYPE,
             ),
             default_node_pool=_system_node_pool(props, tags),
             azure_policy_enabled=True,
@@ -455,25 +254,17 @@ class AksCluster(Construct):
                 # The agent signs in with a managed identity, not the workspace's shared key.
                 msi_auth_for_monitoring_enabled=True,
             ),
-            microsoft_defender=(
-                KubernetesClusterMicrosoftDefender(
-                    log_analytics_workspace_id=props.log_analytics_workspace_id
-                )
-                if props.defender_enabled
-                else None
-            ),
+            # No Microsoft Defender sensor: the Defender for Containers plan bills per vCore.
             image_cleaner_enabled=True,
             image_cleaner_interval_hours=IMAGE_CLEANER_INTERVAL_HOURS,
-            automatic_upgrade_channel=props.upgrade_channel.value,
-            node_os_upgrade_channel=props.node_os_upgrade_channel.value,
-            maintenance_window_auto_upgrade=_weekly(
-                KubernetesClusterMaintenanceWindowAutoUpgrade, window
-            ),
-            maintenance_window_node_os=_weekly(KubernetesClusterMaintenanceWindowNodeOs, window),
+            automatic_upgrade_channel=UPGRADE_CHANNEL,
+            node_os_upgrade_channel=NODE_OS_UPGRADE_CHANNEL,
+            maintenance_window_auto_upgrade=_weekly(KubernetesClusterMaintenanceWindowAutoUpgrade),
+            maintenance_window_node_os=_weekly(KubernetesClusterMaintenanceWindowNodeOs),
             # Once the autoscaler owns the node count, Terraform must not scale the pool back.
             lifecycle=(
                 TerraformResourceLifecycle(ignore_changes=["default_node_pool[0].node_count"])
-                if props.autoscaling
+                if props.default_pool.autoscaling
                 else None
             ),
             tags=tags,
@@ -490,13 +281,9 @@ class AksCluster(Construct):
             workspace_id=props.log_analytics_workspace_id,
             tags=tags,
         )
-        if props.control_plane_logs:
-            send_control_plane_logs(
-                self,
-                cluster_id=self.resource.id,
-                workspace_id=props.log_analytics_workspace_id,
-                categories=props.control_plane_logs,
-            )
+        send_control_plane_logs(
+            self, cluster_id=self.resource.id, workspace_id=props.log_analytics_workspace_id
+        )
 
         self.cluster_name: str = self.resource.name
         """Name of the cluster."""
@@ -520,17 +307,18 @@ class AksCluster(Construct):
 
     # --- composition ---------------------------------------------------------------------
 
-    def add_node_pool(self, id: str, options: NodePoolOptions) -> NodePool:
-        """A user node pool beside the system pool, in the same subnet and on the cluster's
-        Kubernetes version. Creates ``<id>NodePool``."""
+    def add_node_pool(self, id: str, pool: NodePoolSpec) -> NodePool:
+        """A user node pool beside the system pool, in the same subnet, on the cluster's
+        Kubernetes version and with the cluster's tags. Creates ``<id>NodePool``."""
         return NodePool(
             self,
             f"{id}NodePool",
             NodePoolProps(
-                options=options,
+                pool=pool,
                 kubernetes_cluster_id=self.resource.id,
                 kubernetes_version=self.props.kubernetes_version,
                 subnet_id=self.props.subnet_id,
+                tags=self.props.tags,
             ),
         )
 
@@ -568,31 +356,17 @@ def _system_node_pool(
     """The system pool. Workloads share it with the system add-ons, so that a preset's node
     count is the cluster's node count (the lab's cost choice; fails CKV_AZURE_232); extra pools
     come from :meth:`AksCluster.add_node_pool`."""
-    bounds = props.bounds
+    pool = props.default_pool
+    # azurerm 4 has no taints on the default pool, and AKS no Spot system pools.
+    assert not pool.spot and not pool.taints, "the system pool takes neither Spot nor taints"
     return KubernetesClusterDefaultNodePool(
-        name=SYSTEM_POOL_NAME,
+        **pool_settings(
+            pool, subnet_id=props.subnet_id, kubernetes_version=props.kubernetes_version
+        ),
         temporary_name_for_rotation=ROTATION_POOL_NAME,
         type="VirtualMachineScaleSets",  # the only type that autoscales (CKV_AZURE_169)
-        vm_size=props.vm_size,
-        node_count=props.node_count,
-        auto_scaling_enabled=bounds.autoscaling,
-        min_count=bounds.minimum if bounds.autoscaling else None,
-        max_count=bounds.maximum if bounds.autoscaling else None,
-        max_pods=props.max_pods,
-        vnet_subnet_id=props.subnet_id,
-        zones=list(props.zones) or None,
-        # Without it AKS upgrades only the control plane when lab.yaml's minor changes.
-        orchestrator_version=props.kubernetes_version,
-        os_sku=props.os_sku.value,
-        # Managed, not ephemeral: whether an ephemeral OS disk fits depends on each VM size's
-        # cache or temp disk, and vm_size is the user's to choose (CKV_AZURE_226).
-        os_disk_type="Managed",
-        # Temp disks, caches and flows to storage are encrypted on the host (CKV_AZURE_227).
-        host_encryption_enabled=True,
-        # Nodes are reachable only through the VNet (CKV_AZURE_143).
-        node_public_ip_enabled=False,
         upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(
-            max_surge=DEFAULT_MAX_SURGE,
+            max_surge=MAX_SURGE,
             drain_timeout_in_minutes=DRAIN_TIMEOUT_MINUTES,
         ),
         tags=tags,
@@ -606,159 +380,18 @@ _Schedule = TypeVar(
 )
 
 
-def _weekly(block: type[_Schedule], window: MaintenanceWindow) -> _Schedule:
-    """One of the two maintenance schedule blocks (they share a shape), every week."""
+def _weekly(block: type[_Schedule]) -> _Schedule:
+    """One of the two maintenance schedule blocks (they share a shape): the lab's window."""
     return block(
         frequency="Weekly",
         interval=1,
-        day_of_week=window.day_of_week.value,
-        start_time=window.start_time,
-        duration=window.duration_hours,
-        utc_offset=window.utc_offset,
+        day_of_week=MAINTENANCE_DAY,
+        start_time=MAINTENANCE_START_TIME,
+        duration=MAINTENANCE_DURATION_HOURS,
+        utc_offset="+00:00",
     )
 
 
-# --------------------------------------------------------------------------------------------------
-# Validation
-# --------------------------------------------------------------------------------------------------
-
-
-def _validate_identifiers(props: AksClusterProps) -> None:
-    if not unresolved(props.name):
-        check_dns_label(
-            props.name, field="name", max_length=MAX_NAME_LENGTH, purpose="it is the DNS prefix"
-        )
-    if not props.resource_group_name:
-        raise ValueError(
-            "resource_group_name: empty; pass the name of the resource group the cluster goes in"
-        )
-    if not props.location:
-        raise ValueError("location: empty; pass an Azure region such as 'eastus'")
-    if not unresolved(props.subnet_id) and not _SUBNET_ID_PATTERN.match(props.subnet_id):
-        raise ValueError(
-            f"subnet_id: {props.subnet_id!r} is not a subnet resource id; pass the foundation's "
-            "AKS subnet id (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>)"
-        )
-    workspace_id = props.log_analytics_workspace_id
-    if not unresolved(workspace_id) and not _WORKSPACE_ID_PATTERN.match(workspace_id):
-        raise ValueError(
-            f"log_analytics_workspace_id: {workspace_id!r} is not a Log Analytics workspace "
-            "resource id; pass the workspace's id attribute"
-        )
-
-
-def _validate_version(version: str) -> None:
-    if unresolved(version):
-        return
-    # Whether the minor is in support depends on the day: the lab definition checks it
-    # against lab.rules.AKS_SUPPORT.
-    check_kubernetes_minor(version)
-
-
 def _authorized_ranges(props: AksClusterProps) -> list[str]:
-    """``authorized_ip_ranges`` and then ``egress_cidrs``, each once."""
-    if unresolved(props.egress_cidrs):
-        return Token.as_list(Fn.concat([list(props.authorized_ip_ranges), props.egress_cidrs]))
-    return list(dict.fromkeys([*props.authorized_ip_ranges, *props.egress_cidrs]))
-
-
-def _validate_egress(props: AksClusterProps) -> None:
-    if props.private_cluster or props.outbound_type is OutboundType.LOAD_BALANCER:
-        return
-    if unresolved(props.egress_cidrs):
-        return
-    if not props.egress_cidrs:
-        raise ValueError(
-            f"egress_cidrs: empty with outbound_type {props.outbound_type.value} and a public API "
-            "server; AKS admits only a load balancer's outbound IPs by itself, so the nodes could "
-            "not reach the API server: pass the NAT gateway's (or firewall's) public CIDRs"
-        )
-    for cidr in props.egress_cidrs:
-        if not unresolved(cidr):
-            parse_cidr(cidr, field="egress_cidrs", example="203.0.113.0/28", reject_internet=True)
-
-
-def _validate_api_server_access(ranges: Sequence[str], *, private: bool) -> None:
-    if unresolved(ranges):
-        return
-    if private:
-        if ranges:
-            raise ValueError(
-                "authorized_ip_ranges: a private cluster has no public endpoint to restrict; "
-                "pass authorized_ip_ranges=() with private_cluster=True"
-            )
-        return
-    if not ranges:
-        raise ValueError(
-            "authorized_ip_ranges: empty, which would open the API server to the internet; list "
-            "the CIDRs of your office or VPN (lab.yaml), or set private_cluster=True"
-        )
-    for cidr in ranges:
-        if not unresolved(cidr):
-            parse_cidr(
-                cidr, field="authorized_ip_ranges", example="203.0.113.0/24", reject_internet=True
-            )
-
-
-def _validate_admin_groups(group_ids: Sequence[str]) -> None:
-    if unresolved(group_ids):
-        return
-    if not group_ids:
-        raise ValueError(
-            "admin_group_object_ids: empty, but with local accounts off and Azure RBAC on nobody "
-            "could use the Kubernetes API; list at least one Entra ID group's object id"
-        )
-    for group_id in group_ids:
-        if unresolved(group_id):
-            continue
-        check_object_id(group_id, field="admin_group_object_ids", what="Entra ID group")
-
-
-def _validate_network(props: AksClusterProps) -> None:
-    pods = _overlay_range("pod_cidr", props.pod_cidr)
-    services = _overlay_range("service_cidr", props.service_cidr)
-    if services is not None and services.prefixlen < _MIN_SERVICE_CIDR_PREFIX:
-        raise ValueError(
-            f"service_cidr: {services} is larger than AKS allows; use a "
-            f"/{_MIN_SERVICE_CIDR_PREFIX} or smaller, e.g. '{DEFAULT_SERVICE_CIDR}'"
-        )
-    if pods is not None and services is not None and pods.overlaps(services):
-        raise ValueError(
-            f"pod_cidr and service_cidr: {pods} overlaps {services}; give them disjoint ranges"
-        )
-    if services is None or unresolved(props.dns_service_ip):
-        return
-    suggestion = services.network_address + 10
-    try:
-        dns_ip = ipaddress.IPv4Address(props.dns_service_ip)
-    except ValueError:
-        raise ValueError(
-            f"dns_service_ip: {props.dns_service_ip!r} is not an IPv4 address; use an address "
-            f"inside service_cidr, e.g. '{suggestion}'"
-        ) from None
-    # The network address is unusable and the first host is the kubernetes API service.
-    if dns_ip not in services or int(dns_ip) - int(services.network_address) < 2:
-        raise ValueError(
-            f"dns_service_ip: {dns_ip} is not a free address of service_cidr {services}; use "
-            f"e.g. '{suggestion}'"
-        )
-
-
-def _overlay_range(field_name: str, cidr: str) -> ipaddress.IPv4Network | None:
-    """A pod or service range as a network (None for a token); rejects what AKS rejects."""
-    if unresolved(cidr):
-        return None
-    try:
-        network = ipaddress.IPv4Network(cidr)
-    except ValueError:
-        raise ValueError(
-            f"{field_name}: {cidr!r} is not an IPv4 network in CIDR form; write it like "
-            "'10.244.0.0/16'"
-        ) from None
-    for reserved in _AKS_RESERVED_RANGES:
-        if network.overlaps(reserved):
-            raise ValueError(
-                f"{field_name}: {network} overlaps {reserved}, which AKS reserves; pick another "
-                "range"
-            )
-    return network
+    """``authorized_ip_ranges`` and then ``egress_cidrs``, known only at apply."""
+    return Token.as_list(Fn.concat([list(props.authorized_ip_ranges), props.egress_cidrs]))

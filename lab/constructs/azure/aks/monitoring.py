@@ -4,7 +4,7 @@ its control plane's logs."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final
 
@@ -116,7 +116,7 @@ class ControlPlaneLog(StrEnum):
     CSI_SNAPSHOT_CONTROLLER = "csi-snapshot-controller"
 
 
-DEFAULT_CONTROL_PLANE_LOGS: Final = (
+CONTROL_PLANE_LOGS: Final = (
     ControlPlaneLog.KUBE_APISERVER,
     ControlPlaneLog.KUBE_AUDIT_ADMIN,
     ControlPlaneLog.GUARD,
@@ -133,11 +133,10 @@ def send_control_plane_logs(
     *,
     cluster_id: str,
     workspace_id: str,
-    categories: Sequence[ControlPlaneLog],
 ) -> MonitorDiagnosticSetting:
-    """A diagnostic setting (``ControlPlaneLogs``) sending ``categories`` to the workspace,
-    into resource-specific tables (AKSAudit, AKSAuditAdmin, AKSControlPlane), the mode
-    Azure recommends over the legacy AzureDiagnostics table."""
+    """A diagnostic setting (``ControlPlaneLogs``) sending :data:`CONTROL_PLANE_LOGS` to the
+    workspace, into resource-specific tables (AKSAudit, AKSAuditAdmin, AKSControlPlane), the
+    mode Azure recommends over the legacy AzureDiagnostics table."""
     return MonitorDiagnosticSetting(
         scope,
         "ControlPlaneLogs",
@@ -146,6 +145,7 @@ def send_control_plane_logs(
         log_analytics_workspace_id=workspace_id,
         log_analytics_destination_type="Dedicated",
         enabled_log=[
-            MonitorDiagnosticSettingEnabledLog(category=category.value) for category in categories
+            MonitorDiagnosticSettingEnabledLog(category=category.value)
+            for category in CONTROL_PLANE_LOGS
         ],
     )
