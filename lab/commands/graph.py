@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from lab.clouds import Cloud
+from lab.clouds import Cloud, cloud_unit
 from lab.definition import MANAGEMENT_STACK_ID, StackDefinition, StackKind
 
 
@@ -32,7 +32,6 @@ class GraphFormat(StrEnum):
 DEPENDS_ON_LABEL: Final = "depends on"
 MANAGES_LABEL: Final = "manages"
 
-_CLOUD_TITLES: Final = {Cloud.AZURE: "Azure", Cloud.AWS: "AWS"}
 # Fill and border colours per kind: light fills keep the labels readable in both
 # light and dark Markdown themes.
 _KIND_COLOURS: Final = {
@@ -109,7 +108,7 @@ def render_mermaid(graph: StackGraph) -> str:
     lines = ["flowchart LR"]
     lines += [f"  {_mermaid_node(stack)}" for stack in graph.unclustered]
     for cloud, stacks in graph.by_cloud:
-        lines.append(f'  subgraph cloud_{cloud.value}["{_CLOUD_TITLES[cloud]}"]')
+        lines.append(f'  subgraph cloud_{cloud.value}["{cloud_unit(cloud).title}"]')
         lines += [f"    {_mermaid_node(stack)}" for stack in stacks]
         lines.append("  end")
     lines += [
@@ -157,7 +156,7 @@ def render_dot(graph: StackGraph) -> str:
     lines += [f"  {_dot_node(stack)}" for stack in graph.unclustered]
     for cloud, stacks in graph.by_cloud:
         lines.append(f"  subgraph cluster_{cloud.value} {{")
-        lines.append(f"    label={_dot_string(_CLOUD_TITLES[cloud])};")
+        lines.append(f"    label={_dot_string(cloud_unit(cloud).title)};")
         lines += [f"    {_dot_node(stack)}" for stack in stacks]
         lines.append("  }")
     lines += [

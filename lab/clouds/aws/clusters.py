@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from cdktn import TerraformOutput
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
+from lab import handoff
 from lab.clouds.aws.values import PRIVATE_SUBNET_IDS
-from lab.constructs.aws.eks import EksCluster, EksClusterProps
+from lab.constructs.aws.eks import Addon, EksCluster, EksClusterProps, PodIdentity
 from lab.definition import LabDefinition
 from lab.experiments import ClusterSpec
 from lab.rules import construct_key
@@ -63,14 +64,7 @@ class EksClusters:
         for pool in cluster.node_pools:
             built.add_node_group(construct_key(pool.name), pool)
         if hub is not None:
-            hub.register_eks(
-                cluster,
-                built,
-                storage=storage,
-                autoscaler=autoscaler,
-                region=self.aws.region,
-                version=eks.kubernetes_version,
-            )
+            self._register(hub, cluster, built, storage=storage, autoscaler=autoscaler)
         TerraformOutput(
             self.stack,
             f"{cluster.name}_cluster_autoscaler_role_arn",
@@ -81,3 +75,41 @@ class EksClusters:
             sensitive=False,
         )
         return built
+
+    def _register(
+        self,
+        hub: HubRegistration,
+        cluster: ClusterSpec,
+        built: EksCluster,
+        *,
+        storage: Addon,
+        autoscaler: PodIdentity,
+    ) -> None:
+        """Cluster admin for ``argocd.aws_role_arn`` (an access entry), and a Secret whose
+        annotations carry the region and the autoscaler's and EBS CSI driver's roles.
+
+        Cluster admin because ArgoCD installs cluster-wide objects: the autoscaler's
+        ClusterRole, StorageClasses, the experiments' namespaces.
+        """
+        # Loads the kubernetes provider: only a lab with ArgoCD pays for it.
+        from lab.constructs.argocd import EksAuth
+
+        region = self.aws.region
+        access = built.grant_cluster_admin(hub.required(hub.settings.aws_role_arn))
+        hub.register(
+            cluster,
+            version=self.aws.eks.kubernetes_version,
+            server=built.endpoint,
+            ca_data=built.certificate_authority_data,
+            auth=EksAuth(cluster_name=cluster.full_name, region=region),
+            labels={handoff.ENABLE_CLUSTER_AUTOSCALER: "true"},
+            annotations={
+                handoff.AWS_REGION: region,
+                handoff.AWS_CLUSTER_NAME: cluster.full_name,
+                handoff.CLUSTER_AUTOSCALER_ROLE_ARN: autoscaler.role_arn,
+                handoff.CLUSTER_AUTOSCALER_NAMESPACE: autoscaler.namespace,
+                handoff.CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: autoscaler.service_account,
+                handoff.EBS_CSI_DRIVER_ROLE_ARN: hub.required(storage.role_arn),
+            },
+            depends_on=[access.resource, *access.policies],
+        )

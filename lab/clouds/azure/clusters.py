@@ -16,6 +16,7 @@ from cdktn_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
 from cdktn_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from cdktn_provider_azurerm.resource_group import ResourceGroup
 
+from lab import handoff
 from lab.clouds import cloud_unit
 from lab.clouds.azure.values import (
     AKS_SUBNET_ID,
@@ -23,7 +24,7 @@ from lab.clouds.azure.values import (
     LOCATION,
     RESOURCE_GROUP_NAME,
 )
-from lab.constructs.azure.aks import AksCluster, AksClusterProps
+from lab.constructs.azure.aks import AksCluster, AksClusterProps, AksRole, PrincipalType
 from lab.constructs.azure.ingress import ServiceIngress, ServiceIngressProps
 from lab.contract import EGRESS_CIDRS, peer_egress_variable
 from lab.definition import LabDefinition
@@ -46,6 +47,7 @@ class AksClusters:
         self.stack = stack
         self.lab = lab
         self.aks = lab.config.azure.aks
+        self._tenant: str | None = None
         definition = stack.definition
         AzurermProvider(stack, "azurerm", features=[AzurermProviderFeatures()])
         self.location = stack.inputs[LOCATION.name]
@@ -102,14 +104,46 @@ class AksClusters:
         for pool in cluster.node_pools:
             built.add_node_pool(construct_key(pool.name), pool)
         if hub is not None:
-            hub.register_aks(
-                cluster,
-                built,
-                location=self.location,
-                resource_group_name=self.group.name,
-                version=aks.kubernetes_version,
-            )
+            self._register(hub, cluster, built)
         return built
+
+    def _register(self, hub: HubRegistration, cluster: ClusterSpec, built: AksCluster) -> None:
+        """The Azure Kubernetes Service RBAC Cluster Admin role for ``argocd.azure_principal_id``
+        on the cluster (ArgoCD installs cluster-wide objects), and a Secret that signs in as
+        ``argocd.azure_client_id`` through workload identity."""
+        # Loads the kubernetes provider: only a lab with ArgoCD pays for it.
+        from lab.constructs.argocd import AzureWorkloadIdentityAuth
+
+        access = built.grant_access(
+            hub.required(hub.settings.azure_principal_id),
+            AksRole.CLUSTER_ADMIN,
+            principal_type=PrincipalType.SERVICE_PRINCIPAL,
+        )
+        hub.register(
+            cluster,
+            version=self.aks.kubernetes_version,
+            server=built.endpoint,
+            ca_data=built.ca_certificate,
+            auth=AzureWorkloadIdentityAuth(
+                client_id=hub.required(hub.settings.azure_client_id),
+                tenant_id=self._tenant_id(),
+            ),
+            annotations={
+                handoff.AZURE_LOCATION: self.location,
+                handoff.AZURE_RESOURCE_GROUP: self.group.name,
+            },
+            depends_on=[access.resource],
+        )
+
+    def _tenant_id(self) -> str:
+        """The tenant the stack's own Azure credentials belong to: the clusters' tenant."""
+        if self._tenant is None:
+            from cdktn_provider_azurerm.data_azurerm_client_config import (
+                DataAzurermClientConfig,
+            )
+
+            self._tenant = DataAzurermClientConfig(self.stack, "ClientConfig").tenant_id
+        return self._tenant
 
     def _admit_peers(self) -> None:
         """A rule in the AKS subnet's NSG admitting the peers' egress to the service ports."""
