@@ -25,6 +25,11 @@ What is measured, per run:
   reaped descendants, never a sum).
 
 Linux only (``/proc``, ``wait4``).
+
+Why not hyperfine, the usual tool for timing processes: it times wall and CPU but not the
+memory of a process tree (jsii's node child holds most of it), it does not interleave several
+scenarios in rounds, and it is not on PyPI (the ``hyperfine`` package there is unrelated), so
+``make bench`` could not install it from the project's own files.
 """
 
 from __future__ import annotations
