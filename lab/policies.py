@@ -29,41 +29,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
+
+from lab.rules.policies import (
+    PolicyType,
+    check_package_annotation,
+    check_package_name,
+)
 
 POLICY_DIRECTORY = Path("policies")
 """Where the policies live, relative to the repository root."""
-SPACELIFT_PACKAGE = "spacelift"
-"""Spacelift evaluates ``data.spacelift``; any other package is never read."""
 
 _TEST_SUFFIX = "_test"
 # The package's METADATA block: the comment lines between "# METADATA" and the package.
 _PACKAGE_METADATA = re.compile(r"^# METADATA\r?\n((?:#.*\n)*?)\s*package\s+(\S+)", re.MULTILINE)
-
-
-class PolicyType(StrEnum):
-    """The Spacelift policy types (``spacelift_policy.type``) this project can declare."""
-
-    APPROVAL = "APPROVAL"
-    """Who must approve a run before it starts or applies; attached to stacks."""
-    PLAN = "PLAN"
-    """Checks a finished plan: ``deny`` fails the run, ``warn`` asks for confirmation."""
-    GIT_PUSH = "GIT_PUSH"
-    """Which Git push or pull request events start tracked or proposed runs."""
-    TRIGGER = "TRIGGER"
-    """Which stacks to run after a tracked run or task of this stack finishes."""
-    NOTIFICATION = "NOTIFICATION"
-    """Where run and module events are sent; account-wide, never attached to stacks."""
-    LOGIN = "LOGIN"
-    """Who may log in and with which roles; account-wide, never attached to stacks."""
-
-    @property
-    def attaches_to_stacks(self) -> bool:
-        """Whether policies of this type are attached (or auto-attached) to stacks."""
-        return self not in (PolicyType.NOTIFICATION, PolicyType.LOGIN)
 
 
 @dataclass(frozen=True)
@@ -146,8 +127,9 @@ _SELF_APPROVAL_DEFAULT = re.compile(r"^default\s+self_approval\s*:=\s*false\s*$"
 def load_policies(directory: Path) -> tuple[PolicyFile, ...]:
     """Every policy in ``directory`` (``*.rego`` except ``*_test.rego``), sorted by name.
 
-    Raises ``ValueError`` naming the file and the METADATA field that is missing or
-    invalid.
+    Raises ``ValueError`` naming the file and the METADATA field that is missing or invalid
+    (a :class:`lab.rules.RuleError` of :mod:`lab.rules.policies`, or a block that cannot be
+    read).
     """
     paths = sorted(
         path
@@ -171,56 +153,18 @@ def load_policy(path: Path) -> PolicyFile:
         )
     line = body.count("\n", 0, block.start()) + 1
     where = f"{path}: line {line}: METADATA"
-    if block[2] != SPACELIFT_PACKAGE:
-        raise ValueError(
-            f"{path}: line {line}: the policy must be `package {SPACELIFT_PACKAGE}`, the only "
-            "package Spacelift evaluates"
-        )
+    check_package_name(block[2], where=f"{path}: line {line}:")
     try:
         fields = yaml.safe_load("".join(line[1:].removeprefix(" ") for line in
                                         block[1].splitlines(keepends=True)))  # fmt: skip
     except yaml.YAMLError as error:
         raise ValueError(f"{where} is not valid YAML: {error}") from None
-    fields = fields if isinstance(fields, dict) else {}
-    custom = fields.get("custom")
-    spacelift = custom.get("spacelift") if isinstance(custom, dict) else None
-    if not isinstance(spacelift, dict) or "type" not in spacelift:
-        raise ValueError(f"{where} custom.spacelift.type is missing (one of {_listed(PolicyType)})")
-    try:
-        policy_type = PolicyType(str(spacelift["type"]))
-    except ValueError:
-        raise ValueError(
-            f"{where} custom.spacelift.type: {spacelift['type']!r} is not a policy type "
-            f"(one of {_listed(PolicyType)})"
-        ) from None
-    labels = spacelift.get("autoattach", [])
-    if not isinstance(labels, list) or not all(
-        isinstance(label, str) and label.strip() == label and label for label in labels
-    ):
-        raise ValueError(
-            f"{where} custom.spacelift.autoattach: must be a list of stack labels such as "
-            f'["*"] or ["foundation"], got {labels!r}'
-        )
-    if policy_type.attaches_to_stacks != bool(labels):
-        raise ValueError(
-            f"{where} custom.spacelift.autoattach: {policy_type} policies attach to nothing "
-            'without labels; list the stack labels it applies to (["*"] for all)'
-            if policy_type.attaches_to_stacks
-            else f"{where} custom.spacelift.autoattach: {policy_type} policies are "
-            "account-wide and cannot be attached to stacks; remove it"
-        )
-    description = fields.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise ValueError(f"{where} description is missing or empty")
+    annotation = check_package_annotation(fields, where=where)
     return PolicyFile(
         name=path.stem,
         path=path,
-        type=policy_type,
-        description=description.strip(),
-        autoattach_labels=tuple(labels),
+        type=annotation.type,
+        description=annotation.description,
+        autoattach_labels=annotation.autoattach_labels,
         body=body,
     )
-
-
-def _listed(values: Iterable[str]) -> str:
-    return ", ".join(sorted(values))

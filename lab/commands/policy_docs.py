@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from lab.policies import POLICY_DIRECTORY, SPACELIFT_PACKAGE, PolicyFile, PolicyType
+from lab.policies import POLICY_DIRECTORY, PolicyFile
+from lab.rules.policies import SPACELIFT_PACKAGE, PolicyType
 
 TEST_PACKAGE: Final = "spacelift_test"
 """The package of the Rego tests beside each policy."""

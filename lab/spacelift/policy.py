@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import ClassVar
 
-from lab.policies import PolicyType
+from lab.rules.policies import PolicyType
 from lab.spacelift._base import LabelledEntity
 
 

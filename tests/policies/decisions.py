@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from lab.commands.policy_docs import DECISION_RULES
-from lab.policies import SPACELIFT_PACKAGE, PolicyFile
+from lab.policies import PolicyFile
+from lab.rules.policies import SPACELIFT_PACKAGE
 from tests.policies.engine import UNDEFINED, Engine, JsonValue
 
 Decision = dict[str, Any]

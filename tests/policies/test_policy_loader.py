@@ -16,7 +16,8 @@ from lab.commands.policy_docs import (
     policy_reference,
     render_policies_markdown,
 )
-from lab.policies import PolicyFile, PolicyType, load_policies, load_policy
+from lab.policies import PolicyFile, load_policies, load_policy
+from lab.rules.policies import PolicyType
 
 VALID = """\
 # METADATA
@@ -124,13 +125,13 @@ def test_empty_directory_has_no_policies(tmp_path: Path) -> None:
         pytest.param(
             "# description: >-\n#   Checks an example\n#   over two lines.\n",
             "",
-            "line 1: METADATA description is missing",
+            "line 1: METADATA description: missing or empty",
             id="no-description",
         ),
         pytest.param(
             "#     type: PLAN\n",
             "",
-            "METADATA custom.spacelift.type is missing (one of APPROVAL, GIT_PUSH, LOGIN, ",
+            "METADATA custom.spacelift.type: missing; give one of APPROVAL, GIT_PUSH, LOGIN, ",
             id="no-type",
         ),
         pytest.param(

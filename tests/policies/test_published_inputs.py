@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from lab.policies import PolicyFile, PolicyType
+from lab.policies import PolicyFile
+from lab.rules.policies import PolicyType
 from tests.policies.decisions import Decision, decide
 from tests.policies.engine import Engine, JsonValue
 from tests.policies.test_approval_scenarios import SELF_APPROVAL_SUFFIX

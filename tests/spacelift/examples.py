@@ -5,7 +5,7 @@ from __future__ import annotations
 from cdktn import ITerraformDependable, TerraformStack
 
 import lab.spacelift
-from lab.policies import PolicyType
+from lab.rules.policies import PolicyType
 from lab.spacelift import (
     Arguments,
     AwsIntegration,
