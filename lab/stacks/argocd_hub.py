@@ -61,8 +61,7 @@ class HubRegistration:
     @staticmethod
     def _required(value: str | None) -> str:
         # The lab definition refuses a missing identity for a cloud that has clusters.
-        if value is None:
-            raise ValueError("argocd: an identity the lab definition requires is missing")
+        assert value is not None, "argocd: an identity the lab definition requires is missing"
         return value
 
     def register_eks(
