@@ -553,12 +553,12 @@ def new_experiment_command(
         _fail(str(error), EXIT_INVALID)
     except LabDefinitionError as error:
         _fail(f"{error}\nnothing was written", EXIT_INVALID)
-    spec = created.spec
-    scaling = f", autoscaling {spec.min_nodes}-{spec.max_nodes}" if spec.autoscaling else ""
+    spec, pool = created.spec, created.spec.default_pool
+    scaling = f", autoscaling {pool.min_nodes}-{pool.max_nodes}" if pool.autoscaling else ""
     stack_note = "a new stack" if created.new_stack else "joins the existing stack"
     click.echo(
         f"created {display_path(created.path)}: cluster {spec.full_name}, "
-        f"{spec.node_count}x {spec.machine_type}{scaling} on {spec.cloud.value}; "
+        f"{pool.node_count}x {pool.machine_type}{scaling} on {spec.cloud.value}; "
         f"stack {created.stack_id} ({stack_note})"
     )
     if created.copied_expires is not None:

@@ -169,29 +169,6 @@ class ClusterSpec:
         """``<experiment>-<cluster>``: the cloud resource name of the cluster."""
         return f"{self.experiment}-{self.name}"
 
-    # The default pool's size as ``lab stacks`` and ``lab new-experiment`` report it.
-    @property
-    def node_count(self) -> int:
-        return self.default_pool.node_count
-
-    @property
-    def machine_type(self) -> str:
-        return self.default_pool.machine_type
-
-    @property
-    def autoscaling(self) -> bool:
-        return self.default_pool.autoscaling
-
-    @property
-    def min_nodes(self) -> int | None:
-        """The default pool's lower bound; None for a fixed size."""
-        return self.default_pool.min_nodes if self.autoscaling else None
-
-    @property
-    def max_nodes(self) -> int | None:
-        """The default pool's upper bound; None for a fixed size."""
-        return self.default_pool.max_nodes if self.autoscaling else None
-
 
 @dataclass(frozen=True)
 class Experiment:

@@ -102,8 +102,7 @@ def cluster_annotations(
     """Where ArgoCD reads the addons and the experiment's manifests from, and what the
     addons need to know about the cluster (``cloud_specific``: region, identities...)."""
     settings = config.argocd
-    if settings is None:
-        raise ValueError("argocd: the hand-off needs lab.yaml's argocd section")
+    assert settings is not None, "argocd: the hand-off needs lab.yaml's argocd section"
     revision = settings.revision or config.spacelift.branch
     return {
         CLUSTER_NAME: cluster.full_name,

@@ -16,7 +16,7 @@ from lab.commands.documents import Document
 from lab.commands.table import format_table
 from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.errors import display_path
-from lab.experiments import ClusterSize, ClusterSpec
+from lab.experiments import ClusterSize, ClusterSpec, NodePoolSpec
 
 FORMAT_VERSION: Final = 1
 
@@ -71,6 +71,20 @@ class NodePoolRecord(Document):
     labels: dict[str, str]
     taints: list[str]
     """``key=value:Effect``."""
+
+    @classmethod
+    def of(cls, pool: NodePoolSpec) -> NodePoolRecord:
+        """The record of one resolved pool."""
+        return cls(
+            name=pool.name,
+            machine_type=pool.machine_type,
+            node_count=pool.node_count,
+            min_nodes=pool.min_nodes,
+            max_nodes=pool.max_nodes,
+            spot=pool.spot,
+            labels=dict(pool.labels),
+            taints=[taint.kubernetes for taint in pool.taints],
+        )
 
 
 class ClusterRecord(Document):
@@ -151,27 +165,18 @@ def stack_record(stack: StackDefinition) -> StackRecord:
 
 
 def _cluster_record(cluster: ClusterSpec) -> ClusterRecord:
+    # The default pool's size sits in the cluster's own record; its bounds only when they differ.
+    default = NodePoolRecord.of(cluster.default_pool)
+    scaling = cluster.default_pool.autoscaling
     return ClusterRecord(
         name=cluster.name,
         full_name=cluster.full_name,
         size=cluster.size,
-        node_count=cluster.node_count,
-        machine_type=cluster.machine_type,
-        min_nodes=cluster.min_nodes,
-        max_nodes=cluster.max_nodes,
-        node_pools=[
-            NodePoolRecord(
-                name=pool.name,
-                machine_type=pool.machine_type,
-                node_count=pool.node_count,
-                min_nodes=pool.min_nodes,
-                max_nodes=pool.max_nodes,
-                spot=pool.spot,
-                labels=dict(pool.labels),
-                taints=[taint.kubernetes for taint in pool.taints],
-            )
-            for pool in cluster.node_pools
-        ],
+        node_count=default.node_count,
+        machine_type=default.machine_type,
+        min_nodes=default.min_nodes if scaling else None,
+        max_nodes=default.max_nodes if scaling else None,
+        node_pools=[NodePoolRecord.of(pool) for pool in cluster.node_pools],
         source=display_path(cluster.source),
     )
 
@@ -202,12 +207,13 @@ def render_table(
 
 def _describe_cluster(cluster: ClusterSpec) -> str:
     """``target (3x Standard_D4s_v3; spot 1x Standard_D8s_v3, 0-4, spot)``: the default pool,
-    with the autoscaling range when there is one, then each extra pool."""
-    scaling = f", {cluster.min_nodes}-{cluster.max_nodes}" if cluster.autoscaling else ""
-    pools = "".join(
-        f"; {pool.name} {pool.node_count}x {pool.machine_type}"
-        + (f", {pool.min_nodes}-{pool.max_nodes}" if pool.autoscaling else "")
-        + (", spot" if pool.spot else "")
-        for pool in cluster.node_pools
-    )
-    return f"{cluster.name} ({cluster.node_count}x {cluster.machine_type}{scaling}{pools})"
+    then each extra pool by name."""
+    pools = "".join(f"; {pool.name} {_describe_pool(pool)}" for pool in cluster.node_pools)
+    return f"{cluster.name} ({_describe_pool(cluster.default_pool)}{pools})"
+
+
+def _describe_pool(pool: NodePoolSpec) -> str:
+    """``1x Standard_D8s_v3, 0-4, spot``: the size, the autoscaling range when there is one,
+    and spot capacity."""
+    scaling = f", {pool.min_nodes}-{pool.max_nodes}" if pool.autoscaling else ""
+    return f"{pool.node_count}x {pool.machine_type}{scaling}" + (", spot" if pool.spot else "")

@@ -56,8 +56,9 @@ def format_table(
     """
     cells = [list(headers)] + [[cell or EMPTY for cell in row] for row in rows]
     for row in cells:
-        if len(row) != len(headers):
-            raise ValueError(f"row {row!r} has {len(row)} cells; expected {len(headers)}")
+        assert len(row) == len(headers), (
+            f"row {row!r} has {len(row)} cells; expected {len(headers)}"
+        )
     widths = [max(len(row[column]) for row in cells) for column in range(len(headers))]
     if max_width is not None:
         widths = _fit(widths, headers, max_width, [list(headers).index(name) for name in shrink])

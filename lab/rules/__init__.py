@@ -1,12 +1,15 @@
 """The lab's validation rules, in one place.
 
-``lab.yaml`` and ``cluster.yaml`` (through their pydantic models) and the construct props
-call the same functions, so ``lab validate`` accepts exactly what synth accepts, with the
-same messages. Pure Python: nothing here imports cdktf, so validation stays fast.
+``lab.config`` (``lab.yaml``, through its pydantic models) and ``lab.experiments`` (each
+``cluster.yaml``) call them, and ``lab.definition`` the checks that span both files; synth
+and ``lab validate`` load the lab through the same code, so they accept the same lab with
+the same messages. The constructs check nothing a file could get wrong: they take checked
+values and assert only against mistakes in the code that calls them (they reuse a few
+names and parsers from here). Pure Python: nothing here imports cdktn, so validation stays
+fast.
 
-Each rule raises :class:`RuleError` naming the field and saying what to change.
-Callers that validate values which may be Terraform tokens skip the rule for those
-values; a rule never sees a token.
+Each rule raises :class:`RuleError` naming the field and saying what to change. Rules see
+the values written in the files, never a Terraform token.
 """
 
 from lab.rules.budget import (

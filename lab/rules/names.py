@@ -25,7 +25,7 @@ MAX_NODE_POOL_NAME_LENGTH: Final = 12
 
 T = TypeVar("T")
 
-_NODE_POOL_NAME: Final = re.compile(r"[a-z][a-z0-9]*")
+_NODE_POOL_NAME: Final = re.compile(rf"[a-z][a-z0-9]{{0,{MAX_NODE_POOL_NAME_LENGTH - 1}}}")
 _RESOURCE_GROUP_NAME: Final = re.compile(r"[-\w.()]{0,89}[-\w()]")
 _VNET_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]")
 
@@ -47,11 +47,11 @@ def check_dns_label(value: str, *, field: str, max_length: int, purpose: str = "
 
 def check_node_pool_name(value: str, *, field: str) -> str:
     """A node pool (AKS) or node group (EKS) name: lowercase letters and digits, at most 12."""
-    if len(value) <= MAX_NODE_POOL_NAME_LENGTH and _NODE_POOL_NAME.fullmatch(value):
-        return value
-    raise RuleError(
-        field,
-        f"{value!r} is not a node pool name: use lowercase letters and digits, starting with a "
+    return _matching(
+        value,
+        _NODE_POOL_NAME,
+        field=field,
+        refusal="is not a node pool name: use lowercase letters and digits, starting with a "
         f"letter, at most {MAX_NODE_POOL_NAME_LENGTH} (AKS's limit, kept on both clouds)",
     )
 
@@ -75,22 +75,22 @@ def check_object_id(value: str, *, field: str, what: str = "Entra ID object") ->
 def check_resource_group_name(value: str, *, field: str) -> str:
     """An Azure resource group name: 1-90 word characters, '-', '.', '(' or ')', not ending
     in '.'."""
-    if _RESOURCE_GROUP_NAME.fullmatch(value):
-        return value
-    raise RuleError(
-        field,
-        f"{value!r} must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and must not end "
+    return _matching(
+        value,
+        _RESOURCE_GROUP_NAME,
+        field=field,
+        refusal="must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and must not end "
         "with '.'; use e.g. 'rg-lab'",
     )
 
 
 def check_vnet_name(value: str, *, field: str) -> str:
     """An Azure virtual network name: 2-64 characters."""
-    if _VNET_NAME.fullmatch(value):
-        return value
-    raise RuleError(
-        field,
-        f"{value!r} must be 2-64 letters, digits, '_', '.' or '-', start with a letter or digit "
+    return _matching(
+        value,
+        _VNET_NAME,
+        field=field,
+        refusal="must be 2-64 letters, digits, '_', '.' or '-', start with a letter or digit "
         "and end with a letter, digit or '_'; use e.g. 'vnet-lab'",
     )
 
@@ -109,23 +109,30 @@ def check_iam_principal_arn(value: str, *, field: str) -> str:
             f"{value!r} is an STS session, not a principal; use the role's own ARN, "
             "arn:aws:iam::<account>:role/<name>",
         )
-    if IAM_PRINCIPAL_ARN.fullmatch(value):
-        return value
-    raise RuleError(
-        field,
-        f"{value!r} is not an IAM role or user ARN; use the form "
+    return _matching(
+        value,
+        IAM_PRINCIPAL_ARN,
+        field=field,
+        refusal="is not an IAM role or user ARN; use the form "
         "'arn:aws:iam::123456789012:role/<name>'",
     )
 
 
 def check_iam_role_arn(value: str, *, field: str) -> str:
     """An IAM role ARN."""
-    if IAM_ROLE_ARN.fullmatch(value):
-        return value
-    raise RuleError(
-        field,
-        f"{value!r} is not an IAM role ARN; use the form 'arn:aws:iam::123456789012:role/<name>'",
+    return _matching(
+        value,
+        IAM_ROLE_ARN,
+        field=field,
+        refusal="is not an IAM role ARN; use the form 'arn:aws:iam::123456789012:role/<name>'",
     )
+
+
+def _matching(value: str, pattern: re.Pattern[str], *, field: str, refusal: str) -> str:
+    """``value`` when ``pattern`` matches all of it; otherwise the refusal, after the value."""
+    if pattern.fullmatch(value):
+        return value
+    raise RuleError(field, f"{value!r} {refusal}")
 
 
 def check_unique(

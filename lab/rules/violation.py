@@ -6,9 +6,10 @@ from __future__ import annotations
 class RuleError(ValueError):
     """A value breaks a rule. ``str()`` reads ``field: message``.
 
-    A ``ValueError``, so construct props that raise it fail like any other bad argument,
-    and pydantic validators turn it into a field error (``lab.yamlfile`` moves the
-    field into the location it reports).
+    A ``ValueError``, so the pydantic validators of ``lab.yaml`` and ``cluster.yaml`` that
+    call a rule turn it into a field error (``lab.yamlfile`` moves the field into the
+    location it reports); ``lab.experiments`` and ``lab.definition`` turn the ones they
+    catch into problems at the field.
     """
 
     def __init__(self, field: str, message: str) -> None:

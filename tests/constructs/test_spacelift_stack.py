@@ -205,8 +205,10 @@ def test_drift_detection_needs_a_schedule() -> None:
 def test_one_integration_cannot_serve_both_phases() -> None:
     with pytest.raises(AssertionError, match="read_id and write_id are both '01AWSONE'"):
         _aws_pair(read_id="01AWSONE", write_id="01AWSONE")
-    # Unresolved tokens are not compared (they differ only once applied).
+    # References are compared as written: two resources' ids differ, one id twice does not.
     assert _aws_pair(read_id="${a.id}", write_id="${b.id}").read_id == "${a.id}"
+    with pytest.raises(AssertionError, match="read_id and write_id are both"):
+        _aws_pair(read_id="${a.id}", write_id="${a.id}")
 
 
 @pytest.mark.parametrize("label", ["foundation", "management"])

@@ -29,15 +29,19 @@ def test_shipped_experiments() -> None:
     found = _discover(FIXTURE_EXPERIMENTS)
     assert sorted(found) == ["http-baseline", "multi-cloud-demo"]
     baseline = found["http-baseline"]
-    assert (baseline["target"].cloud, baseline["target"].node_count) == (Cloud.AZURE, 3)
-    assert baseline["target"].machine_type == "Standard_D4s_v3"
-    assert (baseline["loadgen"].node_count, baseline["loadgen"].machine_type) == (
-        2,
-        "Standard_D2s_v3",
-    )
+    target, loadgen = baseline["target"].default_pool, baseline["loadgen"].default_pool
+    assert (baseline["target"].cloud, target.node_count) == (Cloud.AZURE, 3)
+    assert target.machine_type == "Standard_D4s_v3"
+    assert (loadgen.node_count, loadgen.machine_type) == (2, "Standard_D2s_v3")
     demo = found["multi-cloud-demo"]
-    assert (demo["target"].cloud, demo["target"].machine_type) == (Cloud.AZURE, "Standard_D4s_v3")
-    assert (demo["loadgen"].cloud, demo["loadgen"].machine_type) == (Cloud.AWS, "t3.large")
+    assert (demo["target"].cloud, demo["target"].default_pool.machine_type) == (
+        Cloud.AZURE,
+        "Standard_D4s_v3",
+    )
+    assert (demo["loadgen"].cloud, demo["loadgen"].default_pool.machine_type) == (
+        Cloud.AWS,
+        "t3.large",
+    )
     assert demo["loadgen"].full_name == "multi-cloud-demo-loadgen"
 
 
@@ -47,10 +51,15 @@ def test_presets(tmp_path: Path, size: ClusterSize, cloud: Cloud) -> None:
     path = tmp_path / "exp" / "c1" / "cluster.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(f"size: {size.value}\nprovider: {cloud.value}\n")
-    spec = _discover(tmp_path)["exp"]["c1"]
+    pool = _discover(tmp_path)["exp"]["c1"].default_pool
     preset = SIZE_PRESETS[size]
-    assert (spec.node_count, spec.machine_type) == (preset.node_count, preset.machine_type(cloud))
-    assert (spec.min_nodes, spec.max_nodes, spec.autoscaling) == (None, None, False)
+    assert (pool.node_count, pool.machine_type) == (preset.node_count, preset.machine_type(cloud))
+    # A fixed size: both bounds are the node count.
+    assert (pool.min_nodes, pool.max_nodes, pool.autoscaling) == (
+        preset.node_count,
+        preset.node_count,
+        False,
+    )
 
 
 def test_preset_table_is_the_documented_one() -> None:
@@ -81,9 +90,9 @@ def test_overrides_and_autoscaling(tmp_path: Path) -> None:
         "size: large\nprovider: azure\nmin_nodes: 1\nexpires: 2031-12-31\n"
     )
     found = _discover(root)["exp"]
-    a, b, c = found["a"], found["b"], found["c"]
+    a, b, c = (found[name].default_pool for name in ("a", "b", "c"))
     assert (a.node_count, a.machine_type, a.min_nodes, a.max_nodes) == (4, "m6i.large", 2, 8)
-    assert a.expires == date(2031, 12, 31)
+    assert found["a"].expires == date(2031, 12, 31)
     # A missing bound defaults to the node count.
     assert (b.node_count, b.min_nodes, b.max_nodes, b.autoscaling) == (3, 3, 6, True)
     assert (c.node_count, c.min_nodes, c.max_nodes, c.autoscaling) == (5, 1, 5, True)

@@ -13,6 +13,8 @@ import pytest
 import yaml
 
 from lab.definition import LabDefinition, load_definition
+from lab.handoff import cluster_annotations
+from lab.stacks.argocd_hub import HubRegistration
 from lab.stacks.spacelift_root import ARGOCD_HUB_CONTEXT
 from tests.helpers import FIXTURE_CONFIG, FIXTURE_EXPERIMENTS, REPO
 from tests.stacks.conftest import SynthTree, synth_tree
@@ -261,3 +263,16 @@ def test_a_private_endpoint_stays_private_with_a_hub(tmp_path: Path) -> None:
         assert (vpc["endpoint_public_access"], "public_access_cidrs" in vpc) == (False, False)
     for cluster in tree["exp-http-baseline-aks"]["resource"]["azurerm_kubernetes_cluster"].values():
         assert "api_server_access_profile" not in cluster
+
+
+def test_registration_asserts_what_the_definition_guarantees() -> None:
+    """The lab definition refuses a lab whose clusters lack what the hand-off needs; a caller
+    that skips it stops at an assertion rather than synthesizing a half registration."""
+    lab = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
+    assert lab.config.argocd is None
+    cluster = lab.experiments[0].clusters[0]
+    with pytest.raises(AssertionError, match=r"hand-off needs lab\.yaml's argocd section"):
+        cluster_annotations(lab.config, cluster, {})
+    with pytest.raises(AssertionError, match="identity the lab definition requires is missing"):
+        HubRegistration.required(None)
+    assert HubRegistration.required("arn:aws:iam::111122223333:role/argocd-hub")

@@ -11,7 +11,6 @@ from typing import Final
 from cdktn import ITerraformDependable
 from constructs import Construct
 
-from lab.constructs.tokens import unresolved
 from lab.spacelift import (
     Arguments,
     ContextAttachment,
@@ -79,8 +78,9 @@ class IntegrationPair:
 
     def __post_init__(self) -> None:
         # A preview must not run with the identity that applies (lab.yaml's rules give three
-        # distinct roles).
-        assert unresolved(self.read_id) or self.read_id != self.write_id, (
+        # distinct roles). Tokens compare as strings too: each reference is encoded anew, so
+        # only the very same reference passed twice is equal.
+        assert self.read_id != self.write_id, (
             f"IntegrationPair: read_id and write_id are both {self.read_id!r}"
         )
 
