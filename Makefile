@@ -108,7 +108,7 @@ fuzz: $(VENV)/.installed ## Fuzz lab validate and synth with mutated lab.yaml, c
 		--hypothesis-show-statistics tests/fuzz
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Measure synth and test-suite speed; writes docs/performance.md
+bench: $(VENV)/.installed $(CHECKOV_STAMP) ## Measure synth and test-suite speed (the suite runs the real checkov); writes docs/performance.md
 	$(PY) tools/bench.py
 
 .PHONY: cli-synth
