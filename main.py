@@ -8,7 +8,10 @@ All logic lives in the `lab` package; see `lab/cli.py`.
 
 import sys
 
-from lab.cli import run_synth
+from lab import prestart
 
 if __name__ == "__main__":
+    prestart.start(sys.argv[1:])  # the aws stacks' process, before anything is imported here
+    from lab.cli import run_synth
+
     run_synth(sys.argv[1:])

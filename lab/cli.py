@@ -26,7 +26,7 @@ from click.core import ParameterSource
 
 from lab import clock
 from lab.clouds import Cloud
-from lab.commands import affected, docs, doctor, expiry, graph, inventory, scaffold, validation
+from lab.commands import graph
 from lab.commands.graph import GraphFormat
 from lab.commands.table import counted
 from lab.config import DEFAULT_CONFIG_PATH, load_config
@@ -41,6 +41,9 @@ from lab.errors import LabDefinitionError, SynthError, display_path
 from lab.experiments import DEFAULT_EXPERIMENTS_DIR, ClusterSize
 from lab.expiry import REMOVE_COMMAND
 from lab.policies import load_policies
+
+# Each other command imports its own module when it runs: `main.py` and the synth worker load
+# only what synthesis needs.
 
 EXIT_OK: Final = 0
 EXIT_CHECK_FAILED: Final = 1
@@ -160,6 +163,12 @@ synthesizes the aws stacks). Bad input exits 2 and writes nothing.""",
     hidden=True,
     help="Only the named stacks, not spacelift-root with them (the aws worker's part).",
 )
+@click.option(
+    "--heavy",
+    is_flag=True,
+    hidden=True,
+    help="Only the stacks of clouds with a heavy provider (the worker main.py starts).",
+)
 def synth(
     *,
     config_path: Path,
@@ -168,6 +177,7 @@ def synth(
     outdir: Path,
     check: bool,
     exact: bool,
+    heavy: bool,
 ) -> None:
     """Synthesize the lab into Terraform JSON (all-or-nothing: bad input writes nothing)."""
     from lab import synth as synthesis
@@ -176,6 +186,10 @@ def synth(
     if click.get_current_context().get_parameter_source("outdir") is ParameterSource.DEFAULT:
         outdir = _shown(find_root() / OUTPUT_DIR)
     definition = _load(config_path, experiments_dir, writes=not check)
+    if heavy:
+        stack_ids, exact = synthesis.heavy_stacks(definition), True
+        if not stack_ids:
+            return  # nothing for the worker: the parent synthesizes every stack itself
     unknown = [s for s in stack_ids if s not in {d.id for d in definition.stacks}]
     if unknown:
         known = ", ".join(d.id for d in definition.stacks)
@@ -326,6 +340,8 @@ def stacks_command(
     quiet: bool,
 ) -> None:
     """List every stack: kind, cloud, dependencies, autodeploy, expiry, clusters, labels."""
+    from lab.commands import inventory
+
     if as_json and quiet:
         _fail("--json and --quiet cannot be combined", EXIT_INVALID)
     definition = _load(*_default_paths(config_path, experiments_dir))
@@ -441,6 +457,8 @@ def affected_command(
     A stack runs when its synthesized folder cdktf.out/stacks/<id>/ changes; a
     change to anything else (docs, tests, Python alone) runs nothing.
     """
+    from lab.commands import affected
+
     try:
         root = affected.repository_root(repo)
     except affected.GitError as error:
@@ -527,6 +545,8 @@ def new_experiment_command(
     experiments_dir: Path,
 ) -> None:
     """Scaffold a cluster of an experiment: write a valid cluster.yaml."""
+    from lab.commands import scaffold
+
     config_path, experiments_dir = _default_paths(config_path, experiments_dir)
     try:
         config = load_config(config_path)
@@ -603,6 +623,8 @@ def validate_command(
     *, config_path: Path, experiments_dir: Path, strict: bool, base: str | None
 ) -> None:
     """Check the lab definition without synthesizing."""
+    from lab.commands import affected, expiry, validation
+
     definition = _load(*_default_paths(config_path, experiments_dir))
     try:
         policies = load_policies(definition.policies_dir)
@@ -648,6 +670,8 @@ def expired_command(
     *, config_path: Path, experiments_dir: Path, remove: bool, as_json: bool
 ) -> None:
     """List experiments past their expires date; --remove deletes their folders."""
+    from lab.commands import expiry
+
     definition = _load(*_default_paths(config_path, experiments_dir), warn=False)
     today = clock.today_utc()
     late = expiry.expired(definition, today)
@@ -694,6 +718,8 @@ in docs/json-output.md.""",
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def doctor_command(*, config_path: Path, experiments_dir: Path, as_json: bool) -> None:
     """Check the bootstrap offline and print the next step."""
+    from lab.commands import doctor
+
     config_path, experiments_dir = _default_paths(config_path, experiments_dir)
     definition = _load(config_path, experiments_dir, warn=False)
     checkout = doctor.Checkout(config_path.resolve().parent, config_path, definition)
@@ -728,6 +754,8 @@ None of them depends on lab.yaml or experiments/.""",
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a document is stale.")
 def docs_command(*, root: Path | None, check: bool) -> None:
     """Rewrite the generated documentation (stack graph, policy reference, suppressions)."""
+    from lab.commands import docs
+
     root = root or find_root()
     try:
         stale = docs.stale_documents(root) if check else docs.write_documents(root)

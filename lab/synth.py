@@ -27,19 +27,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from lab import prestart
 from lab.clouds import cloud_unit
 from lab.definition import LabDefinition, StackDefinition
 from lab.errors import SynthError
 
 MANIFEST: Final = "manifest.json"
 STACK_FILE: Final = "cdk.tf.json"
-PARALLEL_ENV_VAR: Final = "LAB_SYNTH_PARALLEL"
+PARALLEL_ENV_VAR: Final = prestart.PARALLEL_ENV_VAR
 NOTHING_WRITTEN: Final = "; nothing was written"
 """How the synth command ends an error: the output directory was left as it was."""
 # What `tofu init` or a local `cdktf deploy` may leave in a stack folder: never ours to
 # compare or delete, so it is carried over when a stack folder is replaced.
 LOCAL_FILES: Final = frozenset({".terraform", ".terraform.lock.hcl", "terraform.tfstate"})
-WORKER_MODULE: Final = "lab.worker"
+WORKER_MODULE: Final = prestart.WORKER_MODULE
 """The worker is the CLI's own synth (prompt exit included), run wherever `lab` imports from."""
 
 
@@ -93,8 +94,13 @@ def _synthesize_into(
     wanted = [s.id for s in definition.stacks if only is None or s.id in only]
     offloaded = _offloadable(definition, wanted) if parallel else []
     with _scratch_dir(scratch) as worker_dir:
-        # Start the worker before importing cdktf here, so both start-ups overlap too.
-        worker = _start_worker(definition, offloaded, worker_dir / "out") if offloaded else None
+        # The worker main.py started, or one started now, before importing cdktf here, so
+        # both start-ups overlap too.
+        worker = _claim_worker(definition, offloaded)
+        if worker is None and offloaded:
+            worker = prestart.Worker(
+                _start_worker(definition, offloaded, worker_dir / "out"), worker_dir
+            )
         try:
             from lab.app import build_app  # imports cdktf: keep `lab validate` light
 
@@ -102,12 +108,14 @@ def _synthesize_into(
             build_app(definition, outdir=str(scratch), only=local).synth()
         except BaseException:
             if worker is not None:
-                worker.kill()
-                worker.wait()
+                worker.stop()
             raise
         manifest = _read_json(scratch / MANIFEST)
         if worker is not None:
-            _merge_worker(worker, worker_dir / "out", scratch, manifest)
+            try:
+                _merge_worker(worker.process, worker.outdir, scratch, manifest)
+            finally:
+                worker.stop()
     for stack_id, entry in manifest["stacks"].items():
         # Dependencies come from the definition (the one source of truth) rather than from
         # CDKTF's add_dependency, so a stack synthesized alone gets the same manifest entry.
@@ -133,6 +141,20 @@ def _offloadable(definition: LabDefinition, wanted: list[str]) -> list[str]:
     ):
         return []
     return heavy
+
+
+def heavy_stacks(definition: LabDefinition) -> tuple[str, ...]:
+    """The stacks of clouds with a heavy provider: what a worker synthesizes."""
+    return tuple(s.id for s in definition.stacks if _heavy_provider(s) is not None)
+
+
+def _claim_worker(definition: LabDefinition, offloaded: list[str]) -> prestart.Worker | None:
+    """The worker main.py started, when it is doing exactly the stacks to offload."""
+    worker = prestart.claim()
+    if worker is not None and offloaded != list(heavy_stacks(definition)):
+        worker.stop()
+        return None
+    return worker
 
 
 def _heavy_provider(stack: StackDefinition) -> str | None:
@@ -173,7 +195,8 @@ def _merge_worker(
         message = errors.strip().removeprefix("error: ").removesuffix(NOTHING_WRITTEN)
         raise SynthError(message or f"the aws synth process exited with {worker.returncode}")
     for stack_id, entry in _read_json(worker_out / MANIFEST)["stacks"].items():
-        (worker_out / "stacks" / stack_id).rename(scratch / "stacks" / stack_id)
+        # A move, not a rename: main.py's worker writes into the system's temporary folder.
+        shutil.move(worker_out / "stacks" / stack_id, scratch / "stacks" / stack_id)
         manifest["stacks"][stack_id] = entry
 
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -353,6 +354,82 @@ def test_a_construct_error_in_the_aws_worker_names_the_stack_and_writes_nothing(
     )
     assert read_tree(committed_copy) == before
     assert sorted(p.name for p in committed_copy.parent.iterdir()) == ["cdktf.out", "hooks"]
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the worker needs a second CPU")
+def test_a_full_synth_uses_the_worker_main_py_starts_first(
+    tmp_path: Path, committed_copy: Path
+) -> None:
+    """A full synth hands the aws stacks to the worker main.py starts before reading the
+    definition: its output equals a one-process synth, its error reads the same, and its
+    temporary folder goes either way."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    run = [sys.executable, str(REPO / "main.py"), *FIXTURE_OPTIONS]
+    environment = {**os.environ, "TMPDIR": str(temporary), "LAB_SYNTH_PARALLEL": "1"}
+    fresh = tmp_path / "fresh"
+    done = subprocess.run(
+        [*run, "--outdir", str(fresh)], cwd=REPO, env=environment, capture_output=True, check=True
+    )
+    assert done.returncode == 0
+    assert read_tree(fresh) == read_tree(committed_copy)
+    assert list(temporary.iterdir()) == []
+
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    before = read_tree(committed_copy)
+    refused = subprocess.run(
+        [*run, "--outdir", str(committed_copy)],
+        cwd=REPO,
+        env={**environment, "PYTHONPATH": f"{hooks}:{REPO}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (refused.returncode, refused.stderr.splitlines()[-1]) == (
+        EXIT_INVALID,
+        "error: stack exp-multi-cloud-demo-eks: instance_type: refused by the test; "
+        "nothing was written",
+    )
+    assert read_tree(committed_copy) == before
+    assert list(temporary.iterdir()) == []
+
+
+def test_main_py_starts_a_worker_only_for_a_full_synth(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from lab import prestart
+
+    started: list[list[str]] = []
+
+    class Recorded:
+        def __init__(self, command: list[str], **_options: object) -> None:
+            started.append(command)
+            self.stderr = None
+
+        def poll(self) -> int:
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix: str(tmp_path))
+    monkeypatch.setenv("LAB_SYNTH_PARALLEL", "1")
+    for partial in (["--stack", "aws-foundation"], ["--stack=aws-foundation"], ["--help"]):
+        prestart.start(partial)
+        assert prestart.claim() is None
+    monkeypatch.setenv("LAB_SYNTH_PARALLEL", "0")
+    prestart.start([])
+    assert prestart.claim() is None
+    monkeypatch.setenv("LAB_SYNTH_PARALLEL", "1")
+    prestart.start(["--config", "a.yaml", "--check", "--experiments=exps", "--outdir", "x"])
+    worker = prestart.claim()
+    assert worker is not None and prestart.claim() is None
+    assert started == [
+        [sys.executable, "-m", "lab.worker", "--heavy", "--outdir", str(tmp_path / "out"),
+         "--config", "a.yaml", "--experiments=exps"]
+    ]  # fmt: skip
+    worker.stop()
+    assert not tmp_path.exists()
 
 
 def test_a_construct_error_in_this_process_names_the_stack_and_writes_nothing(
