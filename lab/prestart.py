@@ -56,29 +56,38 @@ def start(argv: list[str]) -> None:
     """Start the worker for a synth of every stack with these options, if one would help."""
     if (
         _started
-        or os.environ.get(PARALLEL_ENV_VAR, "1") == "0"
-        or len(os.sched_getaffinity(0)) < 2
+        or not parallel_allowed()
         or any(arg.split("=")[0] in _NOT_FOR_A_FULL_SYNTH for arg in argv)
     ):
         return
     folder = Path(tempfile.mkdtemp(prefix="lab-synth-worker-"))
+    _started.append(spawn(["--heavy", *_passed_on(argv)], folder))
+    atexit.register(_stop_unclaimed)
+
+
+def spawn(arguments: list[str], folder: Path) -> Worker:
+    """A worker running the synth command with ``arguments``, writing into ``folder/out``."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            WORKER_MODULE,
-            "--heavy",
-            "--outdir",
-            str(folder / "out"),
-            *_passed_on(argv),
-        ],
+        [sys.executable, "-m", WORKER_MODULE, *arguments, "--outdir", str(folder / "out")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, PARALLEL_ENV_VAR: "0"},
     )
-    _started.append(Worker(process, folder))
-    atexit.register(_stop_unclaimed)
+    return Worker(process, folder)
+
+
+def parallel_allowed() -> bool:
+    """Whether a second process may synthesize: ``LAB_SYNTH_PARALLEL`` is not ``0`` and this
+    process may run on two CPUs."""
+    return os.environ.get(PARALLEL_ENV_VAR, "1") != "0" and _usable_cpus() >= 2
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def claim() -> Worker | None:

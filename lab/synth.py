@@ -98,9 +98,7 @@ def _synthesize_into(
         # both start-ups overlap too.
         worker = _claim_worker(definition, offloaded)
         if worker is None and offloaded:
-            worker = prestart.Worker(
-                _start_worker(definition, offloaded, worker_dir / "out"), worker_dir
-            )
+            worker = _start_worker(definition, offloaded, worker_dir)
         try:
             from lab.app import build_app  # imports cdktf: keep `lab validate` light
 
@@ -135,9 +133,8 @@ def _offloadable(definition: LabDefinition, wanted: list[str]) -> list[str]:
         not heavy
         or len(heavy) == len(wanted)
         or definition.sources is None
-        or os.environ.get(PARALLEL_ENV_VAR, "1") == "0"
+        or not prestart.parallel_allowed()
         or any(assemblies[s] in sys.modules for s in heavy)  # loaded here: nothing to overlap
-        or _usable_cpus() < 2
     ):
         return []
     return heavy
@@ -161,28 +158,18 @@ def _heavy_provider(stack: StackDefinition) -> str | None:
     return None if stack.cloud is None else cloud_unit(stack.cloud).heavy_provider
 
 
-def _start_worker(
-    definition: LabDefinition, stack_ids: list[str], outdir: Path
-) -> subprocess.Popen[str]:
+def _start_worker(definition: LabDefinition, stack_ids: list[str], folder: Path) -> prestart.Worker:
     assert definition.sources is not None  # _offloadable checked it
     arguments = [
         "--config",
         str(definition.sources.config_path),
         "--experiments",
         str(definition.sources.experiments_dir),
-        "--outdir",
-        str(outdir),
         "--exact",  # spacelift-root is the parent's
     ]
     for stack_id in stack_ids:
         arguments += ["--stack", stack_id]
-    return subprocess.Popen(
-        [sys.executable, "-m", WORKER_MODULE, *arguments],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, PARALLEL_ENV_VAR: "0"},
-    )
+    return prestart.spawn(arguments, folder)
 
 
 def _merge_worker(
@@ -198,13 +185,6 @@ def _merge_worker(
         # A move, not a rename: main.py's worker writes into the system's temporary folder.
         shutil.move(worker_out / "stacks" / stack_id, scratch / "stacks" / stack_id)
         manifest["stacks"][stack_id] = entry
-
-
-def _usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _replace_tree(new: Path, outdir: Path) -> None:

@@ -413,6 +413,7 @@ def test_main_py_starts_a_worker_only_for_a_full_synth(
 
     monkeypatch.setattr(subprocess, "Popen", Recorded)
     monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix: str(tmp_path))
+    monkeypatch.setattr(prestart, "_usable_cpus", lambda: 2)
     monkeypatch.setenv("LAB_SYNTH_PARALLEL", "1")
     for partial in (["--stack", "aws-foundation"], ["--stack=aws-foundation"], ["--help"]):
         prestart.start(partial)
@@ -425,8 +426,8 @@ def test_main_py_starts_a_worker_only_for_a_full_synth(
     worker = prestart.claim()
     assert worker is not None and prestart.claim() is None
     assert started == [
-        [sys.executable, "-m", "lab.worker", "--heavy", "--outdir", str(tmp_path / "out"),
-         "--config", "a.yaml", "--experiments=exps"]
+        [sys.executable, "-m", "lab.worker", "--heavy", "--config", "a.yaml",
+         "--experiments=exps", "--outdir", str(tmp_path / "out")]
     ]  # fmt: skip
     worker.stop()
     assert not tmp_path.exists()
