@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -431,6 +431,30 @@ def test_main_py_starts_a_worker_only_for_a_full_synth(
     ]  # fmt: skip
     worker.stop()
     assert not tmp_path.exists()
+
+
+def test_the_early_worker_is_used_only_for_exactly_the_heavy_stacks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lab import prestart
+    from lab import synth as synthesis
+
+    stopped: list[str] = []
+
+    class Early:
+        def stop(self) -> None:
+            stopped.append("stopped")
+
+    definition = load_definition(FIXTURE_CONFIG, FIXTURE_EXPERIMENTS)
+    heavy = list(synthesis.heavy_stacks(definition))
+    assert heavy == ["aws-foundation", "exp-multi-cloud-demo-eks"]
+    early = Early()
+    monkeypatch.setattr(prestart, "_started", [early])
+    assert synthesis._claim_worker(definition, heavy) is cast(prestart.Worker, early)
+    assert (prestart.claim(), stopped) == (None, [])
+    monkeypatch.setattr(prestart, "_started", [early])
+    assert synthesis._claim_worker(definition, heavy[:1]) is None  # synth --stack aws-foundation
+    assert (prestart.claim(), stopped) == (None, ["stopped"])
 
 
 def test_a_construct_error_in_this_process_names_the_stack_and_writes_nothing(
