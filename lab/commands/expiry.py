@@ -77,10 +77,8 @@ def remove(experiments: Sequence[Experiment]) -> list[Path]:
     return folders
 
 
-def _expires_at(revision: str, cluster_file: Path) -> tuple[bool, object]:
-    """Whether ``cluster_file`` exists at ``revision``, and its ``expires`` value there.
-    Raises :class:`GitError` for an unknown ``revision``."""
-    folder = cluster_file.parent
+def _verify(revision: str, folder: Path) -> None:
+    """Raises :class:`GitError` for an unknown ``revision``."""
     try:
         git(folder, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
@@ -88,6 +86,13 @@ def _expires_at(revision: str, cluster_file: Path) -> tuple[bool, object]:
             f"no commit {revision!r} in this repository (a CI checkout needs the base "
             "fetched: actions/checkout with fetch-depth: 0)"
         ) from None
+
+
+def _expires_at(revision: str, cluster_file: Path) -> tuple[bool, str | None]:
+    """Whether ``cluster_file`` exists at ``revision``, and its ``expires`` date there as
+    ``YYYY-MM-DD``: quoted or not, as the lab reads it (``lab.yamlfile`` keeps dates as
+    strings, where YAML 1.1 would turn an unquoted one into a date)."""
+    folder = cluster_file.parent
     # ls-tree takes paths relative to the working directory (here: the cluster's folder).
     if not git(folder, "ls-tree", "--name-only", revision, "--", cluster_file.name).strip():
         return False, None
@@ -95,7 +100,8 @@ def _expires_at(revision: str, cluster_file: Path) -> tuple[bool, object]:
         data = yaml.safe_load(git(folder, "show", f"{revision}:./{cluster_file.name}"))
     except yaml.YAMLError:
         return True, None
-    return True, data.get("expires") if isinstance(data, dict) else None
+    value = data.get("expires") if isinstance(data, dict) else None
+    return True, None if value is None else str(value)
 
 
 def introduced_expired(experiments: Sequence[Experiment], base: str) -> list[Problem]:
@@ -105,11 +111,14 @@ def introduced_expired(experiments: Sequence[Experiment], base: str) -> list[Pro
     (a warning); one this change adds, or moves into the past, would create stacks that
     are due for deletion at once, so it is refused. Raises :class:`GitError`.
     """
-    problems = []
+    problems: list[Problem] = []
+    if not experiments:
+        return problems
+    _verify(base, experiments[0].clusters[0].source.parent)
     for experiment in experiments:
         for cluster in experiment.clusters:
             present, value = _expires_at(base, cluster.source)
-            if present and value == cluster.expires:
+            if present and cluster.expires is not None and value == cluster.expires.isoformat():
                 continue
             was = f"expires {value}" if present else "absent"
             problems.append(

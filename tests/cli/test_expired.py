@@ -187,6 +187,22 @@ def test_moving_an_experiments_date_into_the_past_is_refused(
     assert "(at main the file was expires 2026-11-29)" in result.stderr
 
 
+def test_a_quoted_date_on_main_is_the_same_date(invoke: Invoke, tmp_path: Path) -> None:
+    """`expires: "2026-11-29"` and `expires: 2026-11-29` are one date to the lab: quoting it on
+    main does not make the unchanged experiment look new."""
+    git = GitRepo(tmp_path / "repo")
+    lab = make_lab(tmp_path / "repo", SMALL_LAB)
+    expire(lab, "beta", "2026-11-29")
+    for cluster in (lab.experiments / "beta").iterdir():
+        path = cluster / "cluster.yaml"
+        path.write_text(path.read_text().replace("2026-11-29", '"2026-11-29"'))
+    git.commit("the lab, with a quoted date")
+    git.git("switch", "--quiet", "-c", "feature")
+    result = invoke("validate", "--base", "main", *lab.options)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("warning: ")
+
+
 def test_an_unknown_base_is_an_error_naming_it(invoke: Invoke, repo: tuple[GitRepo, Lab]) -> None:
     _, lab = repo
     result = invoke("validate", "--base", "no-such-branch", *lab.options)
