@@ -179,7 +179,7 @@ class SpaceliftSettings(StrictModel):
 
     repository: Annotated[str, _written(REPOSITORY_NAME)]
     """The repository name without its owner (the VCS integration implies the owner)."""
-    branch: str = "main"
+    branch: Annotated[str, _written(GIT_REVISION)] = "main"
     """Default: main. The branch every stack tracks."""
     github_namespace: str | None = None
     """Default: none (the account's default GitHub integration). Set the owner to use a

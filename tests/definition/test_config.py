@@ -88,6 +88,12 @@ BAD_CONFIGS: list[tuple[str, Mutation, str, str]] = [
         "is required but missing",
     ),
     (
+        "branch that is not a git revision",
+        _set("spacelift.branch", "main feature"),
+        "spacelift.branch",
+        "'main feature' is not valid here; expected something like main",
+    ),
+    (
         "wrong type",
         _set("aws.az_count", "three"),
         "aws.az_count",
