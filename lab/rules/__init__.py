@@ -70,6 +70,7 @@ from lab.rules.nodes import node_bound_violations
 from lab.rules.tags import check_tags
 from lab.rules.taints import (
     AKS_SPOT_LABEL_KEY,
+    AKS_SPOT_TAINT,
     AKS_SPOT_VALUE,
     Taint,
     TaintEffect,
@@ -82,6 +83,7 @@ from lab.rules.violation import RuleError
 
 __all__ = [
     "AKS_SPOT_LABEL_KEY",
+    "AKS_SPOT_TAINT",
     "AKS_SPOT_VALUE",
     "AKS_SUPPORT",
     "DEFAULT_SERVICE_PORTS",

@@ -87,6 +87,8 @@ def check_labels(labels: dict[str, str], *, field: str) -> None:
 AKS_SPOT_LABEL_KEY: Final = "kubernetes.azure.com/scalesetpriority"
 """The label and taint key AKS puts on every node of a Spot pool, with the value ``spot``."""
 AKS_SPOT_VALUE: Final = "spot"
+AKS_SPOT_TAINT: Final = Taint(AKS_SPOT_LABEL_KEY, AKS_SPOT_VALUE, TaintEffect.NO_SCHEDULE)
+"""The taint AKS puts on every Spot node."""
 
 # Prefixes AKS refuses on node labels, and AKS's reserved system labels outside them
 # (MicrosoftDocs/azure-aks-docs@07fd290, articles/aks/use-labels.md, "Reserved system labels"
@@ -225,12 +227,12 @@ def check_node_taints(
         where = f"{field}[{number}]"
         _check_key_lengths(taint.key, field=where, what="taint")
         if cloud == "azure" and taint.key == AKS_SPOT_LABEL_KEY:
-            if spot and taint.value == AKS_SPOT_VALUE and taint.effect is TaintEffect.NO_SCHEDULE:
+            if spot and taint == AKS_SPOT_TAINT:
                 continue
             raise RuleError(
                 where,
                 f"{taint.kubernetes!r}: AKS taints Spot nodes with "
-                f"{AKS_SPOT_LABEL_KEY}={AKS_SPOT_VALUE}:NoSchedule itself, and no other node; "
+                f"{AKS_SPOT_TAINT.kubernetes} itself, and no other node; "
                 "remove it, and set spot: true for a Spot pool",
             )
         if cloud == "aws":

@@ -14,7 +14,7 @@ from cdktn_provider_azurerm.kubernetes_cluster_node_pool import (
 from constructs import Construct
 
 from lab.experiments import NodePoolSpec
-from lab.rules import AKS_SPOT_LABEL_KEY, AKS_SPOT_VALUE, parse_taint
+from lab.rules import AKS_SPOT_LABEL_KEY, AKS_SPOT_TAINT, AKS_SPOT_VALUE
 
 MAX_PODS: Final = 110
 """Pods per node: the upstream Kubernetes default, plenty for the lab's VM sizes (checkov
@@ -29,7 +29,7 @@ MAX_SURGE: Final = "10%"
 """Extra nodes during an upgrade: one for every lab-sized pool, which keeps upgrades cheap."""
 DRAIN_TIMEOUT_MINUTES: Final = 30
 
-SPOT_TAINT: Final = parse_taint(f"{AKS_SPOT_LABEL_KEY}={AKS_SPOT_VALUE}:NoSchedule", field="")
+SPOT_TAINT: Final = AKS_SPOT_TAINT
 """The taint AKS puts on every Spot node. azurerm reads it back, so a Spot pool declares it
 (the provider's node pool docs), or every plan would try to remove it."""
 SPOT_LABELS: Final = {AKS_SPOT_LABEL_KEY: AKS_SPOT_VALUE}
