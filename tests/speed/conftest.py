@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from lab import node
 from tests.speed.support import AWS_STACK, MainRun, run_main, synth_one_stack_over
 
 
@@ -22,8 +23,13 @@ from tests.speed.support import AWS_STACK, MainRun, run_main, synth_one_stack_ov
 class Synths:
     """The background synths of the session; ``.result()`` waits for one."""
 
+    lazy_exports: Path
+    """Where jsii's node reports the provider indexes it made lazy: ``app.tsv`` and
+    ``eager.tsv`` (lab/lazy_exports.cjs)."""
     app: Future[MainRun]
     """The whole app, from the repository."""
+    eager_app: Future[MainRun]
+    """The whole app with ``LAB_LAZY_EXPORTS=0``: every provider module compiled up front."""
     copy: Future[MainRun]
     """The whole app from a copy of the sources in another, deeper directory (so it shows
     the output does not depend on where it runs)."""
@@ -46,12 +52,26 @@ class BackgroundSynths:
             return self._synths
         self._workdir = tempfile.TemporaryDirectory(prefix="lab-speed-tests-")
         root = Path(self._workdir.name)
-        for name in ("app", "copy", "aws", "one-stack"):
+        for name in ("app", "eager", "copy", "aws", "one-stack", "lazy-exports"):
             (root / name).mkdir()
         self._pool = pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="synth")
-        app = pool.submit(run_main, root / "app/cdktf.out", report=root / "app/report.json")
+        app = pool.submit(
+            run_main,
+            root / "app/cdktf.out",
+            report=root / "app/report.json",
+            env={node.LAZY_EXPORTS_REPORT_ENV_VAR: str(root / "lazy-exports/app.tsv")},
+        )
         self._synths = Synths(
+            lazy_exports=root / "lazy-exports",
             app=app,
+            eager_app=pool.submit(
+                run_main,
+                root / "eager/cdktf.out",
+                env={
+                    node.LAZY_EXPORTS_ENV_VAR: "0",
+                    node.LAZY_EXPORTS_REPORT_ENV_VAR: str(root / "lazy-exports/eager.tsv"),
+                },
+            ),
             copy=pool.submit(
                 run_main,
                 root / "copy/cdktf.out",
@@ -99,6 +119,16 @@ def synths() -> Synths:
 @pytest.fixture(scope="session")
 def whole_app(synths: Synths) -> MainRun:
     return synths.app.result()
+
+
+@pytest.fixture(scope="session")
+def lazy_exports_reports(synths: Synths) -> Path:
+    return synths.lazy_exports
+
+
+@pytest.fixture(scope="session")
+def eager_app(synths: Synths) -> MainRun:
+    return synths.eager_app.result()
 
 
 @pytest.fixture(scope="session")

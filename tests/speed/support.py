@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from lab import node
 from lab.definition import MANAGEMENT_STACK_ID
 from tests.helpers import FIXTURE_LAB, REPO, read_tree
 
@@ -45,8 +46,11 @@ class MainRun:
 
 
 def environment() -> dict[str, str]:
-    """This environment without the lab's or the CLI's own variables."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
+    """This environment without the lab's or the CLI's own variables, and without the lazy
+    exports this process's ``import lab`` put in NODE_OPTIONS (each run's own adds them)."""
+    variables = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
+    options = variables.pop(node.NODE_OPTIONS, "").replace(node.lazy_exports_option(), "").strip()
+    return variables | ({node.NODE_OPTIONS: options} if options else {})
 
 
 def run_main(
@@ -55,18 +59,20 @@ def run_main(
     experiments: Path = EXPERIMENTS,
     report: Path | None = None,
     checkout: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> MainRun:
     """``python main.py --outdir OUTDIR ARGS``, through the probe when ``report`` is given.
 
     With ``checkout``, the sources are first copied there and the run happens in the copy,
-    so the output can be compared with a run from the repository itself.
+    so the output can be compared with a run from the repository itself. ``env`` is set on
+    top of this environment.
     """
     workdir = copy_sources(checkout) if checkout else REPO
     script = [str(PROBE), str(report)] if report else [str(workdir / "main.py")]
     # The probe reports on one process, so the whole app must synthesize in it.
-    env = environment() | ({"LAB_SYNTH_PARALLEL": "0"} if report else {})
+    variables = environment() | ({"LAB_SYNTH_PARALLEL": "0"} if report else {}) | dict(env or {})
     if checkout:
-        env["PYTHONPATH"] = str(workdir)
+        variables["PYTHONPATH"] = str(workdir)
     done = subprocess.run(
         [
             sys.executable,
@@ -76,7 +82,7 @@ def run_main(
             *("--outdir", str(outdir), *args),
         ],
         cwd=workdir,
-        env=env,
+        env=variables,
         capture_output=True,
         text=True,
         timeout=SYNTH_TIMEOUT_S,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from lab import node
 from tools.bench import (
     KEPT_MARKER,
     Marginal,
@@ -22,6 +23,7 @@ from tools.bench import (
     Summary,
     TargetResult,
     argocd_lab_config,
+    base_environment,
     count_experiment_stacks,
     evaluate_targets,
     failed_scenarios,
@@ -146,14 +148,39 @@ def test_values_over_the_limits_miss_and_failing_tests_are_noted() -> None:
     ]
 
 
-def test_the_ratios_compare_the_full_synth_with_the_floor_and_the_worker() -> None:
-    summaries = by_key(summary("floor", 4.0), summary("full", 5.0), summary("one-process", 6.0))
+def test_the_ratios_compare_the_full_synth_with_both_floors_the_worker_and_eager_modules() -> None:
+    summaries = by_key(
+        summary("floor", 4.0),
+        summary("floor-lazy", 1.0),
+        summary("full", 5.0),
+        summary("full-eager", 8.0),
+        summary("one-process", 6.0),
+    )
 
     assert ratios(summaries) == [
         Ratio("Full synth (default path) / floor", 1.25, 5.0, 4.0),
+        Ratio("Full synth (default path) / the floor's import with lazy exports", 5.0, 5.0, 1.0),
         Ratio("Full synth in one process / floor", 1.5, 6.0, 4.0),
         Ratio("Full synth (default path) / in one process", 5.0 / 6.0, 5.0, 6.0),
+        Ratio("Full synth (default path) / every module compiled up front", 0.625, 5.0, 8.0),
     ]
+
+
+def test_the_base_environment_drops_the_lab_s_switches_and_its_node_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each scenario chooses its path itself: the floor must not inherit the lazy exports
+    that importing lab here added to NODE_OPTIONS, nor a synth a switch set by the caller."""
+    monkeypatch.setenv("NODE_OPTIONS", f"--max-old-space-size=2048 {node.lazy_exports_option()}")
+    for switch in ("LAB_SYNTH_PARALLEL", "LAB_LAZY_EXPORTS", "LAB_LAZY_EXPORTS_REPORT"):
+        monkeypatch.setenv(switch, "0")
+
+    env = base_environment()
+
+    assert env["NODE_OPTIONS"] == "--max-old-space-size=2048"
+    assert not {"LAB_SYNTH_PARALLEL", "LAB_LAZY_EXPORTS", "LAB_LAZY_EXPORTS_REPORT"} & env.keys()
+    monkeypatch.setenv("NODE_OPTIONS", node.lazy_exports_option())
+    assert "NODE_OPTIONS" not in base_environment()
 
 
 # --- the report ---------------------------------------------------------------------------

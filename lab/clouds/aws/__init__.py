@@ -51,6 +51,6 @@ AWS: Final = CloudUnit(
     spacelift="lab.clouds.aws.spacelift",
     foundation_stack="lab.clouds.aws.foundation:AwsFoundationStack",
     experiment_clusters="lab.clouds.aws.clusters:EksClusters",
-    # Loading the aws provider alone takes about 3 s (docs/performance.md).
+    # The aws stacks cost the most jsii calls, EKS's above all (docs/performance.md).
     heavy_provider="cdktn_provider_aws._jsii",
 )
