@@ -2,7 +2,7 @@
 //
 // Why: a prebuilt provider's lib/index.js requires every resource module of the provider
 // up front (2,433 for aws), so loading the provider's assembly makes V8 compile hundreds of
-// megabytes of JavaScript that a synth never runs: about 2.4 s of the 2.9 s it takes to
+// megabytes of JavaScript that a synth never runs: about 2.5 s of the 2.9 s it takes to
 // import the aws provider, measured in docs/performance.md. The jsii kernel finds a type by
 // walking the package's exports (`exports.vpc.Vpc`), so an export that requires its module
 // on first access gives the kernel the same objects, and compiles only the modules the app

@@ -15,6 +15,7 @@ import pytest
 
 from lab import node
 from tools.bench import (
+    DEFAULT_OUTPUT,
     KEPT_MARKER,
     Marginal,
     Ratio,
@@ -309,6 +310,15 @@ def test_a_new_report_keeps_the_earlier_measurements_and_nothing_else() -> None:
         f"# Performance\n\nnew tables\n\n{KEPT_MARKER}\n## Before\n| 5.72 s |\n"
     )
     assert with_kept_section("new\n", "# Performance\n\nold tables\n") == "new\n"
+
+
+def test_the_committed_report_has_the_kept_section_make_bench_carries_over() -> None:
+    """The marker is how make bench finds the earlier measurements: a report without it (or
+    with a marker worded otherwise) loses them on the next run."""
+    report = DEFAULT_OUTPUT.read_text(encoding="utf-8")
+    assert report.count(KEPT_MARKER) == 1
+    kept = report[report.index(KEPT_MARKER) :]
+    assert "## Before: CDK for Terraform" in kept
 
 
 def test_the_argocd_scenario_s_lab_yaml_is_valid() -> None:
