@@ -74,6 +74,12 @@ def lazy_exports_option() -> str:
     return f'--require "{escaped}"'
 
 
+def without_lazy_exports(options: str) -> str:
+    """``NODE_OPTIONS`` as it was before :func:`use_lazy_exports`, for a child that chooses
+    for itself (a synth adds the hook again when it imports :mod:`lab`)."""
+    return options.replace(lazy_exports_option(), "").strip()
+
+
 def main() -> None:
     """Print the wheel's directory (the Makefile's NODE_DIR); exit 1 when it is missing.
 

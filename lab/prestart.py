@@ -4,7 +4,8 @@ The worker (``python -m lab.worker --heavy``) synthesizes the stacks of clouds w
 is the costliest to load and build with (``CloudUnit.heavy_provider``). Started here, before
 the parent imports the CLI and reads the lab definition, it begins about 0.3 s sooner than
 :mod:`lab.synth` could start it. :mod:`lab.synth` takes it over when the synth wants exactly
-those stacks, and otherwise it is stopped; at exit it is stopped whatever happened. This module imports nothing of the lab, so it costs nothing.
+those stacks, and otherwise it is stopped; at exit it is stopped whatever happened. This
+module imports nothing of the lab, so it costs nothing.
 """
 
 from __future__ import annotations

@@ -344,7 +344,7 @@ def base_environment() -> dict[str, str]:
     the lazy exports that importing :mod:`lab` here put in NODE_OPTIONS (a synth adds them
     itself; the floor must not have them)."""
     env = {k: v for k, v in os.environ.items() if k not in SWITCHES}
-    options = env.pop(node.NODE_OPTIONS, "").replace(node.lazy_exports_option(), "").strip()
+    options = node.without_lazy_exports(env.pop(node.NODE_OPTIONS, ""))
     if options:
         env[node.NODE_OPTIONS] = options
     env["CHECKPOINT_DISABLE"] = "1"

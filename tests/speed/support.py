@@ -49,7 +49,7 @@ def environment() -> dict[str, str]:
     """This environment without the lab's or the CLI's own variables, and without the lazy
     exports this process's ``import lab`` put in NODE_OPTIONS (each run's own adds them)."""
     variables = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
-    options = variables.pop(node.NODE_OPTIONS, "").replace(node.lazy_exports_option(), "").strip()
+    options = node.without_lazy_exports(variables.pop(node.NODE_OPTIONS, ""))
     return variables | ({node.NODE_OPTIONS: options} if options else {})
 
 
