@@ -1,13 +1,18 @@
-"""The real providers through lab/lazy_exports.cjs: every resource module of each provider
-the app loads is required on first use, and the output is the same byte for byte as with
-every module compiled up front (``LAB_LAZY_EXPORTS=0``)."""
+"""The real providers through lab/lazy_exports.cjs: every resource module of each installed
+provider is required on first use, in the synth's own runs too, and the output is the same
+byte for byte as with every module compiled up front (``LAB_LAZY_EXPORTS=0``)."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.speed.support import MainRun
+from lab import node
+from tests.helpers import REPO
+from tests.speed.support import MainRun, environment
 
 PROVIDERS = {"aws": "cdktn_provider_aws", "azurerm": "cdktn_provider_azurerm"}
 """The providers the fixture lab loads: the JavaScript package name's suffix, the Python
@@ -33,6 +38,30 @@ def lazy_exports(report: Path) -> dict[str, int]:
     return {
         url.split("/node_modules/@cdktn/provider-")[1].split("/")[0]: int(count)
         for url, count in rows
+    }
+
+
+def test_every_installed_provider_s_index_is_made_lazy(tmp_path: Path) -> None:
+    """Each prebuilt provider installed (a Renovate update included) keeps the index shape
+    the hook knows; if one stops matching, it loads as published and this fails."""
+    installed = {
+        dist.metadata["Name"].removeprefix("cdktn-provider-"): dist.metadata["Name"].replace(
+            "-", "_"
+        )
+        for dist in importlib.metadata.distributions()
+        if dist.metadata["Name"].startswith("cdktn-provider-")
+    }
+    assert {"aws", "azurerm", "kubernetes"} <= installed.keys()
+    report = tmp_path / "lazy-exports.tsv"
+    imports = ", ".join(f"{package}._jsii" for package in sorted(installed.values()))
+    subprocess.run(
+        [sys.executable, "-c", f"import lab, {imports}"],
+        cwd=REPO,
+        env=environment() | {node.LAZY_EXPORTS_REPORT_ENV_VAR: str(report)},
+        check=True,
+    )
+    assert lazy_exports(report) == {
+        provider: resource_modules(package) for provider, package in installed.items()
     }
 
 
