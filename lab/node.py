@@ -59,8 +59,9 @@ def use_wheel_node() -> None:
 def use_lazy_exports() -> None:
     """Have every node this process starts load :data:`LAZY_EXPORTS_HOOK` first, unless
     ``LAB_LAZY_EXPORTS=0``. Options already in ``NODE_OPTIONS`` are kept; the hook is added
-    once, also when a child process imports :mod:`lab` again."""
-    if os.environ.get(LAZY_EXPORTS_ENV_VAR, "1") == "0":
+    once, also when a child process imports :mod:`lab` again. (The hook itself also reads
+    ``LAB_LAZY_EXPORTS``, so ``0`` turns it off in a node that inherited the option.)"""
+    if os.environ.get(LAZY_EXPORTS_ENV_VAR, "1") == "0" or not LAZY_EXPORTS_HOOK.is_file():
         return
     options = os.environ.get(NODE_OPTIONS, "")
     if lazy_exports_option() not in options:
@@ -72,12 +73,6 @@ def lazy_exports_option() -> str:
     double quotes, so the path is quoted."""
     escaped = str(LAZY_EXPORTS_HOOK).replace("\\", "\\\\").replace('"', '\\"')
     return f'--require "{escaped}"'
-
-
-def without_lazy_exports(options: str) -> str:
-    """``NODE_OPTIONS`` as it was before :func:`use_lazy_exports`, for a child that chooses
-    for itself (a synth adds the hook again when it imports :mod:`lab`)."""
-    return options.replace(lazy_exports_option(), "").strip()
 
 
 def main() -> None:

@@ -155,3 +155,46 @@ def test_lab_lazy_exports_0_leaves_node_options_alone(monkeypatch: pytest.Monkey
     monkeypatch.setenv(node.LAZY_EXPORTS_ENV_VAR, "0")
     node.use_lazy_exports()
     assert os.environ[node.NODE_OPTIONS] == "--max-old-space-size=2048"
+
+
+def test_lab_lazy_exports_0_turns_off_a_hook_node_inherited(tmp_path: Path) -> None:
+    package = write_package(tmp_path, "@cdktn/provider-demo", PREAMBLE + EAGER_EXPORTS)
+    seen = probe(package, **{node.LAZY_EXPORTS_ENV_VAR: "0"})
+    assert seen["before"] == ["vpc", "subnet"]
+
+
+def test_two_copies_of_the_hook_register_once(tmp_path: Path) -> None:
+    """A checkout's hook and a copy's (a child importing lab from elsewhere) in one node:
+    the index is made lazy once, and reported once with its real count."""
+    copy = tmp_path / "copy" / "lazy_exports.cjs"
+    copy.parent.mkdir()
+    shutil.copy(node.LAZY_EXPORTS_HOOK, copy)
+    package = write_package(tmp_path, "@cdktn/provider-demo", PREAMBLE + EAGER_EXPORTS)
+    report = tmp_path / "report.tsv"
+    seen = probe(
+        package,
+        **{
+            node.NODE_OPTIONS: f'--require "{copy}"',
+            node.LAZY_EXPORTS_REPORT_ENV_VAR: str(report),
+        },
+    )
+    assert seen["before"] == []
+    assert [line.split("\t")[1] for line in report.read_text().splitlines()] == ["2"]
+
+
+def test_a_report_that_cannot_be_written_does_not_stop_the_provider(tmp_path: Path) -> None:
+    package = write_package(tmp_path, "@cdktn/provider-demo", PREAMBLE + EAGER_EXPORTS)
+    seen = probe(package, **{node.LAZY_EXPORTS_REPORT_ENV_VAR: str(tmp_path)})  # a directory
+    assert seen["before"] == []
+    assert seen["name"] == "Vpc"
+
+
+def test_without_the_hook_file_node_options_are_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A --require of a missing file would stop every node from starting."""
+    monkeypatch.setattr(node, "LAZY_EXPORTS_HOOK", tmp_path / "lazy_exports.cjs")
+    monkeypatch.setenv(node.NODE_OPTIONS, "--max-old-space-size=2048")
+    monkeypatch.delenv(node.LAZY_EXPORTS_ENV_VAR, raising=False)
+    node.use_lazy_exports()
+    assert os.environ[node.NODE_OPTIONS] == "--max-old-space-size=2048"

@@ -145,13 +145,13 @@ def default_scenarios(
             "floor",
             "Floor: `import cdktn, cdktn_provider_aws.eks_cluster` in a fresh process",
             ("-c", FLOOR_CODE),
+            env=LAZY_EXPORTS_OFF,
             synth=False,
         ),
         Scenario(
             "floor-lazy",
             "The floor's import with lazy provider exports (`lab/lazy_exports.cjs`)",
             ("-c", FLOOR_CODE),
-            env={node.NODE_OPTIONS: node.lazy_exports_option()},
             synth=False,
         ),
         Scenario("full", "Full synth, default path (aws stacks in a worker process)", synth_args()),
@@ -340,13 +340,10 @@ def measure(scenario: Scenario, env: Mapping[str, str]) -> Sample:
 
 
 def base_environment() -> dict[str, str]:
-    """The caller's environment, minus what would change which path is measured: among it
-    the lazy exports that importing :mod:`lab` here put in NODE_OPTIONS (a synth adds them
-    itself; the floor must not have them)."""
+    """The caller's environment, minus what would change which path is measured. Its
+    NODE_OPTIONS loads the lazy-exports hook (importing :mod:`lab` here added it), which the
+    floor turns off with ``LAB_LAZY_EXPORTS=0``."""
     env = {k: v for k, v in os.environ.items() if k not in SWITCHES}
-    options = node.without_lazy_exports(env.pop(node.NODE_OPTIONS, ""))
-    if options:
-        env[node.NODE_OPTIONS] = options
     env["CHECKPOINT_DISABLE"] = "1"
     return env
 

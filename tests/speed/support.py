@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from lab import node
 from lab.definition import MANAGEMENT_STACK_ID
 from tests.helpers import FIXTURE_LAB, REPO, read_tree
 
@@ -46,11 +45,8 @@ class MainRun:
 
 
 def environment() -> dict[str, str]:
-    """This environment without the lab's or the CLI's own variables, and without the lazy
-    exports this process's ``import lab`` put in NODE_OPTIONS (each run's own adds them)."""
-    variables = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
-    options = node.without_lazy_exports(variables.pop(node.NODE_OPTIONS, ""))
-    return variables | ({node.NODE_OPTIONS: options} if options else {})
+    """This environment without the lab's or the CLI's own variables."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "CDKTF_"))}
 
 
 def run_main(

@@ -26,6 +26,7 @@ from tools.bench import (
     argocd_lab_config,
     base_environment,
     count_experiment_stacks,
+    default_scenarios,
     evaluate_targets,
     failed_scenarios,
     marginal_cost,
@@ -167,21 +168,23 @@ def test_the_ratios_compare_the_full_synth_with_both_floors_the_worker_and_eager
     ]
 
 
-def test_the_base_environment_drops_the_lab_s_switches_and_its_node_options(
+def test_the_base_environment_drops_the_lab_s_switches_and_the_floor_turns_the_hook_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each scenario chooses its path itself: the floor must not inherit the lazy exports
-    that importing lab here added to NODE_OPTIONS, nor a synth a switch set by the caller."""
-    monkeypatch.setenv("NODE_OPTIONS", f"--max-old-space-size=2048 {node.lazy_exports_option()}")
+    """Each scenario chooses its path itself: a switch set by the caller reaches none of them,
+    and the floor imports the provider as published although NODE_OPTIONS loads the hook."""
     for switch in ("LAB_SYNTH_PARALLEL", "LAB_LAZY_EXPORTS", "LAB_LAZY_EXPORTS_REPORT"):
-        monkeypatch.setenv(switch, "0")
+        monkeypatch.setenv(switch, "1")
 
     env = base_environment()
 
-    assert env["NODE_OPTIONS"] == "--max-old-space-size=2048"
     assert not {"LAB_SYNTH_PARALLEL", "LAB_LAZY_EXPORTS", "LAB_LAZY_EXPORTS_REPORT"} & env.keys()
-    monkeypatch.setenv("NODE_OPTIONS", node.lazy_exports_option())
-    assert "NODE_OPTIONS" not in base_environment()
+    assert node.lazy_exports_option() in env["NODE_OPTIONS"]  # this process imported lab
+    scenarios = {s.key: s for s in default_scenarios({})}
+    assert scenarios["floor"].env == {"LAB_LAZY_EXPORTS": "0"}
+    assert scenarios["full-eager"].env == {"LAB_LAZY_EXPORTS": "0"}
+    assert scenarios["floor-lazy"].env == {}
+    assert scenarios["floor"].args == scenarios["floor-lazy"].args
 
 
 # --- the report ---------------------------------------------------------------------------
