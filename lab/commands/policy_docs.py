@@ -9,14 +9,26 @@ rule's annotation is in OPA's trace: entering an annotated rule, OPA prints it a
 OPA's rule index lets the input through, so the rules are entered by tracing the policy's
 own Rego tests (``<name>_test.rego``); ``tests/policies/test_policy_files.py`` asserts that
 they reach every definition of a decision rule.
+
+Tracing a policy's tests takes OPA about a second, and ``lab docs --check`` runs in every
+commit's pre-commit hook, so what OPA answered is kept in the user's cache directory
+(``$XDG_CACHE_HOME/illm-k8s-lab/policy-traces``), keyed by everything it depends on: the
+policy, its tests, the engine's version and this module's source. A cache that cannot be
+read or written is a miss, never an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, Final
 
 from lab.policies import POLICY_DIRECTORY, PolicyFile
@@ -127,8 +139,62 @@ def policy_reference(policy: PolicyFile, tests: str) -> PolicyReference:
 @functools.cache
 def _ask_opa(filename: str, body: str, tests: str) -> tuple[Any, dict[int, Any]]:
     """OPA's annotation chain of the package, and the annotated rules of ``filename`` its
-    tests enter (by line: name and annotation). Cached by content: tracing a whole Rego
-    test suite takes seconds."""
+    tests enter (by line: name and annotation). Cached by content, here and on disk: tracing
+    a whole Rego test suite takes seconds."""
+    cached = _trace_cache_file(filename, body, tests)
+    if (answer := _read_cached(cached)) is not None:
+        return answer
+    answer = _trace(filename, body, tests)
+    _write_cached(cached, answer)
+    return answer
+
+
+TRACE_CACHE: Final = Path("illm-k8s-lab") / "policy-traces"
+"""Under ``$XDG_CACHE_HOME`` (``~/.cache`` when unset)."""
+OPA_DISTRIBUTION: Final = "opa-golib-python-bindings"
+
+
+def trace_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / TRACE_CACHE
+
+
+def _trace_cache_file(filename: str, body: str, tests: str) -> Path:
+    try:
+        engine = version(OPA_DISTRIBUTION)
+    except PackageNotFoundError:
+        engine = "none"
+    key = hashlib.sha256(
+        json.dumps(
+            [engine, Path(__file__).read_text(encoding="utf-8"), filename, body, tests]
+        ).encode()
+    ).hexdigest()
+    return trace_cache_dir() / f"{key}.json"
+
+
+def _read_cached(path: Path) -> tuple[Any, dict[int, Any]] | None:
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return stored["chain"], {int(line): tuple(rule) for line, rule in stored["entered"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_cached(path: Path, answer: tuple[Any, dict[int, Any]]) -> None:
+    chain, entered = answer
+    document = json.dumps({"chain": chain, "entered": sorted(entered.items())})
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A rename is atomic: two lab processes never read half a file.
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
+        ) as staged:
+            staged.write(document)
+        Path(staged.name).replace(path)
+
+
+def _trace(filename: str, body: str, tests: str) -> tuple[Any, dict[int, Any]]:
+    """What :func:`_ask_opa` returns, from OPA itself."""
     try:  # not a runtime dependency (requirements-opa.lock), and it ships no type hints
         from opa_bindings import OpaEngine, OpaError  # type: ignore[import-untyped]
     except ImportError:

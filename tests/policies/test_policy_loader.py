@@ -3,6 +3,9 @@ reference ``lab docs`` renders from the annotations OPA returns)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,8 +16,10 @@ from lab.commands.policy_docs import (
     DocumentedRule,
     PolicyDocsError,
     PolicyReference,
+    _ask_opa,
     policy_reference,
     render_policies_markdown,
+    trace_cache_dir,
 )
 from lab.policies import PolicyFile, load_policies, load_policy
 from lab.rules.policies import PolicyType
@@ -307,3 +312,62 @@ def test_markdown_lists_policies_by_name_with_a_row_per_rule(tmp_path: Path) -> 
     assert "| `allow`: Team members | The login is in the team. | allow |" in markdown
     assert "| `warn`: Always \\| careful | Every run. | warn |" in markdown
     assert markdown.count("| `deny`: No VPCs | The plan creates a VPC. | deny |") == 2
+
+
+# --- what OPA answered, kept on disk ---------------------------------------------------
+
+
+@pytest.fixture
+def trace_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache directory, and no answer kept in this process."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _ask_opa.cache_clear()
+    yield trace_cache_dir()
+    _ask_opa.cache_clear()
+
+
+def without_opa(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing the engine fails from here on; only the disk cache can answer."""
+    _ask_opa.cache_clear()
+    monkeypatch.setitem(sys.modules, "opa_bindings", None)
+
+
+def test_a_policy_traced_once_is_read_back_without_opa(
+    tmp_path: Path, trace_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    traced = reference(tmp_path)
+    assert len(list(trace_cache.glob("*.json"))) == 1
+    without_opa(monkeypatch)
+    assert reference(tmp_path) == traced
+
+
+def test_a_changed_policy_or_test_is_traced_again(
+    tmp_path: Path, trace_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference(tmp_path)
+    without_opa(monkeypatch)
+    for text, tests in ((VALID.replace("No VPCs", "No networks"), TESTS), (VALID, TESTS + "\n")):
+        with pytest.raises(PolicyDocsError, match="OPA, which is not installed"):
+            reference(tmp_path, text, tests)
+
+
+def test_an_unreadable_cache_entry_is_a_miss(
+    tmp_path: Path, trace_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    traced = reference(tmp_path)
+    (entry,) = trace_cache.glob("*.json")
+    entry.write_text("{not json", encoding="utf-8")
+    _ask_opa.cache_clear()
+    assert reference(tmp_path) == traced  # OPA traced it again
+    assert json.loads(entry.read_text(encoding="utf-8"))["chain"]  # and the entry is whole
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache directory would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    _ask_opa.cache_clear()
+    assert reference(tmp_path).title == "Example guardrails"
+    _ask_opa.cache_clear()
