@@ -40,6 +40,7 @@ from lab.definition import (
 from lab.errors import LabDefinitionError, SynthError, display_path
 from lab.experiments import DEFAULT_EXPERIMENTS_DIR, ClusterSize
 from lab.expiry import REMOVE_COMMAND
+from lab.git import GitError, repository_root
 from lab.policies import load_policies
 
 # Each other command imports its own module when it runs: `main.py` and the synth worker load
@@ -460,8 +461,8 @@ def affected_command(
     from lab.commands import affected
 
     try:
-        root = affected.repository_root(repo)
-    except affected.GitError as error:
+        root = repository_root(repo)
+    except GitError as error:
         _fail(str(error), EXIT_INVALID)
     context = click.get_current_context()
     if context.get_parameter_source("config_path") is ParameterSource.DEFAULT:
@@ -477,7 +478,7 @@ def affected_command(
             branch=branch or definition.config.spacelift.branch,
             event=None if event == _EVENT_AUTO else affected.Event(event.replace("-", "_")),
         )
-    except affected.GitError as error:
+    except GitError as error:
         _fail(str(error), EXIT_INVALID)
     if as_json:
         _print_json(report.json_data())
@@ -623,7 +624,7 @@ def validate_command(
     *, config_path: Path, experiments_dir: Path, strict: bool, base: str | None
 ) -> None:
     """Check the lab definition without synthesizing."""
-    from lab.commands import affected, expiry, validation
+    from lab.commands import expiry, validation
 
     definition = _load(*_default_paths(config_path, experiments_dir))
     try:
@@ -634,7 +635,7 @@ def validate_command(
         late = expiry.expired(definition, clock.today_utc())
         try:
             introduced = expiry.introduced_expired(late, base)
-        except affected.GitError as error:
+        except GitError as error:
             _fail(f"--base {base}: {error}", EXIT_INVALID)
         if introduced:
             _fail(str(LabDefinitionError(introduced)), EXIT_INVALID)

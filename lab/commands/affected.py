@@ -12,7 +12,6 @@ the definition at the range's base, where it still existed.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -31,15 +30,12 @@ from lab.definition import (
     load_definition,
 )
 from lab.errors import LabDefinitionError
+from lab.git import GitError, git
 
 STACKS_DIR: Final = f"{OUTPUT_DIR}/stacks"
 """Where every stack's project root lives, relative to the repository root."""
 RUNTIME_CONFIG: Final = ".spacelift/config.yml"
 FORMAT_VERSION: Final = 1
-
-
-class GitError(Exception):
-    """Git could not answer: not a repository, an unknown revision, git missing."""
 
 
 class Event(StrEnum):
@@ -132,34 +128,7 @@ class AffectedDocument(Document):
     notes: list[str]
 
 
-# --- git --------------------------------------------------------------------------------
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run ``git -C repo args`` and return its stdout; raise :class:`GitError` on failure."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH)") from None
-    if done.returncode != 0:
-        message = done.stderr.strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed ({done.returncode})")
-    return done.stdout
-
-
-def repository_root(path: Path) -> Path:
-    """The top level of the git work tree containing ``path``."""
-    try:
-        return Path(git(path, "rev-parse", "--show-toplevel").strip())
-    except GitError:
-        raise GitError(f"{path} is not inside a git repository") from None
+# --- git ---------------------------------------------------------------------------------
 
 
 def resolve_range(repo: Path, spec: str) -> tuple[str, str]:

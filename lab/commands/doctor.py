@@ -15,7 +15,6 @@ step it belongs to; the first one with something to do is the next step.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Final, Literal
 from lab.commands.documents import Document
 from lab.definition import OUTPUT_DIR, LabDefinition
 from lab.errors import display_path
+from lab.git import GitError, git
 
 FORMAT_VERSION: Final = 1
 BOOTSTRAP: Final = "docs/bootstrap.md"
@@ -90,13 +90,8 @@ def origin_repository(root: Path) -> str | None:
     """The repository name of the ``origin`` remote (``owner/name`` without ``.git``), or
     None without git, a repository or that remote, or when it is a local path."""
     try:
-        url = subprocess.run(
-            ["git", "-C", str(root), "remote", "get-url", "origin"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
+        url = git(root, "remote", "get-url", "origin").strip()
+    except GitError:
         return None
     # https://github.com/owner/name(.git), ssh://git@host/owner/name or git@host:owner/name:
     # only a hosted remote names what Spacelift reads. A local path or file:// URL (a clone

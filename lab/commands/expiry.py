@@ -31,13 +31,13 @@ from typing import Final, Literal
 
 import yaml
 
-from lab.commands.affected import GitError, git
 from lab.commands.documents import Document
 from lab.config import ExpiryDelivery, LabConfig
 from lab.definition import LabDefinition
 from lab.errors import Problem, display_path
 from lab.experiments import Experiment, stack_id
 from lab.expiry import is_expired
+from lab.git import GitError, git
 
 FORMAT_VERSION: Final = 1
 
