@@ -48,11 +48,11 @@ POLICIES_DIR: Final = Path(__file__).resolve().parent.parent / POLICY_DIRECTORY
 class StackKind(StrEnum):
     """The three kinds of stack; each kind is also the stack's primary label."""
 
-    MANAGEMENT = "management"
+    MANAGEMENT = stack_labels.MANAGEMENT
     """``spacelift-root``: creates and configures every other Spacelift stack."""
-    FOUNDATION = "foundation"
+    FOUNDATION = stack_labels.FOUNDATION
     """Per-cloud networking, applied by hand, protected from deletion."""
-    EXPERIMENT = "experiment"
+    EXPERIMENT = stack_labels.EXPERIMENT
     """One experiment's clusters on one cloud; runs after its foundation."""
 
 

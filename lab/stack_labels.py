@@ -12,6 +12,17 @@ from __future__ import annotations
 
 from typing import Final
 
+MANAGEMENT: Final = "management"
+"""The management stack's kind (``StackKind.MANAGEMENT``), as its primary label."""
+FOUNDATION: Final = "foundation"
+"""A foundation stack's kind and primary label."""
+EXPERIMENT: Final = "experiment"
+"""An experiment stack's kind and primary label."""
+KINDS: Final = (MANAGEMENT, FOUNDATION, EXPERIMENT)
+PROTECTED: Final = frozenset({FOUNDATION, MANAGEMENT})
+"""The kinds the approval policy treats as protected (policies/approval.rego
+``protected_labels``): reviewed before they apply, so never autodeployed."""
+
 NODE_CAP: Final = "max-nodes-per-cluster"
 """``max-nodes-per-cluster:<n>``: the plan policy's node cap for the stack's node pools."""
 MONTHLY_BUDGET: Final = "max-monthly-usd"
@@ -20,7 +31,7 @@ WARN_INCREASE: Final = "warn-increase-percent"
 """``warn-increase-percent:<n>``: a larger rise of the monthly estimate gets a warning."""
 INFRACOST: Final = "infracost"
 """Turns Spacelift's Infracost integration on for the stack (and attaches its context)."""
-EXPERIMENT_PREFIX: Final = "experiment"
+EXPERIMENT_PREFIX: Final = EXPERIMENT
 """``experiment:<name>``: which experiment an experiment stack belongs to."""
 
 VALUED: Final = (NODE_CAP, MONTHLY_BUDGET, WARN_INCREASE, EXPERIMENT_PREFIX)

@@ -7,9 +7,9 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Final
 
 from lab.rules.violation import RuleError
-from lab.stack_labels import INFRACOST, VALUED
+from lab.stack_labels import INFRACOST, KINDS, VALUED
 
-RESERVED_LABELS: Final = frozenset({"management", "foundation", "experiment", INFRACOST})
+RESERVED_LABELS: Final = frozenset({*KINDS, INFRACOST})
 """Labels with a meaning to the policies, set by the app."""
 RESERVED_LABEL_PREFIXES: Final = tuple(f"{name}:" for name in VALUED)
 

@@ -11,6 +11,7 @@ from concurrent.futures import Future
 
 import pytest
 
+from lab import stack_labels
 from lab.commands.policy_docs import DECISION_RULES, PolicyReference
 from lab.config import DEFAULT_MAX_NODES_PER_CLUSTER
 from lab.policies import (
@@ -116,3 +117,14 @@ def test_importing_lab_policies_stays_light() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
 
     assert done.stdout == "[]\n"
+
+
+def test_the_approval_policy_protects_the_kinds_the_app_never_autodeploys(
+    engines: Mapping[str, Engine],
+) -> None:
+    """The construct refuses autodeploy on exactly the kinds the approval policy holds for a
+    reviewer: one list (lab/stack_labels.py), read here from the policy by OPA."""
+    assert sorted(engines["approval"].value("spacelift.protected_labels")) == sorted(
+        stack_labels.PROTECTED
+    )
+    assert set(stack_labels.KINDS) > stack_labels.PROTECTED

@@ -11,6 +11,7 @@ from typing import Final
 from cdktn import ITerraformDependable
 from constructs import Construct
 
+from lab import stack_labels
 from lab.spacelift import (
     Arguments,
     ContextAttachment,
@@ -28,9 +29,6 @@ from lab.spacelift import (
 )
 
 DEFAULT_DRIFT_TIMEZONE: Final = "UTC"
-PROTECTED_LABELS: Final = frozenset({"foundation", "management"})
-"""The labels that make the approval policy treat a stack as protected (policies/approval.rego
-``protected_labels``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,7 +137,7 @@ class SpaceliftStackProps:
     def __post_init__(self) -> None:
         # Spacelift asks the approval policy nothing between plan and apply on an autodeploy
         # stack, so a protected one would never be reviewed.
-        protected = PROTECTED_LABELS.intersection(self.labels)
+        protected = stack_labels.PROTECTED.intersection(self.labels)
         assert not (self.autodeploy and protected), (
             f"autodeploy: {self.slug} is a {sorted(protected)[0]} stack, whose changes are "
             "reviewed before they apply"
