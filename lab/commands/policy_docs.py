@@ -160,16 +160,19 @@ def trace_cache_dir() -> Path:
 
 
 def _trace_cache_file(filename: str, body: str, tests: str) -> Path:
+    key = hashlib.sha256(json.dumps([*_answer_depends_on(), filename, body, tests]).encode())
+    return trace_cache_dir() / f"{key.hexdigest()}.json"
+
+
+@functools.cache
+def _answer_depends_on() -> tuple[str, str]:
+    """Besides the policy and its tests: the engine's version and this module's source
+    (which parses the trace), read once per process."""
     try:
         engine = version(OPA_DISTRIBUTION)
     except PackageNotFoundError:
         engine = "none"
-    key = hashlib.sha256(
-        json.dumps(
-            [engine, Path(__file__).read_text(encoding="utf-8"), filename, body, tests]
-        ).encode()
-    ).hexdigest()
-    return trace_cache_dir() / f"{key}.json"
+    return engine, Path(__file__).read_text(encoding="utf-8")
 
 
 def _read_cached(path: Path) -> tuple[Any, dict[int, Any]] | None:
