@@ -318,6 +318,11 @@ if os.environ.get("LAB_SYNTH_PARALLEL") == "0":
 
     eks.EksCluster.__init__ = refuse
 """
+EARLY_WORKER_SITECUSTOMIZE = SITECUSTOMIZE.replace(
+    'os.environ.get("LAB_SYNTH_PARALLEL") == "0"', '"--heavy" in __import__("sys").argv'
+)
+"""Refuses the EKS cluster only in the worker main.py starts (``lab.worker --heavy``), not in
+the one lab/synth.py would start instead (``--exact --stack ...``) nor in one process."""
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the worker needs a second CPU")
@@ -377,7 +382,7 @@ def test_a_full_synth_uses_the_worker_main_py_starts_first(
 
     hooks = tmp_path / "hooks"
     hooks.mkdir()
-    (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    (hooks / "sitecustomize.py").write_text(EARLY_WORKER_SITECUSTOMIZE)
     before = read_tree(committed_copy)
     refused = subprocess.run(
         [*run, "--outdir", str(committed_copy)],
