@@ -11,7 +11,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # Every package is installed from a hashed lock (`make lock` writes them with uv):
 # requirements.lock (runtime), requirements-dev.lock (runtime and dev, what .venv holds),
-# requirements-opa.lock (the OPA engine for the policy tests) and requirements-checkov.lock.
+# requirements-opa.lock (the OPA engine: the policy tests and `lab docs`) and requirements-checkov.lock.
 PIP_INSTALL = -m pip install -qq --require-hashes
 UPGRADE ?=
 
@@ -36,7 +36,7 @@ $(VENV)/.installed: pyproject.toml requirements-dev.lock requirements-opa.lock
 		$(PYTHON_BOOTSTRAP) -m venv $(VENV); }
 	@echo "==> installing requirements-dev.lock into $(VENV), hashes checked (cdktn, the aws, azurerm and kubernetes providers and Node 24: about a minute and 1 GB the first time)"
 	@$(PY) $(PIP_INSTALL) -r requirements-dev.lock
-	@echo "==> installing the lab package (editable) and the OPA engine for the policy tests"
+	@echo "==> installing the lab package (editable) and the OPA engine (the policy tests and lab docs)"
 	@$(PY) -m pip install -qq --no-deps -e .
 	@# Its metadata asks for Python >= 3.14 but the engine runs on 3.11 (requirements-opa.in).
 	@$(PY) $(PIP_INSTALL) --no-deps --ignore-requires-python -r requirements-opa.lock

@@ -6,11 +6,9 @@ import atexit
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from cdktn import App, TerraformStack, Testing
 
@@ -110,19 +108,6 @@ def only_resource(doc: JsonDict, resource_type: str) -> JsonDict:
 def data_sources(doc: JsonDict, data_type: str) -> dict[str, JsonDict]:
     """Every data source of one type, keyed by logical id."""
     return doc.get("data", {}).get(data_type, {})  # type: ignore[no-any-return]
-
-
-def assert_refused(make: Callable[[], object], field: str, fact: str) -> None:
-    """``make()`` raises a ValueError about ``field`` that states ``fact``.
-
-    For the many tests where the wording is not the point; each family of messages has
-    one test that pins its exact wording.
-    """
-    with pytest.raises(ValueError) as caught:
-        make()
-    message = str(caught.value)
-    assert message.startswith(f"{field}: "), message
-    assert fact in message, message
 
 
 class _PlainDumper(yaml.SafeDumper):

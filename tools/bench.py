@@ -8,7 +8,8 @@ Usage::
 
 Every scenario runs as a subprocess (``main.py`` into a fresh ``--outdir`` in a temporary
 directory, the floor, or the test suite), ``--runs`` times. The floor is a fresh process that
-imports the toolkit and the aws provider's EKS module: the cost no app can avoid. Runs are
+imports the toolkit and the aws provider's EKS module as it is published (every resource
+module compiled; the lab's synth avoids most of that, see ``lab/lazy_exports.cjs``). Runs are
 interleaved, one run of every scenario per round, so a change in the machine's load hits
 every scenario alike; the tables report medians. It prints the report and writes it to
 ``docs/performance.md``.

@@ -3,7 +3,7 @@
 The generic layers (the definition, the contract, the app, the management stack, synthesis)
 iterate over :data:`lab.clouds.CLOUDS` and ask each :class:`CloudUnit`; none of them branches on
 a cloud's name. Adding a cloud is adding a package beside ``lab/clouds/aws`` (docs/contributing.md,
-"Adding a cloud"). Nothing here imports cdktf: the stack builders are named as ``module:attribute``
+"A cloud"). Nothing here imports cdktf: the stack builders are named as ``module:attribute``
 and imported only when a stack of theirs is built.
 """
 

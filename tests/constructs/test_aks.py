@@ -280,7 +280,7 @@ def test_control_plane_logs_go_to_the_workspace(default_doc: JsonDict) -> None:
         "kube-scheduler",
         "cluster-autoscaler",
     ]
-    # The full audit log (every read) is the costly one: not by default.
+    # The full audit log (every read) is the costly one: left out.
     assert "kube-audit" not in {log["category"] for log in setting["enabled_log"]}
 
 
