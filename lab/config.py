@@ -57,7 +57,8 @@ from lab.rules.spacelift import (
     RETIRED_SPACELIFT_KEYS,
     check_approvers,
     check_distinct_roles,
-    check_drift_detection,
+    check_drift_schedule,
+    check_drift_worker_pool,
     check_retired,
     check_stack_labels,
 )
@@ -116,6 +117,13 @@ class DriftDetectionSettings(StrictModel):
     schedule: tuple[str, ...] = ("0 6 * * 1-5",)
     """Cron expressions. Default: weekdays at 06:00."""
     timezone: str = "UTC"
+
+    @model_validator(mode="after")
+    def _check_schedule(self) -> DriftDetectionSettings:
+        # Here rather than in SpaceliftSettings: pydantic runs a model's after-validator only
+        # when all its fields are valid, and a bad schedule is reported with the rest.
+        check_drift_schedule(enabled=self.enabled, schedule=self.schedule, field="schedule")
+        return self
 
 
 class AwsIntegrationSettings(StrictModel):
@@ -227,10 +235,8 @@ class SpaceliftSettings(StrictModel):
     @model_validator(mode="after")
     def _check_stacks(self) -> SpaceliftSettings:
         check_retired(self.model_fields_set, RETIRED_SPACELIFT_KEYS)
-        check_drift_detection(
-            enabled=self.drift_detection.enabled,
-            schedule=self.drift_detection.schedule,
-            worker_pool_id=self.worker_pool_id,
+        check_drift_worker_pool(
+            enabled=self.drift_detection.enabled, worker_pool_id=self.worker_pool_id
         )
         check_approvers([(approver.login, approver.vcs_login) for approver in self.approvers])
         check_stack_labels(self.labels)

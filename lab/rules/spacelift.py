@@ -85,24 +85,24 @@ def check_distinct_roles(roles: Mapping[str, str]) -> None:
             )
 
 
-def check_drift_detection(
-    *, enabled: bool, schedule: Sequence[str], worker_pool_id: str | None
+def check_drift_schedule(
+    *, enabled: bool, schedule: Sequence[str], field: str = "drift_detection.schedule"
 ) -> None:
-    """Scheduled drift detection that fires: cron expressions, and a private worker pool
-    (Spacelift runs drift detection only on private workers). Fields are relative to the
-    ``spacelift`` section."""
+    """Scheduled drift detection that has something to fire: cron expressions."""
     if enabled and not schedule:
-        raise RuleError(
-            "drift_detection.schedule",
-            "give at least one cron expression, or set enabled: false",
-        )
+        raise RuleError(field, "give at least one cron expression, or set enabled: false")
     for expression in schedule:
         if len(expression.split()) != CRON_FIELDS:
             raise RuleError(
-                "drift_detection.schedule",
+                field,
                 f"{expression!r} is not a five-field cron expression "
                 "(minute hour day-of-month month day-of-week)",
             )
+
+
+def check_drift_worker_pool(*, enabled: bool, worker_pool_id: str | None) -> None:
+    """Drift detection needs a private worker pool: Spacelift runs it only on private workers.
+    The field is relative to the ``spacelift`` section."""
     if enabled and worker_pool_id is None:
         raise RuleError(
             "worker_pool_id",

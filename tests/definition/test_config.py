@@ -586,3 +586,18 @@ def test_an_aks_admin_group_is_required(
     with pytest.raises(LabDefinitionError) as caught:
         load_config(write_config(lab_yaml))
     assert [p.field for p in caught.value.problems] == ["azure.aks.admin_group_object_ids"]
+
+
+def test_a_bad_drift_schedule_is_reported_with_the_section_s_other_problems(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    """Every problem at once: the schedule's own check does not wait for the rest of the
+    spacelift section to be valid."""
+    lab_yaml["spacelift"]["repository"] = "owner/name"
+    lab_yaml["spacelift"]["drift_detection"]["schedule"] = ["0 6 * *"]
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(write_config(lab_yaml))
+    assert sorted(problem.field for problem in caught.value.problems) == [
+        "spacelift.drift_detection.schedule",
+        "spacelift.repository",
+    ]

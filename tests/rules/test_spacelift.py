@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from lab.rules import RuleError
@@ -10,7 +12,8 @@ from lab.rules.spacelift import (
     RETIRED_SPACELIFT_KEYS,
     check_approvers,
     check_distinct_roles,
-    check_drift_detection,
+    check_drift_schedule,
+    check_drift_worker_pool,
     check_retired,
     check_stack_labels,
 )
@@ -58,6 +61,14 @@ def test_each_phase_has_its_own_role() -> None:
         check_distinct_roles({"read": "a", "write": "a"})
     assert caught.value.field == "read"
     assert "'a' is also write" in caught.value.message
+
+
+def check_drift_detection(
+    *, enabled: bool, schedule: Sequence[str], worker_pool_id: str | None
+) -> None:
+    """Both drift-detection rules, as lab.yaml's spacelift section gets them."""
+    check_drift_schedule(enabled=enabled, schedule=schedule)
+    check_drift_worker_pool(enabled=enabled, worker_pool_id=worker_pool_id)
 
 
 def test_drift_detection_needs_a_schedule_of_cron_expressions_and_a_worker_pool() -> None:
