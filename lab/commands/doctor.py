@@ -24,6 +24,7 @@ from lab.commands.documents import Document
 from lab.definition import OUTPUT_DIR, LabDefinition
 from lab.errors import display_path
 from lab.git import GitError, git
+from lab.rules.placeholders import find_placeholders
 
 FORMAT_VERSION: Final = 1
 BOOTSTRAP: Final = "docs/bootstrap.md"
@@ -139,8 +140,10 @@ def _repository(checkout: Checkout) -> Check:
 
 
 def _placeholders(checkout: Checkout) -> Check:
-    # The definition's own placeholder warnings: what `lab validate --strict` fails on.
-    found = checkout.definition.placeholders
+    # The rule behind the definition's placeholder warnings (what `lab validate --strict`
+    # fails on), as field, value and reason: the warnings' own wording would repeat "replace
+    # it before the first apply" once per value inside this sentence.
+    found = list(find_placeholders(checkout.definition.config.model_dump(mode="json")))
     if not found:
         return Check(
             name="placeholders",
@@ -148,7 +151,7 @@ def _placeholders(checkout: Checkout) -> Check:
             step=_STEP_SETTLE,
             message=f"no documentation value left in {display_path(checkout.config_path)}",
         )
-    listed = "; ".join(f"{p.field}: {p.message}" for p in found)
+    listed = "; ".join(f"{field}: {value} ({reason})" for field, value, reason in found)
     return Check(
         name="placeholders",
         status=Status.TODO,
@@ -157,7 +160,7 @@ def _placeholders(checkout: Checkout) -> Check:
             f"replace the documentation values in {display_path(checkout.config_path)} "
             f"(the table of {BOOTSTRAP} step 4 says where each value comes from): {listed}"
         ),
-        fields=tuple(p.field for p in found),
+        fields=tuple(field for field, _, _ in found),
     )
 
 

@@ -121,6 +121,9 @@ def test_the_shipped_placeholders_are_the_next_step(invoke: Invoke, tmp_path: Pa
     ]
     assert str(document["next_step"]).startswith("replace the documentation values in ")
     assert str(document["next_step"]).endswith("(docs/bootstrap.md, 4. Settle lab.yaml)")
+    # Each value once, as field: value (reason), not the validate warnings' full sentences.
+    assert "; aws.eks.public_access_cidrs[0]: 203.0.113.0/24 (RFC 5737 reserves" in check["message"]
+    assert "replace it before the first apply" not in check["message"]
 
 
 def test_paid_plan_settings_are_named(invoke: Invoke, tmp_path: Path) -> None:
