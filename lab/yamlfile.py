@@ -48,10 +48,6 @@ from lab.rules import RuleError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-_NESTED_FIELD = re.compile(
-    r"^([a-z_][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])?)*): (.+)$", re.S
-)
-
 
 class StrictModel(BaseModel):
     """Base of every user-facing model: immutable, unknown keys rejected, no coercion.
@@ -360,14 +356,8 @@ def _problem(path: Path, model: type[BaseModel], detail: Any) -> Problem:
         location = ".".join(part for part in (location, error.field) if part)
         return Problem.at(path, location, error.message)
     if kind == "value_error":
-        # Our validators raise "ValueError(<field>: <what to change>)" when the rule spans
-        # several fields of a model; the named field joins the model's location.
-        message = message.removeprefix("Value error, ")
-        nested = _NESTED_FIELD.match(message)
-        if nested:
-            field, message = nested.groups()
-            location = f"{location}.{field}" if location else field
-        return Problem.at(path, location, message)
+        # pydantic's own value errors (the lab's rules raise RuleError, above).
+        return Problem.at(path, location, message.removeprefix("Value error, "))
     if "input" in detail:
         message = f"{message[0].lower()}{message[1:]} (got {_show(detail['input'])})"
     if kind == "string_type" and isinstance(detail.get("input"), int | float):
