@@ -225,7 +225,8 @@ class SpaceliftSettings(StrictModel):
     of stack needs it for one of them."""
     root_role_attachment_id: str | None = Field(default=None, exclude=True)
     """Retired: refused by name (a field rather than an unknown key, so the message can say
-    what to do instead)."""
+    what to do instead; a model ``before`` validator would lose the JSON mode that lets a
+    YAML list fill a tuple). Unknown-key messages do not offer it."""
     drift_detection: DriftDetectionSettings = DriftDetectionSettings()
     aws_integration: AwsIntegrationSettings | None = None
     """Default: none (credentials come from the aws-credentials context)."""

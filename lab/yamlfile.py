@@ -386,7 +386,10 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[st
         if field is None:
             return []
         current = _model_in(field.annotation)
-    return sorted(current.model_fields) if _is_model(current) else []
+    if not _is_model(current):
+        return []
+    # A retired key stays a field (excluded from the data) only to be refused by name.
+    return sorted(name for name, info in current.model_fields.items() if not info.exclude)
 
 
 def _is_model(value: Any) -> bool:

@@ -601,3 +601,15 @@ def test_a_bad_drift_schedule_is_reported_with_the_section_s_other_problems(
         "spacelift.drift_detection.schedule",
         "spacelift.repository",
     ]
+
+
+def test_an_unknown_spacelift_key_is_not_offered_the_retired_one(
+    lab_yaml: dict[str, Any], write_config: Callable[[dict[str, Any]], Path]
+) -> None:
+    lab_yaml["spacelift"]["bogus"] = 1
+    with pytest.raises(LabDefinitionError) as caught:
+        load_config(write_config(lab_yaml))
+    [problem] = caught.value.problems
+    assert problem.field == "spacelift.bogus"
+    assert "approvers, aws_integration, azure_integration, branch" in problem.message
+    assert "root_role_attachment_id" not in problem.message
