@@ -100,6 +100,8 @@ class ClusterRecord(Document):
     """Autoscaling lower bound of the default pool; null for a fixed size."""
     max_nodes: int | None
     """Autoscaling upper bound of the default pool; null for a fixed size."""
+    labels: dict[str, str]
+    """Kubernetes labels on the default pool's nodes (``cluster.yaml`` ``labels:``)."""
     node_pools: list[NodePoolRecord]
     """Pools beside the default one."""
     source: str
@@ -165,17 +167,17 @@ def stack_record(stack: StackDefinition) -> StackRecord:
 
 
 def _cluster_record(cluster: ClusterSpec) -> ClusterRecord:
-    # The default pool's size sits in the cluster's own record; its bounds only when they differ.
-    default = NodePoolRecord.of(cluster.default_pool)
-    scaling = cluster.default_pool.autoscaling
+    # The default pool sits in the cluster's own record; its bounds only when it autoscales.
+    default = cluster.default_pool
     return ClusterRecord(
         name=cluster.name,
         full_name=cluster.full_name,
         size=cluster.size,
         node_count=default.node_count,
         machine_type=default.machine_type,
-        min_nodes=default.min_nodes if scaling else None,
-        max_nodes=default.max_nodes if scaling else None,
+        min_nodes=default.min_nodes if default.autoscaling else None,
+        max_nodes=default.max_nodes if default.autoscaling else None,
+        labels=dict(default.labels),
         node_pools=[NodePoolRecord.of(pool) for pool in cluster.node_pools],
         source=display_path(cluster.source),
     )

@@ -121,6 +121,7 @@ def test_json_document_shape(invoke: Invoke, small_lab: Lab) -> None:
         "machine_type": "t3.large",
         "min_nodes": None,
         "max_nodes": None,
+        "labels": {},
         "node_pools": [],
     }
     assert cluster["source"].endswith("experiments/beta/loadgen/cluster.yaml")
@@ -135,9 +136,11 @@ def test_json_shows_extra_node_pools(invoke: Invoke, small_lab: Lab) -> None:
         node_pools=[
             {"name": "spot", "vm_size": "m5.large", "nodes": 0, "max_nodes": 3, "spot": True}
         ],
+        labels={"team": "perf"},
     )
     document = json.loads(invoke("stacks", "--json", *small_lab.options).stdout)
     eks = next(s for s in document["stacks"] if s["id"] == "exp-beta-eks")
+    assert eks["clusters"][0]["labels"] == {"team": "perf"}  # the default pool's
     assert eks["clusters"][0]["node_pools"] == [
         {
             "name": "spot",
