@@ -153,7 +153,7 @@ def load_policy(path: Path) -> PolicyFile:
         )
     line = body.count("\n", 0, block.start()) + 1
     where = f"{path}: line {line}: METADATA"
-    check_package_name(block[2], where=f"{path}: line {line}:")
+    check_package_name(block[2], where=f"{path}: line {line}")
     try:
         fields = yaml.safe_load("".join(line[1:].removeprefix(" ") for line in
                                         block[1].splitlines(keepends=True)))  # fmt: skip

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from lab.policies import POLICY_DIRECTORY, PolicyFile
-from lab.rules.policies import SPACELIFT_PACKAGE, PolicyType
+from lab.rules.policies import SPACELIFT_PACKAGE, PolicyType, listed
 
 TEST_PACKAGE: Final = "spacelift_test"
 """The package of the Rego tests beside each policy."""
@@ -114,7 +114,7 @@ class PolicyReference:
 def policy_reference(policy: PolicyFile, tests: str) -> PolicyReference:
     """``policy``'s annotations as OPA returns them, its Rego tests (the text of
     ``<name>_test.rego``) entering its rules; raises :class:`PolicyDocsError`."""
-    where = f"{POLICY_DIRECTORY.as_posix()}/{policy.path.name}"
+    where = _source_path(policy)
     chain, entered = _ask_opa(policy.path.name, policy.body, tests)
     package = _annotation(
         next((link["annotations"] for link in chain if link["path"] == [SPACELIFT_PACKAGE]), None),
@@ -249,7 +249,7 @@ def _rule(
     if name not in DECISION_RULES[policy.type]:
         raise PolicyDocsError(
             f"{where}: {what} is not a rule Spacelift reads from {policy.type} policies, so it "
-            f"would be ignored; document only {_listed(DECISION_RULES[policy.type])}"
+            f"would be ignored; document only {listed(DECISION_RULES[policy.type])}"
         )
     custom = found.get("custom")
     if (
@@ -312,10 +312,6 @@ def render_policies_markdown(references: Iterable[PolicyReference]) -> str:
             for rule in ref.rules
         ]
     return "\n".join(lines) + "\n"
-
-
-def _listed(values: Iterable[str]) -> str:
-    return ", ".join(sorted(values))
 
 
 def _source_path(policy: PolicyFile) -> str:

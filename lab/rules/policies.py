@@ -54,7 +54,7 @@ def check_package_name(package: str, *, where: str) -> None:
     """The policy is ``package spacelift``."""
     if package != SPACELIFT_PACKAGE:
         raise RuleError(
-            where.rstrip(":"),
+            where,
             f"the policy must be `package {SPACELIFT_PACKAGE}`, the only package Spacelift "
             "evaluates",
         )
@@ -68,14 +68,14 @@ def check_package_annotation(fields: object, *, where: str) -> PackageAnnotation
     spacelift = custom.get("spacelift") if isinstance(custom, dict) else None
     if not isinstance(spacelift, dict) or "type" not in spacelift:
         raise RuleError(
-            f"{where} custom.spacelift.type", f"missing; give one of {_listed(PolicyType)}"
+            f"{where} custom.spacelift.type", f"missing; give one of {listed(PolicyType)}"
         )
     try:
         policy_type = PolicyType(str(spacelift["type"]))
     except ValueError:
         raise RuleError(
             f"{where} custom.spacelift.type",
-            f"{spacelift['type']!r} is not a policy type (one of {_listed(PolicyType)})",
+            f"{spacelift['type']!r} is not a policy type (one of {listed(PolicyType)})",
         ) from None
     labels = spacelift.get("autoattach", [])
     field = f"{where} custom.spacelift.autoattach"
@@ -105,5 +105,6 @@ def check_package_annotation(fields: object, *, where: str) -> PackageAnnotation
     return PackageAnnotation(policy_type, tuple(labels), description.strip())
 
 
-def _listed(values: Iterable[str]) -> str:
+def listed(values: Iterable[str]) -> str:
+    """``values`` sorted and comma-separated, for "one of ..." messages."""
     return ", ".join(sorted(values))
