@@ -628,7 +628,9 @@ def validate_command(
 
     definition = _load(*_default_paths(config_path, experiments_dir))
     try:
-        policies = load_policies(definition.policies_dir)
+        # What synth reads: spacelift-root uploads the policies only when lab.yaml asks.
+        uploaded = definition.config.spacelift.policies
+        policies = load_policies(definition.policies_dir) if uploaded else []
     except ValueError as error:
         _fail(str(error), EXIT_INVALID)
     if base:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from lab import cli, clock
 from lab.commands.validation import expiry_notices, summary
@@ -192,6 +193,28 @@ def test_an_invalid_policy_fails_validation(
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {policies / 'broken.rego'}: ")
     assert "METADATA" in result.stderr
+
+
+def test_policies_lab_yaml_does_not_upload_are_not_read_as_synth_does_not(
+    invoke: Invoke, small_lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spacelift.policies: false: spacelift-root uploads no policy, so synth reads none and
+    validate does not fail on one either."""
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "broken.rego").write_text("package spacelift\n\nallow if true\n")
+    config = yaml.safe_load(small_lab.config.read_text())
+    config["spacelift"]["policies"] = False
+    small_lab.config.write_text(yaml.safe_dump(config))
+
+    def with_policies(config: Path, experiments_dir: Path) -> LabDefinition:
+        definition = load_definition(config, experiments_dir)
+        return dataclasses.replace(definition, policies_dir=policies)
+
+    monkeypatch.setattr(cli, "load_definition", with_policies)
+    result = invoke("validate", *small_lab.options)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith(", 0 policies\n")
 
 
 def test_placeholders_warn_once_per_field_and_fail_strict(invoke: Invoke, shipped_lab: Lab) -> None:
