@@ -27,6 +27,7 @@ from lab.rules import (
     RuleError,
     Taint,
     check_dns_label,
+    check_extra_pool_name,
     check_node_labels,
     check_node_pool_name,
     check_node_taints,
@@ -386,12 +387,13 @@ def _resolve_pools(
     seen: set[str] = set()
     for index, entry in enumerate(parsed.node_pools):
         found = _rule_errors(check_node_pool_name, entry.name, field="name")
-        if entry.name in RESERVED_POOL_NAMES:
-            found.append(
-                RuleError("name", f"{entry.name!r} is the default pool's name; choose another")
-            )
-        elif entry.name in seen:
-            found.append(RuleError("name", f"{entry.name!r} is used by two pools; name each once"))
+        found += _rule_errors(
+            check_extra_pool_name,
+            entry.name,
+            field="name",
+            reserved=RESERVED_POOL_NAMES,
+            taken=seen,
+        )
         seen.add(entry.name)
         pool, violations = _resolve_pool(
             entry, cloud=parsed.provider, machine_type=machine_type, cap=cap, floor=0

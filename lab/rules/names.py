@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Final, TypeVar
 
 from lab.rules.violation import RuleError
@@ -54,6 +54,17 @@ def check_node_pool_name(value: str, *, field: str) -> str:
         refusal="is not a node pool name: use lowercase letters and digits, starting with a "
         f"letter, at most {MAX_NODE_POOL_NAME_LENGTH} (AKS's limit, kept on both clouds)",
     )
+
+
+def check_extra_pool_name(
+    value: str, *, field: str, reserved: Collection[str], taken: Collection[str]
+) -> None:
+    """An extra pool's name: not one the cloud keeps for the default pool (``reserved``),
+    and not another extra pool's (``taken``)."""
+    if value in reserved:
+        raise RuleError(field, f"{value!r} is the default pool's name; choose another")
+    if value in taken:
+        raise RuleError(field, f"{value!r} is used by two pools; name each once")
 
 
 def check_object_id(value: str, *, field: str, what: str = "Entra ID object") -> str:

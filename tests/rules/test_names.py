@@ -10,6 +10,7 @@ from lab.rules import (
     check_azure_location,
     check_azure_vm_size,
     check_dns_label,
+    check_extra_pool_name,
     check_iam_principal_arn,
     check_iam_role_arn,
     check_node_pool_name,
@@ -105,3 +106,14 @@ def test_unique_lists() -> None:
     with pytest.raises(RuleError) as caught:
         check_unique(["a", "b", "a"], field="xs")
     assert str(caught.value) == "xs[2]: 'a' is listed twice; list it once"
+
+
+def test_an_extra_pool_takes_neither_a_reserved_name_nor_another_pool_s() -> None:
+    check_extra_pool_name("spot", field="name", reserved={"system"}, taken={"gpu"})
+    for name, message in (
+        ("system", "'system' is the default pool's name; choose another"),
+        ("gpu", "'gpu' is used by two pools; name each once"),
+    ):
+        with pytest.raises(RuleError) as caught:
+            check_extra_pool_name(name, field="name", reserved={"system"}, taken={"gpu"})
+        assert (caught.value.field, caught.value.message) == ("name", message)
