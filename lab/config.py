@@ -33,6 +33,7 @@ from lab.rules import (
     check_service_ports,
     check_service_sources,
     check_tags,
+    check_unique,
     check_vnet_layout,
     check_vnet_name,
     check_vpc_cidr,
@@ -51,7 +52,6 @@ from lab.rules.formats import (
     Format,
     check_format,
 )
-from lab.rules.names import check_unique
 from lab.rules.spacelift import (
     RETIRED_AWS_INTEGRATION_KEYS,
     RETIRED_SPACELIFT_KEYS,

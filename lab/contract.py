@@ -29,11 +29,6 @@ class FoundationValue:
     json_list: bool = False
     """The value is a list encoded as a JSON string (decode with ``jsondecode``)."""
 
-    @property
-    def input_name(self) -> str:
-        """The environment variable Spacelift sets in the experiment's runs."""
-        return f"TF_VAR_{self.name}"
-
 
 # Each cloud's own values are in its package (``lab/clouds/<cloud>/values.py``); the egress is
 # every cloud's, and what the clouds of one experiment pass each other.

@@ -90,7 +90,6 @@ def test_experiment_inputs_are_foundation_outputs() -> None:
     for cloud in CLOUDS:
         own = {*cloud.experiment_inputs, *cloud.peer_inputs}
         assert own <= set(cloud.foundation_outputs)
-        assert all(v.input_name == f"TF_VAR_{v.name}" for v in own)
 
 
 def test_autodeploy_and_labels_follow_lab_yaml(
