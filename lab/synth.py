@@ -34,14 +34,11 @@ from lab.errors import SynthError
 
 MANIFEST: Final = "manifest.json"
 STACK_FILE: Final = "cdk.tf.json"
-PARALLEL_ENV_VAR: Final = prestart.PARALLEL_ENV_VAR
 NOTHING_WRITTEN: Final = "; nothing was written"
 """How the synth command ends an error: the output directory was left as it was."""
 # What `tofu init` or a local `cdktf deploy` may leave in a stack folder: never ours to
 # compare or delete, so it is carried over when a stack folder is replaced.
 LOCAL_FILES: Final = frozenset({".terraform", ".terraform.lock.hcl", "terraform.tfstate"})
-WORKER_MODULE: Final = prestart.WORKER_MODULE
-"""The worker is the CLI's own synth (prompt exit included), run wherever `lab` imports from."""
 
 
 @dataclass(frozen=True)

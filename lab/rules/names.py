@@ -167,7 +167,13 @@ def construct_key(name: str) -> str:
 # --- names derived from cluster and pool names ------------------------------------------
 
 EKS_DEFAULT_GROUP: Final = "default"
-"""The name of an EKS cluster's own node group (``lab.constructs.aws.eks.NODE_GROUP_NAME``)."""
+"""The name of an EKS cluster's own node group: its launch template is ``<cluster>-nodes``."""
+AKS_DEFAULT_POOL: Final = "system"
+"""The name of an AKS cluster's default (system) node pool."""
+AKS_ROTATION_POOL: Final = "systemrotate"
+"""Temporary pool AKS moves the nodes to when a change (VM size, OS SKU, zones...) would
+otherwise recreate the default pool, and with it the cluster. At most 12 lowercase
+alphanumerics; no extra pool may take it."""
 EKS_ROLE_SUFFIXES: Final = (
     "eks-cluster",
     "vpc-cni",

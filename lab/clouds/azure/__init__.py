@@ -15,6 +15,7 @@ from lab.clouds.unit import ArgocdIdentity, Cloud, CloudUnit, CredentialContext
 from lab.contract import EGRESS_CIDRS
 from lab.rules.catalogue import check_azure_vm_size
 from lab.rules.kubernetes import AKS_SUPPORT
+from lab.rules.names import AKS_DEFAULT_POOL, AKS_ROTATION_POOL
 
 AZURE: Final = CloudUnit(
     id=Cloud.AZURE,
@@ -26,9 +27,8 @@ AZURE: Final = CloudUnit(
         "large": "Standard_D8s_v3",
     },
     check_machine_type=check_azure_vm_size,
-    default_pool_name="system",
-    # AKS moves the system pool's nodes through this pool when a change would replace it.
-    reserved_pool_names=("system", "systemrotate"),
+    default_pool_name=AKS_DEFAULT_POOL,
+    reserved_pool_names=(AKS_DEFAULT_POOL, AKS_ROTATION_POOL),
     support=AKS_SUPPORT,
     settings="azure.aks",
     argocd_identity=ArgocdIdentity(

@@ -115,8 +115,6 @@ class ControlPlaneLogType(StrEnum):
 CONTROL_PLANE_LOG_TYPES: Final = tuple(ControlPlaneLogType)
 """The control-plane logs sent to CloudWatch: all five, always (checkov CKV_AWS_37)."""
 
-NODE_GROUP_NAME: Final = EKS_DEFAULT_GROUP
-"""The EKS name of the default node group: its launch template is ``<cluster>-nodes``."""
 DEFAULT_NODE_GROUP_ID: Final = "Node"
 """Its construct id stem: ``NodeGroup`` and ``NodeLaunchTemplate``."""
 VPC_CNI_SERVICE_ACCOUNT: Final = "system:serviceaccount:kube-system:aws-node"
@@ -358,7 +356,7 @@ class EksCluster(Construct):
         ``Node``). Nodes join after the node role's policies and the add-ons they need.
         """
         name = self.props.name
-        own_name = "" if pool.name == NODE_GROUP_NAME else f"-{pool.name}"
+        own_name = "" if pool.name == EKS_DEFAULT_GROUP else f"-{pool.name}"
         template = NodeLaunchTemplate(
             self,
             f"{id}LaunchTemplate",

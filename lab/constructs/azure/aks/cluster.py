@@ -48,12 +48,12 @@ from lab.constructs.azure.aks.monitoring import enable_container_insights, send_
 from lab.constructs.azure.aks.node_pool import (
     DRAIN_TIMEOUT_MINUTES,
     MAX_SURGE,
-    ROTATION_POOL_NAME,
     NodePool,
     NodePoolProps,
     pool_settings,
 )
 from lab.experiments import NodePoolSpec
+from lab.rules.names import AKS_ROTATION_POOL
 
 # --------------------------------------------------------------------------------------------------
 # Settings no lab.yaml or cluster.yaml key changes
@@ -363,7 +363,7 @@ def _system_node_pool(
         **pool_settings(
             pool, subnet_id=props.subnet_id, kubernetes_version=props.kubernetes_version
         ),
-        temporary_name_for_rotation=ROTATION_POOL_NAME,
+        temporary_name_for_rotation=AKS_ROTATION_POOL,
         type="VirtualMachineScaleSets",  # the only type that autoscales (CKV_AZURE_169)
         upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(
             max_surge=MAX_SURGE,

@@ -22,9 +22,6 @@ CKV_AZURE_168 wants at least 50)."""
 OS_SKU: Final = "AzureLinux"
 """Microsoft's minimal container host: fewer packages than Ubuntu, so fewer CVEs to patch."""
 
-ROTATION_POOL_NAME: Final = "systemrotate"
-"""Temporary pool AKS moves the nodes to when a change (VM size, OS SKU, zones...) would otherwise
-recreate the default pool, and with it the cluster. At most 12 lowercase alphanumerics."""
 MAX_SURGE: Final = "10%"
 """Extra nodes during an upgrade: one for every lab-sized pool, which keeps upgrades cheap."""
 DRAIN_TIMEOUT_MINUTES: Final = 30
