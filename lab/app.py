@@ -6,7 +6,6 @@ built: synthesizing the management stack alone never loads the aws or azurerm pr
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Collection
 from typing import Final
 
@@ -14,6 +13,7 @@ from cdktn import App
 from constructs import Construct
 
 from lab.clouds import cloud_unit
+from lab.clouds.unit import load
 from lab.definition import LabDefinition, StackDefinition, StackKind
 from lab.errors import StackBuildError
 
@@ -31,8 +31,7 @@ def builder_for(stack: StackDefinition) -> StackBuilder:
     else:
         cloud = cloud_unit(stack.cloud)
         target = cloud.foundation_stack if stack.kind is StackKind.FOUNDATION else _EXPERIMENT_STACK
-    module_name, _, name = target.partition(":")
-    builder: StackBuilder = getattr(importlib.import_module(module_name), name)
+    builder: StackBuilder = load(target)
     return builder
 
 
@@ -49,6 +48,6 @@ def build_app(
         if only is None or stack.id in only:
             try:
                 builder_for(stack)(app, stack, definition)
-            except ValueError as error:  # a construct refused its props
+            except ValueError as error:  # a policy file spacelift-root cannot read
                 raise StackBuildError(stack.id, error) from error
     return app

@@ -65,7 +65,8 @@ class SynthError(Exception):
 
 
 class StackBuildError(SynthError, ValueError):
-    """A construct of a stack refused its input; the message names the stack and field."""
+    """A stack could not be built from its input (a policy file spacelift-root cannot read;
+    constructs only assert); the message names the stack."""
 
     def __init__(self, stack_id: str, cause: ValueError) -> None:
         super().__init__(f"stack {stack_id}: {cause}")

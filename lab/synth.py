@@ -101,15 +101,11 @@ def _synthesize_into(
 
             local = [stack_id for stack_id in wanted if stack_id not in offloaded]
             build_app(definition, outdir=str(scratch), only=local).synth()
-        except BaseException:
+            manifest = _read_json(scratch / MANIFEST)
             if worker is not None:
-                worker.stop()
-            raise
-        manifest = _read_json(scratch / MANIFEST)
-        if worker is not None:
-            try:
                 _merge_worker(worker.process, worker.outdir, scratch, manifest)
-            finally:
+        finally:
+            if worker is not None:
                 worker.stop()
     for stack_id, entry in manifest["stacks"].items():
         # Dependencies come from the definition (the one source of truth) rather than from
@@ -177,7 +173,7 @@ def _merge_worker(
     if worker.returncode != 0:
         # The worker is this same CLI: take its message, not its framing.
         message = errors.strip().removeprefix("error: ").removesuffix(NOTHING_WRITTEN)
-        raise SynthError(message or f"the aws synth process exited with {worker.returncode}")
+        raise SynthError(message or f"the synth worker exited with {worker.returncode}")
     for stack_id, entry in _read_json(worker_out / MANIFEST)["stacks"].items():
         # A move, not a rename: main.py's worker writes into the system's temporary folder.
         shutil.move(worker_out / "stacks" / stack_id, scratch / "stacks" / stack_id)

@@ -1,6 +1,7 @@
 """The aws synth worker: ``python -m lab.worker`` runs the synth command in a second process.
 
-:mod:`lab.synth` starts it so that the aws stacks are built on a second core while the
+``main.py`` starts it first thing (:mod:`lab.prestart`, ``--heavy``), or :mod:`lab.synth`
+does when that one cannot serve, so that the aws stacks are built on a second core while the
 parent builds the others; it takes the synth command's options and exits without interpreter
 teardown.
 """

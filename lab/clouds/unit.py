@@ -9,11 +9,12 @@ and imported only when a stack of theirs is built.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lab.contract import foundation_stack_id
 
@@ -133,3 +134,10 @@ class Identity(StrEnum):
     READ = "read"
     FOUNDATION = "foundation"
     EXPERIMENT = "experiment"
+
+
+def load(reference: str) -> Any:
+    """What a ``module:attribute`` reference (a unit's stack builders) names, its module
+    imported on first use."""
+    module, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module), attribute)

@@ -11,13 +11,13 @@ every cluster of the experiment on that cloud.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from constructs import Construct
 
 from lab.clouds import cloud_unit
+from lab.clouds.unit import load
 from lab.definition import LabDefinition, StackDefinition
 from lab.experiments import ClusterSpec
 from lab.stacks.base import LabStack, export_cluster, export_peer_egress, import_inputs
@@ -55,8 +55,7 @@ class ExperimentStack(LabStack):
         """The values Spacelift passes in, by variable name."""
         self.tags: dict[str, str] = {**lab.config.tags, "experiment": str(definition.experiment)}
         """The lab's tags and the experiment's: every taggable resource of the stack gets them."""
-        module, _, name = cloud_unit(definition.cloud).experiment_clusters.partition(":")
-        builder: ClusterBuilder = getattr(importlib.import_module(module), name)(self, lab)
+        builder: ClusterBuilder = load(cloud_unit(definition.cloud).experiment_clusters)(self, lab)
         hub: HubRegistration | None = None
         if lab.config.argocd is not None:
             # Loads the kubernetes provider: only a lab with ArgoCD pays for it.

@@ -65,8 +65,8 @@ class AzureNetwork(Construct):
     """A resource group with one VNet whose subnets each have their own network security group.
 
     * Every subnet is created with ``default_outbound_access_enabled = false``: nothing in it
-      reaches the internet unless something gives it a way out (for AKS, the cluster's outbound
-      load balancer or NAT gateway).
+      reaches the internet unless something gives it a way out (for AKS, the foundation's NAT
+      gateway).
     * Each subnet's NSG holds only Azure's default rules, which deny inbound traffic from the
       internet and allow traffic within the VNet and from Azure load balancers. Extra rules are
       separate ``azurerm_network_security_rule`` resources on ``network_security_group_ids``.
