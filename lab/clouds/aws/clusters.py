@@ -95,6 +95,8 @@ class EksClusters:
         from lab.constructs.argocd import EksAuth
 
         region = self.aws.region
+        ebs_csi_role = storage.role_arn
+        assert ebs_csi_role is not None, "the EBS CSI add-on runs with its pod identity role"
         access = built.grant_cluster_admin(hub.required(hub.settings.aws_role_arn))
         hub.register(
             cluster,
@@ -109,7 +111,7 @@ class EksClusters:
                 handoff.CLUSTER_AUTOSCALER_ROLE_ARN: autoscaler.role_arn,
                 handoff.CLUSTER_AUTOSCALER_NAMESPACE: autoscaler.namespace,
                 handoff.CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: autoscaler.service_account,
-                handoff.EBS_CSI_DRIVER_ROLE_ARN: hub.required(storage.role_arn),
+                handoff.EBS_CSI_DRIVER_ROLE_ARN: ebs_csi_role,
             },
             depends_on=[access.resource, *access.policies],
         )
